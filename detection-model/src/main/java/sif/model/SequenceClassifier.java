@@ -1,0 +1,32 @@
+package sif.model;
+
+import java.util.List;
+
+/**
+ * A loaded detection model: thread-safe, loaded once, shared by the threads that use it. Each
+ * thread that classifies opens its own {@link ClassifierSession} (a DJL predictor is not
+ * thread-safe) and closes it when done.
+ */
+public interface SequenceClassifier extends AutoCloseable {
+
+    /** What the model is: version, classes, sequence length, threshold. */
+    ModelInfo info();
+
+    /** A new session for the calling thread. */
+    ClassifierSession newSession();
+
+    @Override
+    void close();
+
+    /**
+     * @param version           model version (artifact name + weights digest prefix)
+     * @param classNames        output classes, in output order
+     * @param sequenceLength    T: flows of one source the model looks at
+     * @param decisionThreshold confidence above which an attack class is blocked (paper: 0.85)
+     */
+    record ModelInfo(String version, List<String> classNames, int sequenceLength, double decisionThreshold) {
+        public ModelInfo {
+            classNames = List.copyOf(classNames);
+        }
+    }
+}
