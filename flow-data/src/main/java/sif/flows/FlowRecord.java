@@ -4,7 +4,8 @@ package sif.flows;
  * One flow as read from a CICIDS2017 CSV (or extracted from a capture).
  *
  * @param flowId      CICFlowMeter flow id, or a generated one where the file has none
- * @param srcIp       source address; {@code null} in the MachineLearningCVE layout
+ * @param srcIp       source address; {@code null} in the MachineLearningCVE layout; in the
+ *                    fallback file with label-encoded ids an integer code as a string (not an IP)
  * @param srcPort     source port, -1 where absent
  * @param dstIp       destination address; {@code null} where absent
  * @param dstPort     destination port
@@ -13,7 +14,9 @@ package sif.flows;
  *                    where absent
  * @param features    the 77 flow features in {@link FlowFeatures#ALL} order, raw as written
  *                    (may hold NaN or infinities; the consumer decides)
- * @param label       the label as written in the file (trimmed), or {@code null}
+ * @param label       the label: canonical (see {@link Labels#canonical}) when it is one of the 15
+ *                    CICIDS2017 labels in any dash encoding, else as written in the file (trimmed,
+ *                    e.g. CICFlowMeter's {@code NeedManualLabel}); {@code null} when absent
  * @param sourceFile  file name the row came from, or {@code null}
  * @param line        1-based line number in that file, or -1
  */

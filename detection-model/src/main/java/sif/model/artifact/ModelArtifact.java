@@ -1,0 +1,221 @@
+package sif.model.artifact;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.flows.FlowFeatures;
+import sif.model.ClassifierSession;
+import sif.model.SequenceClassifier;
+import sif.model.data.FeatureScaler;
+import sif.model.nn.Networks;
+
+/**
+ * A model artifact directory ({@code models/<name>/}): {@code metadata.json}, {@code metrics.json}
+ * and the DJL weights. {@link #load} verifies the weights' SHA-256 before anything is loaded and
+ * refuses a mismatch.
+ */
+public final class ModelArtifact {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelArtifact.class);
+
+    public static final String METADATA = "metadata.json";
+    public static final String METRICS = "metrics.json";
+    public static final String ENGINE = "PyTorch";
+
+    private ModelArtifact() {}
+
+    /** The JSON mapper used for artifact files (pretty, stable). */
+    public static ObjectMapper json() {
+        return new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** Reads {@code metadata.json}. */
+    public static ModelMetadata readMetadata(Path dir) {
+        Path f = dir.resolve(METADATA);
+        try {
+            return json().readValue(f.toFile(), ModelMetadata.class);
+        } catch (IOException e) {
+            throw new ModelArtifactException("cannot read model metadata " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads {@code metrics.json}: protocol → model → metric → value. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Map<String, Map<String, Double>>> readMetrics(Path dir) {
+        Path f = dir.resolve(METRICS);
+        try {
+            return json().readValue(f.toFile(), Map.class);
+        } catch (IOException e) {
+            throw new ModelArtifactException("cannot read model metrics " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 of a file, lower-case hex. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            int r;
+            while ((r = in.read(buf)) > 0) {
+                md.update(buf, 0, r);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    /**
+     * Loads and verifies an artifact.
+     *
+     * @throws ModelArtifactException when files are missing or malformed, or the weights' SHA-256
+     *                                differs from the one in metadata.json
+     */
+    public static SequenceClassifier load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelArtifactException("model directory " + dir.toAbsolutePath() + " does not exist");
+        }
+        ModelMetadata meta = readMetadata(dir);
+        validate(meta, dir);
+        Path weights = dir.resolve(meta.weights().file());
+        String actual;
+        try {
+            actual = sha256(weights);
+        } catch (IOException e) {
+            throw new ModelArtifactException("cannot read model weights " + weights + ": " + e.getMessage(), e);
+        }
+        if (!actual.equalsIgnoreCase(meta.weights().sha256())) {
+            throw new ModelArtifactException("model weights " + weights + " do not match metadata.json: SHA-256 is "
+                    + actual + ", expected " + meta.weights().sha256() + " (file modified or corrupt); refusing to load");
+        }
+        String prefix = prefixOf(meta.weights().file());
+        Model model = Model.newInstance(prefix, Device.cpu(), ENGINE);
+        try {
+            model.setBlock(Networks.lstm(meta.classNames().size()));
+            model.load(dir, prefix);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new ModelArtifactException("cannot load model weights " + weights + ": " + e.getMessage(), e);
+        }
+        ModelMetadata.Scaler s = meta.scaler();
+        FeatureScaler scaler = new FeatureScaler(s.posInf(), s.negInf(), s.mean(), s.std());
+        LOG.info("loaded model {} ({} classes, T={}, temperature {}) from {}", meta.version(),
+                meta.classNames().size(), meta.sequenceLength(), meta.temperature(), dir);
+        return new LoadedClassifier(model, meta, new SequenceTranslator(scaler, meta.sequenceLength(), meta.temperature()));
+    }
+
+    static String prefixOf(String weightsFile) {
+        if (!weightsFile.endsWith("-0000.params")) {
+            throw new ModelArtifactException("weights file " + weightsFile + " is not a DJL '<name>-0000.params' file");
+        }
+        return weightsFile.substring(0, weightsFile.length() - "-0000.params".length());
+    }
+
+    private static void validate(ModelMetadata meta, Path dir) {
+        String where = dir.resolve(METADATA).toString();
+        if (meta.formatVersion() != ModelMetadata.FORMAT_VERSION) {
+            throw new ModelArtifactException(where + ": unsupported format_version " + meta.formatVersion());
+        }
+        if (meta.weights() == null || meta.weights().file() == null || meta.weights().sha256() == null) {
+            throw new ModelArtifactException(where + ": weights.file and weights.sha256 are required");
+        }
+        if (meta.classNames() == null || meta.classNames().isEmpty()) {
+            throw new ModelArtifactException(where + ": class_names is empty");
+        }
+        if (!FeatureScaler.inputNames().equals(meta.inputFeatures())) {
+            throw new ModelArtifactException(where + ": input_features differ from this build's " + FeatureScaler.INPUTS
+                    + " inputs; retrain the model");
+        }
+        if (meta.rawFeatures() != null && !FlowFeatures.csvNames().equals(meta.rawFeatures())) {
+            throw new ModelArtifactException(where + ": raw_features differ from FlowFeatures.ALL");
+        }
+        if (meta.sequenceLength() < 1 || !(meta.temperature() > 0) || meta.scaler() == null) {
+            throw new ModelArtifactException(where + ": sequence_length, temperature and scaler are required");
+        }
+    }
+
+    /** The loaded model; thread-safe; sessions own one predictor each. */
+    private static final class LoadedClassifier implements SequenceClassifier {
+        private final Model model;
+        private final ModelMetadata meta;
+        private final SequenceTranslator translator;
+        private final ModelInfo info;
+
+        LoadedClassifier(Model model, ModelMetadata meta, SequenceTranslator translator) {
+            this.model = model;
+            this.meta = meta;
+            this.translator = translator;
+            this.info = new ModelInfo(meta.version(), meta.classNames(), meta.sequenceLength(), meta.decisionThreshold());
+        }
+
+        @Override
+        public ModelInfo info() {
+            return info;
+        }
+
+        @Override
+        public ClassifierSession newSession() {
+            return new Session(model.newPredictor(translator), meta.classNames().size());
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+
+        @Override
+        public String toString() {
+            return "SequenceClassifier[" + meta.version() + "]";
+        }
+    }
+
+    private static final class Session implements ClassifierSession {
+        private final Predictor<List<float[][]>, float[][]> predictor;
+        private final int classes;
+
+        Session(Predictor<List<float[][]>, float[][]> predictor, int classes) {
+            this.predictor = predictor;
+            this.classes = classes;
+        }
+
+        @Override
+        public float[][] predict(List<float[][]> sequences) {
+            if (sequences == null) {
+                throw new IllegalArgumentException("sequences must not be null");
+            }
+            if (sequences.isEmpty()) {
+                return new float[0][classes];
+            }
+            try {
+                return predictor.predict(sequences);
+            } catch (TranslateException e) {
+                throw new IllegalStateException("inference failed for a batch of " + sequences.size() + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            predictor.close();
+        }
+    }
+
+}

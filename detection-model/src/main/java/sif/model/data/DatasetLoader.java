@@ -1,0 +1,104 @@
+package sif.model.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.flows.ClassMapping;
+import sif.flows.DataPaths;
+import sif.flows.FlowCsvReader;
+import sif.flows.FlowRecord;
+import sif.flows.ReadSummary;
+import sif.flows.ReservoirSampler;
+import sif.model.artifact.ModelArtifact;
+
+/**
+ * Reads CICIDS2017 CSVs (files or directories, each directory's own {@code *.csv} only) into a
+ * {@link FlowTable}, with per-file SHA-256 digests. With {@code maxRowsPerClass} the rows pass
+ * through a per-class reservoir sampler while streaming (bounded memory on the full dataset);
+ * sequences are then built over the sampled flows only (sparser history: a documented trade-off).
+ */
+public final class DatasetLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetLoader.class);
+
+    /** One input file as used. */
+    public record InputFile(Path path, String displayPath, String sha256, long rows, long skipped) {}
+
+    /** The loaded table plus where it came from. */
+    public record Loaded(FlowTable table, List<InputFile> files, String digest, long rowsRead, long rowsSkipped,
+                         List<String> readerNotes) {}
+
+    private DatasetLoader() {}
+
+    public static Loaded load(List<Path> inputs, ClassMapping mapping, int maxRowsPerClass, long seed) throws IOException {
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("no input data given");
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path in : inputs) {
+            files.addAll(FlowCsvReader.csvFiles(in, false));
+        }
+        FlowTable.Builder builder = new FlowTable.Builder(mapping);
+        ReservoirSampler<FlowRecord> sampler = maxRowsPerClass > 0
+                ? new ReservoirSampler<>(mapping.size(), maxRowsPerClass, seed) : null;
+        List<InputFile> used = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        long read = 0;
+        long skipped = 0;
+        for (Path f : files) {
+            ReadSummary s = FlowCsvReader.read(f, r -> {
+                if (sampler != null) {
+                    sampler.offer(mapping.classOf(r.label()), r);
+                } else {
+                    builder.add(r);
+                }
+            });
+            read += s.rowsRead();
+            skipped += s.rowsSkipped();
+            if (s.rowsSkipped() > 0) {
+                notes.add(s.describe());
+            }
+            used.add(new InputFile(f, display(f), ModelArtifact.sha256(f), s.rowsRead(), s.rowsSkipped()));
+            LOG.info("read {} rows ({} skipped) from {}", s.rowsRead(), s.rowsSkipped(), f);
+        }
+        if (sampler != null) {
+            for (ReservoirSampler.Sampled<FlowRecord> s : sampler.sample()) {
+                builder.add(s.item());
+            }
+        }
+        FlowTable table = builder.build();
+        return new Loaded(table, List.copyOf(used), digest(used), read, skipped, notes);
+    }
+
+    /** Path relative to the data root when below it, else absolute. */
+    static String display(Path f) {
+        Path abs = f.toAbsolutePath().normalize();
+        Path root = DataPaths.root();
+        return abs.startsWith(root) ? root.relativize(abs).toString().replace('\\', '/') : abs.toString();
+    }
+
+    /** SHA-256 over the lines "sha256  name" of the inputs sorted by name (a dataset digest). */
+    static String digest(List<InputFile> files) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            files.stream().map(f -> f.sha256() + "  " + f.path().getFileName() + "\n").sorted()
+                    .forEach(l -> md.update(l.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Rows per class name of a table. */
+    public static Map<String, Long> rowsPerClass(FlowTable t) {
+        return t.countsPerClass();
+    }
+}

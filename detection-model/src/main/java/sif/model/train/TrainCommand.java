@@ -1,0 +1,119 @@
+package sif.model.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sif.flows.ClassMapping;
+import sif.flows.DataPaths;
+import sif.model.data.PreparedSplit;
+import sif.model.data.Splits;
+import sif.model.nn.SequenceTrainer;
+
+/**
+ * {@code sif train}: trains the LSTM and the baselines under both protocols, writes the model
+ * artifact and the report.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train the detection LSTM (and the Decision Tree, linear SVM, Random Forest and 1-D CNN "
+                + "baselines) on CICIDS2017 CSVs, evaluate under the paper's random split and the leakage-free "
+                + "temporal split, write the model artifact and the report."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR|FILE",
+            description = "CICIDS2017 CSV file or directory (its own *.csv files; repeat for more, e.g. a fallback/ "
+                    + "directory). Default: <data root>/cicids2017 (data root: -Dsif.data.root, SIF_DATA_ROOT or ../shared/data).")
+    List<Path> data = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Artifact directory (default: models/${DEFAULT-VALUE}).",
+            defaultValue = "models/cicids2017-lstm")
+    Path out;
+
+    @Option(names = "--name", description = "Model name (weights file prefix; default: the --out directory name).")
+    String name;
+
+    @Option(names = "--classes", description = "5 (paper: BENIGN, DDoS, DoS, PortScan, Other) or 15 (original labels). Default ${DEFAULT-VALUE}.",
+            defaultValue = "5")
+    String classes;
+
+    @Option(names = "--seq-len", description = "Sequence length T (default ${DEFAULT-VALUE}).", defaultValue = "10")
+    int seqLen;
+
+    @Option(names = "--epochs", description = "Maximum epochs (default ${DEFAULT-VALUE}).", defaultValue = "120")
+    int epochs;
+
+    @Option(names = "--patience", description = "Early-stopping patience on validation loss (default ${DEFAULT-VALUE}).",
+            defaultValue = "10")
+    int patience;
+
+    @Option(names = "--batch-size", description = "Mini-batch size (default ${DEFAULT-VALUE}).", defaultValue = "256")
+    int batchSize;
+
+    @Option(names = "--learning-rate", description = "Adam learning rate (default ${DEFAULT-VALUE}).", defaultValue = "0.001")
+    float learningRate;
+
+    @Option(names = "--cap-per-class", description = "Undersample each class to at most this many flows (paper: 50000; 0 = no cap). Default ${DEFAULT-VALUE}.",
+            defaultValue = "50000")
+    int capPerClass;
+
+    @Option(names = "--max-rows-per-class", description = "Reservoir-sample at most this many rows per class while reading (for the full dataset in bounded memory; 0 = keep all). Default ${DEFAULT-VALUE}.",
+            defaultValue = "0")
+    int maxRowsPerClass;
+
+    @Option(names = "--temporal-unit", description = "Temporal split unit: source_class (default) or source.",
+            defaultValue = "source_class")
+    String temporalUnit;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Test fraction (default ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--val-fraction", defaultValue = "0.125",
+            description = "Validation fraction of the training part (default ${DEFAULT-VALUE}, i.e. 70/10/20).")
+    double valFraction;
+
+    @Option(names = "--threshold", defaultValue = "0.85", description = "Decision threshold stored with the model (default ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--seed", description = "Random seed (default ${DEFAULT-VALUE}).", defaultValue = "42")
+    long seed;
+
+    @Option(names = "--report", description = "Report to write (PNGs go to <report without .md>/). Default ${DEFAULT-VALUE}.",
+            defaultValue = "docs/model-report.md")
+    Path report;
+
+    @Option(names = "--no-baselines", description = "Skip the four baselines (quick runs only).")
+    boolean noBaselines;
+
+    @Option(names = "--scale-check", description = "Reader scale-check JSON to include in the report (default: <report dir>/reader-scale-check.json if present).")
+    Path scaleCheck;
+
+    @Override
+    public Integer call() throws Exception {
+        java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
+        List<Path> inputs = data.isEmpty() ? List.of(DataPaths.cicids2017()) : data;
+        String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
+        TrainingRun.Options opt = new TrainingRun.Options(inputs, ClassMapping.parse(classes),
+                new PreparedSplit.Config(seqLen, testFraction, valFraction,
+                        Splits.TemporalUnit.valueOf(temporalUnit.toUpperCase(Locale.ROOT)), capPerClass, seed),
+                new SequenceTrainer.Config(epochs, patience, batchSize, learningRate, seed),
+                maxRowsPerClass, threshold, modelName, !noBaselines);
+        System.err.println("training on " + inputs + " -> " + out.toAbsolutePath().normalize());
+        TrainingRun.Result r = TrainingRun.run(opt, out, label -> new ConsoleProgress(System.err, label));
+        ArtifactWriter.writeMetrics(out, r);
+        Path sc = scaleCheck;
+        ReportWriter.write(report, out, r, sc);
+        System.out.println(ReportWriter.summary(r));
+        System.out.println("model: " + out.toAbsolutePath().normalize() + " (" + r.metadata().version() + ")");
+        System.out.println("report: " + report.toAbsolutePath().normalize());
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new TrainCommand()).execute(args));
+    }
+}

@@ -1,0 +1,158 @@
+package sif.model.artifact;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sif.flows.ClassMapping;
+import sif.flows.FlowFeatures;
+import sif.model.ClassifierSession;
+import sif.model.SequenceClassifier;
+import sif.model.data.FeatureScaler;
+import sif.model.nn.Networks;
+
+/** Loads a small (untrained) artifact written here, so it runs without data or a committed model. */
+class ModelArtifactTest {
+
+    @TempDir
+    static Path tmp;
+    static Path dir;
+
+    @BeforeAll
+    static void writeArtifact() throws IOException {
+        dir = tmp.resolve("tiny");
+        Files.createDirectories(dir);
+        try (Model m = Model.newInstance("tiny", Device.cpu(), ModelArtifact.ENGINE)) {
+            m.setBlock(Networks.lstm(5));
+            m.getBlock().initialize(m.getNDManager(), DataType.FLOAT32, new Shape(1, 10, FeatureScaler.INPUTS));
+            m.setProperty("Epoch", "0");
+            m.save(dir, "tiny");
+        }
+        Path w = dir.resolve("tiny-0000.params");
+        double[] zeros = new double[FeatureScaler.INPUTS];
+        double[] ones = new double[FeatureScaler.INPUTS];
+        Arrays.fill(ones, 1);
+        ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT_VERSION, "tiny", "tiny-test", "2026-01-01T00:00:00Z",
+                "five", ClassMapping.FIVE.classes(), FlowFeatures.csvNames(), FeatureScaler.inputNames(),
+                new ModelMetadata.Scaler("test", ones, zeros, zeros, ones), 10, "left", 1.5, 0.85, "lstm",
+                new ModelMetadata.Weights("tiny-0000.params", "DJL", ModelArtifact.sha256(w), Files.size(w)),
+                new ModelMetadata.Data("none", List.of(), "none", Map.of()), null);
+        ModelArtifact.json().writeValue(dir.resolve(ModelArtifact.METADATA).toFile(), meta);
+    }
+
+    static float[][] sequence(int len, float v) {
+        float[][] s = new float[len][FlowFeatures.COUNT];
+        for (float[] r : s) {
+            Arrays.fill(r, v);
+        }
+        return s;
+    }
+
+    @Test
+    void loadsAndPredictsCalibratedProbabilitiesForABatch() {
+        try (SequenceClassifier c = ModelArtifact.load(dir); ClassifierSession s = c.newSession()) {
+            assertEquals(List.of("BENIGN", "DDoS", "DoS", "PortScan", "Other"), c.info().classNames());
+            assertEquals(10, c.info().sequenceLength());
+            assertEquals(0.85, c.info().decisionThreshold());
+            List<float[][]> batch = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                batch.add(sequence(1 + i % 15, i));
+            }
+            batch.set(3, sequence(4, Float.POSITIVE_INFINITY));
+            batch.get(5)[0][0] = Float.NaN;
+            float[][] p = s.predict(batch);
+            assertEquals(64, p.length);
+            for (float[] row : p) {
+                assertEquals(5, row.length);
+                double sum = 0;
+                for (float v : row) {
+                    assertTrue(v >= 0 && v <= 1 && Float.isFinite(v));
+                    sum += v;
+                }
+                assertEquals(1.0, sum, 1e-5);
+            }
+            // a sequence longer than T is cut to its last T flows
+            float[][] longSeq = sequence(15, 2);
+            for (int k = 0; k < 5; k++) {
+                Arrays.fill(longSeq[k], 1000);
+            }
+            float[] a = s.predict(List.of(longSeq))[0];
+            float[] b = s.predict(List.of(sequence(10, 2)))[0];
+            for (int k = 0; k < 5; k++) {
+                assertEquals(b[k], a[k], 1e-6);
+            }
+            assertEquals(0, s.predict(List.of()).length);
+        }
+    }
+
+    @Test
+    void rejectsMalformedInputWithAClearError() {
+        try (SequenceClassifier c = ModelArtifact.load(dir); ClassifierSession s = c.newSession()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> s.predict(List.of(new float[][] {new float[76]})));
+            assertTrue(e.getMessage().contains("77"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> s.predict(List.of(new float[0][])));
+        }
+    }
+
+    @Test
+    void refusesTamperedWeights() throws IOException {
+        Path copy = tmp.resolve("tampered");
+        Files.createDirectories(copy);
+        for (String f : List.of("tiny-0000.params", ModelArtifact.METADATA)) {
+            Files.copy(dir.resolve(f), copy.resolve(f));
+        }
+        byte[] w = Files.readAllBytes(copy.resolve("tiny-0000.params"));
+        w[w.length - 10] ^= 0x01;
+        Files.write(copy.resolve("tiny-0000.params"), w);
+        ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> ModelArtifact.load(copy));
+        assertTrue(e.getMessage().contains("SHA-256") && e.getMessage().contains("refusing"), e.getMessage());
+    }
+
+    @Test
+    void refusesMissingDirectoryAndMetadata() throws IOException {
+        assertThrows(ModelArtifactException.class, () -> ModelArtifact.load(tmp.resolve("nope")));
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> ModelArtifact.load(empty));
+        assertTrue(e.getMessage().contains("metadata.json"), e.getMessage());
+    }
+
+    @Test
+    void sessionsOnSeveralThreadsShareOneModel() throws Exception {
+        try (SequenceClassifier c = ModelArtifact.load(dir)) {
+            List<Thread> threads = new ArrayList<>();
+            float[][][] results = new float[2][][];
+            for (int t = 0; t < 2; t++) {
+                int id = t;
+                threads.add(new Thread(() -> {
+                    try (ClassifierSession s = c.newSession()) {
+                        results[id] = s.predict(List.of(sequence(10, 3)));
+                    }
+                }));
+            }
+            for (Thread th : threads) {
+                th.start();
+            }
+            for (Thread th : threads) {
+                th.join();
+            }
+            for (int k = 0; k < 5; k++) {
+                assertEquals(results[0][0][k], results[1][0][k], 1e-6);
+            }
+        }
+    }
+}

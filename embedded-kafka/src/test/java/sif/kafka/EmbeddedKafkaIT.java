@@ -1,0 +1,93 @@
+package sif.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real in-JVM KRaft broker: topics, exactly-once transactions, stop/restart on the same port and data. */
+class EmbeddedKafkaIT {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @Test
+    void createsTopicsAndRunsTransactions() throws Exception {
+        Path dir;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            dir = kafka.logDir();
+            assertTrue(kafka.bootstrapServers().startsWith("127.0.0.1:"));
+            kafka.createTopics(Map.of("eos", 3, "plain", 2));
+            kafka.createTopic("state", 1, true);
+            kafka.createTopic("state", 1, true); // existing: left as it is
+
+            try (Admin admin = Admin.create(kafka.clientConfig())) {
+                Map<String, TopicDescription> d = admin.describeTopics(List.of("eos", "plain", "state")).allTopicNames()
+                        .get(30, TimeUnit.SECONDS);
+                assertEquals(3, d.get("eos").partitions().size());
+                assertEquals(2, d.get("plain").partitions().size());
+                ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, "state");
+                Config cfg = admin.describeConfigs(List.of(state)).all().get(30, TimeUnit.SECONDS).get(state);
+                assertEquals("compact", cfg.get("cleanup.policy").value());
+            }
+
+            EosRoundTrip.produce(kafka.bootstrapServers(), "eos", List.of("a", "b"), List.of("aborted"));
+            assertEquals(List.of("a", "b"), EosRoundTrip.readCommitted(kafka.bootstrapServers(), "eos", TIMEOUT));
+        }
+        assertFalse(Files.exists(dir), "temporary log dir deleted on close");
+    }
+
+    @Test
+    void goesAwayAndComesBackOnTheSamePortWithItsData(@TempDir Path dir) throws Exception {
+        int port;
+        int controllerPort;
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(dir).start()) {
+            port = kafka.brokerPort();
+            controllerPort = kafka.controllerPort();
+            kafka.createTopics(Map.of("kept", 1));
+            EosRoundTrip.produce(kafka.bootstrapServers(), "kept", List.of("before"), List.of());
+
+            kafka.stop();
+            assertFalse(kafka.isRunning());
+            Map<String, Object> cfg = kafka.clientConfig();
+            cfg.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 1500);
+            cfg.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000);
+            try (Admin admin = Admin.create(cfg)) {
+                assertThrows(ExecutionException.class, () -> admin.describeCluster().nodes().get(),
+                        "no broker while stopped");
+            }
+            assertThrows(IllegalStateException.class, () -> kafka.createTopics(Map.of("x", 1)));
+
+            kafka.restart();
+            assertEquals("127.0.0.1:" + port, kafka.bootstrapServers());
+            EosRoundTrip.produce(kafka.bootstrapServers(), "kept", List.of("after"), List.of());
+            assertEquals(List.of("before", "after"), EosRoundTrip.readCommitted(kafka.bootstrapServers(), "kept", TIMEOUT));
+        }
+        assertTrue(Files.isDirectory(dir), "a given log dir is kept");
+
+        // a new instance on the same ports and directory finds the data
+        try (EmbeddedKafka again = EmbeddedKafka.builder().brokerPort(port).controllerPort(controllerPort).logDir(dir)
+                .start()) {
+            try (Admin admin = Admin.create(again.clientConfig())) {
+                Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                assertTrue(names.contains("kept"), names.toString());
+            }
+            assertEquals(List.of("before", "after"), EosRoundTrip.readCommitted(again.bootstrapServers(), "kept", TIMEOUT));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package sif.firewall;
+
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.firewall.metrics.FirewallMetrics;
+
+/**
+ * Kafka Streams exception handlers that send the offending record's original bytes to the
+ * dead-letter topic (via {@link DlqPublisher}) with {@link DlqHeaders}, log what was wrong, and let
+ * the application continue. Configured by {@link FirewallApp#streamsProperties}.
+ */
+public final class DlqExceptionHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DlqExceptionHandlers.class);
+
+    private DlqExceptionHandlers() {}
+
+    static Headers headers(Headers original, String reason, Exception e, String stage, String topic, int partition,
+                           long offset) {
+        Headers h = new RecordHeaders(original == null ? new org.apache.kafka.common.header.Header[0] : original.toArray());
+        DlqHeaders.add(h, reason, String.valueOf(e.getMessage()), stage, topic, partition, offset);
+        DlqHeaders.put(h, DlqHeaders.EXCEPTION, e.getClass().getName());
+        return h;
+    }
+
+    /** A value or key at the source could not be deserialized. */
+    public static final class Deserialization implements DeserializationExceptionHandler {
+        private DlqPublisher publisher;
+        private FirewallMetrics metrics = FirewallMetrics.noop();
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            publisher = DlqPublisher.from(configs);
+            metrics = DlqPublisher.metricsFrom(configs);
+        }
+
+        @Override
+        public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                                                     Exception exception) {
+            LOG.warn("cannot deserialize record {}-{}@{} at {}: {}; sent to the dead-letter topic", record.topic(),
+                    record.partition(), record.offset(), context.processorNodeId(), exception.toString());
+            metrics.dlq(DlqReason.DESERIALIZATION_ERROR);
+            if (publisher != null) {
+                publisher.publish(record.key(), record.value(), headers(record.headers(),
+                        DlqReason.DESERIALIZATION_ERROR, exception, "source", record.topic(), record.partition(),
+                        record.offset()));
+            }
+            return DeserializationHandlerResponse.CONTINUE;
+        }
+    }
+
+    /** A processor threw while processing a record (a bug or an unforeseen input). */
+    public static final class Processing implements ProcessingExceptionHandler {
+        private DlqPublisher publisher;
+        private FirewallMetrics metrics = FirewallMetrics.noop();
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            publisher = DlqPublisher.from(configs);
+            metrics = DlqPublisher.metricsFrom(configs);
+        }
+
+        @Override
+        public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            LOG.error("processor {} failed on record {}-{}@{}; its source record goes to the dead-letter topic",
+                    context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
+            metrics.dlq(DlqReason.PROCESSING_ERROR);
+            if (publisher != null && context.sourceRawValue() != null) {
+                publisher.publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
+                        DlqReason.PROCESSING_ERROR, exception, context.processorNodeId(), context.topic(),
+                        context.partition(), context.offset()));
+            }
+            return ProcessingHandlerResponse.CONTINUE;
+        }
+    }
+
+    /**
+     * An output record could not be serialized or was refused by the broker for what it is (too
+     * large, invalid): it goes to the dead-letter topic and processing continues. Other production
+     * errors (authorization, missing topic, ...) are not about the record, so they fail the
+     * application rather than drop data silently.
+     */
+    public static final class Production implements ProductionExceptionHandler {
+        private DlqPublisher publisher;
+        private FirewallMetrics metrics = FirewallMetrics.noop();
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            publisher = DlqPublisher.from(configs);
+            metrics = DlqPublisher.metricsFrom(configs);
+        }
+
+        @Override
+        public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context,
+                                                         ProducerRecord<byte[], byte[]> record, Exception exception) {
+            if (!(exception instanceof RecordTooLargeException || exception instanceof InvalidRecordException)) {
+                LOG.error("cannot produce to {}: {}; failing (not a problem of the record)", record.topic(),
+                        exception.toString(), exception);
+                return ProductionExceptionHandlerResponse.FAIL;
+            }
+            LOG.error("broker refused a record for {} ({}); original input {}-{}@{} goes to the dead-letter topic",
+                    record.topic(), exception.toString(), context.topic(), context.partition(), context.offset());
+            toDlq(context, record.topic(), exception);
+            return ProductionExceptionHandlerResponse.CONTINUE;
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context,
+                ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+            LOG.error("cannot serialize the {} of a record for {}: {}; original input {}-{}@{} goes to the "
+                            + "dead-letter topic", origin, record.topic(), exception.toString(), context.topic(),
+                    context.partition(), context.offset(), exception);
+            toDlq(context, record.topic(), exception);
+            return ProductionExceptionHandlerResponse.CONTINUE;
+        }
+
+        private void toDlq(ErrorHandlerContext context, String outputTopic, Exception exception) {
+            metrics.dlq(DlqReason.PRODUCTION_ERROR);
+            if (publisher == null || publisher.topic().equals(outputTopic) || context.sourceRawValue() == null) {
+                return; // nowhere better to send it: already logged
+            }
+            publisher.publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
+                    DlqReason.PRODUCTION_ERROR, exception, "sink:" + outputTopic, context.topic(),
+                    context.partition(), context.offset()));
+        }
+    }
+}

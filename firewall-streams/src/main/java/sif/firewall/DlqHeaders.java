@@ -1,0 +1,51 @@
+package sif.firewall;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Headers of dead-letter records. The record's key and value are the original bytes; these headers
+ * say why and where from. Numbers are written as decimal strings so any tool can read them.
+ */
+public final class DlqHeaders {
+
+    /** Reason code, one of {@link DlqReason}. */
+    public static final String REASON = "sif.dlq.reason";
+    /** What exactly was wrong, with the offending field and value. */
+    public static final String DETAIL = "sif.dlq.detail";
+    /** The step that rejected the record: validate, inference, or a Kafka Streams handler. */
+    public static final String STAGE = "sif.dlq.stage";
+    public static final String SOURCE_TOPIC = "sif.dlq.source.topic";
+    public static final String SOURCE_PARTITION = "sif.dlq.source.partition";
+    public static final String SOURCE_OFFSET = "sif.dlq.source.offset";
+    /** Exception class, when an exception caused the rejection. */
+    public static final String EXCEPTION = "sif.dlq.exception";
+
+    private DlqHeaders() {}
+
+    /** Adds the standard headers (replacing earlier ones of the same names). */
+    public static Headers add(Headers headers, String reason, String detail, String stage, String topic,
+                              int partition, long offset) {
+        put(headers, REASON, reason);
+        put(headers, DETAIL, detail);
+        put(headers, STAGE, stage);
+        put(headers, SOURCE_TOPIC, topic);
+        put(headers, SOURCE_PARTITION, Integer.toString(partition));
+        put(headers, SOURCE_OFFSET, Long.toString(offset));
+        return headers;
+    }
+
+    public static void put(Headers headers, String key, String value) {
+        headers.remove(key);
+        if (value != null) {
+            headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The last value of {@code key} as UTF-8, or {@code null}. */
+    public static String get(Headers headers, String key) {
+        var h = headers.lastHeader(key);
+        return h == null || h.value() == null ? null : StandardCharsets.UTF_8.decode(ByteBuffer.wrap(h.value())).toString();
+    }
+}

@@ -1,0 +1,82 @@
+package sif.firewall;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.firewall.metrics.FirewallMetrics;
+
+/**
+ * Writes dead-letter records on behalf of Kafka Streams' exception handlers. Kafka 4.1 has no
+ * built-in dead-letter routing for handlers (KIP-1034's {@code errors.dead.letter.queue.topic.name}
+ * arrives in a later release), so {@link FirewallApp} owns one idempotent producer and hands it to
+ * the handlers through the Streams config under {@value #CONFIG_KEY}. These writes are outside the
+ * exactly-once transaction: a record re-processed after a crash may reach the DLQ twice this way.
+ * Records rejected by the topology itself (validate, inference) go through the transactional DLQ
+ * sink instead and are exact.
+ */
+public final class DlqPublisher implements AutoCloseable {
+
+    /** Streams-config key under which handlers find the publisher. */
+    public static final String CONFIG_KEY = "sif.dlq.publisher";
+    /** Streams-config key under which handlers find the {@link FirewallMetrics}. */
+    public static final String METRICS_KEY = "sif.dlq.metrics";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DlqPublisher.class);
+
+    private final String topic;
+    private final Producer<byte[], byte[]> producer;
+
+    public DlqPublisher(String topic, Producer<byte[], byte[]> producer) {
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.producer = Objects.requireNonNull(producer, "producer");
+    }
+
+    /** An idempotent producer to {@code config}'s DLQ topic. */
+    public static DlqPublisher create(FirewallConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-dlq");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new DlqPublisher(config.dlqTopic(), new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer()));
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** Sends asynchronously; a failure is logged (there is nowhere further to send it). */
+    public void publish(byte[] key, byte[] value, Headers headers) {
+        producer.send(new ProducerRecord<>(topic, null, key, value, headers), (md, e) -> {
+            if (e != null) {
+                LOG.error("could not write a dead-letter record to {} (reason {}): {}", topic,
+                        DlqHeaders.get(headers, DlqHeaders.REASON), e.toString(), e);
+            }
+        });
+    }
+
+    /** The publisher in a handler's {@code configure} map, or {@code null}. */
+    static DlqPublisher from(Map<String, ?> configs) {
+        Object o = configs.get(CONFIG_KEY);
+        return o instanceof DlqPublisher p ? p : null;
+    }
+
+    static FirewallMetrics metricsFrom(Map<String, ?> configs) {
+        Object o = configs.get(METRICS_KEY);
+        return o instanceof FirewallMetrics m ? m : FirewallMetrics.noop();
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,32 @@
+package sif.firewall;
+
+/**
+ * Reason codes written to the {@value DlqHeaders#REASON} header of dead-letter records (and used as
+ * the {@code reason} tag of {@code sif_dlq_total}). The human-readable detail goes to
+ * {@value DlqHeaders#DETAIL}. A small closed set, so metrics stay low-cardinality.
+ */
+public final class DlqReason {
+
+    /** The value is not a decodable NetworkFlow (garbage, truncated, unknown schema fingerprint). */
+    public static final String UNDECODABLE = "undecodable";
+    /** A null value (tombstone) or a missing flow id / address. */
+    public static final String MISSING_FIELD = "missing-field";
+    /** Port outside 0..65535 or protocol outside 0..255. */
+    public static final String BAD_5TUPLE = "bad-5tuple";
+    /** Event time not a positive epoch-ms value. */
+    public static final String BAD_TIMESTAMP = "bad-timestamp";
+    public static final String NAN_FEATURE = "nan-feature";
+    public static final String INFINITE_FEATURE = "infinite-feature";
+    /** A feature below its lower bound (negative where the quantity cannot be negative). */
+    public static final String NEGATIVE_FEATURE = "negative-feature";
+    /** A feature above {@code validation.max.feature.value}. */
+    public static final String ABSURD_FEATURE = "absurd-feature";
+    /** The classifier failed on this flow alone (after its batch failed). */
+    public static final String INFERENCE_FAILED = "inference-failed";
+    /** Kafka Streams' handlers: a record could not be deserialized / processed / produced. */
+    public static final String DESERIALIZATION_ERROR = "deserialization-error";
+    public static final String PROCESSING_ERROR = "processing-error";
+    public static final String PRODUCTION_ERROR = "production-error";
+
+    private DlqReason() {}
+}

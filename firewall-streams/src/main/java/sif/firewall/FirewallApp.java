@@ -1,0 +1,159 @@
+package sif.firewall;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.model.SequenceClassifier;
+import sif.firewall.metrics.FirewallMetrics;
+
+/**
+ * The running firewall: {@link FirewallTopology#buildTopology} inside a {@link KafkaStreams} client,
+ * with the exception handlers and the DLQ producer they use. Used by {@code ./sif firewall},
+ * {@code ./sif demo} (in-process) and the integration tests. Does not own the classifier.
+ */
+public final class FirewallApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirewallApp.class);
+
+    private final FirewallConfig config;
+    private final Topology topology;
+    private final DlqPublisher dlqPublisher;
+    private final KafkaStreams streams;
+    private final Object stateLock = new Object();
+    private final CopyOnWriteArrayList<KafkaStreams.StateListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+    private volatile Throwable failure;
+
+    public FirewallApp(FirewallConfig config, SequenceClassifier classifier, Policy policy, FirewallExtensions extensions) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.topology = FirewallTopology.buildTopology(config, classifier, policy, extensions);
+        this.dlqPublisher = DlqPublisher.create(config);
+        Properties props = streamsProperties(config);
+        props.put(DlqPublisher.CONFIG_KEY, dlqPublisher);
+        props.put(DlqPublisher.METRICS_KEY, extensions.metrics());
+        this.streams = new KafkaStreams(topology, props);
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("firewall {} -> {}", oldState, newState);
+            synchronized (stateLock) {
+                state = newState;
+                stateLock.notifyAll();
+            }
+            listeners.forEach(l -> l.onChange(newState, oldState));
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("firewall stream thread died; shutting the firewall down", e);
+            failure = e;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    /**
+     * The Kafka Streams settings: exactly-once v2, the DLQ exception handlers, then every
+     * {@code streams.*} key of {@code config} (which win).
+     */
+    public static Properties streamsProperties(FirewallConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqExceptionHandlers.Deserialization.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqExceptionHandlers.Processing.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqExceptionHandlers.Production.class);
+        for (Map.Entry<String, String> e : config.streamsOverrides().entrySet()) {
+            p.put(e.getKey(), e.getValue());
+        }
+        return p;
+    }
+
+    public FirewallConfig config() {
+        return config;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** The Kafka Streams client (e.g. for Micrometer's {@code KafkaStreamsMetrics} binder). */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public KafkaStreams.State state() {
+        return state;
+    }
+
+    /** The exception that killed a stream thread, if any. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Called on every state change, after the app's own bookkeeping. */
+    public void addStateListener(KafkaStreams.StateListener listener) {
+        listeners.add(listener);
+    }
+
+    public void start() {
+        LOG.info("starting firewall {} on {}: {} -> {} / {} / {} (DLQ {})", config.applicationId(),
+                config.bootstrapServers(), config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
+                config.alertsTopic(), config.dlqTopic());
+        streams.start();
+    }
+
+    /**
+     * Waits until the firewall is RUNNING.
+     *
+     * @return true when running; false on timeout
+     * @throws IllegalStateException when it reached ERROR or shut down instead
+     */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (stateLock) {
+            while (state != KafkaStreams.State.RUNNING) {
+                if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING
+                        || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+                    throw new IllegalStateException("firewall did not start: state " + state
+                            + (failure == null ? "" : ", cause: " + failure));
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                stateLock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    /** Waits until the firewall stopped (NOT_RUNNING or ERROR); true if it did within the timeout. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (stateLock) {
+            while (state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.ERROR) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                stateLock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
+    /** Stops processing (committing what was processed) and releases the DLQ producer. */
+    public void close(Duration timeout) {
+        streams.close(timeout);
+        dlqPublisher.close();
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,154 @@
+package sif.firewall;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sif.firewall.metrics.BrokerProbe;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.MetricsServer;
+import sif.firewall.metrics.MetricsSnapshot;
+import sif.firewall.metrics.PrometheusFirewallMetrics;
+import sif.firewall.metrics.StatusLogger;
+import sif.firewall.metrics.StreamsHealth;
+import sif.model.SequenceClassifier;
+
+/**
+ * {@code ./sif firewall}: runs the streaming firewall against a Kafka cluster until Ctrl-C,
+ * logging one status line per interval.
+ */
+@Command(name = "firewall", mixinStandardHelpOptions = true,
+        description = "Run the streaming firewall: flows -> validate -> zero trust -> per-source LSTM -> policy -> "
+                + "allowed / blocked / alerts (bad records to the DLQ). Runs until Ctrl-C.")
+public final class FirewallCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirewallCommand.class);
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+            description = "Kafka bootstrap servers (overrides bootstrap.servers; default ${DEFAULT-VALUE} from the config)")
+    String bootstrapServers;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "firewall properties file (keys in the README); defaults are filled in for missing keys")
+    Path configFile;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "model artifact directory (overrides model.dir; default models/cicids2017-lstm)")
+    Path modelDir;
+
+    @Option(names = "--application-id", paramLabel = "ID",
+            description = "Kafka Streams application id (overrides application.id; default sif-firewall)")
+    String applicationId;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "port of the Prometheus /metrics and /health endpoints (overrides metrics.port; "
+                    + "default 9464; -1 disables, 0 picks a free port)")
+    Integer metricsPort;
+
+    @Override
+    public Integer call() throws Exception {
+        FirewallConfig config;
+        try {
+            config = configFile == null ? FirewallConfig.defaults() : FirewallConfig.load(configFile);
+            Map<String, String> overrides = new HashMap<>();
+            if (bootstrapServers != null) {
+                overrides.put(FirewallConfig.BOOTSTRAP_SERVERS, bootstrapServers);
+            }
+            if (modelDir != null) {
+                overrides.put(FirewallConfig.MODEL_DIR, modelDir.toString());
+            }
+            if (applicationId != null) {
+                overrides.put(FirewallConfig.APPLICATION_ID, applicationId);
+            }
+            config = config.with(overrides);
+        } catch (IllegalArgumentException e) {
+            System.err.println("firewall: " + e.getMessage());
+            return 2;
+        }
+        SequenceClassifier classifier;
+        try {
+            classifier = ModelLoader.load(config.modelDir());
+        } catch (RuntimeException e) {
+            System.err.println("firewall: cannot load the model from " + config.modelDir().toAbsolutePath() + ": "
+                    + e.getMessage() + " (train one with ./sif train, or pass --model DIR)");
+            return 2;
+        }
+        try (classifier) {
+            return run(config, classifier);
+        }
+    }
+
+    private int run(FirewallConfig config, SequenceClassifier classifier) throws InterruptedException {
+        Policy policy = FirewallTopology.defaultPolicy(config, classifier.info());
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sif-firewall-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int port = metricsPort != null ? metricsPort : config.metricsPort();
+        try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
+            metrics.modelInfo(classifier.info().version());
+            FirewallApp app = new FirewallApp(config, classifier, policy,
+                    FirewallExtensions.defaults().withMetrics(metrics));
+            app.addStateListener((now, before) -> {
+                if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                    stop.countDown();
+                }
+            });
+            metrics.bindKafkaStreams(app.streams());
+            BrokerProbe probe = null;
+            MetricsServer server = null;
+            StatusLogger status = null;
+            try {
+                if (port >= 0) {
+                    probe = BrokerProbe.start(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            config.bootstrapServers()), Duration.ofSeconds(10), Duration.ofSeconds(5));
+                    server = MetricsServer.start(port, metrics.registry(), new StreamsHealth(app.streams(), probe));
+                    LOG.info("metrics on http://localhost:{}/metrics, health on /health/live and /health/ready",
+                            server.port());
+                }
+                LOG.info("model {} (T={}, classes {}), BLOCK threshold {}", classifier.info().version(),
+                        classifier.info().sequenceLength(), classifier.info().classNames(),
+                        policy instanceof ThresholdPolicy t ? t.threshold() : "policy-defined");
+                app.start();
+                status = StatusLogger.start(metrics, config.statusInterval(), () -> app.state().name());
+                stop.await();
+            } finally {
+                if (status != null) {
+                    status.close();
+                }
+                app.close(Duration.ofSeconds(30));
+                if (server != null) {
+                    server.close();
+                }
+                if (probe != null) {
+                    probe.close();
+                }
+                closed.countDown();
+            }
+            MetricsSnapshot s = metrics.snapshot();
+            LOG.info("firewall stopped ({}): in={} allowed={} blocked={} alerts={} dlq={}", app.state(), s.flowsIn(),
+                    s.allowed(), s.blocked(), s.alerts(), s.dlq());
+            if (app.failure() != null) {
+                System.err.println("firewall: failed: " + app.failure());
+                return 1;
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,311 @@
+package sif.firewall;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The firewall's configuration: a properties file first, then defaults filled in with
+ * {@code putIfAbsent}. Immutable. Every key is listed below with its default; the README's
+ * configuration table mirrors this list.
+ *
+ * <p>Keys prefixed {@value #STREAMS_PREFIX} are handed to Kafka Streams with the prefix removed
+ * (e.g. {@code streams.num.stream.threads=2}); they override the firewall's Streams defaults.
+ * {@code schema.registry.url} and {@code apicurio.*} keys select and configure the serdes.
+ */
+public final class FirewallConfig {
+
+    public static final String STREAMS_PREFIX = "streams.";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String TOPIC_INPUT = "topic.input";
+    public static final String TOPIC_ALLOWED = "topic.allowed";
+    public static final String TOPIC_BLOCKED = "topic.blocked";
+    public static final String TOPIC_ALERTS = "topic.alerts";
+    public static final String TOPIC_DLQ = "topic.dlq";
+    public static final String MODEL_DIR = "model.dir";
+    public static final String SEQUENCE_LENGTH = "sequence.length";
+    public static final String SEQUENCE_MAX_AGE_MS = "sequence.max.age.ms";
+    public static final String SEQUENCE_EVICT_INTERVAL_MS = "sequence.evict.interval.ms";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
+    public static final String POLICY_CONFIDENCE_THRESHOLD = "policy.confidence.threshold";
+    public static final String POLICY_BENIGN_CLASS = "policy.benign.class";
+    public static final String VALIDATION_MAX_FEATURE_VALUE = "validation.max.feature.value";
+    public static final String VALIDATION_MIN_TIMING_VALUE = "validation.min.timing.value";
+    public static final String STATUS_INTERVAL_MS = "status.interval.ms";
+    public static final String METRICS_PORT = "metrics.port";
+
+    /** Defaults, in README order. A value of "" means "not set" (see the key's documentation). */
+    static final Map<String, String> DEFAULTS;
+
+    static {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(BOOTSTRAP_SERVERS, "localhost:9092");
+        d.put(APPLICATION_ID, "sif-firewall");
+        d.put(TOPIC_INPUT, "flows");
+        d.put(TOPIC_ALLOWED, "flows.allowed");
+        d.put(TOPIC_BLOCKED, "flows.blocked");
+        d.put(TOPIC_ALERTS, "alerts");
+        d.put(TOPIC_DLQ, "flows.dlq");
+        d.put(MODEL_DIR, "models/cicids2017-lstm");
+        d.put(SEQUENCE_LENGTH, "");
+        d.put(SEQUENCE_MAX_AGE_MS, "600000");
+        d.put(SEQUENCE_EVICT_INTERVAL_MS, "60000");
+        d.put(BATCH_SIZE, "64");
+        d.put(BATCH_MAX_WAIT_MS, "20");
+        d.put(POLICY_CONFIDENCE_THRESHOLD, "");
+        d.put(POLICY_BENIGN_CLASS, "BENIGN");
+        d.put(VALIDATION_MAX_FEATURE_VALUE, "1e12");
+        d.put(VALIDATION_MIN_TIMING_VALUE, "-1000");
+        d.put(STATUS_INTERVAL_MS, "10000");
+        d.put(METRICS_PORT, "9464");
+        // Kafka Streams defaults of the firewall (override with streams.<key>)
+        d.put(STREAMS_PREFIX + "processing.guarantee", "exactly_once_v2");
+        d.put(STREAMS_PREFIX + "num.stream.threads", "1");
+        d.put(STREAMS_PREFIX + "commit.interval.ms", "100");
+        d.put(STREAMS_PREFIX + "poll.ms", "5");
+        d.put(STREAMS_PREFIX + "statestore.cache.max.bytes", "33554432");
+        DEFAULTS = Collections.unmodifiableMap(d);
+    }
+
+    private final Map<String, String> values;
+
+    private FirewallConfig(Map<String, String> values) {
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+        validate();
+    }
+
+    /** Defaults only. */
+    public static FirewallConfig defaults() {
+        return of(Map.of());
+    }
+
+    /** {@code overrides} on top of the defaults. */
+    public static FirewallConfig of(Map<String, String> overrides) {
+        Map<String, String> v = new TreeMap<>(overrides);
+        DEFAULTS.forEach(v::putIfAbsent);
+        return new FirewallConfig(v);
+    }
+
+    /** A properties file, then the defaults for every key it does not set. */
+    public static FirewallConfig load(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("firewall config file not found: " + file.toAbsolutePath(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read firewall config file " + file.toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        }
+        Map<String, String> m = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k.trim(), p.getProperty(k).trim()));
+        return of(m);
+    }
+
+    /** A copy with {@code overrides} applied (e.g. command-line options over the file). */
+    public FirewallConfig with(Map<String, String> overrides) {
+        Map<String, String> v = new TreeMap<>(values);
+        v.putAll(overrides);
+        return new FirewallConfig(v);
+    }
+
+    private void validate() {
+        requirePositive(BATCH_SIZE, batchSize());
+        requirePositive(BATCH_MAX_WAIT_MS, batchMaxWait().toMillis());
+        requirePositive(SEQUENCE_MAX_AGE_MS, sequenceMaxAge().toMillis());
+        requirePositive(SEQUENCE_EVICT_INTERVAL_MS, sequenceEvictInterval().toMillis());
+        requirePositive(STATUS_INTERVAL_MS, statusInterval().toMillis());
+        if (sequenceLengthOverride() != null) {
+            int t = sequenceLengthOverride();
+            if (t < 1 || t > 255) {
+                throw new IllegalArgumentException(SEQUENCE_LENGTH + " must be 1..255, got " + t);
+            }
+        }
+        if (confidenceThresholdOverride() != null) {
+            double th = confidenceThresholdOverride();
+            if (!(th >= 0 && th <= 1)) {
+                throw new IllegalArgumentException(POLICY_CONFIDENCE_THRESHOLD + " must be in [0, 1], got " + th);
+            }
+        }
+        if (metricsPort() < -1 || metricsPort() > 65535) {
+            throw new IllegalArgumentException(METRICS_PORT + " must be -1 (off), 0 (any) or a port, got " + metricsPort());
+        }
+        double max = maxFeatureValue();
+        if (!(max > 0) || Double.isInfinite(max)) {
+            throw new IllegalArgumentException(VALIDATION_MAX_FEATURE_VALUE + " must be a finite positive number, got "
+                    + get(VALIDATION_MAX_FEATURE_VALUE));
+        }
+        double minTiming = minTimingValue();
+        if (!(minTiming <= 0) || Double.isInfinite(minTiming)) {
+            throw new IllegalArgumentException(VALIDATION_MIN_TIMING_VALUE + " must be a finite number <= 0, got "
+                    + get(VALIDATION_MIN_TIMING_VALUE));
+        }
+        for (String k : new String[] {APPLICATION_ID, TOPIC_INPUT, TOPIC_ALLOWED, TOPIC_BLOCKED, TOPIC_ALERTS, TOPIC_DLQ,
+                POLICY_BENIGN_CLASS}) {
+            if (get(k).isEmpty()) {
+                throw new IllegalArgumentException(k + " must not be empty");
+            }
+        }
+    }
+
+    private static void requirePositive(String key, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(key + " must be > 0, got " + v);
+        }
+    }
+
+    /** The raw value of a key ("" when unset and without default). */
+    public String get(String key) {
+        return values.getOrDefault(key, "");
+    }
+
+    /** All keys and values (defaults included). */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    public String bootstrapServers() {
+        return get(BOOTSTRAP_SERVERS);
+    }
+
+    public String applicationId() {
+        return get(APPLICATION_ID);
+    }
+
+    public String inputTopic() {
+        return get(TOPIC_INPUT);
+    }
+
+    public String allowedTopic() {
+        return get(TOPIC_ALLOWED);
+    }
+
+    public String blockedTopic() {
+        return get(TOPIC_BLOCKED);
+    }
+
+    public String alertsTopic() {
+        return get(TOPIC_ALERTS);
+    }
+
+    public String dlqTopic() {
+        return get(TOPIC_DLQ);
+    }
+
+    public Path modelDir() {
+        return Path.of(get(MODEL_DIR));
+    }
+
+    /** T when configured; {@code null} means "the model's sequence length". */
+    public Integer sequenceLengthOverride() {
+        String v = get(SEQUENCE_LENGTH);
+        return v.isEmpty() ? null : parseInt(SEQUENCE_LENGTH, v);
+    }
+
+    public Duration sequenceMaxAge() {
+        return Duration.ofMillis(parseLong(SEQUENCE_MAX_AGE_MS));
+    }
+
+    public Duration sequenceEvictInterval() {
+        return Duration.ofMillis(parseLong(SEQUENCE_EVICT_INTERVAL_MS));
+    }
+
+    public int batchSize() {
+        return parseInt(BATCH_SIZE, get(BATCH_SIZE));
+    }
+
+    public Duration batchMaxWait() {
+        return Duration.ofMillis(parseLong(BATCH_MAX_WAIT_MS));
+    }
+
+    /** The BLOCK threshold when configured; {@code null} means "the model's decision threshold". */
+    public Double confidenceThresholdOverride() {
+        String v = get(POLICY_CONFIDENCE_THRESHOLD);
+        return v.isEmpty() ? null : parseDouble(POLICY_CONFIDENCE_THRESHOLD, v);
+    }
+
+    public String benignClass() {
+        return get(POLICY_BENIGN_CLASS);
+    }
+
+    public double maxFeatureValue() {
+        return parseDouble(VALIDATION_MAX_FEATURE_VALUE, get(VALIDATION_MAX_FEATURE_VALUE));
+    }
+
+    public double minTimingValue() {
+        return parseDouble(VALIDATION_MIN_TIMING_VALUE, get(VALIDATION_MIN_TIMING_VALUE));
+    }
+
+    public Duration statusInterval() {
+        return Duration.ofMillis(parseLong(STATUS_INTERVAL_MS));
+    }
+
+    /** Port of the /metrics and /health HTTP endpoints; -1 disables them, 0 picks a free port. */
+    public int metricsPort() {
+        return parseInt(METRICS_PORT, get(METRICS_PORT));
+    }
+
+    /** The {@value #STREAMS_PREFIX} keys without their prefix. */
+    public Map<String, String> streamsOverrides() {
+        Map<String, String> m = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(STREAMS_PREFIX)) {
+                m.put(k.substring(STREAMS_PREFIX.length()), v);
+            }
+        });
+        return m;
+    }
+
+    /** Settings for the Avro serdes: {@code schema.registry.url} and {@code apicurio.*}. */
+    public Map<String, String> serdeConfig() {
+        Map<String, String> m = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.equals("schema.registry.url") || k.startsWith("apicurio.")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    private long parseLong(String key) {
+        String v = get(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
+    private static int parseInt(String key, String v) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'", e);
+        }
+    }
+
+    private static double parseDouble(String key, String v) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FirewallConfig" + values;
+    }
+}

@@ -1,0 +1,114 @@
+package sif.firewall;
+
+import java.util.Map;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import sif.model.SequenceClassifier;
+import sif.schemas.avro.Decision;
+import sif.schemas.avro.Verdict;
+import sif.firewall.metrics.FirewallMetrics;
+
+/**
+ * Builds the firewall topology: the one function {@code main}, the demo and every test call.
+ *
+ * <pre>
+ * flows-source ─ validate ─ validated-(rejected|accepted)
+ *   accepted ─ accepted-flows ─ [zero-trust step] ─ sequence-inference ─ inference-(rejected|scored)
+ *   scored ─ scored-flows ─ policy ─ route-(allowed|blocked|alerts) ─ (allowed|blocked|alerts)-sink
+ *   validated-rejected + inference-rejected ─ dlq-merge ─ dlq-raw ─ dlq-sink
+ * </pre>
+ * Stores: {@value SequenceInferenceProcessor#SEQUENCE_STORE}, {@value SequenceInferenceProcessor#PENDING_STORE}
+ * (both owned by {@code sequence-inference}). Every node, store and branch is named; a test pins the
+ * names, because changelog topics and state are tied to them across upgrades.
+ */
+public final class FirewallTopology {
+
+    public static final String SOURCE = "flows-source";
+    public static final String VALIDATE = "validate";
+    public static final String INFERENCE = "sequence-inference";
+    public static final String POLICY = "policy";
+    public static final String ALLOWED_SINK = "allowed-sink";
+    public static final String BLOCKED_SINK = "blocked-sink";
+    public static final String ALERTS_SINK = "alerts-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+
+    private FirewallTopology() {}
+
+    /** With the default extensions: pass-through zero trust, no metrics. */
+    public static Topology buildTopology(FirewallConfig config, SequenceClassifier classifier, Policy policy) {
+        return buildTopology(config, classifier, policy, FirewallExtensions.defaults());
+    }
+
+    /**
+     * @param config     topics, sequence and batching settings
+     * @param classifier the loaded model (shared; each task opens its own session)
+     * @param policy     turns scores into decisions (see {@link #defaultPolicy})
+     * @param extensions the zero-trust step and metrics
+     */
+    public static Topology buildTopology(FirewallConfig config, SequenceClassifier classifier, Policy policy,
+                                         FirewallExtensions extensions) {
+        FirewallTopics topics = FirewallTopics.from(config);
+        FirewallMetrics metrics = extensions.metrics();
+        FlowValidator validator = FlowValidator.from(config);
+        SequenceClassifier.ModelInfo model = classifier.info();
+        int sequenceLength = config.sequenceLengthOverride() != null
+                ? config.sequenceLengthOverride() : model.sequenceLength();
+
+        StreamsBuilder builder = new StreamsBuilder();
+        Map<String, KStream<String, FirewallEvent>> validated = builder
+                .stream(topics.input(), Consumed.with(topics.keySerde(), topics.rawSerde()).withName(SOURCE))
+                .process(() -> new ValidateProcessor(topics.flowSerde().deserializer(), validator, metrics),
+                        Named.as(VALIDATE))
+                .split(Named.as("validated-"))
+                .branch(FirewallEvent::isRejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
+
+        KStream<String, FlowContext> accepted = validated.get("validated-accepted")
+                .mapValues(e -> (FlowContext) e, Named.as("accepted-flows"));
+        KStream<String, FlowContext> trusted = extensions.trustStep().apply(builder, accepted, config);
+
+        Map<String, KStream<String, FirewallEvent>> inferred = trusted
+                .process(SequenceInferenceProcessor.supplier(classifier, sequenceLength, config.sequenceMaxAge(),
+                        config.batchSize(), config.batchMaxWait(), config.sequenceEvictInterval(), metrics),
+                        Named.as(INFERENCE))
+                .split(Named.as("inference-"))
+                .branch(FirewallEvent::isRejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("scored"));
+
+        Map<String, KStream<String, Verdict>> routed = inferred.get("inference-scored")
+                .mapValues(e -> (Scored) e, Named.as("scored-flows"))
+                .processValues(() -> new PolicyProcessor(policy, model, metrics), Named.as(POLICY))
+                .split(Named.as("route-"))
+                .branch((k, v) -> v.getDecision() == Decision.ALLOW, Branched.as("allowed"))
+                .branch((k, v) -> v.getDecision() == Decision.BLOCK, Branched.as("blocked"))
+                .branch((k, v) -> v.getDecision() == Decision.ALERT, Branched.as("alerts"))
+                .noDefaultBranch();
+        routed.get("route-allowed").to(topics.allowed(),
+                Produced.with(topics.keySerde(), topics.verdictSerde()).withName(ALLOWED_SINK));
+        routed.get("route-blocked").to(topics.blocked(),
+                Produced.with(topics.keySerde(), topics.verdictSerde()).withName(BLOCKED_SINK));
+        routed.get("route-alerts").to(topics.alerts(),
+                Produced.with(topics.keySerde(), topics.verdictSerde()).withName(ALERTS_SINK));
+
+        validated.get("validated-rejected")
+                .merge(inferred.get("inference-rejected"), Named.as("dlq-merge"))
+                .mapValues(e -> ((Rejected) e).rawValue(), Named.as("dlq-raw"))
+                .to(topics.dlq(), Produced.with(topics.keySerde(), topics.rawSerde()).withName(DLQ_SINK));
+        return builder.build();
+    }
+
+    /**
+     * The default {@link ThresholdPolicy}: threshold from {@code policy.confidence.threshold}, else
+     * the model's decision threshold.
+     */
+    public static Policy defaultPolicy(FirewallConfig config, SequenceClassifier.ModelInfo model) {
+        double threshold = config.confidenceThresholdOverride() != null
+                ? config.confidenceThresholdOverride() : model.decisionThreshold();
+        return new ThresholdPolicy(threshold, config.benignClass());
+    }
+}

@@ -1,0 +1,119 @@
+package sif.firewall;
+
+import sif.flows.FlowFeatures;
+import sif.schemas.Flows;
+import sif.schemas.avro.NetworkFlow;
+
+/**
+ * Decides whether a decoded flow is fit for the model. Pure: no Kafka, no state.
+ *
+ * <p>Rules, in order (the first that fails is the reason):
+ * <ol>
+ *   <li>flow id, source and destination address present and non-blank ({@link DlqReason#MISSING_FIELD});</li>
+ *   <li>ports in 0..65535, protocol in 0..255 ({@link DlqReason#BAD_5TUPLE});</li>
+ *   <li>event time a positive epoch-ms value ({@link DlqReason#BAD_TIMESTAMP});</li>
+ *   <li>every feature finite ({@link DlqReason#NAN_FEATURE}, {@link DlqReason#INFINITE_FEATURE});</li>
+ *   <li>every feature at least its lower bound ({@link DlqReason#NEGATIVE_FEATURE}): 0 for counts,
+ *       lengths, rates and flags; -1 for {@code Init_Win_bytes_*} (CICFlowMeter's "no packet in that
+ *       direction"); {@code minTimingValue} for Flow Duration and the IAT features (CICFlowMeter
+ *       writes small negative values when packet timestamps are out of order, e.g. Flow IAT Min = -1
+ *       in real CICIDS2017 rows);</li>
+ *   <li>every feature at most {@code maxFeatureValue} ({@link DlqReason#ABSURD_FEATURE}).</li>
+ * </ol>
+ * Note that CICFlowMeter writes {@code Flow Bytes/s = Infinity} for zero-duration flows; such flows
+ * go to the dead-letter topic (the model was not trained on non-finite inputs).
+ */
+public final class FlowValidator {
+
+    /** Why a flow was rejected. */
+    public record Rejection(String reason, String detail) {}
+
+    private static final double[] LOWER_BOUND_TEMPLATE = new double[FlowFeatures.COUNT];
+    private static final boolean[] TIMING = new boolean[FlowFeatures.COUNT];
+
+    static {
+        for (int i = 0; i < FlowFeatures.COUNT; i++) {
+            String f = FlowFeatures.ALL.get(i).fieldName();
+            TIMING[i] = f.equals("flowDuration") || f.contains("IAT");
+            LOWER_BOUND_TEMPLATE[i] = f.startsWith("initWinBytes") ? -1 : 0;
+        }
+    }
+
+    private final double maxFeatureValue;
+    private final double[] lowerBound;
+
+    /**
+     * @param maxFeatureValue largest plausible value of any feature
+     * @param minTimingValue  lowest accepted value (<= 0) of Flow Duration and the IAT features, in µs
+     */
+    public FlowValidator(double maxFeatureValue, double minTimingValue) {
+        this.maxFeatureValue = maxFeatureValue;
+        this.lowerBound = LOWER_BOUND_TEMPLATE.clone();
+        for (int i = 0; i < FlowFeatures.COUNT; i++) {
+            if (TIMING[i]) {
+                lowerBound[i] = minTimingValue;
+            }
+        }
+    }
+
+    public static FlowValidator from(FirewallConfig config) {
+        return new FlowValidator(config.maxFeatureValue(), config.minTimingValue());
+    }
+
+    /**
+     * Checks {@code flow}; its features are {@code features} ({@link Flows#features} order).
+     *
+     * @return {@code null} when the flow is valid, else the first rule it breaks
+     */
+    public Rejection check(NetworkFlow flow, double[] features) {
+        if (blank(flow.getFlowId())) {
+            return new Rejection(DlqReason.MISSING_FIELD, "flowId is blank");
+        }
+        if (blank(flow.getSrcIp())) {
+            return new Rejection(DlqReason.MISSING_FIELD, "srcIp is blank in flow " + flow.getFlowId());
+        }
+        if (blank(flow.getDstIp())) {
+            return new Rejection(DlqReason.MISSING_FIELD, "dstIp is blank in flow " + flow.getFlowId());
+        }
+        if (flow.getSrcPort() < 0 || flow.getSrcPort() > 65535) {
+            return new Rejection(DlqReason.BAD_5TUPLE, "srcPort=" + flow.getSrcPort() + " outside 0..65535 in flow "
+                    + flow.getFlowId());
+        }
+        if (flow.getDstPort() < 0 || flow.getDstPort() > 65535) {
+            return new Rejection(DlqReason.BAD_5TUPLE, "dstPort=" + flow.getDstPort() + " outside 0..65535 in flow "
+                    + flow.getFlowId());
+        }
+        if (flow.getProtocol() < 0 || flow.getProtocol() > 255) {
+            return new Rejection(DlqReason.BAD_5TUPLE, "protocol=" + flow.getProtocol() + " outside 0..255 in flow "
+                    + flow.getFlowId());
+        }
+        if (flow.getEventTimeMs() <= 0) {
+            return new Rejection(DlqReason.BAD_TIMESTAMP, "eventTimeMs=" + flow.getEventTimeMs()
+                    + " is not a positive epoch-ms value in flow " + flow.getFlowId());
+        }
+        for (int i = 0; i < features.length; i++) {
+            double v = features[i];
+            if (v >= lowerBound[i] && v <= maxFeatureValue) {
+                continue; // the hot path: one comparison pair per feature
+            }
+            String name = FlowFeatures.ALL.get(i).fieldName();
+            if (Double.isNaN(v)) {
+                return new Rejection(DlqReason.NAN_FEATURE, name + "=NaN in flow " + flow.getFlowId());
+            }
+            if (Double.isInfinite(v)) {
+                return new Rejection(DlqReason.INFINITE_FEATURE, name + "=" + v + " in flow " + flow.getFlowId());
+            }
+            if (v < lowerBound[i]) {
+                return new Rejection(DlqReason.NEGATIVE_FEATURE, name + "=" + v + " below its lower bound "
+                        + lowerBound[i] + " in flow " + flow.getFlowId());
+            }
+            return new Rejection(DlqReason.ABSURD_FEATURE, name + "=" + v + " above the maximum " + maxFeatureValue
+                    + " in flow " + flow.getFlowId());
+        }
+        return null;
+    }
+
+    private static boolean blank(CharSequence s) {
+        return s == null || s.toString().isBlank();
+    }
+}

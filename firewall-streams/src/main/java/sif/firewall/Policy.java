@@ -1,0 +1,49 @@
+package sif.firewall;
+
+import java.util.List;
+import sif.schemas.avro.IdentityStatus;
+
+/**
+ * Turns a model score (plus what the zero-trust step found) into a firewall decision. Plain Java,
+ * no Kafka: implementations are unit-tested alone and handed to
+ * {@link FirewallTopology#buildTopology}. Must be thread-safe (stream threads share it).
+ */
+public interface Policy {
+
+    Decision decide(Input input);
+
+    /** A firewall action. */
+    enum Action { ALLOW, BLOCK, ALERT }
+
+    /**
+     * What the policy sees about one flow.
+     *
+     * @param classNames     the model's classes, in output order
+     * @param probabilities  calibrated probabilities, same order
+     * @param predicted      index of the most probable class
+     * @param priorReasons   rules that fired before the policy (e.g. zero trust), in order
+     */
+    record Input(String srcIp, int srcPort, String dstIp, int dstPort, int protocol,
+                 String principal, IdentityStatus identityStatus,
+                 List<String> classNames, float[] probabilities, int predicted, List<String> priorReasons) {
+
+        public String predictedClass() {
+            return classNames.get(predicted);
+        }
+
+        public double confidence() {
+            return probabilities[predicted];
+        }
+    }
+
+    /**
+     * @param action     what to do
+     * @param reasons    every rule that fired, in order (prior reasons first)
+     * @param suppressed the verdict matched a suppression rule (recorded, not alerted)
+     */
+    record Decision(Action action, List<String> reasons, boolean suppressed) {
+        public Decision {
+            reasons = List.copyOf(reasons);
+        }
+    }
+}

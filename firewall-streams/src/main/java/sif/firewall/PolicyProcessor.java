@@ -1,0 +1,93 @@
+package sif.firewall;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import sif.model.SequenceClassifier;
+import sif.schemas.avro.Decision;
+import sif.schemas.avro.Verdict;
+import sif.firewall.metrics.FirewallMetrics;
+
+/**
+ * Applies the {@link Policy} to a scored flow and writes the {@link Verdict}. Stateless; the
+ * decision logic is the policy's, this only maps between the stream and it.
+ */
+public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, Verdict> {
+
+    private final Policy policy;
+    private final List<String> classNames;
+    private final String modelVersion;
+    private final FirewallMetrics metrics;
+    private FixedKeyProcessorContext<String, Verdict> context;
+
+    public PolicyProcessor(Policy policy, SequenceClassifier.ModelInfo model, FirewallMetrics metrics) {
+        this.policy = policy;
+        this.classNames = model.classNames();
+        this.modelVersion = model.version();
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, Verdict> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, Scored> record) {
+        Scored s = record.value();
+        PendingFlow f = s.flow();
+        float[] probs = s.probabilities();
+        int best = 0;
+        for (int i = 1; i < probs.length; i++) {
+            if (probs[i] > probs[best]) {
+                best = i;
+            }
+        }
+        Policy.Input in = new Policy.Input(f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.protocol(), f.principal(),
+                f.identityStatus(), classNames, probs, best, f.reasons());
+        Policy.Decision d = policy.decide(in);
+        Map<String, Double> byClass = new HashMap<>(probs.length * 2);
+        for (int i = 0; i < probs.length; i++) {
+            byClass.put(classNames.get(i), (double) probs[i]);
+        }
+        long now = context.currentSystemTimeMs();
+        Verdict v = Verdict.newBuilder()
+                .setFlowId(f.flowId())
+                .setSrcIp(f.srcIp())
+                .setSrcPort(f.srcPort())
+                .setDstIp(f.dstIp())
+                .setDstPort(f.dstPort())
+                .setProtocol(f.protocol())
+                .setEventTimeMs(f.eventTimeMs())
+                .setDecision(toAvro(d.action()))
+                .setPredictedClass(classNames.get(best))
+                .setConfidence(probs[best])
+                .setProbabilities(byClass)
+                .setModelVersion(modelVersion)
+                .setReasons(d.reasons())
+                .setIdentityStatus(f.identityStatus())
+                .setPrincipal(f.principal())
+                .setSuppressed(d.suppressed())
+                .setSequenceLength(f.sequenceLength())
+                .setIngestTimeMs(f.ingestTimeMs())
+                .setVerdictTimeMs(now)
+                .setInferenceMicros(s.inferenceMicros())
+                .setBatchSize(s.batchSize())
+                .setLabel(f.label())
+                .build();
+        metrics.verdict(d.action().name(), v.getPredictedClass(), probs[best]);
+        metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), now);
+        context.forward(record.withValue(v));
+    }
+
+    static Decision toAvro(Policy.Action a) {
+        return switch (a) {
+            case ALLOW -> Decision.ALLOW;
+            case BLOCK -> Decision.BLOCK;
+            case ALERT -> Decision.ALERT;
+        };
+    }
+}

@@ -1,0 +1,273 @@
+package sif.firewall;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.model.ClassifierSession;
+import sif.model.SequenceClassifier;
+import sif.firewall.metrics.FirewallMetrics;
+
+/**
+ * Per-source sequences and batched inference, without loss under exactly-once.
+ *
+ * <p>For each flow: append it to its source's sequence in {@value #SEQUENCE_STORE} (the last T
+ * flows within the max age, {@link SequenceWindow}), then park the flow with a snapshot of that
+ * sequence in {@value #PENDING_STORE}. When {@code batchSize} flows are pending, or on a wall-clock
+ * punctuation every {@code maxWait}, all pending flows are classified in one
+ * {@link ClassifierSession#predict} call, forwarded as {@link Scored} in arrival order, and removed
+ * from the pending store. Both stores are persistent and changelogged, so a flow waiting for its
+ * batch is part of the committed state: after a crash it is restored and classified once (its input
+ * offset was committed with it); a verdict forwarded in an aborted transaction is re-made because the
+ * removal from the pending store was aborted with it. An in-memory mirror of the pending store
+ * saves reading it back; it is rebuilt from the store in {@link #init}.
+ *
+ * <p>Idle sources are evicted by a wall-clock punctuator every {@code evictInterval}: a sequence
+ * whose newest flow is older than {@code maxAge} before the newest event time this task has seen is
+ * deleted (event time, so replays of old captures behave as live traffic).
+ *
+ * <p>One {@link ClassifierSession} per processor instance (one per task, i.e. per stream thread
+ * and input partition), opened in {@link #init} and closed in {@link #close}. If a batch fails,
+ * each of its flows is retried alone; a flow that still fails goes to the dead-letter topic.
+ */
+public final class SequenceInferenceProcessor implements Processor<String, FlowContext, String, FirewallEvent> {
+
+    public static final String SEQUENCE_STORE = "sif-sequences";
+    public static final String PENDING_STORE = "sif-pending";
+    public static final String STAGE = "inference";
+    private static final Logger LOG = LoggerFactory.getLogger(SequenceInferenceProcessor.class);
+
+    private final SequenceClassifier classifier;
+    private final int sequenceLength;
+    private final long maxAgeMs;
+    private final int batchSize;
+    private final Duration maxWait;
+    private final Duration evictInterval;
+    private final FirewallMetrics metrics;
+    private final int classCount;
+
+    private ProcessorContext<String, FirewallEvent> context;
+    private KeyValueStore<String, byte[]> sequences;
+    private KeyValueStore<Long, byte[]> pendingStore;
+    private ClassifierSession session;
+    private final List<PendingFlow> pending = new ArrayList<>();
+    private final List<Long> pendingKeys = new ArrayList<>();
+    private long nextKey;
+    private long newestEventTime = Long.MIN_VALUE;
+
+    /**
+     * @param sequenceLength T, flows per source the model sees
+     * @param maxAge         flows older than this before the newest flow of the source leave its sequence
+     * @param batchSize      flows per inference call (a batch is run as soon as it is full)
+     * @param maxWait        bound on how long a flow waits for a full batch (wall clock)
+     * @param evictInterval  how often idle sources are evicted (wall clock)
+     */
+    public SequenceInferenceProcessor(SequenceClassifier classifier, int sequenceLength, Duration maxAge, int batchSize,
+                                      Duration maxWait, Duration evictInterval, FirewallMetrics metrics) {
+        if (sequenceLength < 1 || sequenceLength > 255) {
+            throw new IllegalArgumentException("sequence length must be 1..255, got " + sequenceLength);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        this.classifier = classifier;
+        this.sequenceLength = sequenceLength;
+        this.maxAgeMs = maxAge.toMillis();
+        this.batchSize = batchSize;
+        this.maxWait = maxWait;
+        this.evictInterval = evictInterval;
+        this.metrics = metrics;
+        this.classCount = classifier.info().classNames().size();
+    }
+
+    /** The stores this processor owns: per-source sequences and the pending batch. */
+    public static Set<StoreBuilder<?>> stores() {
+        return Set.of(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEQUENCE_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withCachingEnabled(),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(),
+                        Serdes.ByteArray()).withCachingEnabled());
+    }
+
+    /** A supplier that declares {@link #stores()} (so the DSL connects them). */
+    public static ProcessorSupplier<String, FlowContext, String, FirewallEvent> supplier(
+            SequenceClassifier classifier, int sequenceLength, Duration maxAge, int batchSize, Duration maxWait,
+            Duration evictInterval, FirewallMetrics metrics) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, FlowContext, String, FirewallEvent> get() {
+                return new SequenceInferenceProcessor(classifier, sequenceLength, maxAge, batchSize, maxWait,
+                        evictInterval, metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return SequenceInferenceProcessor.stores();
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, FirewallEvent> context) {
+        this.context = context;
+        this.sequences = context.getStateStore(SEQUENCE_STORE);
+        this.pendingStore = context.getStateStore(PENDING_STORE);
+        pending.clear();
+        pendingKeys.clear();
+        nextKey = 0;
+        try (KeyValueIterator<Long, byte[]> it = pendingStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, byte[]> kv = it.next();
+                pending.add(PendingFlow.decode(kv.value));
+                pendingKeys.add(kv.key);
+                nextKey = kv.key + 1;
+            }
+        }
+        if (!pending.isEmpty()) {
+            LOG.info("task {}: {} flows restored waiting for inference; they are classified at the next batch",
+                    context.taskId(), pending.size());
+        }
+        this.session = classifier.newSession();
+        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+        context.schedule(evictInterval, PunctuationType.WALL_CLOCK_TIME, now -> evictIdleSources());
+    }
+
+    @Override
+    public void process(Record<String, FlowContext> record) {
+        FlowContext flow = record.value();
+        String source = flow.srcIp();
+        long eventTime = flow.flow().getEventTimeMs();
+        byte[] sequence = SequenceWindow.append(sequences.get(source), eventTime, flow.features(), sequenceLength,
+                maxAgeMs);
+        sequences.put(source, sequence);
+        if (eventTime > newestEventTime) {
+            newestEventTime = eventTime;
+        }
+        PendingFlow p = PendingFlow.of(flow, sequence);
+        long key = nextKey++;
+        pendingStore.put(key, p.encode());
+        pending.add(p);
+        pendingKeys.add(key);
+        if (pending.size() >= batchSize) {
+            drain();
+        }
+    }
+
+    /** Classifies every pending flow now (public for tests with a mock context). */
+    void drain() {
+        int n = pending.size();
+        if (n == 0) {
+            return;
+        }
+        List<float[][]> inputs = new ArrayList<>(n);
+        for (PendingFlow p : pending) {
+            inputs.add(SequenceWindow.features(p.sequence()));
+        }
+        long t0 = System.nanoTime();
+        float[][] probabilities;
+        try {
+            probabilities = checked(session.predict(inputs), n);
+        } catch (RuntimeException e) {
+            LOG.error("inference failed for a batch of {} flows (first flow {}); classifying them one by one",
+                    n, pending.get(0).flowId(), e);
+            probabilities = null;
+        }
+        long nanos = System.nanoTime() - t0;
+        if (probabilities != null) {
+            metrics.inferenceBatch(n, nanos);
+            long micros = nanos / 1000;
+            for (int i = 0; i < n; i++) {
+                PendingFlow p = pending.get(i);
+                context.forward(new Record<>(p.srcIp(), new Scored(p, probabilities[i], micros, n), p.ingestTimeMs()));
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                classifyAlone(pending.get(i), inputs.get(i));
+            }
+        }
+        for (Long key : pendingKeys) {
+            pendingStore.delete(key);
+        }
+        pending.clear();
+        pendingKeys.clear();
+    }
+
+    private void classifyAlone(PendingFlow p, float[][] input) {
+        long t0 = System.nanoTime();
+        try {
+            float[][] probs = checked(session.predict(List.<float[][]>of(input)), 1);
+            long nanos = System.nanoTime() - t0;
+            metrics.inferenceBatch(1, nanos);
+            context.forward(new Record<>(p.srcIp(), new Scored(p, probs[0], nanos / 1000, 1), p.ingestTimeMs()));
+        } catch (RuntimeException e) {
+            String detail = "classifier failed on flow " + p.flowId() + " (sequence of " + p.sequenceLength()
+                    + "): " + e;
+            LOG.error("flow {} to the dead-letter topic: {}", p.flowId(), detail, e);
+            metrics.dlq(DlqReason.INFERENCE_FAILED);
+            var headers = DlqHeaders.add(new RecordHeaders(), DlqReason.INFERENCE_FAILED, detail, STAGE,
+                    p.sourceTopic(), p.sourcePartition(), p.sourceOffset());
+            DlqHeaders.put(headers, DlqHeaders.EXCEPTION, e.getClass().getName());
+            context.forward(new Record<String, FirewallEvent>(p.srcIp(),
+                    new Rejected(p.rawValue(), DlqReason.INFERENCE_FAILED, detail, STAGE), p.ingestTimeMs(), headers));
+        }
+    }
+
+    private float[][] checked(float[][] probabilities, int n) {
+        if (probabilities == null || probabilities.length != n) {
+            throw new IllegalStateException("classifier returned " + (probabilities == null ? "null" : probabilities.length
+                    + " rows") + " for " + n + " sequences");
+        }
+        for (float[] row : probabilities) {
+            if (row == null || row.length != classCount) {
+                throw new IllegalStateException("classifier returned a row of " + (row == null ? "null" : row.length)
+                        + " probabilities, expected " + classCount);
+            }
+        }
+        return probabilities;
+    }
+
+    private void evictIdleSources() {
+        if (newestEventTime == Long.MIN_VALUE) {
+            return;
+        }
+        long horizon = newestEventTime - maxAgeMs;
+        List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = sequences.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (SequenceWindow.newestTime(kv.value) < horizon) {
+                    idle.add(kv.key);
+                }
+            }
+        }
+        for (String source : idle) {
+            sequences.delete(source);
+        }
+        if (!idle.isEmpty()) {
+            LOG.debug("task {}: evicted {} idle sources (no flow since {} ms event time)", context.taskId(),
+                    idle.size(), horizon);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+}

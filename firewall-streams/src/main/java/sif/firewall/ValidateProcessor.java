@@ -1,0 +1,93 @@
+package sif.firewall;
+
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.schemas.Flows;
+import sif.schemas.avro.IdentityStatus;
+import sif.schemas.avro.NetworkFlow;
+import sif.firewall.metrics.FirewallMetrics;
+
+/**
+ * First step: decodes the input value (bytes) into a {@link NetworkFlow}, checks it with
+ * {@link FlowValidator} and forwards either a {@link FlowContext} keyed by source IP or a
+ * {@link Rejected} (original key and bytes, {@link DlqHeaders}) bound to the dead-letter topic.
+ * Stateless.
+ */
+public final class ValidateProcessor implements Processor<String, byte[], String, FirewallEvent> {
+
+    public static final String STAGE = "validate";
+    private static final Logger LOG = LoggerFactory.getLogger(ValidateProcessor.class);
+
+    private final Deserializer<NetworkFlow> deserializer;
+    private final FlowValidator validator;
+    private final FirewallMetrics metrics;
+    private ProcessorContext<String, FirewallEvent> context;
+    private long rejected;
+
+    public ValidateProcessor(Deserializer<NetworkFlow> deserializer, FlowValidator validator, FirewallMetrics metrics) {
+        this.deserializer = deserializer;
+        this.validator = validator;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, FirewallEvent> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        metrics.flowIn();
+        RecordMetadata md = context.recordMetadata().orElse(null);
+        String topic = md == null ? null : md.topic();
+        int partition = md == null ? -1 : md.partition();
+        long offset = md == null ? -1 : md.offset();
+        byte[] raw = record.value();
+        if (raw == null) {
+            reject(record, DlqReason.MISSING_FIELD, "null value (tombstone) where a NetworkFlow was expected",
+                    topic, partition, offset);
+            return;
+        }
+        NetworkFlow flow;
+        try {
+            flow = deserializer.deserialize(topic, raw);
+        } catch (RuntimeException e) { // SerializationException, by the serde's contract
+            reject(record, DlqReason.UNDECODABLE, e.getMessage(), topic, partition, offset);
+            return;
+        }
+        double[] features = Flows.features(flow);
+        FlowValidator.Rejection rejection = validator.check(flow, features);
+        if (rejection != null) {
+            reject(record, rejection.reason(), rejection.detail(), topic, partition, offset);
+            return;
+        }
+        float[] f = new float[features.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) features[i];
+        }
+        FlowContext ctx = new FlowContext(flow, f, raw, record.timestamp(), topic, partition, offset,
+                IdentityStatus.NOT_EVALUATED, null, List.of());
+        context.forward(record.withKey(flow.getSrcIp()).withValue(ctx));
+    }
+
+    private void reject(Record<String, byte[]> record, String reason, String detail, String topic, int partition,
+                        long offset) {
+        metrics.dlq(reason);
+        rejected++;
+        if (rejected <= 10 || rejected % 1000 == 0) {
+            LOG.warn("flow record {}-{}@{} to the dead-letter topic ({} rejected so far): {}: {}", topic, partition,
+                    offset, rejected, reason, detail);
+        }
+        var headers = DlqHeaders.add(new RecordHeaders(record.headers().toArray()), reason, detail, STAGE, topic,
+                partition, offset);
+        context.forward(new Record<String, FirewallEvent>(record.key(),
+                new Rejected(record.value(), reason, detail, STAGE), record.timestamp(), headers));
+    }
+}

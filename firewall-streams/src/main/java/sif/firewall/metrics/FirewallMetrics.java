@@ -1,0 +1,78 @@
+package sif.firewall.metrics;
+
+import java.util.List;
+
+/**
+ * The firewall's own meters, called from the topology's hot path.
+ *
+ * <p>Implementations must be thread-safe and cheap: every method may be called once per flow from
+ * every stream thread. {@link #noop()} records nothing (for tests and tools that do not expose
+ * metrics); {@link #prometheus(List)} records into a Micrometer Prometheus registry that
+ * {@link MetricsServer} serves on {@code /metrics}.
+ *
+ * <p>Tag values: decisions and statuses are exported in lower case ({@code ALLOW} and
+ * {@code allow} are the same series); class names are exported as given ({@code DDoS}).
+ * Passing an enum's {@code name()} allocates nothing.
+ *
+ * <p>Prometheus names (Micrometer naming): {@code sif_flows_in_total},
+ * {@code sif_verdicts_total{decision,class}}, {@code sif_verdict_confidence_percent{class}} (histogram, 0..100),
+ * {@code sif_dlq_total{reason}}, {@code sif_inference_batch_size} (histogram),
+ * {@code sif_inference_latency_seconds} (histogram), {@code sif_e2e_latency_seconds{kind}}
+ * (histogram, kind = event | ingest), {@code sif_identity_status_total{status}},
+ * {@code sif_challenges_total}, {@code sif_blocklist_size}, {@code sif_model_info{version}}.
+ */
+public interface FirewallMetrics {
+
+    /** One flow record entered the topology (before validation). */
+    void flowIn();
+
+    /**
+     * One verdict was emitted.
+     *
+     * @param decision   ALLOW, BLOCK or ALERT (any case)
+     * @param className  predicted class, e.g. BENIGN, DDoS
+     * @param confidence probability of the predicted class, in [0, 1]
+     */
+    void verdict(String decision, String className, double confidence);
+
+    /** One record went to the dead-letter topic; {@code reason} is a short, bounded code. */
+    void dlq(String reason);
+
+    /** One batched inference call: {@code size} sequences took {@code nanos} nanoseconds. */
+    void inferenceBatch(int size, long nanos);
+
+    /**
+     * End-to-end latency of one verdict: {@code now - eventTime} (kind=event) and
+     * {@code now - ingestTime} (kind=ingest, ingest = the input record's Kafka timestamp).
+     * Negative differences (clock skew) count as zero; a time {@code <= 0} is treated as missing.
+     */
+    void latency(long eventTimeMs, long ingestTimeMs, long nowMs);
+
+    /** The zero-trust step classified one flow's identity, e.g. {@code IdentityStatus.STALE.name()}. */
+    void identityStatus(String status);
+
+    /** The zero-trust step issued one challenge. */
+    void challenge();
+
+    /** Current number of blocked sources (gauge). */
+    void blocklistSize(long size);
+
+    /** The loaded model's version (exported as {@code sif_model_info{version="..."} 1}). */
+    void modelInfo(String version);
+
+    /** Totals since start, for status lines and consoles. */
+    MetricsSnapshot snapshot();
+
+    /** A recorder that records nothing. */
+    static FirewallMetrics noop() {
+        return NoopFirewallMetrics.INSTANCE;
+    }
+
+    /**
+     * A recorder backed by a new Prometheus registry, with the verdict series of every
+     * decision x class pre-registered so dashboards show zeros rather than "no data".
+     */
+    static PrometheusFirewallMetrics prometheus(List<String> classNames) {
+        return new PrometheusFirewallMetrics(classNames);
+    }
+}

@@ -1,0 +1,137 @@
+package sif.firewall.metrics;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * A small HTTP endpoint (JDK {@code com.sun.net.httpserver}):
+ * <ul>
+ *   <li>{@code /metrics}: the registry in Prometheus text format 0.0.4</li>
+ *   <li>{@code /health/live}: liveness (200 UP / 503 DOWN, JSON body)</li>
+ *   <li>{@code /health/ready} and {@code /health}: readiness (200 UP / 503 DOWN, JSON body)</li>
+ * </ul>
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    /** Default port of the firewall's endpoint (the producer's is {@link #DEFAULT_PRODUCER_PORT}). */
+    public static final int DEFAULT_PORT = 9464;
+    public static final int DEFAULT_PRODUCER_PORT = 9465;
+
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String JSON = "application/json";
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private MetricsServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Serves on all interfaces at {@code port} (0 = a free port, see {@link #port()}). */
+    public static MetricsServer start(int port, PrometheusMeterRegistry registry, HealthCheck health) {
+        return start(new InetSocketAddress(port), registry::scrape, health);
+    }
+
+    /** Serves {@code scrape} (Prometheus text) and {@code health} at {@code address}. */
+    public static MetricsServer start(InetSocketAddress address, Supplier<String> scrape, HealthCheck health) {
+        Objects.requireNonNull(scrape, "scrape");
+        Objects.requireNonNull(health, "health");
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen for /metrics on " + address
+                    + " (port in use? set another metrics port)", e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "sif-metrics-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/metrics", exchange -> handle(exchange, () ->
+                respond(exchange, 200, PROMETHEUS_TEXT, scrape.get())));
+        server.createContext("/health/live", exchange -> handle(exchange, () ->
+                respond(exchange, health.liveness())));
+        server.createContext("/health/ready", exchange -> handle(exchange, () ->
+                respond(exchange, health.readiness())));
+        server.createContext("/health", exchange -> handle(exchange, () -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/health") || path.equals("/health/")) {
+                respond(exchange, health.readiness());
+            } else {
+                respond(exchange, 404, JSON, "{\"error\":\"not found\"}");
+            }
+        }));
+        server.start();
+        MetricsServer started = new MetricsServer(server, executor);
+        LOG.info("metrics and health on http://{}:{}/metrics, /health/live, /health/ready",
+                address.getHostString(), started.port());
+        return started;
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private interface Responder {
+        void respond() throws IOException;
+    }
+
+    private static void handle(HttpExchange exchange, Responder responder) {
+        try {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            responder.respond();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("failed to answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static void respond(HttpExchange exchange, Health health) throws IOException {
+        respond(exchange, health.up() ? 200 : 503, JSON, health.toJson());
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,282 @@
+package sif.firewall.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@link FirewallMetrics} recorded into a Micrometer {@link PrometheusMeterRegistry}, plus JVM
+ * metrics and (after {@link #bindKafkaStreams}) the Kafka Streams client metrics.
+ *
+ * <p>Histograms use fixed buckets so {@code histogram_quantile()} works in Prometheus.
+ * Every series a dashboard needs exists from the start (verdicts per decision x class,
+ * confidence per class, identity statuses, the DLQ reasons given), exported as zero.
+ */
+public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoCloseable {
+
+    /** Decisions pre-registered for every class. */
+    public static final List<String> DECISIONS = List.of("allow", "block", "alert");
+    /** Identity statuses pre-registered: the names of {@code sif.trust.IdentityStatus}, lower case. */
+    public static final List<String> IDENTITY_STATUSES = List.of("not_evaluated", "trusted", "unknown", "expired",
+            "revoked", "stale", "noncompliant");
+
+    private static final int MAX_TAG_VALUES = 64;
+
+    private static final Duration[] INFERENCE_BUCKETS = millis(0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100,
+            250, 500, 1000, 2500);
+    private static final Duration[] E2E_BUCKETS = millis(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500,
+            5000, 10_000, 30_000, 60_000, 300_000);
+    private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
+    // percent: Micrometer's fixed-boundary histograms round recorded values up to integers
+    private static final double[] CONFIDENCE_BUCKETS = {20, 30, 40, 50, 60, 70, 80, 85, 90, 95, 99, 100};
+
+    private final PrometheusMeterRegistry registry;
+    private final Counter flowsIn;
+    private final TagCache<TagCache<Counter>> verdicts;
+    private final TagCache<DistributionSummary> confidence;
+    private final TagCache<Counter> dlq;
+    private final TagCache<Counter> identity;
+    private final Counter challenges;
+    private final AtomicLong blocklist = new AtomicLong();
+    private final DistributionSummary batchSize;
+    private final Timer inferenceLatency;
+    private final Timer eventLatency;
+    private final Timer ingestLatency;
+    private final JvmGcMetrics gcMetrics;
+    private final List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
+    private Meter modelInfo;
+
+    /** A new registry; {@code classNames} are pre-registered (the model's classes). */
+    public PrometheusFirewallMetrics(List<String> classNames) {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), classNames, List.of());
+    }
+
+    /**
+     * Records into {@code registry} (shared with other meters of the same process, e.g. the
+     * producer's in {@code ./sif demo}).
+     *
+     * @param classNames  model classes, pre-registered
+     * @param dlqReasons  DLQ reason codes to pre-register (others are added on first use)
+     */
+    public PrometheusFirewallMetrics(PrometheusMeterRegistry registry, List<String> classNames,
+                                     List<String> dlqReasons) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(classNames, "classNames");
+        Objects.requireNonNull(dlqReasons, "dlqReasons");
+
+        flowsIn = Counter.builder("sif.flows.in")
+                .description("Flow records read from the input topic")
+                .register(registry);
+        verdicts = new TagCache<>(decision -> new TagCache<>(cls -> Counter.builder("sif.verdicts")
+                .description("Verdicts emitted, by decision and predicted class")
+                .tag("decision", decision).tag("class", cls)
+                .register(registry), false, MAX_TAG_VALUES), true, 8);
+        confidence = new TagCache<>(cls -> DistributionSummary.builder("sif.verdict.confidence")
+                .description("Probability of the predicted class in percent, by class")
+                .baseUnit("percent")
+                .tag("class", cls)
+                .serviceLevelObjectives(CONFIDENCE_BUCKETS)
+                .register(registry), false, MAX_TAG_VALUES);
+        dlq = new TagCache<>(reason -> Counter.builder("sif.dlq")
+                .description("Records sent to the dead-letter topic, by reason")
+                .tag("reason", reason)
+                .register(registry), true, MAX_TAG_VALUES);
+        identity = new TagCache<>(status -> Counter.builder("sif.identity.status")
+                .description("Zero-trust identity checks, by status")
+                .tag("status", status)
+                .register(registry), true, 16);
+        challenges = Counter.builder("sif.challenges")
+                .description("Zero-trust challenges issued")
+                .register(registry);
+        Gauge.builder("sif.blocklist.size", blocklist, AtomicLong::get)
+                .description("Sources currently on the blocklist")
+                .register(registry);
+        batchSize = DistributionSummary.builder("sif.inference.batch.size")
+                .description("Sequences per inference call")
+                .serviceLevelObjectives(BATCH_BUCKETS)
+                .register(registry);
+        inferenceLatency = Timer.builder("sif.inference.latency")
+                .description("Duration of one batched inference call")
+                .serviceLevelObjectives(INFERENCE_BUCKETS)
+                .register(registry);
+        eventLatency = e2eTimer("event", "Flow event time to verdict");
+        ingestLatency = e2eTimer("ingest", "Input record timestamp (ingest) to verdict");
+
+        for (String decision : DECISIONS) {
+            TagCache<Counter> byClass = verdicts.preRegister(decision);
+            classNames.forEach(byClass::preRegister);
+        }
+        classNames.forEach(confidence::preRegister);
+        IDENTITY_STATUSES.forEach(identity::preRegister);
+        dlqReasons.forEach(dlq::preRegister);
+
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+    }
+
+    private Timer e2eTimer(String kind, String description) {
+        return Timer.builder("sif.e2e.latency")
+                .description(description)
+                .tag("kind", kind)
+                .serviceLevelObjectives(E2E_BUCKETS)
+                .register(registry);
+    }
+
+    private static Duration[] millis(double... values) {
+        Duration[] out = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Duration.ofNanos(Math.round(values[i] * 1_000_000));
+        }
+        return out;
+    }
+
+    /** The registry to scrape (see {@link MetricsServer}). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Exposes the Kafka Streams client metrics (stream thread, task, state store, embedded
+     * consumer/producer/admin) as {@code kafka_*} meters. Call before {@code streams.start()};
+     * metrics created later (tasks, stores) are picked up by Micrometer's refresh, within 60 s.
+     */
+    public synchronized void bindKafkaStreams(KafkaStreams streams) {
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        binder.bindTo(registry);
+        streamsMetrics.add(binder);
+    }
+
+    @Override
+    public void flowIn() {
+        flowsIn.increment();
+    }
+
+    @Override
+    public void verdict(String decision, String className, double confidence) {
+        verdicts.get(decision).get(className).increment();
+        if (confidence >= 0 && confidence <= 1) {
+            // 0.01 % resolution, so 0.85 is exactly 85 and lands in the le="85" bucket
+            this.confidence.get(className).record(Math.round(confidence * 10_000) / 100.0);
+        }
+    }
+
+    @Override
+    public void dlq(String reason) {
+        dlq.get(reason).increment();
+    }
+
+    @Override
+    public void inferenceBatch(int size, long nanos) {
+        batchSize.record(size);
+        inferenceLatency.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void latency(long eventTimeMs, long ingestTimeMs, long nowMs) {
+        if (eventTimeMs > 0) {
+            eventLatency.record(Math.max(0, nowMs - eventTimeMs), TimeUnit.MILLISECONDS);
+        }
+        if (ingestTimeMs > 0) {
+            ingestLatency.record(Math.max(0, nowMs - ingestTimeMs), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void identityStatus(String status) {
+        identity.get(status).increment();
+    }
+
+    @Override
+    public void challenge() {
+        challenges.increment();
+    }
+
+    @Override
+    public void blocklistSize(long size) {
+        blocklist.set(size);
+    }
+
+    @Override
+    public synchronized void modelInfo(String version) {
+        String tag = version == null || version.isBlank() ? TagCache.MISSING : version.strip();
+        if (modelInfo != null) {
+            if (modelInfo.getId().getTag("version").equals(tag)) {
+                return;
+            }
+            registry.remove(modelInfo);
+        }
+        modelInfo = Gauge.builder("sif.model.info", () -> 1)
+                .description("The loaded model; value 1, version in the tag")
+                .tag("version", tag)
+                .register(registry);
+    }
+
+    @Override
+    public MetricsSnapshot snapshot() {
+        Map<String, Long> byDecision = new LinkedHashMap<>();
+        Map<String, Long> byClass = new LinkedHashMap<>();
+        for (Counter c : registry.find("sif.verdicts").counters()) {
+            long n = (long) c.count();
+            byDecision.merge(c.getId().getTag("decision"), n, Long::sum);
+            byClass.merge(c.getId().getTag("class"), n, Long::sum);
+        }
+        long dlqTotal = 0;
+        for (Counter c : registry.find("sif.dlq").counters()) {
+            dlqTotal += (long) c.count();
+        }
+        return new MetricsSnapshot((long) flowsIn.count(),
+                byDecision.getOrDefault("allow", 0L), byDecision.getOrDefault("block", 0L),
+                byDecision.getOrDefault("alert", 0L), dlqTotal, (long) challenges.count(), blocklist.get(),
+                byClass, batchSize.count(), (long) batchSize.totalAmount(),
+                (long) inferenceLatency.totalTime(TimeUnit.NANOSECONDS), buckets(ingestLatency));
+    }
+
+    private static MetricsSnapshot.LatencyBuckets buckets(Timer timer) {
+        HistogramSnapshot snapshot = timer.takeSnapshot();
+        CountAtBucket[] counts = snapshot.histogramCounts();
+        double[] bounds = new double[counts.length];
+        long[] cumulative = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            bounds[i] = counts[i].bucket(TimeUnit.SECONDS);
+            cumulative[i] = (long) counts[i].count();
+        }
+        return new MetricsSnapshot.LatencyBuckets(bounds, cumulative, snapshot.count());
+    }
+
+    /** Stops the Kafka Streams and GC bindings and closes the registry. */
+    @Override
+    public synchronized void close() {
+        streamsMetrics.forEach(KafkaStreamsMetrics::close);
+        streamsMetrics.clear();
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,128 @@
+package sif.firewall.trust;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import sif.policy.Decision;
+import sif.policy.alerts.Alert;
+import sif.policy.alerts.AlertActivity;
+import sif.policy.alerts.AlertAggregator;
+import sif.policy.alerts.AlertDocuments;
+import sif.policy.alerts.AlertInput;
+import sif.schemas.avro.Verdict;
+import sif.trust.IdentityStatus;
+
+/**
+ * Aggregates ALERT/BLOCK verdicts (suppressed ones are skipped) into one alert per (source, class)
+ * with the pure {@link AlertAggregator}, keeping open alerts in its changelogged store
+ * {@value #STORE}, and forwards ECS or OCSF JSON documents keyed by alert id: CREATE on the first
+ * verdict, UPDATE on escalation or every update interval, CLOSE when the alert has been idle for the
+ * window (checked by a punctuator against the newest verdict event time seen).
+ */
+public final class AlertAggregationProcessor implements Processor<String, Verdict, String, String> {
+
+    public static final String STORE = "alert-aggregation-store";
+
+    private final AlertAggregator aggregator;
+    private final AlertDocuments documents;
+    private final Duration checkInterval;
+    private ProcessorContext<String, String> context;
+    private KeyValueStore<String, String> store;
+    private long maxEventTime = Long.MIN_VALUE;
+
+    public AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval) {
+        this.aggregator = aggregator;
+        this.documents = documents;
+        this.checkInterval = checkInterval;
+    }
+
+    public static StoreBuilder<KeyValueStore<String, String>> store() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String());
+    }
+
+    public static ProcessorSupplier<String, Verdict, String, String> supplier(AlertAggregator aggregator,
+                                                                              AlertDocuments documents,
+                                                                              Duration checkInterval) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Verdict, String, String> get() {
+                return new AlertAggregationProcessor(aggregator, documents, checkInterval);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(store());
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, String> context) {
+        this.context = context;
+        this.store = context.getStateStore(STORE);
+        context.schedule(checkInterval, PunctuationType.STREAM_TIME, t -> closeExpired());
+    }
+
+    @Override
+    public void process(Record<String, Verdict> record) {
+        Verdict v = record.value();
+        if (v == null || v.getSuppressed() || v.getDecision() == sif.schemas.avro.Decision.ALLOW) {
+            return;
+        }
+        AlertInput in = new AlertInput(v.getFlowId(), v.getSrcIp(), v.getSrcPort(), v.getDstIp(), v.getDstPort(),
+                v.getProtocol(), v.getPrincipal(), v.getPredictedClass(), v.getConfidence(),
+                Decision.valueOf(v.getDecision().name()), v.getReasons(),
+                IdentityStatus.valueOf(v.getIdentityStatus().name()), v.getEventTimeMs(), v.getModelVersion());
+        maxEventTime = Math.max(maxEventTime, in.eventTimeMs());
+        String key = AlertAggregator.key(in.srcIp(), in.predictedClass());
+        Alert current = Json.read(store.get(key), Alert.class, key);
+        if (current != null && aggregator.isExpired(current, in.eventTimeMs())) {
+            emit(aggregator.close(current, in.eventTimeMs()), AlertActivity.CLOSE, record.timestamp());
+        }
+        AlertAggregator.Step step = aggregator.onVerdict(current, in);
+        store.put(key, Json.write(step.state()));
+        if (step.emit() != null) {
+            emit(step.emit(), step.activity(), record.timestamp());
+        }
+    }
+
+    private void emit(Alert alert, AlertActivity activity, long timestamp) {
+        if (alert == null) {
+            return;
+        }
+        String doc = documents.toJson(alert, activity, context.currentSystemTimeMs());
+        context.forward(new Record<>(alert.alertId(), doc, timestamp));
+    }
+
+    private void closeExpired() {
+        if (maxEventTime == Long.MIN_VALUE) {
+            return;
+        }
+        List<KeyValue<String, Alert>> expired = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = store.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                Alert a = Json.read(kv.value, Alert.class, kv.key);
+                if (aggregator.isExpired(a, maxEventTime)) {
+                    expired.add(KeyValue.pair(kv.key, a));
+                }
+            }
+        }
+        for (KeyValue<String, Alert> e : expired) {
+            store.delete(e.key);
+            emit(aggregator.close(e.value, maxEventTime), AlertActivity.CLOSE, context.currentStreamTimeMs());
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package sif.firewall.trust;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import sif.firewall.Policy;
+import sif.model.SequenceClassifier;
+import sif.policy.CompiledPolicy;
+import sif.policy.PolicyDecision;
+import sif.policy.PolicyEngine;
+import sif.policy.PolicyLoader;
+import sif.policy.PolicyRules;
+import sif.trust.IdentityStatus;
+
+/**
+ * The firewall's {@link Policy} backed by the trust-policy {@link PolicyEngine} (deny,
+ * segmentation, suppression, per-class actions, zero-trust floor). Thread-safe; the engine's rules
+ * can be swapped at run time (see {@link PolicyFeed}). Reasons = the prior reasons (zero trust) then
+ * the engine's, in order.
+ */
+public final class EnginePolicy implements Policy {
+
+    private final PolicyEngine engine;
+
+    public EnginePolicy(PolicyEngine engine) {
+        this.engine = engine;
+    }
+
+    public PolicyEngine engine() {
+        return engine;
+    }
+
+    /**
+     * The policy of {@code policy.file} when set; otherwise the built-in defaults with the threshold
+     * from {@code policy.confidence.threshold} or, failing that, the model's decision threshold.
+     */
+    public static EnginePolicy from(TrustConfig config, Double thresholdOverride, SequenceClassifier.ModelInfo model)
+            throws IOException {
+        if (!config.policyFile().isBlank()) {
+            return new EnginePolicy(new PolicyEngine(PolicyLoader.load(Path.of(config.policyFile()))));
+        }
+        PolicyRules d = PolicyRules.defaults();
+        double threshold = thresholdOverride != null ? thresholdOverride : model.decisionThreshold();
+        Map<String, PolicyRules.ClassRule> classes = new LinkedHashMap<>(d.classes());
+        for (String c : model.classNames()) {
+            classes.putIfAbsent(c, new PolicyRules.ClassRule(d.defaultAction(), null));
+        }
+        PolicyRules rules = new PolicyRules(d.version(), threshold, d.mode(), d.defaultAction(), d.belowThreshold(),
+                classes, d.zeroTrust(), d.deny(), d.suppress(), d.segmentation());
+        return new EnginePolicy(new PolicyEngine(CompiledPolicy.compile(rules, "built-in defaults")));
+    }
+
+    @Override
+    public Decision decide(Input in) {
+        IdentityStatus status = in.identityStatus() == null ? IdentityStatus.NOT_EVALUATED
+                : IdentityStatus.valueOf(in.identityStatus().name());
+        PolicyDecision d = engine.evaluate(new sif.policy.FlowContext(in.srcIp(), in.srcPort(), in.dstIp(),
+                in.dstPort(), in.protocol(), in.principal(), in.predictedClass(), in.confidence(), status));
+        List<String> reasons = new ArrayList<>(in.priorReasons().size() + d.reasons().size());
+        reasons.addAll(in.priorReasons());
+        reasons.addAll(d.reasons());
+        return new Decision(Action.valueOf(d.decision().name()), reasons, d.suppressed());
+    }
+}

@@ -1,0 +1,129 @@
+package sif.firewall.trust;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.trust.BindingIndex;
+import sif.trust.IdentityResolver;
+import sif.trust.PrincipalIdentity;
+
+/**
+ * The resolved identities, as a global store fed by the compacted {@code identity} topic (keyed by
+ * principal). Every stream task sees every identity, so flows keyed by source IP can be matched
+ * against principals keyed by name, including CIDR bindings.
+ *
+ * <p>Store layout (String → String): {@code p|<principal>} → {@link PrincipalIdentity} JSON, and
+ * {@code g|generation} → a counter bumped on every change, so readers rebuild their binding index
+ * only when something changed. The updater resolves duplicates and late events with
+ * {@link IdentityResolver}; since Kafka 3.8 (KAFKA-7663) a global store is restored by replaying
+ * the topic through this same processor, so the resolved state survives restarts. A tombstone
+ * removes the principal.
+ */
+public final class IdentityStore {
+
+    public static final String STORE = "zt-identity-store";
+    /** The updater node; Kafka Streams names the global source node {@code <updater>-source}. */
+    public static final String UPDATER = "zt-identity-updater";
+    public static final String SOURCE = UPDATER + "-source";
+    static final String PRINCIPAL_PREFIX = "p|";
+    static final String GENERATION_KEY = "g|generation";
+
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityStore.class);
+
+    private IdentityStore() {
+    }
+
+    /** Registers the global store, its source and updater on {@code builder}. */
+    public static void addTo(StreamsBuilder builder, String identityTopic,
+                             Serde<sif.schemas.avro.IdentityEvent> valueSerde) {
+        StoreBuilder<KeyValueStore<String, String>> store = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()).withLoggingDisabled();
+        builder.addGlobalStore(store, identityTopic,
+                Consumed.with(Serdes.String(), valueSerde).withName(UPDATER),
+                Updater::new);
+    }
+
+    /** Reads the resolved identity of {@code principal}, or null. */
+    static PrincipalIdentity get(ReadOnlyKeyValueStore<String, String> store, String principal) {
+        return Json.read(store.get(PRINCIPAL_PREFIX + principal), PrincipalIdentity.class, principal);
+    }
+
+    static long generation(ReadOnlyKeyValueStore<String, String> store) {
+        String g = store.get(GENERATION_KEY);
+        return g == null ? 0L : Long.parseLong(g);
+    }
+
+    /** Builds the binding index from every stored identity. */
+    static BindingIndex index(ReadOnlyKeyValueStore<String, String> store) {
+        List<PrincipalIdentity> all = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = store.prefixScan(PRINCIPAL_PREFIX, Serdes.String().serializer())) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                all.add(Json.read(kv.value, PrincipalIdentity.class, kv.key));
+            }
+        }
+        return BindingIndex.build(all);
+    }
+
+    /** Applies identity events to the global store. Bad events are logged and skipped. */
+    static final class Updater implements Processor<String, sif.schemas.avro.IdentityEvent, Void, Void> {
+        private KeyValueStore<String, String> store;
+        private ProcessorContext<Void, Void> context;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.context = context;
+            this.store = context.getStateStore(STORE);
+        }
+
+        @Override
+        public void process(Record<String, sif.schemas.avro.IdentityEvent> record) {
+            String where = context.recordMetadata()
+                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
+            if (record.value() == null) {
+                if (record.key() != null && store.delete(PRINCIPAL_PREFIX + record.key()) != null) {
+                    bump();
+                    LOG.info("identity of '{}' removed by tombstone at {}", record.key(), where);
+                }
+                return;
+            }
+            sif.trust.IdentityEvent event;
+            try {
+                event = IdentityEvents.fromAvro(record.value());
+            } catch (RuntimeException e) {
+                LOG.warn("skipping invalid identity event at {} (key '{}'): {}", where, record.key(), e.getMessage());
+                return;
+            }
+            if (record.key() != null && !record.key().equals(event.principal())) {
+                LOG.warn("identity event at {} keyed '{}' names principal '{}'; using the principal", where,
+                        record.key(), event.principal());
+            }
+            String key = PRINCIPAL_PREFIX + event.principal();
+            PrincipalIdentity before = Json.read(store.get(key), PrincipalIdentity.class, event.principal());
+            PrincipalIdentity after = IdentityResolver.apply(before, event);
+            if (after != before) {
+                store.put(key, Json.write(after));
+                bump();
+            }
+        }
+
+        private void bump() {
+            String g = store.get(GENERATION_KEY);
+            store.put(GENERATION_KEY, Long.toString(g == null ? 1L : Long.parseLong(g) + 1));
+        }
+    }
+
+}

@@ -1,0 +1,75 @@
+package sif.firewall.trust;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.policy.alerts.AlertAggregator;
+import sif.policy.alerts.AlertDocuments;
+import sif.policy.alerts.Observer;
+import sif.schemas.avro.Decision;
+import sif.schemas.avro.Verdict;
+
+/**
+ * Wires the alert documents and the blocklist after the policy. Call with the verdict stream
+ * (all verdicts, or at least the BLOCK and ALERT ones) from {@code buildTopology}.
+ *
+ * <p>Nodes: {@value #ALERT_FILTER} → {@value #ALERTS} (store
+ * {@value AlertAggregationProcessor#STORE}) → {@value #ALERTS_SINK};
+ * {@value #BLOCK_FILTER} → {@value #BLOCK_COMMANDS} → {@value #BLOCK_MERGE} → {@value #BLOCKLIST}
+ * (store {@value BlocklistProcessor#STORE}) → {@value #BLOCKLIST_SINK}; when operator unblock is on,
+ * also {@value #BLOCKLIST_SOURCE} → {@value #UNBLOCK_FILTER} → {@value #UNBLOCK_COMMANDS} →
+ * {@value #BLOCK_MERGE}. The blocklist topic must then have as many partitions as the flow topic
+ * (the source feeds the same tasks).
+ */
+public final class TrustOutputs {
+
+    public static final String ALERT_FILTER = "alert-candidates";
+    public static final String ALERTS = "alert-aggregation";
+    public static final String ALERTS_SINK = "alert-documents-sink";
+    public static final String BLOCK_FILTER = "blocklist-blocked";
+    public static final String BLOCK_COMMANDS = "blocklist-commands";
+    public static final String BLOCKLIST_SOURCE = "blocklist-source";
+    public static final String UNBLOCK_FILTER = "blocklist-tombstones";
+    public static final String UNBLOCK_COMMANDS = "blocklist-unblock-commands";
+    public static final String BLOCK_MERGE = "blocklist-merge";
+    public static final String BLOCKLIST = "blocklist";
+    public static final String BLOCKLIST_SINK = "blocklist-sink";
+
+    private TrustOutputs() {
+    }
+
+    /**
+     * @param observerVersion product version for the alert documents (e.g. the model or build version)
+     */
+    public static void addTo(StreamsBuilder builder, KStream<String, Verdict> verdicts, TrustConfig config,
+                             FirewallMetrics metrics, String observerVersion) {
+        AlertAggregator aggregator = new AlertAggregator(config.alertWindow().toMillis(),
+                config.alertUpdateInterval().toMillis());
+        AlertDocuments documents = new AlertDocuments(config.alertFormat(),
+                Observer.defaults(config.observerName(), observerVersion));
+        verdicts.filter((k, v) -> v != null && v.getDecision() != Decision.ALLOW && !v.getSuppressed(),
+                        Named.as(ALERT_FILTER))
+                .process(AlertAggregationProcessor.supplier(aggregator, documents, config.alertUpdateInterval()),
+                        Named.as(ALERTS))
+                .to(config.alertsTopic(), Produced.with(Serdes.String(), Serdes.String()).withName(ALERTS_SINK));
+
+        KStream<String, BlockCommand> blocks = verdicts
+                .filter((k, v) -> v != null && v.getDecision() == Decision.BLOCK, Named.as(BLOCK_FILTER))
+                .mapValues(BlockCommand::block, Named.as(BLOCK_COMMANDS));
+        if (config.blocklistOperatorUnblock()) {
+            KStream<String, BlockCommand> unblocks = builder
+                    .stream(config.blocklistTopic(), Consumed.with(Serdes.String(), Serdes.String())
+                            .withName(BLOCKLIST_SOURCE))
+                    .filter((k, v) -> k != null && v == null, Named.as(UNBLOCK_FILTER))
+                    .mapValues((k, v) -> BlockCommand.unblock(k), Named.as(UNBLOCK_COMMANDS));
+            blocks = blocks.merge(unblocks, Named.as(BLOCK_MERGE));
+        }
+        blocks.process(BlocklistProcessor.supplier(config.blocklistTtl(), config.blocklistExpireInterval(), metrics),
+                        Named.as(BLOCKLIST))
+                .to(config.blocklistTopic(), Produced.with(Serdes.String(), Serdes.String()).withName(BLOCKLIST_SINK));
+    }
+}

@@ -1,0 +1,133 @@
+package sif.firewall.trust;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import sif.firewall.FlowContext;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.trust.BindingIndex;
+import sif.trust.FreshnessPolicy;
+import sif.trust.FreshnessRule;
+import sif.trust.PrincipalIdentity;
+import sif.trust.SourceState;
+import sif.trust.TrustAssessment;
+
+/**
+ * The zero-trust step for one flow: finds the identity bound to the flow's source in the global
+ * {@link IdentityStore}, applies the {@link FreshnessRule} with the source's state from its own
+ * changelogged store ({@value #SOURCE_STORE}: source IP → {@link SourceState} JSON: principal,
+ * serial, verification time, flows since, last challenge), and forwards the flow with its identity
+ * status, principal and one reason ({@code identity:<STATUS> <detail>}), plus the challenge to emit
+ * if any. A stream-time punctuator evicts sources idle for longer than {@code sourceIdle}.
+ */
+public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowContext, TrustedFlow> {
+
+    public static final String SOURCE_STORE = "zt-source-state-store";
+
+    private final FreshnessRule rule;
+    private final Duration sourceIdle;
+    private final Duration evictInterval;
+    private final FirewallMetrics metrics;
+
+    private FixedKeyProcessorContext<String, TrustedFlow> context;
+    private KeyValueStore<String, String> sources;
+    private ReadOnlyKeyValueStore<String, String> identities;
+    private BindingIndex index = BindingIndex.empty();
+    private long indexGeneration = -1;
+
+    public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval,
+                              FirewallMetrics metrics) {
+        this.rule = new FreshnessRule(freshness);
+        this.sourceIdle = sourceIdle;
+        this.evictInterval = evictInterval;
+        this.metrics = metrics;
+    }
+
+    /** The store this processor owns (changelogged, persistent). */
+    public static StoreBuilder<KeyValueStore<String, String>> sourceStore() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STORE), Serdes.String(),
+                Serdes.String());
+    }
+
+    /** Supplier for {@code KStream#processValues}; declares {@link #sourceStore()} via {@code stores()}. */
+    public static FixedKeyProcessorSupplier<String, FlowContext, TrustedFlow> supplier(TrustConfig config,
+                                                                                       FirewallMetrics metrics) {
+        return new FixedKeyProcessorSupplier<>() {
+            @Override
+            public FixedKeyProcessor<String, FlowContext, TrustedFlow> get() {
+                return new ZeroTrustProcessor(config.freshness(), config.sourceIdle(), config.evictInterval(), metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(sourceStore());
+            }
+        };
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<String, TrustedFlow> context) {
+        this.context = context;
+        this.sources = context.getStateStore(SOURCE_STORE);
+        this.identities = context.getStateStore(IdentityStore.STORE);
+        context.schedule(evictInterval, PunctuationType.STREAM_TIME, this::evictIdle);
+    }
+
+    @Override
+    public void process(FixedKeyRecord<String, FlowContext> record) {
+        FlowContext flow = record.value();
+        String src = flow.srcIp();
+        long t = flow.flow().getEventTimeMs();
+        PrincipalIdentity identity = identityFor(src);
+        SourceState previous = Json.read(sources.get(src), SourceState.class, src);
+        TrustAssessment a = rule.assess(src, t, identity, previous);
+        sources.put(src, Json.write(a.next()));
+        metrics.identityStatus(a.status().name());
+        if (a.challenge() != null) {
+            metrics.challenge();
+        }
+        List<String> reasons = new ArrayList<>(flow.reasons().size() + 1);
+        reasons.addAll(flow.reasons());
+        reasons.add("identity:" + a.status() + " " + a.detail());
+        FlowContext out = flow.withIdentity(sif.schemas.avro.IdentityStatus.valueOf(a.status().name()),
+                a.principal(), reasons);
+        context.forward(record.withValue(new TrustedFlow(out, a.challenge())));
+    }
+
+    private PrincipalIdentity identityFor(String src) {
+        long g = IdentityStore.generation(identities);
+        if (g != indexGeneration) {
+            index = IdentityStore.index(identities);
+            indexGeneration = g;
+        }
+        String principal = index.principalFor(src);
+        return principal == null ? null : IdentityStore.get(identities, principal);
+    }
+
+    private void evictIdle(long streamTime) {
+        long cutoff = streamTime - sourceIdle.toMillis();
+        List<String> idle = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = sources.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                SourceState s = Json.read(kv.value, SourceState.class, kv.key);
+                if (s.lastSeenMs() < cutoff) {
+                    idle.add(kv.key);
+                }
+            }
+        }
+        idle.forEach(sources::delete);
+    }
+}

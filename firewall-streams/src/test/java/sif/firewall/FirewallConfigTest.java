@@ -1,0 +1,112 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FirewallConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreFilledIn() {
+        FirewallConfig c = FirewallConfig.defaults();
+        assertEquals("localhost:9092", c.bootstrapServers());
+        assertEquals("sif-firewall", c.applicationId());
+        assertEquals("flows", c.inputTopic());
+        assertEquals("flows.allowed", c.allowedTopic());
+        assertEquals("flows.blocked", c.blockedTopic());
+        assertEquals("alerts", c.alertsTopic());
+        assertEquals("flows.dlq", c.dlqTopic());
+        assertEquals(Path.of("models/cicids2017-lstm"), c.modelDir());
+        assertNull(c.sequenceLengthOverride());
+        assertNull(c.confidenceThresholdOverride());
+        assertEquals(Duration.ofMinutes(10), c.sequenceMaxAge());
+        assertEquals(Duration.ofMinutes(1), c.sequenceEvictInterval());
+        assertEquals(64, c.batchSize());
+        assertEquals(Duration.ofMillis(20), c.batchMaxWait());
+        assertEquals("BENIGN", c.benignClass());
+        assertEquals(1e12, c.maxFeatureValue());
+        assertEquals(-1000, c.minTimingValue());
+        assertEquals(Duration.ofSeconds(10), c.statusInterval());
+        assertEquals(9464, c.metricsPort());
+        assertEquals(Map.of("processing.guarantee", "exactly_once_v2", "num.stream.threads", "1",
+                "commit.interval.ms", "100", "poll.ms", "5", "statestore.cache.max.bytes", "33554432"),
+                c.streamsOverrides());
+        assertEquals(Map.of(), c.serdeConfig());
+    }
+
+    @Test
+    void fileValuesWinAndMissingKeysGetDefaults() throws Exception {
+        Path f = dir.resolve("firewall.properties");
+        Files.writeString(f, """
+                # comment
+                bootstrap.servers = broker:19092
+                batch.size=32
+                sequence.length=5
+                policy.confidence.threshold=0.9
+                streams.num.stream.threads=2
+                streams.commit.interval.ms=10
+                schema.registry.url=http://registry:8080/apis/ccompat/v7
+                """);
+        FirewallConfig c = FirewallConfig.load(f);
+        assertEquals("broker:19092", c.bootstrapServers());
+        assertEquals(32, c.batchSize());
+        assertEquals(5, c.sequenceLengthOverride());
+        assertEquals(0.9, c.confidenceThresholdOverride());
+        assertEquals("flows", c.inputTopic());
+        assertEquals("2", c.streamsOverrides().get("num.stream.threads"));
+        assertEquals("10", c.streamsOverrides().get("commit.interval.ms"));
+        assertEquals("exactly_once_v2", c.streamsOverrides().get("processing.guarantee"));
+        assertEquals(Map.of("schema.registry.url", "http://registry:8080/apis/ccompat/v7"), c.serdeConfig());
+
+        Properties p = FirewallApp.streamsProperties(c);
+        assertEquals("broker:19092", p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        assertEquals("sif-firewall", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+        assertEquals("exactly_once_v2", p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("2", p.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
+        assertEquals(DlqExceptionHandlers.Deserialization.class,
+                p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(DlqExceptionHandlers.Processing.class, p.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(DlqExceptionHandlers.Production.class, p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+    }
+
+    @Test
+    void commandLineOverridesApplyOnTop() {
+        FirewallConfig c = FirewallConfig.defaults().with(Map.of(FirewallConfig.APPLICATION_ID, "fw-2"));
+        assertEquals("fw-2", c.applicationId());
+        assertEquals("flows", c.inputTopic());
+    }
+
+    @Test
+    void badValuesAreRejectedWithTheKeyInTheMessage() {
+        var e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("batch.size", "many")));
+        assertEquals("batch.size must be an integer, got 'many'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("batch.size", "0")));
+        assertEquals("batch.size must be > 0, got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FirewallConfig.of(Map.of("policy.confidence.threshold", "1.5")));
+        assertTrue(e.getMessage().startsWith("policy.confidence.threshold must be in [0, 1]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("topic.dlq", "")));
+        assertEquals("topic.dlq must not be empty", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("sequence.length", "300")));
+        assertEquals("sequence.length must be 1..255, got 300", e.getMessage());
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        var e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.load(dir.resolve("nope.properties")));
+        assertTrue(e.getMessage().startsWith("firewall config file not found: "), e.getMessage());
+    }
+}

@@ -1,0 +1,199 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.kafka.EmbeddedKafka;
+import sif.producer.FlowReplayer;
+import sif.producer.ReplayOptions;
+import sif.producer.ReplaySummary;
+import sif.schemas.avro.NetworkFlow;
+import sif.schemas.avro.Verdict;
+import sif.schemas.serde.AvroSerdes;
+
+/**
+ * Exactly-once across a hard crash: the firewall runs in a child JVM, is killed with SIGKILL
+ * ({@link Process#destroyForcibly()}) in the middle of a replay of all CICIDS2017 main-folder rows,
+ * then restarted on the same state directory. Reading the outputs with read_committed, every input
+ * flow has exactly one output record: 0 lost, 0 duplicated (by flow id).
+ */
+class FirewallCrashIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirewallCrashIT.class);
+    private static EmbeddedKafka kafka;
+
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void killNineMidReplayLosesAndDuplicatesNothing() throws Exception {
+        Path data = FirewallEndToEndIT.cicids();
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "crash", 3,
+                Map.of("streams.state.dir", work.resolve("state").toString()));
+        Path configFile = work.resolve("firewall.properties");
+        Properties p = new Properties();
+        p.putAll(config.asMap());
+        try (Writer w = Files.newBufferedWriter(configFile)) {
+            p.store(w, "crash test");
+        }
+        List<String> outputs = List.of(config.allowedTopic(), config.blockedTopic(), config.alertsTopic(),
+                config.dlqTopic());
+
+        Process first = startChild(configFile, "first");
+        CompletableFuture<ReplaySummary> replay;
+        long committedAtKill;
+        try (FlowReplayer replayer = FlowReplayer.create(Map.of("bootstrap.servers", config.bootstrapServers()),
+                new ReplayOptions(config.inputTopic(), 150, 0, 0, false))) {
+            replay = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return replayer.replay(KafkaIT.uniqueIds(data));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            committedAtKill = awaitCommittedOutputs(config.bootstrapServers(), outputs, 800, Duration.ofMinutes(2));
+            long sentAtKill = replayer.sentTotal();
+            first.destroyForcibly(); // SIGKILL: no commit, no close
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS), "child killed");
+            LOG.info("killed the firewall (exit {}) with {} committed outputs, {} flows sent so far",
+                    first.exitValue(), committedAtKill, sentAtKill);
+            assertTrue(sentAtKill < 2972, "killed mid-replay (sent " + sentAtKill + ")");
+
+            Process second = startChild(configFile, "second");
+            try {
+                ReplaySummary sent = replay.get(5, TimeUnit.MINUTES);
+                assertEquals(2972, sent.sent());
+                List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(), outputs,
+                        sent.sent(), Duration.ofMinutes(3));
+                Map<String, Integer> seen = new HashMap<>();
+                Map<String, Integer> perTopic = new TreeMap<>();
+                Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+                Deserializer<NetworkFlow> flows = AvroSerdes.singleObject(NetworkFlow.class).deserializer();
+                for (ConsumerRecord<String, byte[]> r : out) {
+                    String id = r.topic().equals(config.dlqTopic())
+                            ? flows.deserialize(r.topic(), r.value()).getFlowId()
+                            : verdicts.deserialize(r.topic(), r.value()).getFlowId();
+                    seen.merge(id, 1, Integer::sum);
+                    perTopic.merge(r.topic(), 1, Integer::sum);
+                }
+                List<ConsumerRecord<String, byte[]>> input = KafkaIT.readUntil(config.bootstrapServers(),
+                        List.of(config.inputTopic()), sent.sent(), Duration.ofSeconds(60));
+                List<String> lost = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> r : input) {
+                    String id = flows.deserialize(r.topic(), r.value()).getFlowId();
+                    if (!seen.containsKey(id)) {
+                        lost.add(id);
+                    }
+                }
+                long duplicated = seen.values().stream().filter(n -> n > 1).count();
+                LOG.info("after the crash: {} inputs, {} outputs {}, lost {}, duplicated {}", input.size(), out.size(),
+                        perTopic, lost.size(), duplicated);
+                assertEquals(List.of(), lost, "lost verdicts");
+                assertEquals(0, duplicated, "duplicated verdicts");
+                assertEquals(2972, seen.size());
+                assertEquals(2972, out.size());
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            first.destroyForcibly();
+        }
+    }
+
+    /** Starts the firewall in a child JVM and waits (on its log) until it is RUNNING. */
+    private Process startChild(Path configFile, String name) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                ChildFirewallMain.class.getName(), configFile.toString());
+        pb.redirectErrorStream(true);
+        Process proc = pb.start();
+        CountDownLatch running = new CountDownLatch(1);
+        Path log = work.resolve(name + ".log");
+        Thread pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(),
+                    StandardCharsets.UTF_8)); Writer w = Files.newBufferedWriter(log)) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    w.write(line);
+                    w.write('\n');
+                    w.flush();
+                    if (line.contains("-> RUNNING")) {
+                        running.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                LOG.debug("child {} output ended: {}", name, e.toString());
+            }
+        }, "child-" + name + "-log");
+        pump.setDaemon(true);
+        pump.start();
+        if (!running.await(2, TimeUnit.MINUTES)) {
+            proc.destroyForcibly();
+            throw new AssertionError("child firewall " + name + " not RUNNING within 2 min; log: "
+                    + Files.readString(log));
+        }
+        LOG.info("child firewall {} (pid {}) is RUNNING", name, proc.pid());
+        return proc;
+    }
+
+    /** Polls (read_committed) until at least {@code n} output records are committed; returns the count. */
+    private static long awaitCommittedOutputs(String bootstrap, List<String> topics, long n, Duration timeout) {
+        try (KafkaConsumer<String, byte[]> c = KafkaIT.consumer(bootstrap)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : topics) {
+                c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long count = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (count < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("only " + count + " committed outputs within " + timeout);
+                }
+                count += c.poll(Duration.ofMillis(100)).count();
+            }
+            return count;
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sif.firewall.TestFlows.T0;
+import static sif.firewall.TestFlows.bytes;
+import static sif.firewall.TestFlows.flow;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.PrometheusFirewallMetrics;
+import sif.schemas.avro.Decision;
+import sif.schemas.avro.IdentityStatus;
+import sif.schemas.avro.NetworkFlow;
+import sif.schemas.avro.Verdict;
+import sif.schemas.serde.AvroSerdes;
+
+class FirewallTopologyTest {
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> in;
+    private TestOutputTopic<String, Verdict> allowed;
+    private TestOutputTopic<String, Verdict> blocked;
+    private TestOutputTopic<String, Verdict> alerts;
+    private TestOutputTopic<String, byte[]> dlq;
+    private RuleClassifier classifier;
+    private PrometheusFirewallMetrics counters;
+
+    private void start(Map<String, String> overrides) {
+        Map<String, String> o = new HashMap<>(overrides);
+        FirewallConfig config = FirewallConfig.of(o);
+        classifier = new RuleClassifier();
+        counters = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+        var topology = FirewallTopology.buildTopology(config, classifier,
+                FirewallTopology.defaultPolicy(config, classifier.info()),
+                FirewallExtensions.defaults().withMetrics(counters));
+        Properties props = FirewallApp.streamsProperties(config);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(1_000_000));
+        in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        var verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+        allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(), verdicts);
+        blocked = driver.createOutputTopic("flows.blocked", Serdes.String().deserializer(), verdicts);
+        alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), verdicts);
+        dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        if (counters != null) {
+            counters.close();
+        }
+    }
+
+    private void pipe(NetworkFlow f) {
+        in.pipeInput(f.getSrcIp(), bytes(f), f.getEventTimeMs());
+    }
+
+    @Test
+    void exactVerdictsForAHandfulOfFlows() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        pipe(flow("benign-1", "10.0.0.1", T0, 500, 5));
+        pipe(flow("ddos-1", "10.0.0.2", T0 + 1, 10, 5000));
+        pipe(flow("dos-1", "10.0.0.3", T0 + 2, 10, 200));
+        pipe(flow("scan-1", "10.0.0.4", T0 + 3, 10, 1));
+        pipe(flow("scan-2", "10.0.0.4", T0 + 4, 10, 1));
+        pipe(flow("scan-3", "10.0.0.4", T0 + 5, 10, 1)); // third single-packet flow: PortScan 0.85 -> ALERT
+
+        List<Verdict> a = allowed.readValuesToList();
+        List<Verdict> b = blocked.readValuesToList();
+        List<Verdict> al = alerts.readValuesToList();
+        assertEquals(List.of("benign-1", "scan-1", "scan-2"), a.stream().map(Verdict::getFlowId).toList());
+        assertEquals(List.of("ddos-1"), b.stream().map(Verdict::getFlowId).toList());
+        assertEquals(List.of("dos-1", "scan-3"), al.stream().map(Verdict::getFlowId).toList());
+        assertTrue(dlq.isEmpty());
+
+        Verdict ddos = b.get(0);
+        assertEquals(Decision.BLOCK, ddos.getDecision());
+        assertEquals("DDoS", ddos.getPredictedClass());
+        assertEquals(0.95, ddos.getConfidence(), 1e-6);
+        assertEquals(0.95, ddos.getProbabilities().get("DDoS"), 1e-6);
+        assertEquals(0.0125, ddos.getProbabilities().get("BENIGN"), 1e-6);
+        assertEquals("rules-test-1", ddos.getModelVersion());
+        assertEquals(List.of(ThresholdPolicy.RULE_BLOCK), ddos.getReasons());
+        assertEquals(IdentityStatus.NOT_EVALUATED, ddos.getIdentityStatus());
+        assertEquals("10.0.0.2", ddos.getSrcIp());
+        assertEquals("192.168.10.50", ddos.getDstIp());
+        assertEquals(80, ddos.getDstPort());
+        assertEquals(6, ddos.getProtocol());
+        assertEquals(T0 + 1, ddos.getEventTimeMs());
+        assertEquals(T0 + 1, ddos.getIngestTimeMs());
+        assertEquals(1_000_000, ddos.getVerdictTimeMs());
+        assertEquals(1, ddos.getBatchSize());
+        assertEquals(1, ddos.getSequenceLength());
+        assertEquals("BENIGN", ddos.getLabel());
+
+        Verdict scan3 = al.get(1);
+        assertEquals("PortScan", scan3.getPredictedClass());
+        assertEquals(Decision.ALERT, scan3.getDecision());
+        assertEquals(List.of(ThresholdPolicy.RULE_ALERT), scan3.getReasons());
+        assertEquals(3, scan3.getSequenceLength());
+        assertEquals(List.of(ThresholdPolicy.RULE_BENIGN), a.get(0).getReasons());
+
+        var c = counters.snapshot();
+        assertEquals(6, c.flowsIn());
+        assertEquals(3, c.allowed());
+        assertEquals(1, c.blocked());
+        assertEquals(2, c.alerts());
+        assertEquals(0, c.dlq());
+    }
+
+    @Test
+    void batchesFillUpOrDrainOnTheWallClockPunctuator() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "4", FirewallConfig.BATCH_MAX_WAIT_MS, "20"));
+        for (int i = 0; i < 3; i++) {
+            pipe(flow("f" + i, "10.0.1." + i, T0 + i, 500, 5));
+        }
+        assertTrue(allowed.isEmpty(), "three flows wait for a batch of four");
+        KeyValueStore<Long, byte[]> pending = driver.getKeyValueStore(SequenceInferenceProcessor.PENDING_STORE);
+        assertEquals(3, count(pending));
+
+        pipe(flow("f3", "10.0.1.3", T0 + 3, 500, 5)); // fills the batch
+        List<Verdict> first = allowed.readValuesToList();
+        assertEquals(List.of("f0", "f1", "f2", "f3"), first.stream().map(Verdict::getFlowId).toList());
+        assertTrue(first.stream().allMatch(v -> v.getBatchSize() == 4));
+        assertEquals(0, count(pending));
+
+        pipe(flow("f4", "10.0.1.4", T0 + 4, 500, 5));
+        pipe(flow("f5", "10.0.1.5", T0 + 5, 500, 5));
+        driver.advanceWallClockTime(Duration.ofMillis(19));
+        assertTrue(allowed.isEmpty(), "not yet 20 ms");
+        driver.advanceWallClockTime(Duration.ofMillis(1));
+        List<Verdict> second = allowed.readValuesToList();
+        assertEquals(List.of("f4", "f5"), second.stream().map(Verdict::getFlowId).toList());
+        assertTrue(second.stream().allMatch(v -> v.getBatchSize() == 2));
+        assertEquals(List.of(4, 2), classifier.batchSizes);
+        assertEquals(0, count(pending));
+    }
+
+    @Test
+    void sequenceStoreHoldsTheLastTFlowsWithinMaxAge() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.SEQUENCE_LENGTH, "3",
+                FirewallConfig.SEQUENCE_MAX_AGE_MS, "60000"));
+        for (int i = 0; i < 5; i++) {
+            pipe(flow("s" + i, "10.0.2.1", T0 + i * 1000L, 100 + i, 5));
+        }
+        KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
+        byte[] stored = seq.get("10.0.2.1");
+        assertArrayEquals(new long[] {T0 + 2000, T0 + 3000, T0 + 4000}, SequenceWindow.times(stored));
+        assertEquals(102f, SequenceWindow.features(stored)[0][0]);
+        assertTrue(stored.length <= 4096);
+        List<Verdict> v = allowed.readValuesToList();
+        assertEquals(List.of(1, 2, 3, 3, 3), v.stream().map(Verdict::getSequenceLength).toList());
+
+        // a flow more than 60 s after the previous one starts the sequence afresh
+        pipe(flow("s5", "10.0.2.1", T0 + 4000 + 60_001, 105, 5));
+        assertArrayEquals(new long[] {T0 + 64_001}, SequenceWindow.times(seq.get("10.0.2.1")));
+        assertEquals(1, allowed.readValue().getSequenceLength());
+    }
+
+    @Test
+    void idleSourcesAreEvictedByThePunctuator() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.SEQUENCE_MAX_AGE_MS, "60000",
+                FirewallConfig.SEQUENCE_EVICT_INTERVAL_MS, "1000"));
+        pipe(flow("old", "10.0.3.1", T0, 500, 5));
+        pipe(flow("fresh", "10.0.3.2", T0 + 60_000, 500, 5));
+        pipe(flow("newest", "10.0.3.3", T0 + 60_001, 500, 5));
+        KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
+        assertEquals(3, count(seq));
+        driver.advanceWallClockTime(Duration.ofMillis(1000));
+        assertNull(seq.get("10.0.3.1"), "newest flow 60.001 s before the newest event: evicted");
+        assertTrue(seq.get("10.0.3.2") != null && seq.get("10.0.3.3") != null);
+        assertEquals(2, count(seq));
+    }
+
+    @Test
+    void badRecordsGoToTheDlqWithTheirReasonAndOriginalBytes() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        NetworkFlow good = flow("good", "10.0.4.1", T0, 500, 5);
+        byte[] goodBytes = bytes(good);
+        byte[] garbage = "not a flow at all".getBytes();
+        byte[] truncated = Arrays.copyOf(goodBytes, 40);
+        byte[] unknownFingerprint = goodBytes.clone();
+        unknownFingerprint[5] ^= 0x5A;
+        Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
+        cases.put("garbage", garbage);
+        cases.put("truncated", truncated);
+        cases.put("unknown-fp", unknownFingerprint);
+        cases.put("nan", bytes(TestFlows.withFeature(good, "flowIATMean", Double.NaN)));
+        cases.put("inf", bytes(TestFlows.withFeature(good, "flowBytesPerSec", Double.POSITIVE_INFINITY)));
+        cases.put("negative", bytes(TestFlows.withFeature(good, "totalFwdPackets", -3)));
+        cases.put("absurd", bytes(TestFlows.withFeature(good, "flowDuration", 1e15)));
+        NetworkFlow noSrc = flow("nosrc", " ", T0, 500, 5);
+        cases.put("no-src", bytes(noSrc));
+        NetworkFlow badPort = flow("badport", "10.0.4.1", T0, 500, 5);
+        badPort.setDstPort(70000);
+        cases.put("bad-port", bytes(badPort));
+        cases.forEach((k, v) -> in.pipeInput(k, v, T0));
+        in.pipeInput("tombstone", null, T0);
+        pipe(good);
+
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        Map<String, String> reasonByKey = new java.util.LinkedHashMap<>();
+        for (TestRecord<String, byte[]> r : dead) {
+            reasonByKey.put(r.key(), DlqHeaders.get(r.headers(), DlqHeaders.REASON));
+            assertEquals("validate", DlqHeaders.get(r.headers(), DlqHeaders.STAGE));
+            assertEquals("flows", DlqHeaders.get(r.headers(), DlqHeaders.SOURCE_TOPIC));
+            assertEquals("0", DlqHeaders.get(r.headers(), DlqHeaders.SOURCE_PARTITION));
+            if (!r.key().equals("tombstone")) {
+                assertArrayEquals(cases.get(r.key()), r.value(), "original bytes of " + r.key());
+            } else {
+                assertNull(r.value());
+            }
+        }
+        Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("garbage", DlqReason.UNDECODABLE);
+        expected.put("truncated", DlqReason.UNDECODABLE);
+        expected.put("unknown-fp", DlqReason.UNDECODABLE);
+        expected.put("nan", DlqReason.NAN_FEATURE);
+        expected.put("inf", DlqReason.INFINITE_FEATURE);
+        expected.put("negative", DlqReason.NEGATIVE_FEATURE);
+        expected.put("absurd", DlqReason.ABSURD_FEATURE);
+        expected.put("no-src", DlqReason.MISSING_FIELD);
+        expected.put("bad-port", DlqReason.BAD_5TUPLE);
+        expected.put("tombstone", DlqReason.MISSING_FIELD);
+        assertEquals(expected, reasonByKey);
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+                dead.stream().map(r -> DlqHeaders.get(r.headers(), DlqHeaders.SOURCE_OFFSET)).toList());
+        String fpDetail = DlqHeaders.get(dead.get(2).headers(), DlqHeaders.DETAIL);
+        assertTrue(fpDetail.contains("unknown schema fingerprint"), fpDetail);
+        String nanDetail = DlqHeaders.get(dead.get(3).headers(), DlqHeaders.DETAIL);
+        assertTrue(nanDetail.startsWith("flowIATMean=NaN"), nanDetail);
+
+        assertEquals(List.of("good"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
+        assertEquals(10, counters.snapshot().dlq());
+        assertEquals(11, counters.snapshot().flowsIn());
+    }
+
+    @Test
+    void aFlowTheClassifierFailsOnGoesToTheDlqAndItsBatchMatesGetVerdicts() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "3"));
+        NetworkFlow poison = flow("poison", "10.0.5.9", T0, RuleClassifier.POISON_DURATION, 5);
+        pipe(flow("a", "10.0.5.1", T0, 500, 5));
+        pipe(poison);
+        pipe(flow("b", "10.0.5.2", T0, 500, 5000));
+        assertEquals(List.of("a"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
+        assertEquals(List.of("b"), blocked.readValuesToList().stream().map(Verdict::getFlowId).toList());
+        TestRecord<String, byte[]> dead = dlq.readRecord();
+        assertEquals(DlqReason.INFERENCE_FAILED, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+        assertEquals("inference", DlqHeaders.get(dead.headers(), DlqHeaders.STAGE));
+        assertEquals("1", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
+        assertArrayEquals(bytes(poison), dead.value());
+        assertTrue(dlq.isEmpty());
+        assertEquals(List.of(3, 1, 1, 1), classifier.batchSizes);
+    }
+
+    @Test
+    void inputKeyIsReplacedBySourceIp() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        NetworkFlow f = flow("k", "10.0.6.1", T0, 500, 5);
+        in.pipeInput("some-other-key", bytes(f), T0);
+        assertEquals("10.0.6.1", allowed.readRecord().key());
+    }
+
+    private static long count(KeyValueStore<?, ?> store) {
+        long n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+}

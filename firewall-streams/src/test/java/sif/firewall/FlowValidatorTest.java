@@ -1,0 +1,70 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static sif.firewall.TestFlows.T0;
+
+import org.junit.jupiter.api.Test;
+import sif.schemas.Flows;
+import sif.schemas.avro.NetworkFlow;
+
+class FlowValidatorTest {
+
+    private final FlowValidator validator = new FlowValidator(1e12, -1000);
+    private final NetworkFlow good = TestFlows.flow("f1", "10.0.0.1", T0, 500, 5);
+
+    private FlowValidator.Rejection check(NetworkFlow f) {
+        return validator.check(f, Flows.features(f));
+    }
+
+    private FlowValidator.Rejection withFeature(String field, double v) {
+        return check(TestFlows.withFeature(good, field, v));
+    }
+
+    @Test
+    void aPlausibleFlowPasses() {
+        assertNull(check(good));
+    }
+
+    @Test
+    void realCicFlowMeterQuirksPass() {
+        assertNull(withFeature("initWinBytesBackward", -1), "Init_Win_bytes -1 means no packet that way");
+        assertNull(withFeature("flowIATMin", -1), "Flow IAT Min -1 occurs in real CICIDS2017 rows");
+        assertNull(withFeature("flowDuration", 0));
+        assertNull(withFeature("flowBytesPerSec", 2.07e9));
+    }
+
+    @Test
+    void eachBadValueHasItsReason() {
+        assertEquals(new FlowValidator.Rejection(DlqReason.NAN_FEATURE, "flowIATMean=NaN in flow f1"),
+                withFeature("flowIATMean", Double.NaN));
+        assertEquals(new FlowValidator.Rejection(DlqReason.INFINITE_FEATURE, "flowBytesPerSec=Infinity in flow f1"),
+                withFeature("flowBytesPerSec", Double.POSITIVE_INFINITY));
+        assertEquals(DlqReason.INFINITE_FEATURE, withFeature("flowPacketsPerSec", Double.NEGATIVE_INFINITY).reason());
+        assertEquals(new FlowValidator.Rejection(DlqReason.NEGATIVE_FEATURE,
+                "totalFwdPackets=-1.0 below its lower bound 0.0 in flow f1"), withFeature("totalFwdPackets", -1));
+        assertEquals(DlqReason.NEGATIVE_FEATURE, withFeature("initWinBytesForward", -2).reason());
+        assertEquals(DlqReason.NEGATIVE_FEATURE, withFeature("flowIATMin", -1001).reason());
+        assertEquals(new FlowValidator.Rejection(DlqReason.ABSURD_FEATURE,
+                "flowDuration=1.0E15 above the maximum 1.0E12 in flow f1"), withFeature("flowDuration", 1e15));
+        assertNull(withFeature("flowDuration", 1e12), "the maximum itself is accepted");
+    }
+
+    @Test
+    void fiveTupleAndTimeAreChecked() {
+        NetworkFlow f = NetworkFlow.newBuilder(good).setSrcIp("").build();
+        assertEquals(DlqReason.MISSING_FIELD, check(f).reason());
+        f = NetworkFlow.newBuilder(good).setDstIp("  ").build();
+        assertEquals(DlqReason.MISSING_FIELD, check(f).reason());
+        f = NetworkFlow.newBuilder(good).setFlowId("").build();
+        assertEquals(new FlowValidator.Rejection(DlqReason.MISSING_FIELD, "flowId is blank"), check(f));
+        f = NetworkFlow.newBuilder(good).setSrcPort(-1).build();
+        assertEquals(DlqReason.BAD_5TUPLE, check(f).reason());
+        f = NetworkFlow.newBuilder(good).setDstPort(65536).build();
+        assertEquals(DlqReason.BAD_5TUPLE, check(f).reason());
+        f = NetworkFlow.newBuilder(good).setProtocol(256).build();
+        assertEquals(DlqReason.BAD_5TUPLE, check(f).reason());
+        f = NetworkFlow.newBuilder(good).setEventTimeMs(0).build();
+        assertEquals(DlqReason.BAD_TIMESTAMP, check(f).reason());
+    }
+}

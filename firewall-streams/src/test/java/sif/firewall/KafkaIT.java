@@ -1,0 +1,167 @@
+package sif.firewall;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import sif.flows.FlowCsvReader;
+import sif.flows.FlowRecord;
+import sif.kafka.EmbeddedKafka;
+import sif.producer.CsvFlowSource;
+import sif.producer.FlowReplayer;
+import sif.producer.FlowSource;
+import sif.producer.ReplayOptions;
+import sif.producer.ReplaySummary;
+
+/** Helpers shared by the integration tests on the embedded broker (test code only). */
+final class KafkaIT {
+
+    private KafkaIT() {}
+
+    /** Topics with a unique prefix, created on {@code kafka}, and a firewall config using them. */
+    static FirewallConfig topicsAndConfig(EmbeddedKafka kafka, String prefix, int inputPartitions,
+                                          Map<String, String> extra) {
+        String p = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Map<String, Integer> topics = new HashMap<>();
+        topics.put(p + "flows", inputPartitions);
+        topics.put(p + "allowed", inputPartitions);
+        topics.put(p + "blocked", inputPartitions);
+        topics.put(p + "alerts", inputPartitions);
+        topics.put(p + "dlq", 1);
+        kafka.createTopics(topics);
+        Map<String, String> m = new HashMap<>();
+        m.put(FirewallConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        m.put(FirewallConfig.APPLICATION_ID, p + "firewall");
+        m.put(FirewallConfig.TOPIC_INPUT, p + "flows");
+        m.put(FirewallConfig.TOPIC_ALLOWED, p + "allowed");
+        m.put(FirewallConfig.TOPIC_BLOCKED, p + "blocked");
+        m.put(FirewallConfig.TOPIC_ALERTS, p + "alerts");
+        m.put(FirewallConfig.TOPIC_DLQ, p + "dlq");
+        m.put(FirewallConfig.METRICS_PORT, "-1");
+        m.put("streams.state.dir", System.getProperty("java.io.tmpdir") + "/sif-it-state/" + p);
+        m.putAll(extra);
+        return FirewallConfig.of(m);
+    }
+
+    /**
+     * The CICIDS2017 CSVs of {@code dir}, with each flow id made unique by appending
+     * {@code @file:line} (CICIDS2017 flow ids repeat: the 2972 main-folder rows hold 2429 distinct
+     * ids), so that outputs can be counted by flow id.
+     */
+    static FlowSource uniqueIds(Path dir) throws IOException {
+        CsvFlowSource csv = new CsvFlowSource(List.of(dir), FlowCsvReader.Options.DEFAULT);
+        return new FlowSource() {
+            @Override
+            public Pass open() throws IOException {
+                Pass inner = csv.open();
+                return new Pass() {
+                    @Override
+                    public boolean hasNext() {
+                        return inner.hasNext();
+                    }
+
+                    @Override
+                    public FlowRecord next() {
+                        FlowRecord r = inner.next();
+                        return new FlowRecord(r.flowId() + "@" + r.sourceFile() + ":" + r.line(), r.srcIp(),
+                                r.srcPort(), r.dstIp(), r.dstPort(), r.protocol(), r.timestampMs(), r.features(),
+                                r.label(), r.sourceFile(), r.line());
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        inner.close();
+                    }
+                };
+            }
+
+            @Override
+            public long flowsPerPass() {
+                return csv.flowsPerPass();
+            }
+
+            @Override
+            public String describe() {
+                return csv.describe() + " (flow ids made unique)";
+            }
+        };
+    }
+
+    /** Replays every row of {@code source} once, as fast as possible, with the project's replayer. */
+    static ReplaySummary replay(FirewallConfig config, FlowSource source, long limit) throws IOException {
+        try (FlowReplayer r = FlowReplayer.create(Map.of("bootstrap.servers", config.bootstrapServers()),
+                new ReplayOptions(config.inputTopic(), 0, 0, limit, false))) {
+            return r.replay(source);
+        }
+    }
+
+    static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Reads {@code topics} (read_committed, from the beginning) until at least {@code expected}
+     * records arrived and every partition is read to its end, or the timeout passes.
+     */
+    static List<ConsumerRecord<String, byte[]>> readUntil(String bootstrap, List<String> topics, long expected,
+                                                          Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : topics) {
+                c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(r);
+                }
+                if (out.size() >= expected && atEnd(c, parts)) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean atEnd(KafkaConsumer<?, ?> c, List<TopicPartition> parts) {
+        Map<TopicPartition, Long> end = c.endOffsets(parts);
+        for (TopicPartition tp : parts) {
+            if (c.position(tp) < end.get(tp)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Records of one topic, for the caller's filtering. */
+    static List<ConsumerRecord<String, byte[]>> ofTopic(List<ConsumerRecord<String, byte[]>> all, String topic) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        for (Iterator<ConsumerRecord<String, byte[]>> it = all.iterator(); it.hasNext(); ) {
+            ConsumerRecord<String, byte[]> r = it.next();
+            if (r.topic().equals(topic)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,171 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sif.firewall.TestFlows.T0;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.schemas.Flows;
+import sif.schemas.avro.IdentityStatus;
+import sif.schemas.avro.NetworkFlow;
+
+/** The sequence + batching processor alone, with a mock context and in-memory stores. */
+class SequenceInferenceProcessorTest {
+
+    private MockProcessorContext<String, FirewallEvent> context;
+    private KeyValueStore<String, byte[]> sequences;
+    private KeyValueStore<Long, byte[]> pending;
+    private RuleClassifier classifier;
+
+    @BeforeEach
+    void setUp() {
+        context = new MockProcessorContext<>();
+        sequences = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+        pending = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SequenceInferenceProcessor.PENDING_STORE),
+                Serdes.Long(), Serdes.ByteArray()).withLoggingDisabled().build();
+        sequences.init(context.getStateStoreContext(), sequences);
+        pending.init(context.getStateStoreContext(), pending);
+        context.addStateStore(sequences);
+        context.addStateStore(pending);
+        classifier = new RuleClassifier(3);
+    }
+
+    private SequenceInferenceProcessor processor(int batchSize) {
+        var p = new SequenceInferenceProcessor(classifier, 3, Duration.ofMinutes(10), batchSize,
+                Duration.ofMillis(20), Duration.ofSeconds(60), FirewallMetrics.noop());
+        p.init(context);
+        return p;
+    }
+
+    private static Record<String, FlowContext> record(String id, String src, long t, double fwdPackets, long offset) {
+        NetworkFlow f = TestFlows.flow(id, src, t, 500, fwdPackets);
+        float[] features = Flows.featuresAsFloat(f);
+        return new Record<>(src, new FlowContext(f, features, TestFlows.bytes(f), t + 5, "flows", 0, offset,
+                IdentityStatus.NOT_EVALUATED, null, List.of()), t + 5);
+    }
+
+    private List<Scored> forwardedScores() {
+        return context.forwarded().stream().map(c -> (Scored) c.record().value()).toList();
+    }
+
+    @Test
+    void schedulesTheBatchPunctuatorAtMaxWaitAndTheEvictionPunctuator() {
+        processor(4);
+        var punctuators = context.scheduledPunctuators();
+        assertEquals(2, punctuators.size());
+        assertEquals(Duration.ofMillis(20), punctuators.get(0).getInterval());
+        assertEquals(PunctuationType.WALL_CLOCK_TIME, punctuators.get(0).getType());
+        assertEquals(Duration.ofSeconds(60), punctuators.get(1).getInterval());
+        assertEquals(List.of(1), classifier.sessionsOpened);
+    }
+
+    @Test
+    void fullBatchIsClassifiedAtOnceInArrivalOrder() {
+        var p = processor(3);
+        p.process(record("a1", "10.1.0.1", T0, 5, 0));
+        p.process(record("b1", "10.1.0.2", T0 + 1, 5000, 1));
+        assertTrue(context.forwarded().isEmpty());
+        assertEquals(2, count(pending));
+        p.process(record("a2", "10.1.0.1", T0 + 2, 5, 2));
+
+        List<Scored> out = forwardedScores();
+        assertEquals(List.of("a1", "b1", "a2"), out.stream().map(s -> s.flow().flowId()).toList());
+        assertEquals(List.of(3), classifier.batchSizes);
+        assertTrue(out.stream().allMatch(s -> s.batchSize() == 3));
+        assertArrayEquals(RuleClassifier.probs(1, 0.95f), out.get(1).probabilities());
+        assertEquals(2, out.get(2).flow().sequenceLength(), "a2 sees a1 then itself");
+        assertEquals("10.1.0.1", context.forwarded().get(2).record().key());
+        assertEquals(T0 + 7, context.forwarded().get(2).record().timestamp(), "output keeps the input timestamp");
+        assertEquals(0, count(pending));
+        assertEquals(2, SequenceWindow.count(sequences.get("10.1.0.1")));
+    }
+
+    @Test
+    void punctuatorDrainsAPartialBatch() {
+        var p = processor(64);
+        p.process(record("a1", "10.1.0.1", T0, 5, 0));
+        p.process(record("a2", "10.1.0.1", T0 + 1, 5, 1));
+        assertTrue(context.forwarded().isEmpty());
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+        assertEquals(List.of("a1", "a2"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
+        assertEquals(List.of(2), classifier.batchSizes);
+        context.resetForwards();
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(20);
+        assertTrue(context.forwarded().isEmpty(), "nothing pending, nothing forwarded");
+        assertEquals(List.of(2), classifier.batchSizes, "no empty inference call");
+    }
+
+    @Test
+    void pendingFlowsSurviveARestartThroughTheStore() {
+        var p = processor(64);
+        p.process(record("a1", "10.1.0.1", T0, 5, 7));
+        p.process(record("b1", "10.1.0.2", T0, 5000, 8));
+        p.close(); // e.g. a crash after the commit that included the pending store
+        assertEquals(List.of(1), classifier.sessionsClosed);
+        assertTrue(context.forwarded().isEmpty());
+
+        var restarted = processor(64); // same stores: what the changelog restores
+        assertEquals(List.of(1, 1), classifier.sessionsOpened);
+        restarted.process(record("a2", "10.1.0.1", T0 + 1, 5, 9));
+        context.scheduledPunctuators().get(2).getPunctuator().punctuate(0);
+        List<Scored> out = forwardedScores();
+        assertEquals(List.of("a1", "b1", "a2"), out.stream().map(s -> s.flow().flowId()).toList());
+        assertEquals(7, out.get(0).flow().sourceOffset());
+        assertEquals(0, count(pending));
+        restarted.process(record("a3", "10.1.0.1", T0 + 2, 5, 10));
+        context.scheduledPunctuators().get(2).getPunctuator().punctuate(20);
+        assertEquals(3, ((Scored) context.forwarded().get(3).record().value()).flow().sequenceLength());
+    }
+
+    @Test
+    void evictionRemovesSourcesIdleForMaxAgeOfEventTime() {
+        var p = processor(1);
+        p.process(record("a", "10.1.0.1", T0, 5, 0));
+        p.process(record("b", "10.1.0.2", T0 + Duration.ofMinutes(10).toMillis() + 1, 5, 1));
+        context.scheduledPunctuators().get(1).getPunctuator().punctuate(0);
+        assertNull(sequences.get("10.1.0.1"));
+        assertEquals(1, SequenceWindow.count(sequences.get("10.1.0.2")));
+    }
+
+    @Test
+    void failedFlowGoesToTheDlqAlone() {
+        var p = processor(2);
+        NetworkFlow poison = TestFlows.flow("poison", "10.1.0.9", T0, RuleClassifier.POISON_DURATION, 5);
+        p.process(record("ok", "10.1.0.1", T0, 5, 0));
+        p.process(new Record<>("10.1.0.9", new FlowContext(poison, Flows.featuresAsFloat(poison),
+                TestFlows.bytes(poison), T0, "flows", 0, 1, IdentityStatus.NOT_EVALUATED, null, List.of()), T0));
+        var forwarded = context.forwarded();
+        assertEquals(2, forwarded.size());
+        assertInstanceOf(Scored.class, forwarded.get(0).record().value());
+        Rejected r = assertInstanceOf(Rejected.class, forwarded.get(1).record().value());
+        assertEquals(DlqReason.INFERENCE_FAILED, r.reason());
+        assertArrayEquals(TestFlows.bytes(poison), r.rawValue());
+        assertEquals("1", DlqHeaders.get(forwarded.get(1).record().headers(), DlqHeaders.SOURCE_OFFSET));
+        assertEquals(0, count(pending));
+    }
+
+    private static long count(KeyValueStore<?, ?> store) {
+        long n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,82 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins every node, store and branch name of the topology. Changelog topics and restored state are
+ * tied to these names: a rename here is a breaking change for running deployments, so this test must
+ * be updated deliberately, never to make it pass.
+ */
+class TopologyNamesTest {
+
+    /** node -> "type [stores] -> successors", as in the topology's description. */
+    static Map<String, String> nodes(TopologyDescription d) {
+        Map<String, String> out = new TreeMap<>();
+        for (TopologyDescription.Subtopology st : d.subtopologies()) {
+            for (TopologyDescription.Node n : st.nodes()) {
+                String type = n instanceof TopologyDescription.Source s ? "source" + s.topicSet()
+                        : n instanceof TopologyDescription.Sink k ? "sink[" + k.topic() + "]"
+                        : n instanceof TopologyDescription.Processor p ? "processor" + new TreeSet<>(p.stores())
+                        : n.getClass().getSimpleName();
+                TreeSet<String> next = new TreeSet<>();
+                n.successors().forEach(s -> next.add(s.name()));
+                out.put(n.name(), type + " -> " + next);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void everyNodeStoreAndBranchNameIsPinned() {
+        var topology = FirewallTopology.buildTopology(FirewallConfig.defaults(), new RuleClassifier(),
+                new ThresholdPolicy(0.85, "BENIGN"));
+        TopologyDescription d = topology.describe();
+        assertEquals(1, d.subtopologies().size(), d.toString());
+        assertEquals(0, d.globalStores().size());
+
+        Map<String, String> expected = new TreeMap<>();
+        expected.put("flows-source", "source[flows] -> [validate]");
+        expected.put("validate", "processor[] -> [validated-]");
+        expected.put("validated-", "processor[] -> [validated-accepted, validated-rejected]");
+        expected.put("validated-rejected", "processor[] -> [dlq-merge]");
+        expected.put("validated-accepted", "processor[] -> [accepted-flows]");
+        expected.put("accepted-flows", "processor[] -> [zero-trust]");
+        expected.put("zero-trust", "processor[] -> [sequence-inference]");
+        expected.put("sequence-inference", "processor[sif-pending, sif-sequences] -> [inference-]");
+        expected.put("inference-", "processor[] -> [inference-rejected, inference-scored]");
+        expected.put("inference-rejected", "processor[] -> [dlq-merge]");
+        expected.put("inference-scored", "processor[] -> [scored-flows]");
+        expected.put("scored-flows", "processor[] -> [policy]");
+        expected.put("policy", "processor[] -> [route-]");
+        expected.put("route-", "processor[] -> [route-alerts, route-allowed, route-blocked]");
+        expected.put("route-allowed", "processor[] -> [allowed-sink]");
+        expected.put("route-blocked", "processor[] -> [blocked-sink]");
+        expected.put("route-alerts", "processor[] -> [alerts-sink]");
+        expected.put("allowed-sink", "sink[flows.allowed] -> []");
+        expected.put("blocked-sink", "sink[flows.blocked] -> []");
+        expected.put("alerts-sink", "sink[alerts] -> []");
+        expected.put("dlq-merge", "processor[] -> [dlq-raw]");
+        expected.put("dlq-raw", "processor[] -> [dlq-sink]");
+        expected.put("dlq-sink", "sink[flows.dlq] -> []");
+        assertEquals(expected, nodes(d), d.toString());
+    }
+
+    @Test
+    void topicNamesFollowTheConfig() {
+        var config = FirewallConfig.of(Map.of(FirewallConfig.TOPIC_INPUT, "in", FirewallConfig.TOPIC_ALLOWED, "ok",
+                FirewallConfig.TOPIC_BLOCKED, "no", FirewallConfig.TOPIC_ALERTS, "hmm", FirewallConfig.TOPIC_DLQ, "dead"));
+        Map<String, String> n = nodes(FirewallTopology.buildTopology(config, new RuleClassifier(),
+                new ThresholdPolicy(0.85, "BENIGN")).describe());
+        assertEquals("source[in] -> [validate]", n.get("flows-source"));
+        assertEquals("sink[ok] -> []", n.get("allowed-sink"));
+        assertEquals("sink[no] -> []", n.get("blocked-sink"));
+        assertEquals("sink[hmm] -> []", n.get("alerts-sink"));
+        assertEquals("sink[dead] -> []", n.get("dlq-sink"));
+    }
+}

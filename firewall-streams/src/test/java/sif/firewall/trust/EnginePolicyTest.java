@@ -1,0 +1,97 @@
+package sif.firewall.trust;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sif.firewall.Policy;
+import sif.model.SequenceClassifier;
+import sif.schemas.avro.IdentityStatus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EnginePolicyTest {
+
+    static final SequenceClassifier.ModelInfo MODEL = new SequenceClassifier.ModelInfo("m1",
+            List.of("BENIGN", "DDoS", "DoS", "PortScan", "Other"), 10, 0.85);
+
+    @TempDir
+    Path stateDir;
+
+    static Policy.Input input(String src, int predicted, float p, IdentityStatus status) {
+        float[] probs = new float[5];
+        probs[predicted] = p;
+        return new Policy.Input(src, 40000, "192.168.10.50", 22, 6, null, status, MODEL.classNames(), probs,
+                predicted, List.of("identity:" + status));
+    }
+
+    @Test
+    void defaultsFollowThePaperAndZeroTrust() throws Exception {
+        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, MODEL);
+        Policy.Decision benign = policy.decide(input("192.168.10.5", 0, 0.9f, IdentityStatus.TRUSTED));
+        assertEquals(Policy.Action.ALLOW, benign.action());
+        assertEquals(List.of("identity:TRUSTED", "model:BENIGN p=0.900=>ALLOW"), benign.reasons());
+        assertEquals(Policy.Action.BLOCK, policy.decide(input("172.16.0.1", 1, 0.95f, IdentityStatus.TRUSTED)).action());
+        assertEquals(Policy.Action.ALERT, policy.decide(input("172.16.0.1", 1, 0.80f, IdentityStatus.TRUSTED)).action());
+        Policy.Decision untrusted = policy.decide(input("172.16.0.1", 0, 0.99f, IdentityStatus.UNKNOWN));
+        assertEquals(Policy.Action.BLOCK, untrusted.action());
+        assertEquals("zero-trust:UNKNOWN=>BLOCK", untrusted.reasons().get(untrusted.reasons().size() - 1));
+        assertEquals(Policy.Action.ALLOW, policy.decide(input("172.16.0.1", 0, 0.99f, IdentityStatus.NOT_EVALUATED))
+                .action());
+    }
+
+    @Test
+    void policyTopicHotUpdatesTheEngine() throws Exception {
+        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, MODEL);
+        StreamsBuilder b = new StreamsBuilder();
+        PolicyFeed.addTo(b, "policy", policy.engine());
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        try (TopologyTestDriver d = new TopologyTestDriver(b.build(), p)) {
+            TestInputTopic<String, String> topic = d.createInputTopic("policy", Serdes.String().serializer(),
+                    Serdes.String().serializer());
+            topic.pipeInput("current", "version: v2\nsuppress:\n  - id: scanner\n    sources: [172.16.0.1/32]\n"
+                    + "    classes: [DDoS]\n");
+            assertEquals("v2", policy.engine().current().version());
+            Policy.Decision d2 = policy.decide(input("172.16.0.1", 1, 0.95f, IdentityStatus.TRUSTED));
+            assertEquals(Policy.Action.ALLOW, d2.action());
+            assertTrue(d2.suppressed());
+            topic.pipeInput("current", "version: [broken"); // rejected, v2 stays
+            assertEquals("v2", policy.engine().current().version());
+            topic.pipeInput("current", null); // tombstone: back to the start rules
+            assertEquals("builtin-default", policy.engine().current().version());
+            assertFalse(policy.decide(input("172.16.0.1", 1, 0.95f, IdentityStatus.TRUSTED)).suppressed());
+        }
+    }
+
+    @Test
+    void configDefaultsAndValidation() {
+        TrustConfig c = TrustConfig.defaults();
+        assertEquals("identity", c.identityTopic());
+        assertEquals("identity.challenges", c.challengesTopic());
+        assertEquals(300_000, c.freshness().maxAgeMs());
+        assertEquals(500, c.freshness().maxFlows());
+        assertEquals("blocklist", c.blocklistTopic());
+        TrustConfig o = TrustConfig.from(Map.of(TrustConfig.MAX_FLOWS, "42", TrustConfig.CHALLENGE_ON, "stale,unknown",
+                TrustConfig.ALERTS_FORMAT, "OCSF")::get);
+        assertEquals(42, o.freshness().maxFlows());
+        assertTrue(o.freshness().challengeOn().contains(sif.trust.IdentityStatus.UNKNOWN));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrustConfig.from(Map.of(TrustConfig.MAX_AGE_MS, "-1")::get));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrustConfig.from(Map.of(TrustConfig.CHALLENGE_ON, "SLEEPY")::get));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrustConfig.from(Map.of(TrustConfig.ALERTS_FORMAT, "cef")::get));
+    }
+}

@@ -1,0 +1,232 @@
+package sif.firewall.trust;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sif.firewall.FirewallConfig;
+import sif.firewall.FlowContext;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.flows.FlowFeatures;
+import sif.flows.FlowRecord;
+import sif.schemas.Flows;
+import sif.schemas.avro.IdentityStatus;
+import sif.schemas.avro.NetworkFlow;
+import sif.schemas.serde.AvroSerdes;
+import sif.trust.IdentityEvent;
+import sif.trust.IdentityEventType;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The zero-trust step in a minimal topology (source → context → {@link ZeroTrustStep} → sink),
+ * built with the same {@code apply} the firewall topology calls.
+ */
+class ZeroTrustStepTest {
+
+    static final long T0 = 1_499_443_200_000L; // 2017-07-07T16:00:00Z
+    static final long MIN = 60_000L;
+    static final String HOST = "192.168.10.5";
+    static final String P = "spiffe://cicids2017.sim/host/192.168.10.5";
+    static final ObjectMapper M = new ObjectMapper();
+
+    static final FirewallConfig CONFIG = FirewallConfig.of(Map.of("application.id", "zt-test"));
+    /** A 20-flow limit keeps the count tests short (the 500-flow boundary is unit-tested in trust-policy). */
+    static final FirewallConfig SMALL = FirewallConfig.of(Map.of("application.id", "zt-test",
+            TrustConfig.MAX_FLOWS, "20"));
+    static final Serde<NetworkFlow> FLOW_SERDE = AvroSerdes.serde(NetworkFlow.class, CONFIG.serdeConfig(), false);
+    static final Serde<sif.schemas.avro.IdentityEvent> IDENTITY_SERDE =
+            AvroSerdes.serde(sif.schemas.avro.IdentityEvent.class, CONFIG.serdeConfig(), false);
+
+    @TempDir
+    Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<String, NetworkFlow> flows;
+    TestInputTopic<String, sif.schemas.avro.IdentityEvent> identities;
+    TestOutputTopic<String, String> trusted;
+    TestOutputTopic<String, String> challenges;
+    int flowSeq;
+
+    static Topology topology(FirewallConfig config) {
+        StreamsBuilder b = new StreamsBuilder();
+        KStream<String, FlowContext> in = b.stream("flows", Consumed.with(Serdes.String(), FLOW_SERDE)
+                        .withName("test-source"))
+                .mapValues(f -> new FlowContext(f, new float[FlowFeatures.COUNT], new byte[0], f.getEventTimeMs(),
+                        "flows", 0, 0L, IdentityStatus.NOT_EVALUATED, null, List.of()), Named.as("test-context"));
+        new ZeroTrustStep(FirewallMetrics.noop()).apply(b, in, config)
+                .mapValues(c -> c.identityStatus() + "|" + c.principal() + "|" + c.reasons().size(),
+                        Named.as("test-summary"))
+                .to("trusted", Produced.with(Serdes.String(), Serdes.String()).withName("test-sink"));
+        return b.build();
+    }
+
+    TopologyTestDriver open(Path dir, FirewallConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "zt-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
+        TopologyTestDriver d = new TopologyTestDriver(topology(config), p);
+        flows = d.createInputTopic("flows", Serdes.String().serializer(), FLOW_SERDE.serializer());
+        identities = d.createInputTopic("identity", Serdes.String().serializer(), IDENTITY_SERDE.serializer());
+        trusted = d.createOutputTopic("trusted", Serdes.String().deserializer(), Serdes.String().deserializer());
+        challenges = d.createOutputTopic("identity.challenges", Serdes.String().deserializer(),
+                Serdes.String().deserializer());
+        return d;
+    }
+
+
+    @AfterEach
+    void tearDown() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    static NetworkFlow flow(String id, String src, long t) {
+        double[] f = new double[FlowFeatures.COUNT];
+        Arrays.fill(f, 1.0);
+        return Flows.toAvro(new FlowRecord(id, src, 40000, "192.168.10.50", 80, 6, t, f, "BENIGN", "t.csv", 1));
+    }
+
+    static IdentityEvent issued(String serial, long at) {
+        return new IdentityEvent(P, IdentityEventType.ISSUED, List.of(HOST), serial, at - MIN, at + 60 * MIN, at,
+                "mTLS", at, true, null);
+    }
+
+    void identity(IdentityEvent e) {
+        identities.pipeInput(e.principal(), IdentityEvents.toAvro(e), e.eventTimeMs());
+    }
+
+    String pipe(String src, long t) {
+        flows.pipeInput(src, flow("f" + (++flowSeq), src, t), t);
+        List<KeyValue<String, String>> out = trusted.readKeyValuesToList();
+        assertEquals(1, out.size(), "exactly one output per flow");
+        assertEquals(src, out.get(0).key);
+        return out.get(0).value;
+    }
+
+    @Test
+    void identityEventsAndFlowsGiveExactStatuses() throws Exception {
+        driver = open(stateDir, CONFIG);
+        identity(issued("s1", T0));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 1_000));
+        assertEquals("UNKNOWN|null|1", pipe("172.16.0.1", T0 + 2_000));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 5 * MIN));
+        assertTrue(challenges.isEmpty());
+        assertEquals("STALE|" + P + "|1", pipe(HOST, T0 + 5 * MIN + 1));
+        List<TestRecord<String, String>> c = challenges.readRecordsToList();
+        assertEquals(1, c.size());
+        assertEquals(HOST, c.get(0).key());
+        JsonNode challenge = M.readTree(c.get(0).value());
+        assertEquals("STALE", challenge.get("status").asText());
+        assertEquals(P, challenge.get("principal").asText());
+        assertEquals(3, challenge.get("flowsSinceVerification").asLong());
+        // duplicate and late events change nothing
+        identity(issued("s1", T0));
+        identity(new IdentityEvent(P, IdentityEventType.ISSUED, List.of(HOST), "s0", T0 - 2 * MIN, T0 + MIN,
+                T0 - 2 * MIN, "mTLS", T0 - 2 * MIN, true, null));
+        assertEquals("STALE|" + P + "|1", pipe(HOST, T0 + 6 * MIN));
+        // re-verification (rotation) -> trusted again; revocation mid-stream -> revoked
+        identity(new IdentityEvent(P, IdentityEventType.ROTATED, List.of(), "s2", T0, T0 + 60 * MIN, T0 + 7 * MIN,
+                "mTLS", T0 + 7 * MIN, true, null));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 7 * MIN + 1));
+        identity(new IdentityEvent(P, IdentityEventType.REVOKED, List.of(), "s2", T0, T0 + 60 * MIN, T0 + 7 * MIN,
+                "mTLS", T0 + 8 * MIN, true, null));
+        assertEquals("REVOKED|" + P + "|1", pipe(HOST, T0 + 8 * MIN + 1));
+        // a tombstone on the identity topic removes the principal
+        identities.pipeInput(P, null, T0 + 9 * MIN);
+        assertEquals("UNKNOWN|null|1", pipe(HOST, T0 + 9 * MIN + 1));
+        assertTrue(challenges.isEmpty());
+    }
+
+    @Test
+    void oneChallengePerSourcePerPeriod() {
+        driver = open(stateDir, SMALL);
+        identity(issued("s1", T0));
+        for (int i = 1; i <= 60; i++) {
+            String status = pipe(HOST, T0 + i * 1_000L); // 60 flows in 60 s
+            assertEquals(i <= 20 ? "TRUSTED" : "STALE", status.substring(0, status.indexOf('|')), "flow " + i);
+        }
+        assertEquals(1, challenges.readRecordsToList().size(), "one challenge, at flow 21, not 40");
+        for (int i = 1; i <= 30; i++) { // more stale flows within the period
+            pipe(HOST, T0 + 60_000 + i * 5_000L);
+        }
+        assertTrue(challenges.isEmpty());
+        // the period (5 min) after the first challenge at T0 + 21 s
+        pipe(HOST, T0 + 21_000 + 5 * MIN - 1);
+        assertTrue(challenges.isEmpty());
+        pipe(HOST, T0 + 21_000 + 5 * MIN);
+        assertEquals(1, challenges.readRecordsToList().size());
+    }
+
+    @Test
+    void stateSurvivesARestart() {
+        driver = open(stateDir, SMALL);
+        identity(issued("s1", T0));
+        for (int i = 1; i <= 19; i++) {
+            pipe(HOST, T0 + i);
+        }
+        // What a restarted instance gets back: the changelog of the source-state store and the
+        // identity topic (the global store is rebuilt by replaying it through its updater).
+        List<KeyValue<String, String>> changelog = driver.createOutputTopic(
+                "zt-test-" + ZeroTrustProcessor.SOURCE_STORE + "-changelog",
+                Serdes.String().deserializer(), Serdes.String().deserializer()).readKeyValuesToList();
+        assertEquals(19, changelog.size());
+        driver.close(); // TopologyTestDriver wipes its state directory on close
+        driver = open(stateDir, SMALL);
+        KeyValueStore<String, String> restored = driver.getKeyValueStore(ZeroTrustProcessor.SOURCE_STORE);
+        assertEquals(null, restored.get(HOST), "fresh driver: empty until restored");
+        changelog.forEach(kv -> restored.put(kv.key, kv.value));
+        identity(issued("s1", T0));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 20));
+        assertEquals("STALE|" + P + "|1", pipe(HOST, T0 + 21), "the 21st flow counts the flows before the restart");
+        assertEquals(1, challenges.readRecordsToList().size());
+    }
+
+    @Test
+    void namesArePinned() {
+        TopologyDescription d = topology(CONFIG).describe();
+        List<String> names = new ArrayList<>();
+        d.subtopologies().forEach(s -> s.nodes().forEach(n -> names.add(n.name())));
+        d.globalStores().forEach(g -> {
+            names.add(g.source().name());
+            names.add(g.processor().name());
+            names.addAll(g.processor().stores());
+        });
+        d.subtopologies().forEach(s -> s.nodes().forEach(n -> {
+            if (n instanceof TopologyDescription.Processor p) {
+                names.addAll(p.stores());
+            }
+        }));
+        for (String expected : List.of(ZeroTrustStep.NAME, ZeroTrustStep.CHALLENGE_FILTER, ZeroTrustStep.CHALLENGE_JSON,
+                ZeroTrustStep.CHALLENGE_SINK, ZeroTrustStep.FLOWS, IdentityStore.SOURCE, IdentityStore.UPDATER,
+                IdentityStore.STORE, ZeroTrustProcessor.SOURCE_STORE)) {
+            assertTrue(names.contains(expected), expected + " in " + names);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package sif.producer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import sif.flows.FlowFeatures;
+import sif.flows.FlowRecord;
+import sif.schemas.avro.NetworkFlow;
+
+class FlowReplayerTest {
+
+    private static final Serializer<NetworkFlow> NO_BYTES = (topic, value) -> new byte[0];
+
+    static FlowRecord flow(String id, String src, long ts) {
+        double[] f = new double[FlowFeatures.COUNT];
+        f[0] = ts;
+        return new FlowRecord(id, src, 1000, "192.168.10.50", 80, 6, ts, f, "BENIGN", "t.csv", 2);
+    }
+
+    private static MockProducer<String, NetworkFlow> producer() {
+        return new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
+    }
+
+    @Test
+    void sendsInSourceOrderKeyedBySourceIp() throws IOException {
+        MockProducer<String, NetworkFlow> p = producer();
+        List<FlowRecord> flows = List.of(flow("a", "10.0.0.1", 1000), flow("b", "10.0.0.2", 2000),
+                flow("c", "10.0.0.1", 3000));
+        FlowReplayer r = new FlowReplayer(p, ReplayOptions.allOnce("flows"));
+        ReplaySummary s = r.replay(FlowSource.of("test", flows::iterator));
+        assertEquals(3, s.read());
+        assertEquals(3, s.sent());
+        assertEquals(0, s.sendErrors());
+        assertEquals(1, s.passes());
+        List<ProducerRecord<String, NetworkFlow>> h = p.history();
+        assertEquals(List.of("10.0.0.1", "10.0.0.2", "10.0.0.1"), h.stream().map(ProducerRecord::key).toList());
+        assertEquals(List.of("a", "b", "c"), h.stream().map(x -> x.value().getFlowId()).toList());
+        assertEquals(2000L, h.get(1).timestamp(), "record timestamp = event time");
+        assertEquals("flows", h.get(0).topic());
+        assertEquals(Map.of(FlowReplayer.SENT_METRIC, 3L, FlowReplayer.ERRORS_METRIC, 0L), r.metrics());
+        assertTrue(p.flushed() || p.history().size() == 3);
+    }
+
+    @Test
+    void flowsWithoutSourceIpAreSkippedWithReason() throws IOException {
+        MockProducer<String, NetworkFlow> p = producer();
+        double[] f = new double[FlowFeatures.COUNT];
+        FlowRecord mlcve = new FlowRecord("m.csv:2", null, -1, null, 80, -1, -1, f, "BENIGN", "m.csv", 2);
+        List<FlowRecord> flows = List.of(mlcve, flow("a", "10.0.0.1", 1000), mlcve);
+        ReplaySummary s = new FlowReplayer(p, ReplayOptions.allOnce("flows")).replay(FlowSource.of("t", flows::iterator));
+        assertEquals(3, s.read());
+        assertEquals(1, s.sent());
+        assertEquals(2, s.skippedTotal());
+        assertEquals(Map.of("no source IP (MachineLearningCVE layout): cannot key by source", 2L), s.skipped());
+    }
+
+    @Test
+    void limitAndLoop() throws IOException {
+        MockProducer<String, NetworkFlow> p = producer();
+        List<FlowRecord> flows = List.of(flow("a", "10.0.0.1", 1000), flow("b", "10.0.0.2", 61_000));
+        FlowReplayer r = new FlowReplayer(p, new ReplayOptions("flows", 0, 0, 5, true));
+        ReplaySummary s = r.replay(FlowSource.of("t", flows::iterator));
+        assertEquals(5, s.sent());
+        assertEquals(3, s.passes());
+        List<String> ids = p.history().stream().map(x -> x.value().getFlowId()).toList();
+        assertEquals(List.of("a", "b", "a#1", "b#1", "a#2"), ids);
+        List<Long> times = p.history().stream().map(x -> x.value().getEventTimeMs()).toList();
+        // span 60 s + 60 s gap per pass
+        assertEquals(List.of(1000L, 61_000L, 121_000L, 181_000L, 241_000L), times);
+    }
+
+    @Test
+    void limitWithoutLoop() throws IOException {
+        MockProducer<String, NetworkFlow> p = producer();
+        List<FlowRecord> flows = List.of(flow("a", "1.1.1.1", 1), flow("b", "1.1.1.1", 2), flow("c", "1.1.1.1", 3));
+        FlowReplayer r = new FlowReplayer(p, new ReplayOptions("flows", 0, 0, 2, false));
+        ReplaySummary s = r.replay(FlowSource.of("t", flows::iterator));
+        assertEquals(2, s.sent());
+        assertEquals(2, r.progress().expected());
+    }
+
+    @Test
+    void deliveryErrorsAreCountedAndSampled() throws IOException {
+        MockProducer<String, NetworkFlow> p = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, NetworkFlow> record, Callback cb) {
+                if (record.key().equals("10.6.6.6")) {
+                    RecordTooLargeException e = new RecordTooLargeException("too large");
+                    cb.onCompletion(null, e);
+                    return CompletableFuture.failedFuture(e);
+                }
+                return super.send(record, cb);
+            }
+        };
+        List<FlowRecord> flows = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            flows.add(flow("bad" + i, "10.6.6.6", i));
+            flows.add(flow("ok" + i, "10.0.0.1", i));
+        }
+        FlowReplayer r = new FlowReplayer(p, ReplayOptions.allOnce("flows"));
+        ReplaySummary s = r.replay(FlowSource.of("t", flows::iterator));
+        assertEquals(15, s.sent());
+        assertEquals(15, s.sendErrors());
+        assertEquals(15, r.errorsTotal());
+        assertEquals(10, s.errorSamples().size());
+        assertTrue(s.errorSamples().get(0).contains("flow bad0"), s.errorSamples().get(0));
+        assertTrue(s.describe().contains("send errors: 15"), s.describe());
+    }
+
+    @Test
+    void stopEndsTheReplay() throws IOException {
+        MockProducer<String, NetworkFlow> p = producer();
+        FlowReplayer r = new FlowReplayer(p, new ReplayOptions("flows", 0, 0, 0, true));
+        java.util.Iterator<FlowRecord> endless = new java.util.Iterator<>() {
+            long i;
+
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public FlowRecord next() {
+                if (i == 100) {
+                    r.stop();
+                }
+                return flow("f" + i, "10.0.0.1", i++);
+            }
+        };
+        ReplaySummary s = r.replay(FlowSource.of("endless", () -> endless));
+        assertTrue(s.stopped());
+        assertEquals(100, s.sent());
+        assertFalse(s.describe().isEmpty());
+    }
+}

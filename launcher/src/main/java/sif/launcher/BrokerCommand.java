@@ -1,0 +1,40 @@
+package sif.launcher;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sif.kafka.EmbeddedKafka;
+import sif.schemas.Topics;
+
+/** {@code ./sif broker}: a real single-node KRaft broker on loopback, with SIF's topics, until Ctrl-C. */
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Run an embedded single-node Kafka broker (KRaft, 127.0.0.1) with SIF's topics until Ctrl-C.")
+public final class BrokerCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "0", description = "broker port (default: a free port)")
+    int port;
+
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions of the input topic (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        EmbeddedKafka.Builder builder = EmbeddedKafka.builder();
+        if (port > 0) {
+            builder.brokerPort(port);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        try (EmbeddedKafka kafka = builder.start()) {
+            Topics topics = Topics.defaults();
+            for (String t : topics.all()) {
+                kafka.createTopic(t, t.equals(topics.input()) ? partitions : 1, topics.isCompacted(t));
+            }
+            System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());
+            System.out.println("topics: " + String.join(", ", topics.all()) + " (Ctrl-C to stop)");
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+}

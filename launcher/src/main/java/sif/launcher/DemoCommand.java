@@ -1,0 +1,182 @@
+package sif.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sif.firewall.FirewallApp;
+import sif.firewall.FirewallConfig;
+import sif.firewall.FirewallExtensions;
+import sif.firewall.FirewallTopology;
+import sif.firewall.ModelLoader;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.PrometheusFirewallMetrics;
+import sif.flows.DataPaths;
+import sif.flows.FlowCsvReader;
+import sif.kafka.EmbeddedKafka;
+import sif.model.SequenceClassifier;
+import sif.producer.CsvFlowSource;
+import sif.producer.FlowReplayer;
+import sif.producer.FlowSource;
+import sif.producer.ReplayOptions;
+import sif.producer.ReplaySummary;
+import sif.producer.synthetic.SyntheticProfiles;
+import sif.producer.synthetic.SyntheticScenario;
+import sif.schemas.Topics;
+import sif.schemas.avro.Verdict;
+import sif.schemas.serde.AvroSerdes;
+
+/**
+ * {@code ./sif demo}: a real single-node Kafka broker in-process, the firewall on it with the
+ * shipped model, and a replay of CICIDS2017 rows (or of the synthetic scenario), with a live view.
+ * Always ends with one {@code SUMMARY ...} line counted from the output topics.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start an embedded Kafka broker, the firewall and a replay, and show the verdicts live.",
+                "With --data DIR the CICIDS2017 CSVs in DIR are replayed; without it, a SYNTHETIC scenario whose",
+                "per-class feature distributions were fitted on real CICIDS2017 rows.",
+                "Ends with: SUMMARY in=<n> allowed=<n> blocked=<n> alerts=<n> dlq=<n>"})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "DIR|FILE",
+            description = "CICIDS2017 CSV directory or file to replay (TrafficLabelling layout; e.g. ../shared/data/cicids2017)")
+    Path data;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "stop after this many seconds (default: when --data is replayed, or Ctrl-C for synthetic)")
+    Double durationSeconds;
+
+    @Option(names = "--rate", paramLabel = "FLOWS/S", defaultValue = "1000",
+            description = "replay rate in flows per second, 0 = as fast as possible (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "model artifact (default: models/cicids2017-lstm)")
+    Path model;
+
+    @Option(names = "--seed", defaultValue = "2017", description = "synthetic scenario seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--no-live", description = "print a status line every 5 s instead of refreshing in place")
+    boolean noLive;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path modelDir = model != null ? model : Launcher.repoPath("models/cicids2017-lstm");
+        if (data != null && !Files.exists(data)) {
+            System.err.println("demo: no such file or directory: " + data.toAbsolutePath()
+                    + " (CICIDS2017 CSVs: see README, 'Data')");
+            return 2;
+        }
+        FlowSource source = data != null
+                ? new CsvFlowSource(List.of(data), FlowCsvReader.Options.DEFAULT)
+                : FlowSource.of("synthetic scenario (seed " + seed + ")",
+                        () -> new SyntheticScenario(SyntheticProfiles.builtIn(), seed, Clock.systemUTC()));
+        boolean synthetic = data == null;
+
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                finished.await(90, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sif-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.println(synthetic
+                ? "SIF demo: replaying SYNTHETIC flows drawn from per-class distributions fitted on real CICIDS2017 rows (not real traffic)"
+                : "SIF demo: replaying " + source.describe());
+        out.println("starting an embedded Kafka broker (KRaft, loopback) ...");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+             SequenceClassifier classifier = ModelLoader.load(modelDir)) {
+            Topics topics = Topics.defaults();
+            for (String t : topics.all()) {
+                kafka.createTopic(t, t.equals(topics.input()) ? 2 : 1, topics.isCompacted(t));
+            }
+            FirewallConfig config = FirewallConfig.defaults().with(Map.of(
+                    FirewallConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+                    FirewallConfig.APPLICATION_ID, "sif-demo",
+                    FirewallConfig.MODEL_DIR, modelDir.toString(),
+                    FirewallConfig.TOPIC_ALERTS, topics.alerted(),
+                    FirewallConfig.STREAMS_PREFIX + "state.dir", Files.createTempDirectory("sif-demo-state").toString()));
+            VerdictTally tally = new VerdictTally();
+            try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames());
+                 FirewallApp app = new FirewallApp(config, classifier,
+                         FirewallTopology.defaultPolicy(config, classifier.info()),
+                         FirewallExtensions.defaults().withMetrics(metrics));
+                 OutputCounter counter = new OutputCounter(kafka.bootstrapServers(),
+                         List.of(config.allowedTopic(), config.blockedTopic(), config.alertsTopic()),
+                         config.dlqTopic(), AvroSerdes.singleObject(Verdict.class).deserializer(), tally);
+                 FlowReplayer replayer = FlowReplayer.create(kafka.clientConfig(),
+                         new ReplayOptions(topics.input(), rate, 0, 0, false))) {
+                app.start();
+                if (!app.awaitRunning(Duration.ofSeconds(60))) {
+                    System.err.println("demo: the firewall did not reach RUNNING within 60 s");
+                    return 1;
+                }
+                out.printf("broker %s | model %s (T=%d) | firewall RUNNING%n", kafka.bootstrapServers(),
+                        classifier.info().version(), classifier.info().sequenceLength());
+                AtomicReference<ReplaySummary> replayed = new AtomicReference<>();
+                AtomicReference<Exception> replayFailure = new AtomicReference<>();
+                Thread replay = new Thread(() -> {
+                    try {
+                        replayed.set(replayer.replay(source));
+                    } catch (Exception e) {
+                        replayFailure.set(e);
+                    }
+                }, "sif-demo-replay");
+                replay.setDaemon(true);
+                replay.start();
+
+                LiveView view = new LiveView(out, !noLive && System.console() != null, synthetic);
+                long startNanos = System.nanoTime();
+                long deadline = durationSeconds == null ? Long.MAX_VALUE
+                        : startNanos + (long) (durationSeconds * 1e9);
+                while (!stop.await(1, TimeUnit.SECONDS)) {
+                    view.render(tally, replayer.sentTotal(), System.nanoTime() - startNanos);
+                    if (System.nanoTime() >= deadline || (!replay.isAlive() && tally.total() >= replayer.sentTotal())) {
+                        break;
+                    }
+                }
+                replayer.stop();
+                replay.join(30_000);
+                long sent = replayer.sentTotal();
+                // every flow sent must come out once: wait (bounded) for the last verdicts to land
+                long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (tally.total() < sent && System.nanoTime() < drainDeadline) {
+                    Thread.sleep(100);
+                }
+                view.render(tally, sent, System.nanoTime() - startNanos);
+                if (replayFailure.get() != null) {
+                    System.err.println("demo: replay failed: " + replayFailure.get().getMessage());
+                }
+                if (tally.total() != sent) {
+                    System.err.printf("demo: %d flows sent but %d outputs counted after waiting 60 s%n", sent, tally.total());
+                }
+                out.printf("SUMMARY in=%d allowed=%d blocked=%d alerts=%d dlq=%d%n", sent,
+                        tally.decision("ALLOW"), tally.decision("BLOCK"), tally.decision("ALERT"), tally.dlq());
+                return replayFailure.get() == null && tally.total() == sent ? 0 : 1;
+            }
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is waiting for 'finished'
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package sif.launcher;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/** The demo's console view: refreshed in place on a terminal, a plain line every 5 s otherwise. */
+final class LiveView {
+
+    private static final int LINES = 5;
+
+    private final PrintStream out;
+    private final boolean inPlace;
+    private final boolean synthetic;
+    private boolean drawn;
+    private long lastSent;
+    private long lastNanos;
+    private long lastPlainNanos;
+
+    LiveView(PrintStream out, boolean inPlace, boolean synthetic) {
+        this.out = out;
+        this.inPlace = inPlace;
+        this.synthetic = synthetic;
+    }
+
+    void render(VerdictTally t, long sent, long elapsedNanos) {
+        double rate = elapsedNanos > lastNanos ? (sent - lastSent) * 1e9 / (elapsedNanos - lastNanos) : 0;
+        lastSent = sent;
+        lastNanos = elapsedNanos;
+        long secs = elapsedNanos / 1_000_000_000L;
+        String p50 = ms(t.latencyPercentile(0.50));
+        String p99 = ms(t.latencyPercentile(0.99));
+        if (!inPlace) {
+            if (elapsedNanos - lastPlainNanos >= 5_000_000_000L || lastPlainNanos == 0) {
+                lastPlainNanos = elapsedNanos;
+                out.printf("[%3ds] in=%d (%.0f/s) allowed=%d blocked=%d alerts=%d dlq=%d p50=%s p99=%s%n", secs, sent,
+                        rate, t.decision("ALLOW"), t.decision("BLOCK"), t.decision("ALERT"), t.dlq(), p50, p99);
+            }
+            return;
+        }
+        if (drawn) {
+            out.print("\033[" + LINES + "A");
+        }
+        drawn = true;
+        line(String.format("elapsed %02d:%02d  %s", secs / 60, secs % 60,
+                synthetic ? "(SYNTHETIC flows, fitted on real CICIDS2017 rows)" : ""));
+        line(String.format("flows/s %,8.0f    in %,d    out %,d", rate, sent, t.total()));
+        line(String.format("verdicts  ALLOW %,d   BLOCK %,d   ALERT %,d   DLQ %,d",
+                t.decision("ALLOW"), t.decision("BLOCK"), t.decision("ALERT"), t.dlq()));
+        StringBuilder classes = new StringBuilder("classes  ");
+        for (Map.Entry<String, Long> e : t.byClass().entrySet()) {
+            classes.append(String.format(" %s %,d ", e.getKey(), e.getValue()));
+        }
+        line(classes.toString());
+        line("latency  produce->verdict p50 " + p50 + "   p99 " + p99);
+        out.flush();
+    }
+
+    private void line(String s) {
+        out.print("\r\033[K" + s + "\n");
+    }
+
+    private static String ms(long v) {
+        return v < 0 ? "-" : v + " ms";
+    }
+}

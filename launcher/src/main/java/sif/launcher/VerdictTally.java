@@ -1,0 +1,70 @@
+package sif.launcher;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import sif.schemas.avro.Verdict;
+
+/**
+ * Counts what came out of the firewall, by decision and class, and keeps a latency sample for
+ * percentiles. Fed by the demo's output consumer; read by the console view and the summary.
+ */
+final class VerdictTally {
+
+    private static final int LATENCY_WINDOW = 8192;
+
+    private final Map<String, LongAdder> byDecision = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> byClass = new ConcurrentHashMap<>();
+    private final LongAdder dlq = new LongAdder();
+    private final long[] latencyMs = new long[LATENCY_WINDOW];
+    private long latencyCount;
+
+    void verdict(Verdict v) {
+        byDecision.computeIfAbsent(v.getDecision().name(), k -> new LongAdder()).increment();
+        byClass.computeIfAbsent(v.getPredictedClass(), k -> new LongAdder()).increment();
+        if (v.getIngestTimeMs() > 0 && v.getVerdictTimeMs() >= v.getIngestTimeMs()) {
+            synchronized (latencyMs) {
+                latencyMs[(int) (latencyCount++ % LATENCY_WINDOW)] = v.getVerdictTimeMs() - v.getIngestTimeMs();
+            }
+        }
+    }
+
+    void deadLetter() {
+        dlq.increment();
+    }
+
+    long decision(String decision) {
+        LongAdder a = byDecision.get(decision);
+        return a == null ? 0 : a.sum();
+    }
+
+    long dlq() {
+        return dlq.sum();
+    }
+
+    long total() {
+        return byDecision.values().stream().mapToLong(LongAdder::sum).sum() + dlq.sum();
+    }
+
+    Map<String, Long> byClass() {
+        Map<String, Long> out = new TreeMap<>();
+        byClass.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
+
+    /** Produce→verdict latency percentile over the most recent verdicts, in ms; -1 when none. */
+    long latencyPercentile(double p) {
+        long[] copy;
+        synchronized (latencyMs) {
+            int n = (int) Math.min(latencyCount, LATENCY_WINDOW);
+            if (n == 0) {
+                return -1;
+            }
+            copy = Arrays.copyOf(latencyMs, n);
+        }
+        Arrays.sort(copy);
+        return copy[(int) Math.min(copy.length - 1, Math.ceil(p * copy.length) - 1)];
+    }
+}

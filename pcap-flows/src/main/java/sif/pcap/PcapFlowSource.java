@@ -1,0 +1,188 @@
+package sif.pcap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import sif.flows.FlowRecord;
+
+/**
+ * Flows of a capture file, or of every capture in a directory (name order, one flow table across
+ * files so that rotated captures join up), as an iterator: for {@code sif replay --pcap FILE|DIR}.
+ *
+ * <p>Pacing: {@link Pacing#FAST} returns flows as fast as they are extracted;
+ * {@link Pacing#PACKET_TIME} holds each flow back until as much wall-clock time has passed since the
+ * first packet as packet time had when the flow ended (divided by {@code speed}), so flows arrive
+ * as they would have from a live extractor.
+ *
+ * <p>A truncated or corrupt capture: every flow read before the damage is returned, then
+ * {@link #next()}/{@link #hasNext()} throw an {@link UncheckedIOException} wrapping the
+ * {@link CaptureFormatException} (with the byte offset). Not thread-safe.
+ */
+public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable {
+
+    /** How flows are released. */
+    public enum Pacing { FAST, PACKET_TIME }
+
+    private final List<Path> files;
+    private final Pacing pacing;
+    private final double speed;
+    private final FlowExtractor extractor;
+    private final PacketDecoder decoder;
+    private final RawPacket raw = new RawPacket();
+    private final PacketInfo info = new PacketInfo();
+    private final ArrayDeque<FlowRecord> ready = new ArrayDeque<>();
+    private final ArrayDeque<Long> readyAt = new ArrayDeque<>();
+    private int fileIndex;
+    private CaptureReader reader;
+    private boolean done;
+    private IOException failure;
+    private long firstPacketMicros = Long.MIN_VALUE;
+    private long currentMicros;
+    private long wallStartNanos;
+
+    private PcapFlowSource(List<Path> files, ExtractorConfig config, Pacing pacing, double speed) {
+        if (!(speed > 0)) {
+            throw new IllegalArgumentException("speed must be positive, got " + speed);
+        }
+        this.files = files;
+        this.pacing = pacing;
+        this.speed = speed;
+        this.decoder = new PacketDecoder(config.ipv6());
+        this.extractor = new FlowExtractor(config, r -> {
+            ready.addLast(r);
+            readyAt.addLast(currentMicros);
+        });
+    }
+
+    /**
+     * Opens a capture file or a directory of captures ({@code .pcap}, {@code .pcapng}, {@code .cap},
+     * {@code .dmp}).
+     *
+     * @param speed packet-time speed-up for {@link Pacing#PACKET_TIME} (1 = real time)
+     */
+    public static PcapFlowSource open(Path fileOrDir, ExtractorConfig config, Pacing pacing, double speed)
+            throws IOException {
+        List<Path> files = captureFiles(fileOrDir);
+        if (files.isEmpty()) {
+            throw new IOException("no capture files (.pcap, .pcapng, .cap) at " + fileOrDir);
+        }
+        return new PcapFlowSource(files, config, pacing, speed);
+    }
+
+    /** The capture files a path names: the file itself, or a directory's captures in name order. */
+    public static List<Path> captureFiles(Path fileOrDir) throws IOException {
+        if (Files.isRegularFile(fileOrDir)) {
+            return List.of(fileOrDir);
+        }
+        if (!Files.isDirectory(fileOrDir)) {
+            throw new IOException("no such capture file or directory: " + fileOrDir);
+        }
+        try (Stream<Path> s = Files.list(fileOrDir)) {
+            return s.filter(Files::isRegularFile).filter(p -> {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap") || n.endsWith(".dmp");
+            }).sorted().toList();
+        }
+    }
+
+    /** Packets read so far. */
+    public long packets() {
+        return extractor.packets();
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (ready.isEmpty() && !done) {
+            pull();
+        }
+        if (ready.isEmpty() && failure != null) {
+            IOException f = failure;
+            failure = null;
+            throw new UncheckedIOException(f);
+        }
+        return !ready.isEmpty();
+    }
+
+    @Override
+    public FlowRecord next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        long at = readyAt.pollFirst();
+        if (pacing == Pacing.PACKET_TIME && firstPacketMicros != Long.MIN_VALUE) {
+            long dueNanos = wallStartNanos + (long) ((at - firstPacketMicros) * 1000 / speed);
+            long wait;
+            while ((wait = dueNanos - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+                if (Thread.currentThread().isInterrupted()) {
+                    break;
+                }
+            }
+        }
+        return ready.pollFirst();
+    }
+
+    /** Reads packets until at least one flow is ready or input ends. */
+    private void pull() {
+        try {
+            while (ready.isEmpty()) {
+                if (reader == null) {
+                    if (fileIndex >= files.size()) {
+                        extractor.finish();
+                        done = true;
+                        return;
+                    }
+                    Path file = files.get(fileIndex++);
+                    reader = CaptureReader.open(file);
+                    extractor.setSourceName(file.getFileName().toString());
+                }
+                if (!reader.next(raw)) {
+                    reader.close();
+                    reader = null;
+                    continue;
+                }
+                if (decoder.decode(raw, info)) {
+                    if (firstPacketMicros == Long.MIN_VALUE) {
+                        firstPacketMicros = info.timestampMicros;
+                        wallStartNanos = System.nanoTime();
+                    }
+                    currentMicros = info.timestampMicros;
+                    extractor.accept(info);
+                }
+            }
+        } catch (IOException e) {
+            extractor.finish();
+            done = true;
+            failure = e;
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        if (reader != null) {
+            try {
+                reader.close();
+            } catch (IOException ignored) {
+                // already failing; the first error is the one reported
+            }
+            reader = null;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        done = true;
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+    }
+}

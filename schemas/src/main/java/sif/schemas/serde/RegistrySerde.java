@@ -1,0 +1,183 @@
+package sif.schemas.serde;
+
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.apicurio.registry.serde.config.IdOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Registry mode: Apicurio Registry's Avro serdes in Confluent-compatible framing — magic byte
+ * {@code 0x00}, the schema's 4-byte big-endian content id, then the Avro binary body, with no
+ * Apicurio headers — so consumers built on Confluent's {@code KafkaAvroDeserializer} can read the
+ * topics. Artifacts are named by Apicurio's default topic strategy ({@code <topic>-value} /
+ * {@code <topic>-key}), which matches Confluent's TopicNameStrategy subjects.
+ *
+ * <p>Null-safe; failures (including registry I/O failures) are rethrown as
+ * {@link SerializationException} naming the topic and type.
+ */
+public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
+
+    private final Class<T> type;
+    private final Serializer<T> serializer;
+    private final Deserializer<T> deserializer;
+
+    /**
+     * Builds and configures the Apicurio serializer/deserializer from {@code config} (see
+     * {@link #apicurioConfig(Map)}).
+     */
+    public RegistrySerde(Class<T> type, Map<String, ?> config, boolean isKey) {
+        this(type, new AvroKafkaSerializer<>(), new AvroKafkaDeserializer<>(), config, isKey);
+    }
+
+    /**
+     * With given (e.g. pre-wired) Apicurio serializer and deserializer, which are configured here.
+     * Used by tests to supply a schema resolver that needs no registry server.
+     */
+    public RegistrySerde(Class<T> type, AvroKafkaSerializer<T> serializer, AvroKafkaDeserializer<T> deserializer,
+                         Map<String, ?> config, boolean isKey) {
+        this.type = Objects.requireNonNull(type, "type");
+        Map<String, Object> apicurio = apicurioConfig(config);
+        serializer.configure(apicurio, isKey);
+        deserializer.configure(apicurio, isKey);
+        this.serializer = new Guarded(serializer);
+        this.deserializer = new GuardedDeserializer(deserializer);
+    }
+
+    /**
+     * The Apicurio configuration for {@code config}: every entry of {@code config} is kept (so any
+     * {@code apicurio.*} key can be set directly); {@code schema.registry.url} becomes
+     * {@code apicurio.registry.url} unless that is set; then, unless set explicitly:
+     * <ul>
+     *   <li>{@code apicurio.registry.id-handler=io.apicurio.registry.serde.Legacy4ByteIdHandler} (4-byte
+     *       ids; what {@code apicurio.registry.as-confluent=true} selects — that key, if given, is
+     *       honoured instead)</li>
+     *   <li>{@code apicurio.registry.use-id=contentId} (the id Confluent's API exposes)</li>
+     *   <li>{@code apicurio.registry.headers.enabled=false} (id in the payload, not in headers)</li>
+     *   <li>{@code apicurio.registry.auto-register=true},
+     *       {@code apicurio.registry.auto-register.if-exists=RETURN_OR_UPDATE}</li>
+     *   <li>{@code apicurio.registry.use-specific-avro-reader=true} (generated classes)</li>
+     * </ul>
+     */
+    public static Map<String, Object> apicurioConfig(Map<String, ?> config) {
+        Map<String, Object> c = new HashMap<>(config);
+        Object url = config.get(AvroSerdes.SCHEMA_REGISTRY_URL);
+        if (url != null && !url.toString().isBlank()) {
+            c.putIfAbsent(SerdeConfig.REGISTRY_URL, url.toString());
+        }
+        if (!c.containsKey(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER)) {
+            // what apicurio.registry.as-confluent=true selects, named directly (setting both logs a warning)
+            c.putIfAbsent(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
+        }
+        c.putIfAbsent(SerdeConfig.USE_ID, IdOption.contentId.name());
+        c.putIfAbsent(SerdeConfig.ENABLE_HEADERS, "false");
+        c.putIfAbsent(SerdeConfig.AUTO_REGISTER_ARTIFACT, "true");
+        c.putIfAbsent(SerdeConfig.AUTO_REGISTER_ARTIFACT_IF_EXISTS, "RETURN_OR_UPDATE");
+        c.putIfAbsent(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, "true");
+        return c;
+    }
+
+    @Override
+    public Serializer<T> serializer() {
+        return serializer;
+    }
+
+    @Override
+    public Deserializer<T> deserializer() {
+        return deserializer;
+    }
+
+    @Override
+    public void close() {
+        serializer.close();
+        deserializer.close();
+    }
+
+    private final class Guarded implements Serializer<T> {
+        private final Serializer<T> delegate;
+
+        Guarded(Serializer<T> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public byte[] serialize(String topic, T data) {
+            return serialize(topic, null, data);
+        }
+
+        @Override
+        public byte[] serialize(String topic, Headers headers, T data) {
+            if (data == null) {
+                return null;
+            }
+            try {
+                return headers == null ? delegate.serialize(topic, data) : delegate.serialize(topic, headers, data);
+            } catch (SerializationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SerializationException("registry serialization of " + type.getSimpleName() + " for topic "
+                        + topic + " failed: " + e, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    private final class GuardedDeserializer implements Deserializer<T> {
+        private final Deserializer<T> delegate;
+
+        GuardedDeserializer(Deserializer<T> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public T deserialize(String topic, byte[] data) {
+            return deserialize(topic, null, data);
+        }
+
+        @Override
+        public T deserialize(String topic, Headers headers, byte[] data) {
+            if (data == null) {
+                return null;
+            }
+            if (data.length < 5 || data[0] != 0) {
+                throw new SerializationException(String.format(
+                        "not registry framing for %s from topic %s: %d bytes, first byte %s; expected magic byte 00"
+                                + " + 4-byte schema id", type.getSimpleName(), topic, data.length,
+                        data.length == 0 ? "none" : String.format("%02X", data[0] & 0xFF)));
+            }
+            Object value;
+            try {
+                value = headers == null ? delegate.deserialize(topic, data) : delegate.deserialize(topic, headers, data);
+            } catch (SerializationException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SerializationException("registry deserialization of " + type.getSimpleName() + " from topic "
+                        + topic + " failed (" + data.length + " bytes): " + e, e);
+            }
+            if (value != null && !type.isInstance(value)) {
+                throw new SerializationException("registry record on topic " + topic + " is a "
+                        + value.getClass().getName() + ", expected " + type.getName());
+            }
+            return type.cast(value);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+}

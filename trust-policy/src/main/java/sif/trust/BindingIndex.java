@@ -1,0 +1,117 @@
+package sif.trust;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Immutable index source address → principal, built from resolved identities. Host bindings
+ * (/32, /128) are a hash lookup on the canonical address; network bindings are scanned most
+ * specific first. When two principals bind the same address or network, the one whose newest
+ * event is later wins (ties: lexicographically smaller principal), so the index is deterministic.
+ */
+public final class BindingIndex {
+
+    private static final BindingIndex EMPTY = new BindingIndex(Map.of(), new Cidr[0], new String[0]);
+
+    private final Map<String, String> hosts;
+    private final Cidr[] networks;
+    private final String[] networkPrincipals;
+
+    private BindingIndex(Map<String, String> hosts, Cidr[] networks, String[] networkPrincipals) {
+        this.hosts = hosts;
+        this.networks = networks;
+        this.networkPrincipals = networkPrincipals;
+    }
+
+    public static BindingIndex empty() {
+        return EMPTY;
+    }
+
+    /** Builds the index; identities whose addresses do not parse are a programming error upstream. */
+    public static BindingIndex build(Collection<PrincipalIdentity> identities) {
+        List<PrincipalIdentity> ordered = new ArrayList<>(identities);
+        // later (winning) identities are put last so they overwrite
+        ordered.sort(Comparator.comparingLong(PrincipalIdentity::eventTimeMs)
+                .thenComparing(PrincipalIdentity::principal, Comparator.reverseOrder()));
+        Map<String, String> hosts = new HashMap<>();
+        Map<Cidr, String> nets = new HashMap<>();
+        long[] a = new long[2];
+        for (PrincipalIdentity id : ordered) {
+            for (String spec : id.boundAddresses()) {
+                Cidr c = Cidr.parse(spec);
+                if (c.isHost()) {
+                    String addr = spec.trim();
+                    int slash = addr.indexOf('/');
+                    if (slash >= 0) {
+                        addr = addr.substring(0, slash);
+                    }
+                    IpAddress.parse(addr, a);
+                    hosts.put(canonical(addr, a), id.principal());
+                } else {
+                    nets.put(c, id.principal());
+                }
+            }
+        }
+        List<Map.Entry<Cidr, String>> netList = new ArrayList<>(nets.entrySet());
+        netList.sort(Comparator.comparingInt((Map.Entry<Cidr, String> e) -> e.getKey().specificity()).reversed()
+                .thenComparing(e -> e.getKey().toString()));
+        Cidr[] cidrs = new Cidr[netList.size()];
+        String[] principals = new String[netList.size()];
+        for (int i = 0; i < cidrs.length; i++) {
+            cidrs[i] = netList.get(i).getKey();
+            principals[i] = netList.get(i).getValue();
+        }
+        return new BindingIndex(Map.copyOf(hosts), cidrs, principals);
+    }
+
+    /**
+     * The principal bound to {@code sourceIp}, or null when none is (or the address is not a
+     * valid literal).
+     */
+    public String principalFor(String sourceIp) {
+        if (sourceIp == null) {
+            return null;
+        }
+        boolean v6 = sourceIp.indexOf(':') >= 0;
+        if (!v6) {
+            String p = hosts.get(sourceIp); // IPv4 literals accepted by IpAddress are canonical
+            if (p != null) {
+                return p;
+            }
+            if (networks.length == 0) {
+                return null;
+            }
+        }
+        long[] a = new long[2];
+        if (!IpAddress.parse(sourceIp, a)) {
+            return null;
+        }
+        if (v6) {
+            String p = hosts.get(canonical(sourceIp, a));
+            if (p != null) {
+                return p;
+            }
+        }
+        for (int i = 0; i < networks.length; i++) {
+            if (networks[i].contains(a[0], a[1])) {
+                return networkPrincipals[i];
+            }
+        }
+        return null;
+    }
+
+    public int size() {
+        return hosts.size() + networks.length;
+    }
+
+    private static String canonical(String literal, long[] parsed) {
+        if (literal.indexOf(':') < 0) {
+            return literal;
+        }
+        return Long.toHexString(parsed[0]) + "|" + Long.toHexString(parsed[1]);
+    }
+}

@@ -1,0 +1,98 @@
+package sif.trust;
+
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * The per-flow zero-trust decision: pure function of the bound identity, the source's previous
+ * state and the flow's event time. See {@link FreshnessPolicy} for the exact staleness boundary.
+ *
+ * <p>Checks in order: no identity → UNKNOWN; credential serial revoked → REVOKED; flow time
+ * outside [notBefore, notAfter] → EXPIRED; device non-compliant → NONCOMPLIANT; stale → STALE;
+ * otherwise TRUSTED.
+ *
+ * <p>The flow counter restarts when the source's principal, serial or verification time changes
+ * (a re-verification); that also closes any open challenge. A challenge is emitted when the
+ * status is in {@link FreshnessPolicy#challengeOn()} and no challenge went out for this source
+ * within {@code challengePeriodMs} (event time) — so one per source per period, not one per flow.
+ */
+public final class FreshnessRule {
+
+    private final FreshnessPolicy policy;
+
+    public FreshnessRule(FreshnessPolicy policy) {
+        this.policy = policy;
+    }
+
+    public FreshnessPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Assesses one flow.
+     *
+     * @param sourceIp   the flow's source address
+     * @param flowTimeMs the flow's event time
+     * @param identity   the identity bound to the source, or null
+     * @param previous   the source's state after its previous flow, or null
+     */
+    public TrustAssessment assess(String sourceIp, long flowTimeMs, PrincipalIdentity identity, SourceState previous) {
+        long lastChallenge = previous == null ? SourceState.NO_CHALLENGE : previous.lastChallengeMs();
+        if (identity == null) {
+            boolean restart = previous != null && previous.principal() != null;
+            if (restart) {
+                lastChallenge = SourceState.NO_CHALLENGE;
+            }
+            long n = restart || previous == null ? 1 : previous.flowsSinceVerification() + 1;
+            return finish(sourceIp, flowTimeMs, IdentityStatus.UNKNOWN, null, null, 0L, n, lastChallenge,
+                    "no identity bound to " + sourceIp);
+        }
+        boolean reset = previous == null
+                || !identity.principal().equals(previous.principal())
+                || !identity.credentialSerial().equals(previous.credentialSerial())
+                || identity.verifiedAtMs() != previous.verifiedAtMs();
+        long n = reset ? 1 : previous.flowsSinceVerification() + 1;
+        if (reset) {
+            lastChallenge = SourceState.NO_CHALLENGE;
+        }
+        IdentityStatus status;
+        String detail;
+        long age = flowTimeMs - identity.verifiedAtMs();
+        if (identity.revoked()) {
+            status = IdentityStatus.REVOKED;
+            detail = "credential " + identity.credentialSerial() + " revoked";
+        } else if (!identity.validAt(flowTimeMs)) {
+            status = IdentityStatus.EXPIRED;
+            detail = "credential " + identity.credentialSerial() + " not valid at " + flowTimeMs
+                    + " (valid " + identity.notBeforeMs() + ".." + identity.notAfterMs() + ")";
+        } else if (!identity.compliant()) {
+            status = IdentityStatus.NONCOMPLIANT;
+            detail = "device of " + identity.principal() + " non-compliant";
+        } else if (age > policy.maxAgeMs()) {
+            status = IdentityStatus.STALE;
+            detail = "verified " + age + " ms ago > " + policy.maxAgeMs() + " ms";
+        } else if (n > policy.maxFlows()) {
+            status = IdentityStatus.STALE;
+            detail = n + " flows since verification > " + policy.maxFlows();
+        } else {
+            status = IdentityStatus.TRUSTED;
+            detail = "verified " + age + " ms ago, flow " + n + " of " + policy.maxFlows();
+        }
+        return finish(sourceIp, flowTimeMs, status, identity.principal(), identity.credentialSerial(),
+                identity.verifiedAtMs(), n, lastChallenge, detail);
+    }
+
+    private TrustAssessment finish(String sourceIp, long t, IdentityStatus status, String principal, String serial,
+                                   long verifiedAt, long n, long lastChallenge, String detail) {
+        Challenge challenge = null;
+        if (policy.challengeOn().contains(status)
+                && (lastChallenge == SourceState.NO_CHALLENGE || t - lastChallenge >= policy.challengePeriodMs())) {
+            String idSeed = sourceIp + '|' + principal + '|' + serial + '|' + t;
+            challenge = new Challenge(UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8)).toString(),
+                    sourceIp, principal, serial, status, t, verifiedAt, n);
+            lastChallenge = t;
+        }
+        SourceState next = new SourceState(principal, serial, verifiedAt, n, lastChallenge, t, status);
+        return new TrustAssessment(status, principal, detail, next, challenge);
+    }
+}

@@ -1,0 +1,104 @@
+package sif.trust;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Folds identity lifecycle events into a {@link PrincipalIdentity}; pure and deterministic.
+ *
+ * <p>Resolution rules (duplicates and out-of-order delivery):
+ * <ol>
+ *   <li>Revocation is sticky: a REVOKED event adds its serial to the revoked set whenever it
+ *       arrives, even late; a revoked serial never becomes trusted again.</li>
+ *   <li>Otherwise the newest event wins, ordered by {@code eventTimeMs}; at equal event time and
+ *       equal serial the higher-ranked type wins (ISSUED &lt; ROTATED &lt; ASSURANCE_CHANGED &lt;
+ *       DEVICE_NONCOMPLIANT &lt; REVOKED); at equal event time and different serials the
+ *       lexicographically greater serial wins. An event that does not win is ignored (late event),
+ *       and an identical event is a no-op (duplicate).</li>
+ *   <li>Only ISSUED / ROTATED replace the credential (serial, validity, bindings, method). A newer
+ *       ASSURANCE_CHANGED / DEVICE_NONCOMPLIANT / REVOKED about a different (older) serial changes
+ *       posture (compliance, assurance) but never swaps the current credential back.</li>
+ *   <li>A non-credential event about the current serial may raise {@code verifiedAtMs} (a
+ *       re-verification), never lower it; an empty {@code boundAddresses} keeps the bindings.</li>
+ * </ol>
+ */
+public final class IdentityResolver {
+
+    /** How many revoked serials are remembered per principal. */
+    public static final int MAX_REVOKED_SERIALS = 32;
+
+    private IdentityResolver() {
+    }
+
+    /**
+     * Applies {@code event} to {@code current}.
+     *
+     * @param current the state so far, or null when the principal is new
+     * @return the new state (the same instance when the event changes nothing)
+     * @throws IllegalArgumentException when the event names another principal
+     */
+    public static PrincipalIdentity apply(PrincipalIdentity current, IdentityEvent event) {
+        if (current != null && !current.principal().equals(event.principal())) {
+            throw new IllegalArgumentException("event for '" + event.principal() + "' applied to state of '"
+                    + current.principal() + "'");
+        }
+        boolean compliant = event.type() != IdentityEventType.DEVICE_NONCOMPLIANT && event.compliant();
+        if (current == null) {
+            List<String> revoked = event.type() == IdentityEventType.REVOKED
+                    ? List.of(event.credentialSerial()) : List.of();
+            return new PrincipalIdentity(event.principal(), event.boundAddresses(), event.credentialSerial(),
+                    event.notBeforeMs(), event.notAfterMs(), event.verifiedAtMs(), event.method(),
+                    event.eventTimeMs(), event.type(), compliant, event.assuranceLevel(), revoked);
+        }
+        List<String> revoked = current.revokedSerials();
+        if (event.type() == IdentityEventType.REVOKED && !revoked.contains(event.credentialSerial())) {
+            List<String> r = new ArrayList<>(revoked);
+            r.add(event.credentialSerial());
+            while (r.size() > MAX_REVOKED_SERIALS) {
+                r.remove(0);
+            }
+            revoked = r;
+        }
+        if (!isNewer(event, current)) {
+            return revoked == current.revokedSerials() ? current : withRevoked(current, revoked);
+        }
+        boolean sameSerial = event.credentialSerial().equals(current.credentialSerial());
+        List<String> bound = event.boundAddresses().isEmpty() ? current.boundAddresses() : event.boundAddresses();
+        String assurance = event.assuranceLevel() != null ? event.assuranceLevel() : current.assuranceLevel();
+        if (event.type().definesCredential()) {
+            long verified = sameSerial ? Math.max(current.verifiedAtMs(), event.verifiedAtMs()) : event.verifiedAtMs();
+            return new PrincipalIdentity(current.principal(), bound, event.credentialSerial(), event.notBeforeMs(),
+                    event.notAfterMs(), verified, event.method(), event.eventTimeMs(), event.type(), compliant,
+                    assurance, revoked);
+        }
+        if (sameSerial) {
+            return new PrincipalIdentity(current.principal(), bound, current.credentialSerial(),
+                    current.notBeforeMs(), current.notAfterMs(),
+                    Math.max(current.verifiedAtMs(), event.verifiedAtMs()), current.method(), event.eventTimeMs(),
+                    event.type(), compliant, assurance, revoked);
+        }
+        // posture or revocation about another serial: posture changes, the credential does not
+        boolean postureCompliant = event.type() == IdentityEventType.REVOKED ? current.compliant() : compliant;
+        return new PrincipalIdentity(current.principal(), current.boundAddresses(), current.credentialSerial(),
+                current.notBeforeMs(), current.notAfterMs(), current.verifiedAtMs(), current.method(),
+                event.eventTimeMs(), current.lastType(), postureCompliant,
+                event.type() == IdentityEventType.REVOKED ? current.assuranceLevel() : assurance, revoked);
+    }
+
+    private static boolean isNewer(IdentityEvent e, PrincipalIdentity s) {
+        if (e.eventTimeMs() != s.eventTimeMs()) {
+            return e.eventTimeMs() > s.eventTimeMs();
+        }
+        int bySerial = e.credentialSerial().compareTo(s.credentialSerial());
+        if (bySerial != 0) {
+            return bySerial > 0;
+        }
+        return e.type().tieRank() > s.lastType().tieRank();
+    }
+
+    private static PrincipalIdentity withRevoked(PrincipalIdentity s, List<String> revoked) {
+        return new PrincipalIdentity(s.principal(), s.boundAddresses(), s.credentialSerial(), s.notBeforeMs(),
+                s.notAfterMs(), s.verifiedAtMs(), s.method(), s.eventTimeMs(), s.lastType(), s.compliant(),
+                s.assuranceLevel(), revoked);
+    }
+}

@@ -1,0 +1,187 @@
+package sif.policy;
+
+import org.junit.jupiter.api.Test;
+import sif.trust.IdentityStatus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PolicyEngineTest {
+
+    static final String WS = "spiffe://sif.example/host/192.168.10.19";
+    static final String BACKUP = "spiffe://sif.example/host/192.168.10.9";
+
+    static String example() throws IOException {
+        try (InputStream in = PolicyEngineTest.class.getResourceAsStream("/policy/example.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static PolicyEngine engine() throws IOException {
+        return new PolicyEngine(PolicyLoader.parse(example(), "example.yaml"));
+    }
+
+    static FlowContext flow(String src, String dst, int port, String principal, String cls, double p,
+                            IdentityStatus status) {
+        return new FlowContext(src, 40000, dst, port, 6, principal, cls, p, status);
+    }
+
+    @Test
+    void modelDecisionsAndThreshold() throws IOException {
+        PolicyEngine e = engine();
+        PolicyDecision benign = e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.40,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.ALLOW, benign.decision());
+        assertEquals(List.of("model:BENIGN p=0.400=>ALLOW"), benign.reasons());
+
+        PolicyDecision dos = e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "DoS", 0.93,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.BLOCK, dos.decision());
+        assertEquals(List.of("model:DoS p=0.930>0.850=>BLOCK"), dos.reasons());
+
+        // exactly at the threshold is NOT above it
+        PolicyDecision at = e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "DoS", 0.85,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.ALERT, at.decision());
+        assertEquals("model:DoS p=0.850<=0.850=>ALERT", at.decidingRule());
+
+        // per-class threshold
+        assertEquals(Decision.ALERT, e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "PortScan", 0.88,
+                IdentityStatus.TRUSTED)).decision());
+        assertEquals(Decision.BLOCK, e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "PortScan", 0.91,
+                IdentityStatus.TRUSTED)).decision());
+        // unlisted class -> defaultAction
+        assertEquals(Decision.ALERT, e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "Infiltration",
+                0.99, IdentityStatus.TRUSTED)).decision());
+    }
+
+    @Test
+    void precedence_deny_over_segmentation_over_suppression_over_model() throws IOException {
+        PolicyEngine e = engine();
+        // deny wins even for a benign, trusted, suppressed-looking flow
+        PolicyDecision d = e.evaluate(flow("198.51.100.7", "192.168.10.3", 80, null, "BENIGN", 0.99,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.BLOCK, d.decision());
+        assertEquals(List.of("deny:known-bad=>BLOCK"), d.reasons());
+
+        // deny (telnet) beats segmentation and suppression
+        PolicyDecision t = e.evaluate(flow("192.168.10.9", "192.168.10.3", 23, BACKUP, "DoS", 0.99,
+                IdentityStatus.TRUSTED));
+        assertEquals(List.of("deny:no-telnet=>BLOCK"), t.reasons());
+
+        // segmentation violation beats the model's ALLOW
+        PolicyDecision s = e.evaluate(flow("192.168.10.19", "192.168.10.50", 22, WS, "BENIGN", 0.99,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.BLOCK, s.decision());
+        assertFalse(s.suppressed());
+        assertEquals(List.of("segmentation:" + WS + " dst=192.168.10.50:22=>BLOCK"), s.reasons());
+        // allowed segment
+        assertEquals(Decision.ALLOW, e.evaluate(flow("192.168.10.19", "192.168.10.3", 445, WS, "BENIGN", 0.99,
+                IdentityStatus.TRUSTED)).decision());
+        assertEquals(Decision.ALLOW, e.evaluate(flow("192.168.10.19", "8.8.8.8", 443, WS, "BENIGN", 0.99,
+                IdentityStatus.TRUSTED)).decision());
+
+        // suppression beats the model
+        PolicyDecision sup = e.evaluate(flow("192.168.10.50", "192.168.10.3", 22, null, "PortScan", 0.99,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.ALLOW, sup.decision());
+        assertTrue(sup.suppressed());
+        assertEquals(List.of("model:PortScan p=0.990>0.900=>BLOCK", "suppress:vuln-scanner=>ALLOW"), sup.reasons());
+        assertEquals("suppress:vuln-scanner=>ALLOW", sup.decidingRule());
+
+        // suppression does not apply to other classes
+        PolicyDecision notSup = e.evaluate(flow("192.168.10.50", "192.168.10.3", 22, null, "DoS", 0.99,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.BLOCK, notSup.decision());
+        assertFalse(notSup.suppressed());
+
+        // suppression by principal + destination + port range
+        PolicyDecision backup = e.evaluate(flow("192.168.10.9", "192.168.10.3", 8042, BACKUP, "DoS", 0.97,
+                IdentityStatus.TRUSTED));
+        assertTrue(backup.suppressed());
+        assertEquals(Decision.ALLOW, backup.decision());
+        assertFalse(e.evaluate(flow("192.168.10.9", "192.168.10.3", 8101, BACKUP, "DoS", 0.97,
+                IdentityStatus.TRUSTED)).suppressed());
+    }
+
+    @Test
+    void untrustedIsNeverAllowed() throws IOException {
+        PolicyEngine e = engine();
+        for (IdentityStatus s : List.of(IdentityStatus.UNKNOWN, IdentityStatus.EXPIRED, IdentityStatus.REVOKED,
+                IdentityStatus.STALE, IdentityStatus.NONCOMPLIANT)) {
+            PolicyDecision d = e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99, s));
+            assertEquals(Decision.BLOCK, d.decision(), s.name());
+            assertEquals(List.of("model:BENIGN p=0.990=>ALLOW", "zero-trust:" + s + "=>BLOCK"), d.reasons());
+        }
+        // a suppressed verdict of an untrusted source is still blocked, and no longer marked suppressed
+        PolicyDecision sup = e.evaluate(flow("192.168.10.50", "192.168.10.3", 22, null, "PortScan", 0.99,
+                IdentityStatus.STALE));
+        assertEquals(Decision.BLOCK, sup.decision());
+        assertFalse(sup.suppressed());
+        assertEquals(List.of("model:PortScan p=0.990>0.900=>BLOCK", "suppress:vuln-scanner=>ALLOW",
+                "zero-trust:STALE=>BLOCK"), sup.reasons());
+        // a model BLOCK stays a BLOCK; zero trust is listed but did not decide
+        PolicyDecision blk = e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
+                IdentityStatus.UNKNOWN));
+        assertEquals(List.of("model:DDoS p=0.990>0.850=>BLOCK", "zero-trust:UNKNOWN"), blk.reasons());
+        assertEquals("model:DDoS p=0.990>0.850=>BLOCK", blk.decidingRule());
+        // exempt sources and NOT_EVALUATED are not subject to the floor
+        assertEquals(Decision.ALLOW, e.evaluate(flow("203.0.113.9", "192.168.10.3", 80, null, "BENIGN", 0.99,
+                IdentityStatus.UNKNOWN)).decision());
+        assertEquals(Decision.ALLOW, e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
+                null)).decision());
+    }
+
+    @Test
+    void rolloutModeAlertsInsteadOfBlocking() throws IOException {
+        PolicyEngine e = new PolicyEngine(PolicyLoader.parse(example().replace("mode: enforce", "mode: rollout"),
+                "rollout"));
+        PolicyDecision d = e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
+                IdentityStatus.STALE));
+        assertEquals(Decision.ALERT, d.decision());
+        assertEquals("zero-trust:STALE=>ALERT", d.decidingRule());
+        // rollout never weakens a model BLOCK
+        assertEquals(Decision.BLOCK, e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
+                IdentityStatus.STALE)).decision());
+    }
+
+    @Test
+    void hotSwapAndRejectedUpdateKeepsCurrentRules() throws IOException {
+        PolicyEngine e = engine();
+        CompiledPolicy before = e.current();
+        assertThrows(IllegalArgumentException.class, () -> e.update("classes: {DoS: {action: NUKE}}", "topic@5"));
+        assertSame(before, e.current());
+        assertThrows(IllegalArgumentException.class, () -> e.update("version: x\nsupress: []", "topic@6"),
+                "unknown key (typo) rejected");
+        assertThrows(IllegalArgumentException.class, () -> e.update("deny: [{id: all}]", "topic@7"),
+                "a rule without criteria would match everything");
+        assertThrows(IllegalArgumentException.class, () -> e.update("deny: [{id: x, sources: [10.0.0.0/40]}]",
+                "topic@8"));
+        e.update("{\"version\": \"json-1\", \"confidenceThreshold\": 0.5, "
+                + "\"classes\": {\"DoS\": {\"action\": \"BLOCK\"}}}", "topic@9");
+        assertEquals("json-1", e.current().version());
+        PolicyDecision d = e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "DoS", 0.6,
+                IdentityStatus.TRUSTED));
+        assertEquals(Decision.BLOCK, d.decision());
+        assertEquals("json-1", d.policyVersion());
+        e.revert();
+        assertSame(before, e.current());
+    }
+
+    @Test
+    void defaultsMatchThePaper() {
+        PolicyEngine e = PolicyEngine.withDefaults();
+        assertEquals(0.85, e.current().confidenceThreshold());
+        assertEquals(Decision.ALLOW, e.evaluate(flow("1.1.1.1", "2.2.2.2", 80, null, "BENIGN", 0.5, null)).decision());
+        assertEquals(Decision.BLOCK, e.evaluate(flow("1.1.1.1", "2.2.2.2", 80, null, "DDoS", 0.86, null)).decision());
+        assertEquals(Decision.ALERT, e.evaluate(flow("1.1.1.1", "2.2.2.2", 80, null, "DDoS", 0.80, null)).decision());
+    }
+}

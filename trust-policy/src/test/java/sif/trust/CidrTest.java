@@ -1,0 +1,49 @@
+package sif.trust;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CidrTest {
+
+    @Test
+    void ipv4() {
+        Cidr c = Cidr.parse("192.168.10.0/24");
+        assertTrue(c.contains("192.168.10.0"));
+        assertTrue(c.contains("192.168.10.255"));
+        assertFalse(c.contains("192.168.11.0"));
+        assertTrue(Cidr.parse("0.0.0.0/0").contains("8.8.8.8"));
+        assertFalse(Cidr.parse("0.0.0.0/0").contains("::1"), "IPv4 CIDR never matches native IPv6");
+        assertTrue(Cidr.parse("10.0.0.5").contains("10.0.0.5"));
+        assertFalse(Cidr.parse("10.0.0.5").contains("10.0.0.6"));
+        assertTrue(Cidr.parse("172.16.0.0/12").contains("172.31.255.255"));
+        assertFalse(Cidr.parse("172.16.0.0/12").contains("172.32.0.0"));
+    }
+
+    @Test
+    void ipv6() {
+        Cidr c = Cidr.parse("2001:db8::/32");
+        assertTrue(c.contains("2001:db8:ffff::1"));
+        assertFalse(c.contains("2001:db9::1"));
+        assertTrue(Cidr.parse("::1").contains("0:0:0:0:0:0:0:1"));
+        assertTrue(Cidr.parse("::ffff:0:0/96").contains("1.2.3.4"), "IPv4 is mapped to ::ffff:0:0/96");
+        assertTrue(Cidr.parse("fe80::/10").contains("fe80::1%eth0"));
+    }
+
+    @Test
+    void parsing() {
+        assertEquals(-1, IpAddress.parseV4("256.1.1.1"));
+        assertEquals(-1, IpAddress.parseV4("1.2.3"));
+        assertEquals(-1, IpAddress.parseV4("01.2.3.4"));
+        assertEquals(0xC0A80A05L, IpAddress.parseV4("192.168.10.5"));
+        assertFalse(IpAddress.isValid("1::2::3"));
+        assertFalse(IpAddress.isValid("example.com"));
+        assertTrue(IpAddress.isValid("::"));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("host.example"));
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/x"));
+    }
+}

@@ -1,0 +1,191 @@
+package sif.trust;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class FreshnessRuleTest {
+
+    static final String P = "spiffe://sif.example/host/192.168.10.5";
+    static final String IP = "192.168.10.5";
+    static final long T0 = 1_499_000_000_000L; // verification time
+    static final long MIN = 60_000L;
+    static final long SEC = 1_000L;
+
+    static IdentityEvent issued(String serial, long verifiedAt, long eventTime) {
+        return new IdentityEvent(P, IdentityEventType.ISSUED, List.of(IP), serial, T0 - 3_600_000L,
+                T0 + 24 * 3_600_000L, verifiedAt, "mTLS", eventTime, true, null);
+    }
+
+    static IdentityEvent event(IdentityEventType type, String serial, long verifiedAt, long eventTime) {
+        return new IdentityEvent(P, type, List.of(), serial, T0 - 3_600_000L, T0 + 24 * 3_600_000L, verifiedAt,
+                "mTLS", eventTime, true, null);
+    }
+
+    private static ZeroTrustEvaluator evaluator() {
+        ZeroTrustEvaluator zt = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+        zt.onIdentityEvent(issued("s1", T0, T0));
+        return zt;
+    }
+
+    @Test
+    void ageBoundary_4m59_and_5m00_are_trusted_5m01_is_stale() {
+        assertEquals(IdentityStatus.TRUSTED, evaluator().onFlow(IP, T0 + 4 * MIN + 59 * SEC).status());
+        assertEquals(IdentityStatus.TRUSTED, evaluator().onFlow(IP, T0 + 5 * MIN).status());
+        assertEquals(IdentityStatus.STALE, evaluator().onFlow(IP, T0 + 5 * MIN + SEC).status());
+        // the exact boundary is inclusive to the millisecond
+        assertEquals(IdentityStatus.STALE, evaluator().onFlow(IP, T0 + 5 * MIN + 1).status());
+    }
+
+    @Test
+    void flowBoundary_499_and_500_are_trusted_501_is_stale() {
+        ZeroTrustEvaluator zt = evaluator();
+        for (int n = 1; n <= 498; n++) {
+            assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + n).status(), "flow " + n);
+        }
+        TrustAssessment f499 = zt.onFlow(IP, T0 + 499);
+        TrustAssessment f500 = zt.onFlow(IP, T0 + 500);
+        TrustAssessment f501 = zt.onFlow(IP, T0 + 501);
+        assertEquals(IdentityStatus.TRUSTED, f499.status());
+        assertEquals(499, f499.next().flowsSinceVerification());
+        assertEquals(IdentityStatus.TRUSTED, f500.status());
+        assertEquals(IdentityStatus.STALE, f501.status());
+        assertEquals(501, f501.next().flowsSinceVerification());
+    }
+
+    @Test
+    void reverificationResetsCounterAndAge() {
+        ZeroTrustEvaluator zt = evaluator();
+        for (int n = 1; n <= 501; n++) {
+            zt.onFlow(IP, T0 + n);
+        }
+        assertEquals(IdentityStatus.STALE, zt.onFlow(IP, T0 + 600).status());
+        zt.onIdentityEvent(event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + 700, T0 + 700));
+        TrustAssessment a = zt.onFlow(IP, T0 + 800);
+        assertEquals(IdentityStatus.TRUSTED, a.status());
+        assertEquals(1, a.next().flowsSinceVerification());
+    }
+
+    @Test
+    void unknownSource() {
+        TrustAssessment a = evaluator().onFlow("172.16.0.1", T0);
+        assertEquals(IdentityStatus.UNKNOWN, a.status());
+        assertNull(a.principal());
+        assertNull(a.challenge(), "UNKNOWN is not in the default challenge set");
+    }
+
+    @Test
+    void revocationMidStream() {
+        ZeroTrustEvaluator zt = evaluator();
+        assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + SEC).status());
+        assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + 2 * SEC).status());
+        zt.onIdentityEvent(event(IdentityEventType.REVOKED, "s1", T0, T0 + 3 * SEC));
+        assertEquals(IdentityStatus.REVOKED, zt.onFlow(IP, T0 + 4 * SEC).status());
+        // a re-issue of the revoked serial, even newer, stays revoked
+        zt.onIdentityEvent(issued("s1", T0 + 5 * SEC, T0 + 5 * SEC));
+        assertEquals(IdentityStatus.REVOKED, zt.onFlow(IP, T0 + 6 * SEC).status());
+        // a new credential is trusted again
+        zt.onIdentityEvent(event(IdentityEventType.ROTATED, "s2", T0 + 7 * SEC, T0 + 7 * SEC));
+        assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + 8 * SEC).status());
+    }
+
+    @Test
+    void lateRevocationOfOldSerialDoesNotRevokeCurrent() {
+        ZeroTrustEvaluator zt = evaluator();
+        zt.onIdentityEvent(event(IdentityEventType.ROTATED, "s2", T0 + 10 * SEC, T0 + 10 * SEC));
+        zt.onIdentityEvent(event(IdentityEventType.REVOKED, "s1", T0, T0 + 20 * SEC));
+        TrustAssessment a = zt.onFlow(IP, T0 + 30 * SEC);
+        assertEquals(IdentityStatus.TRUSTED, a.status());
+        assertEquals("s2", zt.registry().byPrincipal(P).credentialSerial());
+    }
+
+    @Test
+    void expiredCredential_bothEndsInclusive() {
+        ZeroTrustEvaluator zt = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+        zt.onIdentityEvent(new IdentityEvent(P, IdentityEventType.ISSUED, List.of(IP), "s1", T0, T0 + MIN, T0,
+                "mTLS", T0, true, null));
+        assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + MIN).status());
+        assertEquals(IdentityStatus.EXPIRED, zt.onFlow(IP, T0 + MIN + 1).status());
+        assertEquals(IdentityStatus.EXPIRED, zt.onFlow(IP, T0 - 1).status());
+    }
+
+    @Test
+    void deviceNoncompliantThenRemediated() {
+        ZeroTrustEvaluator zt = evaluator();
+        zt.onIdentityEvent(event(IdentityEventType.DEVICE_NONCOMPLIANT, "s1", T0, T0 + SEC));
+        assertEquals(IdentityStatus.NONCOMPLIANT, zt.onFlow(IP, T0 + 2 * SEC).status());
+        zt.onIdentityEvent(event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + 3 * SEC, T0 + 3 * SEC));
+        assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + 4 * SEC).status());
+    }
+
+    @Test
+    void lateAndDuplicateEventsAreResolvedByEventTime() {
+        PrincipalIdentity s = IdentityResolver.apply(null, issued("s2", T0 + 10 * SEC, T0 + 10 * SEC));
+        // duplicate: no change, same instance
+        assertEquals(s, IdentityResolver.apply(s, issued("s2", T0 + 10 * SEC, T0 + 10 * SEC)));
+        // late event for an older credential: ignored
+        PrincipalIdentity late = IdentityResolver.apply(s, issued("s1", T0, T0));
+        assertEquals("s2", late.credentialSerial());
+        assertEquals(T0 + 10 * SEC, late.verifiedAtMs());
+        // same result whatever the order
+        PrincipalIdentity other = IdentityResolver.apply(IdentityResolver.apply(null, issued("s1", T0, T0)),
+                issued("s2", T0 + 10 * SEC, T0 + 10 * SEC));
+        assertEquals(late, other);
+        // late revocation arriving before its ISSUED: still revoked
+        PrincipalIdentity r = IdentityResolver.apply(null, event(IdentityEventType.REVOKED, "s3", T0, T0 + 50 * SEC));
+        r = IdentityResolver.apply(r, issued("s3", T0 + 40 * SEC, T0 + 40 * SEC));
+        assertEquals(true, r.revoked());
+    }
+
+    @Test
+    void oneChallengePerSourcePerPeriod() {
+        ZeroTrustEvaluator zt = evaluator();
+        long stale = T0 + 6 * MIN;
+        TrustAssessment first = zt.onFlow(IP, stale);
+        assertEquals(IdentityStatus.STALE, first.status());
+        assertNotNull(first.challenge());
+        assertEquals(IP, first.challenge().source());
+        assertEquals(P, first.challenge().principal());
+        int challenges = 1;
+        // 1000 more stale flows within the next 4:59 -> no more challenges
+        for (int i = 1; i <= 1000; i++) {
+            if (zt.onFlow(IP, stale + i * 299L).challenge() != null) {
+                challenges++;
+            }
+        }
+        assertEquals(1, challenges);
+        // exactly one period after the first challenge: a second one
+        assertNotNull(zt.onFlow(IP, stale + 5 * MIN).challenge());
+        assertNull(zt.onFlow(IP, stale + 5 * MIN + 1).challenge());
+    }
+
+    @Test
+    void challengeStatusesAreConfigurable() {
+        ZeroTrustEvaluator zt = new ZeroTrustEvaluator(new FreshnessPolicy(5 * MIN, 500, MIN,
+                EnumSet.of(IdentityStatus.UNKNOWN)));
+        assertNotNull(zt.onFlow("10.9.9.9", T0).challenge());
+        assertNull(zt.onFlow("10.9.9.9", T0 + 1).challenge());
+        assertNotNull(zt.onFlow("10.9.9.9", T0 + MIN).challenge());
+    }
+
+    @Test
+    void cidrBindingsMostSpecificWins() {
+        IdentityRegistry reg = new IdentityRegistry();
+        reg.apply(new IdentityEvent("net", IdentityEventType.ISSUED, List.of("192.168.10.0/24"), "a", 0, 10, 0,
+                "mTLS", 1, true, null));
+        reg.apply(new IdentityEvent("host", IdentityEventType.ISSUED, List.of("192.168.10.7"), "b", 0, 10, 0,
+                "mTLS", 1, true, null));
+        reg.apply(new IdentityEvent("v6", IdentityEventType.ISSUED, List.of("2001:db8::/64"), "c", 0, 10, 0,
+                "OIDC", 1, true, null));
+        assertEquals("host", reg.bySource("192.168.10.7").principal());
+        assertEquals("net", reg.bySource("192.168.10.8").principal());
+        assertEquals("v6", reg.bySource("2001:db8::1").principal());
+        assertNull(reg.bySource("192.168.11.1"));
+        assertNull(reg.bySource("not-an-ip"));
+    }
+}
