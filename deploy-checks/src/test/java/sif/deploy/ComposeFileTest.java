@@ -45,6 +45,8 @@ class ComposeFileTest {
                 List.of("kafka", "apicurio", "firewall", "producer", "prometheus", "grafana")), compose.services().keySet().toString());
         assertTrue(image("kafka").startsWith("apache/kafka:"), "official Kafka image");
         assertTrue(compose.environment("kafka").get("KAFKA_PROCESS_ROLES").contains("controller"), "KRaft, no ZooKeeper");
+        String clusterId = compose.environment("kafka").get("CLUSTER_ID");
+        assertEquals(clusterId, org.apache.kafka.common.Uuid.fromString(clusterId).toString(), "CLUSTER_ID is a Kafka Uuid");
         assertTrue(image("apicurio").startsWith("apicurio/apicurio-registry:"), "Apicurio registry image");
         for (String s : compose.services().keySet()) {
             String img = compose.service(s).get("image") instanceof String i ? i : "";
@@ -355,6 +357,20 @@ class ComposeFileTest {
             p.load(r);
         }
         return p;
+    }
+
+    @Test
+    void theModelTheFirewallLoadsIsInTheBuildContext() throws IOException {
+        Properties firewall = mountedProperties("firewall", compose.commandOption("firewall", "--config").orElseThrow());
+        Path inImage = Path.of(firewall.getProperty(FirewallConfig.MODEL_DIR));
+        Path relative = Path.of("/opt/sif").relativize(inImage); // the Dockerfile copies <context>/models to /opt/sif/models
+        Path inRepo = root.resolve(relative);
+        assertTrue(Files.isDirectory(inRepo), "the firewall container loads " + inImage + ", copied from " + inRepo
+                + " at image build time, which does not exist: commit the trained model artifact there "
+                + "(./sif train) or docker compose's firewall cannot start");
+        String ignore = Files.exists(root.resolve(".dockerignore")) ? Files.readString(root.resolve(".dockerignore")) : "";
+        assertFalse(ignore.lines().map(String::strip).anyMatch(l -> l.equals("models") || l.equals("models/")
+                || l.equals("/models")), ".dockerignore must not exclude the model");
     }
 
     @Test

@@ -88,7 +88,6 @@ public final class FirewallCommand implements Callable<Integer> {
     }
 
     private int run(FirewallConfig config, SequenceClassifier classifier) throws InterruptedException {
-        Policy policy = FirewallTopology.defaultPolicy(config, classifier.info());
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -103,8 +102,15 @@ public final class FirewallCommand implements Callable<Integer> {
         int port = metricsPort != null ? metricsPort : config.metricsPort();
         try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
             metrics.modelInfo(classifier.info().version());
-            FirewallApp app = new FirewallApp(config, classifier, policy,
-                    FirewallExtensions.defaults().withMetrics(metrics));
+            FirewallWiring wiring;
+            try {
+                wiring = FirewallWiring.standard(config, classifier, metrics);
+            } catch (RuntimeException e) {
+                System.err.println("firewall: " + e.getMessage());
+                return 2;
+            }
+            Policy policy = wiring.policy();
+            FirewallApp app = new FirewallApp(config, classifier, policy, wiring.extensions());
             app.addStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stop.countDown();
@@ -122,9 +128,10 @@ public final class FirewallCommand implements Callable<Integer> {
                     LOG.info("metrics on http://localhost:{}/metrics, health on /health/live and /health/ready",
                             server.port());
                 }
-                LOG.info("model {} (T={}, classes {}), BLOCK threshold {}", classifier.info().version(),
+                LOG.info("model {} (T={}, classes {}); policy {}; zero trust {}", classifier.info().version(),
                         classifier.info().sequenceLength(), classifier.info().classNames(),
-                        policy instanceof ThresholdPolicy t ? t.threshold() : "policy-defined");
+                        policy instanceof ThresholdPolicy t ? "threshold " + t.threshold() : policy.getClass().getSimpleName(),
+                        config.trustEnabled() ? "on" : "off (pass-through)");
                 app.start();
                 status = StatusLogger.start(metrics, config.statusInterval(), () -> app.state().name());
                 stop.await();

@@ -45,6 +45,7 @@ public final class FirewallConfig {
     public static final String VALIDATION_MIN_TIMING_VALUE = "validation.min.timing.value";
     public static final String STATUS_INTERVAL_MS = "status.interval.ms";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String TRUST_ENABLED = "trust.enabled";
 
     /** Defaults, in README order. A value of "" means "not set" (see the key's documentation). */
     static final Map<String, String> DEFAULTS;
@@ -70,6 +71,7 @@ public final class FirewallConfig {
         d.put(VALIDATION_MIN_TIMING_VALUE, "-1000");
         d.put(STATUS_INTERVAL_MS, "10000");
         d.put(METRICS_PORT, "9464");
+        d.put(TRUST_ENABLED, "true");
         // Kafka Streams defaults of the firewall (override with streams.<key>)
         d.put(STREAMS_PREFIX + "processing.guarantee", "exactly_once_v2");
         d.put(STREAMS_PREFIX + "num.stream.threads", "1");
@@ -142,6 +144,7 @@ public final class FirewallConfig {
         if (metricsPort() < -1 || metricsPort() > 65535) {
             throw new IllegalArgumentException(METRICS_PORT + " must be -1 (off), 0 (any) or a port, got " + metricsPort());
         }
+        trustEnabled();
         double max = maxFeatureValue();
         if (!(max > 0) || Double.isInfinite(max)) {
             throw new IllegalArgumentException(VALIDATION_MAX_FEATURE_VALUE + " must be a finite positive number, got "
@@ -250,6 +253,15 @@ public final class FirewallConfig {
 
     public Duration statusInterval() {
         return Duration.ofMillis(parseLong(STATUS_INTERVAL_MS));
+    }
+
+    /** Whether the zero-trust step, engine policy and SIEM outputs run ({@link FirewallWiring}). */
+    public boolean trustEnabled() {
+        String v = get(TRUST_ENABLED);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(TRUST_ENABLED + " must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     /** Port of the /metrics and /health HTTP endpoints; -1 disables them, 0 picks a free port. */

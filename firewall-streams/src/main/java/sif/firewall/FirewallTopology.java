@@ -20,6 +20,7 @@ import sif.firewall.metrics.FirewallMetrics;
  * flows-source ─ validate ─ validated-(rejected|accepted)
  *   accepted ─ accepted-flows ─ [zero-trust step] ─ sequence-inference ─ inference-(rejected|scored)
  *   scored ─ scored-flows ─ policy ─ route-(allowed|blocked|alerts) ─ (allowed|blocked|alerts)-sink
+ *                                 └ [after-policy extension, e.g. SIEM alert documents, blocklist]
  *   validated-rejected + inference-rejected ─ dlq-merge ─ dlq-raw ─ dlq-sink
  * </pre>
  * Stores: {@value SequenceInferenceProcessor#SEQUENCE_STORE}, {@value SequenceInferenceProcessor#PENDING_STORE}
@@ -80,9 +81,11 @@ public final class FirewallTopology {
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("scored"));
 
-        Map<String, KStream<String, Verdict>> routed = inferred.get("inference-scored")
+        KStream<String, Verdict> verdicts = inferred.get("inference-scored")
                 .mapValues(e -> (Scored) e, Named.as("scored-flows"))
-                .processValues(() -> new PolicyProcessor(policy, model, metrics), Named.as(POLICY))
+                .processValues(() -> new PolicyProcessor(policy, model, metrics), Named.as(POLICY));
+        extensions.afterPolicy().apply(builder, verdicts, config);
+        Map<String, KStream<String, Verdict>> routed = verdicts
                 .split(Named.as("route-"))
                 .branch((k, v) -> v.getDecision() == Decision.ALLOW, Branched.as("allowed"))
                 .branch((k, v) -> v.getDecision() == Decision.BLOCK, Branched.as("blocked"))

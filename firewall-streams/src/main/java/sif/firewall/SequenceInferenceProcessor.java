@@ -137,10 +137,8 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
                 nextKey = kv.key + 1;
             }
         }
-        if (!pending.isEmpty()) {
-            LOG.info("task {}: {} flows restored waiting for inference; they are classified at the next batch",
-                    context.taskId(), pending.size());
-        }
+        LOG.info("task {}: sequence/inference step ready, {} flows restored waiting for inference (next key {})",
+                context.taskId(), pending.size(), nextKey);
         this.session = classifier.newSession();
         context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> drain());
         context.schedule(evictInterval, PunctuationType.WALL_CLOCK_TIME, now -> evictIdleSources());

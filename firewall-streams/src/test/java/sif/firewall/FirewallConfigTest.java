@@ -41,6 +41,7 @@ class FirewallConfigTest {
         assertEquals(-1000, c.minTimingValue());
         assertEquals(Duration.ofSeconds(10), c.statusInterval());
         assertEquals(9464, c.metricsPort());
+        assertTrue(c.trustEnabled());
         assertEquals(Map.of("processing.guarantee", "exactly_once_v2", "num.stream.threads", "1",
                 "commit.interval.ms", "100", "poll.ms", "5", "statestore.cache.max.bytes", "33554432"),
                 c.streamsOverrides());
@@ -100,6 +101,8 @@ class FirewallConfigTest {
         assertTrue(e.getMessage().startsWith("policy.confidence.threshold must be in [0, 1]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("topic.dlq", "")));
         assertEquals("topic.dlq must not be empty", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("trust.enabled", "yes")));
+        assertEquals("trust.enabled must be true or false, got 'yes'", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("sequence.length", "300")));
         assertEquals("sequence.length must be 1..255, got 300", e.getMessage());
     }

@@ -47,7 +47,7 @@ class FirewallEndToEndIT {
 
     @BeforeAll
     static void startBroker() {
-        kafka = EmbeddedKafka.start();
+        kafka = KafkaIT.startBroker();
     }
 
     @AfterAll

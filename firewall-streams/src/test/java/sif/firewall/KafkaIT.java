@@ -30,6 +30,15 @@ final class KafkaIT {
 
     private KafkaIT() {}
 
+    /**
+     * A broker that never deletes by time: replayed CICIDS2017 records carry 2017 timestamps, and
+     * the default 7-day time retention would delete them (inputs and verdicts alike) at the first
+     * retention check, 5 minutes after start.
+     */
+    static EmbeddedKafka startBroker() {
+        return EmbeddedKafka.builder().config("log.retention.ms", "-1").start();
+    }
+
     /** Topics with a unique prefix, created on {@code kafka}, and a firewall config using them. */
     static FirewallConfig topicsAndConfig(EmbeddedKafka kafka, String prefix, int inputPartitions,
                                           Map<String, String> extra) {

@@ -68,6 +68,22 @@ class TopologyNamesTest {
     }
 
     @Test
+    void theStandardWiringKeepsEveryPinnedNameAndAddsOnlyExtensionNodes() {
+        var classifier = new RuleClassifier();
+        var metrics = sif.firewall.metrics.FirewallMetrics.noop();
+        var wiring = FirewallWiring.standard(FirewallConfig.defaults(), classifier, metrics);
+        Map<String, String> all = nodes(FirewallTopology.buildTopology(FirewallConfig.defaults(), classifier,
+                wiring.policy(), wiring.extensions()).describe());
+        Map<String, String> plain = nodes(FirewallTopology.buildTopology(FirewallConfig.defaults(), classifier,
+                new ThresholdPolicy(0.85, "BENIGN")).describe());
+        for (String name : plain.keySet()) {
+            assertEquals(true, all.containsKey(name), "node " + name + " kept with zero trust on");
+        }
+        assertEquals("processor[] -> [sequence-inference]", all.get("zero-trust-flows"));
+        assertEquals(true, all.get("zero-trust").startsWith("processor["), all.get("zero-trust"));
+    }
+
+    @Test
     void topicNamesFollowTheConfig() {
         var config = FirewallConfig.of(Map.of(FirewallConfig.TOPIC_INPUT, "in", FirewallConfig.TOPIC_ALLOWED, "ok",
                 FirewallConfig.TOPIC_BLOCKED, "no", FirewallConfig.TOPIC_ALERTS, "hmm", FirewallConfig.TOPIC_DLQ, "dead"));

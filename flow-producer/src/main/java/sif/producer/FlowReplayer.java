@@ -9,10 +9,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -87,6 +89,7 @@ public final class FlowReplayer implements AutoCloseable {
     private volatile long expected = -1;
     private volatile long pass;
     private volatile long startNanos;
+    private Consumer<FlowRecord> beforeSend = r -> { };
 
     /** A replayer on a caller-owned producer. */
     public FlowReplayer(Producer<String, NetworkFlow> producer, ReplayOptions options) {
@@ -146,6 +149,15 @@ public final class FlowReplayer implements AutoCloseable {
      */
     public static void checkBroker(Map<String, ?> config, String topic, Duration timeout, int createPartitions)
             throws ReplayException {
+        checkBroker(config, topic, timeout, createPartitions, Map.of());
+    }
+
+    /**
+     * Like {@link #checkBroker(Map, String, Duration, int)}; a topic it creates gets {@code
+     * topicConfigs} (e.g. {@code cleanup.policy=compact} for the identity topic).
+     */
+    public static void checkBroker(Map<String, ?> config, String topic, Duration timeout, int createPartitions,
+                                   Map<String, String> topicConfigs) throws ReplayException {
         Map<String, Object> adminProps = new HashMap<>();
         config.forEach((k, v) -> {
             if (AdminClientConfig.configNames().contains(k)) {
@@ -188,7 +200,7 @@ public final class FlowReplayer implements AutoCloseable {
                             + "; create it first or pass --create-topic");
                 }
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, createPartitions, (short) 1))).all()
+                    admin.createTopics(List.of(new NewTopic(topic, createPartitions, (short) 1).configs(topicConfigs))).all()
                             .get(ms + 2000L, TimeUnit.MILLISECONDS);
                     LOG.info("created topic {} with {} partitions", topic, createPartitions);
                 } catch (ExecutionException ce) {
@@ -199,6 +211,7 @@ public final class FlowReplayer implements AutoCloseable {
                 } catch (java.util.concurrent.TimeoutException te) {
                     throw new ReplayException("creating topic '" + topic + "' timed out on " + servers, te);
                 }
+                awaitLeaders(admin, topic, servers, ms);
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new ReplayException("describing topic '" + topic + "' timed out on " + servers, e);
             }
@@ -208,6 +221,52 @@ public final class FlowReplayer implements AutoCloseable {
         } finally {
             admin.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Waits until every partition of a just-created topic has a leader in the broker's metadata.
+     * Producing at once can lose the first batch of an idempotent producer with several requests
+     * in flight: a request that arrives before the broker has applied the topic fails retriably
+     * while a later one is appended, and every retry of the first then fails with
+     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591).
+     */
+    private static void awaitLeaders(Admin admin, String topic, Object servers, int ms)
+            throws ReplayException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (true) {
+            try {
+                org.apache.kafka.clients.admin.TopicDescription d = admin.describeTopics(List.of(topic),
+                        new DescribeTopicsOptions().timeoutMs(ms)).allTopicNames().get(ms + 2000L, TimeUnit.MILLISECONDS)
+                        .get(topic);
+                if (d != null && !d.partitions().isEmpty()
+                        && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new ReplayException("cannot describe topic '" + topic + "' on " + servers + ": "
+                            + e.getCause().getMessage(), e);
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new ReplayException("describing topic '" + topic + "' timed out on " + servers, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new ReplayException("topic '" + topic + "' was created on " + servers
+                        + " but its partitions have no leader after " + ms / 1000 + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // admin metadata offers no listener: poll
+        }
+    }
+
+    /**
+     * Sets what runs right before each flow is sent (after pacing), on the replaying thread, with
+     * the flow as sent (shifted on later loop passes): e.g. {@link
+     * sif.producer.identity.IdentityEmitter} producing the identity events that must precede the
+     * flow. Call before {@link #replay}. Returns this replayer.
+     */
+    public FlowReplayer beforeEachFlow(Consumer<FlowRecord> hook) {
+        this.beforeSend = Objects.requireNonNull(hook, "hook");
+        return this;
     }
 
     /**
@@ -257,11 +316,12 @@ public final class FlowReplayer implements AutoCloseable {
                             continue;
                         }
                         if (pacer.paced()) {
-                            waitUntil(passStart + pacer.dueNanos(inPass, r.timestampMs()));
+                            waitUntil(passStart + pacer.dueNanos(inPass, source.paceTimeMs(r)));
                         }
                         if (stopped) {
                             break;
                         }
+                        beforeSend.accept(r);
                         send(r, value);
                         inPass++;
                         attempted++;

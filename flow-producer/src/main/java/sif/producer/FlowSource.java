@@ -26,6 +26,16 @@ public interface FlowSource {
         return null;
     }
 
+    /**
+     * The event time (epoch ms, -1 if none) by which {@code --speedup} paces {@code flow}: by default
+     * the flow's timestamp (its start). A source whose flows are emitted when they end (flows
+     * extracted from a capture) returns the flow's end, so a replay paced by it releases each flow
+     * when a live extractor would have.
+     */
+    default long paceTimeMs(FlowRecord flow) {
+        return flow.timestampMs();
+    }
+
     /** A short human-readable description for logs and the console. */
     String describe();
 

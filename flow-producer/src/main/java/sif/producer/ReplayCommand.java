@@ -1,8 +1,11 @@
 package sif.producer;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,29 +23,73 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import sif.flows.FlowCsvReader;
+import sif.pcap.CicMode;
+import sif.pcap.ExtractorConfig;
+import sif.pcap.lab.LabLabels;
+import sif.producer.identity.IdentityEmitter;
+import sif.producer.identity.IdentitySchedule;
+import sif.producer.metrics.MetricsEndpoint;
+import sif.producer.metrics.ProducerMetrics;
+import sif.producer.synthetic.SyntheticProfiles;
+import sif.producer.synthetic.SyntheticScenario;
 import sif.schemas.Topics;
 
 /**
- * {@code ./sif replay}: CICIDS2017 CSV files or directories → Kafka, Avro {@code NetworkFlow}
- * keyed by source IP, in event-time order.
+ * {@code ./sif replay}: CICIDS2017 CSV files or directories, flows extracted from captures, or the
+ * SYNTHETIC scenario → Kafka, Avro {@code NetworkFlow} keyed by source IP; optionally SIMULATED
+ * identity events for the internal hosts and a Prometheus {@code /metrics} endpoint.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Replays CICIDS2017 / CICFlowMeter CSV files (or directories of them) to Kafka as Avro NetworkFlow "
-                    + "records keyed by source IP, in event-time order (stable sort by timestamp; file, then line "
-                    + "order breaks ties). Every real-world quirk of the published CSVs is read; malformed rows are "
-                    + "skipped and reported. Rows without a source IP (MachineLearningCVE layout) cannot be keyed "
-                    + "and are skipped with that reason."},
+            "Replays flows to Kafka as Avro NetworkFlow records keyed by source IP. One source:",
+            "  PATH...             CICIDS2017 / CICFlowMeter CSV files or directories, in event-time order (stable "
+                    + "sort by timestamp; file, then line order breaks ties). Every real-world quirk of the published "
+                    + "CSVs is read; malformed rows are skipped and reported. Rows without a source IP "
+                    + "(MachineLearningCVE layout) cannot be keyed and are skipped with that reason.",
+            "  --pcap FILE|DIR     flows extracted directly from captures (CICFlowMeter-compatible, --pcap-mode), "
+                    + "in the order they end; label null unless --labels is given.",
+            "  --synthetic         an endless SYNTHETIC scenario drawn from per-class distributions fitted on real "
+                    + "CICIDS2017 rows (not real traffic); stop it with --limit or Ctrl-C.",
+            "With --identities, SIMULATED identity events for the internal hosts (default the CICIDS2017 victim "
+                    + "network 192.168.10.0/24) go to the identity topic before those hosts' flows."},
         footer = {"", "Exit codes: 0 done; 1 cannot start (unreadable input, unreachable broker, missing topic, bad "
                 + "config); 2 usage error; 3 finished but flows were not delivered (send errors, or nothing sendable)."})
 public final class ReplayCommand implements Callable<Integer> {
 
+    /** Default seed of {@code --synthetic} (as in {@code ./sif demo}). */
+    public static final long DEFAULT_SEED = 2017;
+
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*",
+    @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "CSV files or directories (a directory: its *.csv files, sorted by name)")
     List<Path> paths;
+
+    @Option(names = "--pcap", paramLabel = "FILE|DIR",
+            description = "replay flows extracted from a capture (pcap/pcapng) or a directory of captures (name order, "
+                    + "one flow table across files) instead of CSVs")
+    Path pcap;
+
+    @Option(names = "--pcap-mode", paramLabel = "v4|engelen", defaultValue = "v4",
+            description = "with --pcap: v4 = CICFlowMeter V4.0 (what CICIDS2017 and the model were made with), "
+                    + "engelen = the corrected extractor of Engelen et al. (default ${DEFAULT-VALUE})")
+    String pcapMode;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "with --pcap: ground-truth labels CSV src_ip,start_epoch_ms,end_epoch_ms,label (the lab "
+                    + "format); a flow gets the label of the first phase whose host is its source or destination "
+                    + "and whose window (-1 s/+2 s) holds its start. Without it, labels are null")
+    Path labelsFile;
+
+    @Option(names = "--synthetic",
+            description = "replay the built-in SYNTHETIC scenario (fitted on real CICIDS2017 rows) instead of files; "
+                    + "endless: stops at --limit or Ctrl-C; event times are the wall clock")
+    boolean synthetic;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + DEFAULT_SEED,
+            description = "with --synthetic: random seed (default ${DEFAULT-VALUE})")
+    long seed;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (default: bootstrap.servers of --config, else localhost:9092)")
@@ -55,7 +103,8 @@ public final class ReplayCommand implements Callable<Integer> {
     double rate;
 
     @Option(names = "--speedup", paramLabel = "X", defaultValue = "0",
-            description = "pace by the flows' timestamps, X times faster than recorded (0 = off; default ${DEFAULT-VALUE})")
+            description = "pace by the flows' timestamps (with --pcap: by packet time, each flow released at its last "
+                    + "packet), X times faster than recorded (0 = off: as fast as possible; default ${DEFAULT-VALUE})")
     double speedup;
 
     @Option(names = "--max-wait", paramLabel = "SECONDS", defaultValue = "30",
@@ -73,7 +122,31 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--include-subdirs", description = "also read CSVs in subdirectories of a directory (e.g. fallback/)")
     boolean includeSubdirs;
 
-    @Option(names = "--create-topic", description = "create the topic if it does not exist")
+    @Option(names = "--identities",
+            description = "also produce SIMULATED identity events (Avro IdentityEvent, key = principal "
+                    + "spiffe://cicids2017.sim/host/<ip>) to the identity topic (sif.topic.identity, default identity): "
+                    + "each internal source is ISSUED an identity 1 s (event time) before its first flow, then ROTATED "
+                    + "every --identity-rotate-minutes; outside sources (attackers) get none")
+    boolean identities;
+
+    @Option(names = "--identity-rotate-minutes", paramLabel = "MIN", defaultValue = "4",
+            description = "with --identities: re-verification period in event-time minutes (default ${DEFAULT-VALUE}, "
+                    + "under the firewall's 5-minute freshness rule)")
+    double identityRotateMinutes;
+
+    @Option(names = "--identity-network", paramLabel = "CIDR", defaultValue = IdentitySchedule.DEFAULT_NETWORK,
+            description = "with --identities: the internal network whose hosts get identities (default "
+                    + "${DEFAULT-VALUE}, the CICIDS2017 victim network; e.g. 10.77.0.0/24 for the lab capture)")
+    String identityNetwork;
+
+    @Option(names = "--metrics-port", paramLabel = "N",
+            description = "serve /metrics (Prometheus text: sif_producer_sent_total, sif_producer_errors_total, ...), "
+                    + "/health/live and /health/ready on this port (0 = any free port; default: no endpoint; "
+                    + "docker compose uses " + MetricsEndpoint.DEFAULT_PORT + ")")
+    Integer metricsPort;
+
+    @Option(names = "--create-topic", description = "create the topic (and with --identities the compacted identity "
+            + "topic) if it does not exist")
     boolean createTopic;
 
     @Option(names = "--partitions", defaultValue = "4",
@@ -85,7 +158,8 @@ public final class ReplayCommand implements Callable<Integer> {
     int connectTimeoutSeconds;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "properties file: bootstrap.servers, sif.topic.input, schema.registry.url, producer settings")
+            description = "properties file: bootstrap.servers, sif.topic.input, sif.topic.identity, schema.registry.url, "
+                    + "producer settings")
     Path configFile;
 
     @Option(names = "--no-progress", description = "no progress bar on stderr")
@@ -95,43 +169,120 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String usage = usageError();
+        if (usage != null) {
+            err.println("replay: " + usage);
+            err.println("Try 'replay --help' for the options.");
+            return 2;
+        }
         Map<String, Object> config;
         ReplayOptions options;
-        CsvFlowSource source;
+        Topics topics;
+        IdentitySchedule schedule = null;
         try {
             Map<String, String> overrides = new HashMap<>();
             overrides.put(ReplayConfig.BOOTSTRAP_SERVERS, bootstrapServers);
             overrides.put(Topics.INPUT, topic);
             config = ReplayConfig.load(configFile, overrides);
             options = new ReplayOptions(ReplayConfig.topic(config), rate, speedup, limit, loop, maxWait);
+            topics = Topics.from(config);
             if (createTopic && partitions <= 0) {
                 throw new IllegalArgumentException("--partitions must be positive");
+            }
+            if (identities) {
+                if (!(identityRotateMinutes > 0) || Double.isInfinite(identityRotateMinutes)) {
+                    throw new IllegalArgumentException("--identity-rotate-minutes must be positive, got "
+                            + identityRotateMinutes);
+                }
+                schedule = new IdentitySchedule(identityNetwork,
+                        Duration.ofMillis(Math.round(identityRotateMinutes * 60_000)), IdentitySchedule.DEFAULT_LEAD);
+                if (topics.identity().equals(options.topic())) {
+                    throw new IllegalArgumentException("the identity topic and the flow topic are both '"
+                            + options.topic() + "'");
+                }
             }
         } catch (IOException | IllegalArgumentException e) {
             err.println("replay: " + e.getMessage());
             return 1;
         }
+        FlowSource source;
+        long expectedFlows;
         try {
-            source = new CsvFlowSource(paths, FlowCsvReader.Options.DEFAULT.withIncludeSubdirs(includeSubdirs));
-            err.println("replay: scanning " + source.files().size() + " file(s) for event-time order ...");
-            source.scan();
+            if (pcap != null) {
+                CicMode mode;
+                try {
+                    mode = CicMode.parse(pcapMode);
+                } catch (IllegalArgumentException e) {
+                    err.println("replay: --pcap-mode: " + e.getMessage());
+                    return 2;
+                }
+                LabLabels labels = labelsFile == null ? null : LabLabels.read(labelsFile);
+                PcapReplaySource ps = new PcapReplaySource(pcap, ExtractorConfig.defaults(mode), labels);
+                source = ps;
+                expectedFlows = -1;
+            } else if (synthetic) {
+                source = FlowSource.of("SYNTHETIC scenario (seed " + seed + ")",
+                        () -> new SyntheticScenario(SyntheticProfiles.builtIn(), seed, Clock.systemUTC()));
+                expectedFlows = -1;
+            } else {
+                CsvFlowSource csv = new CsvFlowSource(paths,
+                        FlowCsvReader.Options.DEFAULT.withIncludeSubdirs(includeSubdirs));
+                err.println("replay: scanning " + csv.files().size() + " file(s) for event-time order ...");
+                csv.scan();
+                source = csv;
+                expectedFlows = csv.flowsPerPass();
+            }
         } catch (IOException e) {
             err.println("replay: cannot read input: " + describe(e));
             return 1;
         }
+        Duration connectTimeout = Duration.ofSeconds(connectTimeoutSeconds);
         try {
-            FlowReplayer.checkBroker(config, options.topic(), Duration.ofSeconds(connectTimeoutSeconds),
-                    createTopic ? partitions : 0);
+            FlowReplayer.checkBroker(config, options.topic(), connectTimeout, createTopic ? partitions : 0);
+            if (identities) {
+                FlowReplayer.checkBroker(config, topics.identity(), connectTimeout, createTopic ? partitions : 0,
+                        Map.of("cleanup.policy", "compact"));
+            }
         } catch (ReplayException e) {
             err.println("replay: " + e.getMessage());
             return 1;
         }
-        err.printf("replay: %,d flows from %s to topic '%s' at %s%n", source.flowsPerPass(), source.describe(),
+        if (synthetic) {
+            err.println("replay: SYNTHETIC flows: drawn from per-class distributions fitted on real CICIDS2017 rows; "
+                    + "this is a demo stream, not real traffic");
+        }
+        err.printf("replay: %s from %s to topic '%s' at %s%n",
+                expectedFlows >= 0 ? String.format("%,d flows", expectedFlows) : "flows", source.describe(),
                 options.topic(), config.get(ReplayConfig.BOOTSTRAP_SERVERS));
+        if (synthetic && limit == 0) {
+            err.println("replay: no --limit: runs until Ctrl-C");
+        }
+        if (identities) {
+            err.printf("replay: SIMULATED identities for the hosts of %s (rotated every %s of event time) to topic '%s'%n",
+                    schedule.network(), ProgressLine.clock(schedule.rotateEvery().toMillis() / 1000.0), topics.identity());
+        }
 
         ReplaySummary summary = null;
         CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean running = new AtomicBoolean();
+        IdentityEmitter emitter = null;
+        MetricsEndpoint endpoint = null;
         try (FlowReplayer replayer = FlowReplayer.create(config, options)) {
+            if (identities) {
+                emitter = IdentityEmitter.create(config, topics.identity(), schedule);
+                replayer.beforeEachFlow(emitter);
+            }
+            if (metricsPort != null) {
+                PrometheusMeterRegistry registry = ProducerMetrics.prometheus(replayer, emitter);
+                try {
+                    endpoint = MetricsEndpoint.start(metricsPort, registry::scrape,
+                            () -> running.get() && !replayer.isStopped());
+                } catch (UncheckedIOException | IllegalArgumentException e) {
+                    err.println("replay: --metrics-port: " + e.getMessage());
+                    return 1;
+                }
+                err.printf("replay: metrics on http://localhost:%d/metrics%n", endpoint.port());
+            }
             Thread hook = new Thread(() -> {
                 replayer.stop();
                 try {
@@ -151,13 +302,20 @@ public final class ReplayCommand implements Callable<Integer> {
                 ticker.scheduleAtFixedRate(() -> showProgress(err, replayer, terminal),
                         terminal ? 250 : 5000, terminal ? 250 : 5000, TimeUnit.MILLISECONDS);
             }
+            running.set(true);
             try {
                 summary = replayer.replay(source);
             } catch (IOException e) {
                 err.println();
-                err.println("replay: cannot read input: " + describe(e));
+                FlowReplayer.Progress p = replayer.progress();
+                err.printf("replay: cannot read input: %s (%,d flows were sent before it, %,d failed)%n", describe(e),
+                        p.sent(), p.errors());
                 return 1;
             } finally {
+                running.set(false);
+                if (emitter != null) {
+                    emitter.flush();
+                }
                 if (ticker != null) {
                     ticker.shutdownNow();
                     showProgress(err, replayer, terminal);
@@ -172,18 +330,53 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
             out.print(summary.describe());
+            if (synthetic) {
+                out.println("  flows were SYNTHETIC (drawn from distributions fitted on real CICIDS2017 rows)");
+            }
+            if (emitter != null) {
+                out.println("  " + emitter.describe());
+            }
             out.flush();
         } catch (org.apache.kafka.common.KafkaException e) {
             err.println("replay: Kafka producer failed: " + e.getMessage());
             return 1;
         } finally {
+            if (emitter != null) {
+                emitter.close();
+            }
+            if (endpoint != null) {
+                endpoint.close();
+            }
             finished.countDown();
         }
-        if (summary.sendErrors() > 0 || (summary.read() > 0 && summary.sent() == 0)) {
+        if (summary.sendErrors() > 0 || (summary.read() > 0 && summary.sent() == 0)
+                || (emitter != null && emitter.errorsTotal() > 0)) {
             err.println("replay: flows were not delivered (see above)");
             return 3;
         }
         return 0;
+    }
+
+    /** The reason the source options do not make sense together, or null. */
+    private String usageError() {
+        boolean csv = paths != null && !paths.isEmpty();
+        int sources = (csv ? 1 : 0) + (pcap != null ? 1 : 0) + (synthetic ? 1 : 0);
+        if (sources == 0) {
+            return "nothing to replay: give CSV PATHs, --pcap FILE|DIR or --synthetic";
+        }
+        if (sources > 1) {
+            return "give exactly one source: CSV PATHs, --pcap FILE|DIR or --synthetic";
+        }
+        if (labelsFile != null && pcap == null) {
+            return "--labels applies to --pcap only (CSV rows carry their own labels)";
+        }
+        if (synthetic && speedup > 0) {
+            return "--speedup paces by recorded time, but synthetic flows are generated now; use --rate";
+        }
+        if (includeSubdirs && !csv) {
+            return "--include-subdirs applies to CSV directories only";
+        }
+        return null;
     }
 
     private static void showProgress(PrintWriter err, FlowReplayer replayer, boolean terminal) {

@@ -20,6 +20,7 @@ import sif.schemas.Topics;
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>bootstrap.servers</td><td>localhost:9092</td><td>Kafka brokers</td></tr>
  *   <tr><td>sif.topic.input</td><td>flows</td><td>topic to replay to ({@code --topic} overrides)</td></tr>
+ *   <tr><td>sif.topic.identity</td><td>identity</td><td>with {@code --identities}: topic of the SIMULATED identity events (compacted)</td></tr>
  *   <tr><td>schema.registry.url</td><td>(unset)</td><td>set: Apicurio registry framing; unset: Avro single-object encoding</td></tr>
  *   <tr><td>enable.idempotence / acks</td><td>true / all</td><td>idempotent producer</td></tr>
  *   <tr><td>any other producer key</td><td>Kafka's</td><td>passed to the producer (e.g. security settings)</td></tr>

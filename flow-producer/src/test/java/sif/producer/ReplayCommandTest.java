@@ -68,4 +68,50 @@ class ReplayCommandTest {
         assertEquals(1, run("--rate", "-5", "x.csv").exit());
         assertEquals(2, run().exit(), "no PATH: usage error");
     }
+
+    @Test
+    void sourceOptionsAreExclusiveAndChecked(@TempDir Path dir) throws IOException {
+        Run none = run("--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, none.exit());
+        assertTrue(none.err().contains("nothing to replay"), none.err());
+        Run two = run("--synthetic", "--pcap", "x.pcap");
+        assertEquals(2, two.exit());
+        assertTrue(two.err().contains("exactly one source"), two.err());
+        assertEquals(2, run("--synthetic", "a.csv").exit());
+        Run labels = run("--labels", "l.csv", "a.csv");
+        assertEquals(2, labels.exit());
+        assertTrue(labels.err().contains("--labels applies to --pcap only"), labels.err());
+        Run speed = run("--synthetic", "--speedup", "10");
+        assertEquals(2, speed.exit());
+        assertTrue(speed.err().contains("use --rate"), speed.err());
+        Run mode = run("--pcap", dir.toString(), "--pcap-mode", "v5");
+        assertEquals(2, mode.exit());
+        assertTrue(mode.err().contains("expected v4 or engelen"), mode.err());
+    }
+
+    @Test
+    void missingOrEmptyCaptureAndBadIdentitySettings(@TempDir Path dir) {
+        Run missing = run("--bootstrap-servers", "127.0.0.1:1", "--pcap", dir.resolve("nope.pcap").toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("cannot read input") && missing.err().contains("nope.pcap"), missing.err());
+        Run empty = run("--bootstrap-servers", "127.0.0.1:1", "--pcap", dir.toString());
+        assertEquals(1, empty.exit());
+        assertTrue(empty.err().contains("no capture files"), empty.err());
+        Run rotate = run("--synthetic", "--identities", "--identity-rotate-minutes", "0");
+        assertEquals(1, rotate.exit());
+        assertTrue(rotate.err().contains("--identity-rotate-minutes must be positive"), rotate.err());
+        Run cidr = run("--synthetic", "--identities", "--identity-network", "192.168.10.0/40");
+        assertEquals(1, cidr.exit());
+        assertTrue(cidr.err().contains("192.168.10.0/40"), cidr.err());
+    }
+
+    @Test
+    void helpListsTheNewSources() {
+        Run help = run("--help");
+        assertEquals(0, help.exit());
+        for (String o : new String[] {"--pcap", "--pcap-mode", "--labels", "--synthetic", "--seed", "--identities",
+                "--identity-rotate-minutes", "--identity-network", "--metrics-port", "SYNTHETIC", "SIMULATED"}) {
+            assertTrue(help.out().contains(o), o + " missing from help:\n" + help.out());
+        }
+    }
 }

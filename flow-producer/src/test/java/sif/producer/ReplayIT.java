@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,10 +22,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 import sif.flows.DataPaths;
 import sif.flows.FlowCsvReader;
 import sif.kafka.EmbeddedKafka;
+import sif.pcap.CicMode;
+import sif.pcap.ExtractorConfig;
+import sif.pcap.PcapFlows;
+import sif.pcap.lab.LabLabels;
+import sif.schemas.avro.IdentityEvent;
+import sif.schemas.avro.IdentityEventType;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.serde.AvroSerdes;
 
@@ -45,13 +55,18 @@ class ReplayIT {
     }
 
     private static List<ConsumerRecord<String, NetworkFlow>> consumeAll(String topic, int expected) {
+        return consumeAll(topic, expected, NetworkFlow.class);
+    }
+
+    private static <V extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, V>> consumeAll(
+            String topic, int expected, Class<V> type) {
         Map<String, Object> c = kafka.clientConfig();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Deserializer<NetworkFlow> values = AvroSerdes.singleObject(NetworkFlow.class).deserializer();
-        List<ConsumerRecord<String, NetworkFlow>> out = new ArrayList<>();
-        try (KafkaConsumer<String, NetworkFlow> consumer = new KafkaConsumer<>(c, new StringDeserializer(), values)) {
+        Deserializer<V> values = AvroSerdes.singleObject(type).deserializer();
+        List<ConsumerRecord<String, V>> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, new StringDeserializer(), values)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             int emptyPollsAfterExpected = 0;
@@ -113,5 +128,115 @@ class ReplayIT {
         }
         assertEquals(300, s.sent());
         assertEquals(300, consumeAll("flows.limit", 300).size());
+    }
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run replay(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ReplayCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(CicMode.class)
+    void replaysTheLabCaptureWithAsManyRecordsAsTheExtractorMakesFlows(CicMode mode) throws Exception {
+        Path capture = DataPaths.labReference().resolve("capture.pcap");
+        assumeTrue(Files.isRegularFile(capture), "lab capture " + capture + " not found; "
+                + DataPaths.missingMessage(DataPaths.labReference()));
+        long flows = PcapFlows.extract(capture, ExtractorConfig.defaults(mode), f -> { }).flows();
+        assertTrue(flows > 1000, "extractor flows: " + flows);
+
+        String topic = "flows.pcap." + mode.name().toLowerCase(Locale.ROOT);
+        Run r = replay("--bootstrap-servers", kafka.bootstrapServers(), "--topic", topic, "--create-topic",
+                "--partitions", "2", "--no-progress", "--pcap", capture.toString(), "--pcap-mode",
+                mode.name().toLowerCase(Locale.ROOT));
+        assertEquals(0, r.exit(), r.err() + "\n" + r.out());
+        assertTrue(r.out().contains(String.format("sent %,d of %,d", flows, flows)), r.out());
+
+        List<ConsumerRecord<String, NetworkFlow>> records = consumeAll(topic, (int) flows);
+        assertEquals(flows, records.size(), "one record per extracted flow");
+        assertEquals(flows, records.stream().map(x -> x.value().getOriginFile() + ":" + x.value().getOriginLine())
+                .distinct().count(), "each flow once (origin = capture file and emission index)");
+        for (ConsumerRecord<String, NetworkFlow> x : records) {
+            assertEquals(x.value().getSrcIp(), x.key());
+            assertEquals(x.value().getEventTimeMs(), x.timestamp());
+            assertEquals(null, x.value().getLabel(), "pcap flows carry no label without --labels");
+        }
+    }
+
+    @Test
+    void pcapWithLabelsAndIdentitiesForTheLabNetwork() throws Exception {
+        Path dir = DataPaths.labReference();
+        Path capture = dir.resolve("capture.pcap");
+        assumeTrue(Files.isRegularFile(capture) && Files.isRegularFile(dir.resolve("labels.csv")),
+                "lab capture or labels not found; " + DataPaths.missingMessage(dir));
+        LabLabels labels = LabLabels.read(dir.resolve("labels.csv"));
+        Map<String, Long> expected = new HashMap<>();
+        java.util.Set<String> internalSources = new java.util.TreeSet<>();
+        long flows = PcapFlows.extract(capture, ExtractorConfig.defaults(CicMode.ENGELEN), f -> {
+            expected.merge(String.valueOf(labels.label(f)), 1L, Long::sum);
+            if (f.srcIp().startsWith("10.77.0.")) {
+                internalSources.add(f.srcIp());
+            }
+        }).flows();
+
+        Run r = replay("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "flows.pcap.labelled",
+                "--create-topic", "--partitions", "1", "--no-progress", "--pcap", capture.toString(), "--pcap-mode",
+                "engelen", "--labels", dir.resolve("labels.csv").toString(), "--identities", "--identity-network",
+                "10.77.0.0/24");
+        assertEquals(0, r.exit(), r.err() + "\n" + r.out());
+        List<ConsumerRecord<String, NetworkFlow>> records = consumeAll("flows.pcap.labelled", (int) flows);
+        Map<String, Long> perLabel = new HashMap<>();
+        records.forEach(x -> perLabel.merge(String.valueOf(x.value().getLabel()), 1L, Long::sum));
+        assertEquals(expected, perLabel);
+        assertTrue(perLabel.keySet().containsAll(List.of("BENIGN", "PortScan", "DDoS", "DoS")), perLabel.toString());
+
+        // the capture lasts ~70 s: one ISSUED per internal source, no rotation
+        List<ConsumerRecord<String, IdentityEvent>> ids = consumeAll("identity", internalSources.size(),
+                IdentityEvent.class);
+        assertEquals(internalSources.stream().map(ip -> "spiffe://cicids2017.sim/host/" + ip).toList(),
+                ids.stream().map(ConsumerRecord::key).sorted().toList());
+        assertTrue(ids.stream().allMatch(x -> x.value().getType() == IdentityEventType.ISSUED));
+        assertTrue(r.out().contains("identity events (SIMULATED)"), r.out());
+    }
+
+    @Test
+    void syntheticWithIdentitiesAndLimit() {
+        Run r = replay("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "flows.synthetic", "--config",
+                writeConfig("sif.topic.identity=identity.synthetic"), "--create-topic", "--partitions", "1",
+                "--no-progress", "--synthetic", "--seed", "7", "--limit", "400", "--identities");
+        assertEquals(0, r.exit(), r.err() + "\n" + r.out());
+        assertTrue(r.err().contains("SYNTHETIC"), r.err());
+        assertTrue(r.out().contains("sent 400 of 400") && r.out().contains("SYNTHETIC"), r.out());
+
+        List<ConsumerRecord<String, NetworkFlow>> flows = consumeAll("flows.synthetic", 400);
+        assertEquals(400, flows.size());
+        java.util.Set<String> internal = new java.util.TreeSet<>();
+        for (ConsumerRecord<String, NetworkFlow> x : flows) {
+            if (x.key().startsWith("192.168.10.")) {
+                internal.add(x.key());
+            }
+        }
+        assertTrue(internal.size() > 5, internal.toString());
+        List<ConsumerRecord<String, IdentityEvent>> ids = consumeAll("identity.synthetic", internal.size(),
+                IdentityEvent.class);
+        assertEquals(internal.stream().map(ip -> "spiffe://cicids2017.sim/host/" + ip).toList(),
+                ids.stream().map(ConsumerRecord::key).sorted().toList(), "one identity per internal source, none else");
+    }
+
+    private static String writeConfig(String... lines) {
+        try {
+            Path f = Files.createTempFile("replay-it", ".properties");
+            Files.writeString(f, String.join("\n", lines) + "\n");
+            f.toFile().deleteOnExit();
+            return f.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

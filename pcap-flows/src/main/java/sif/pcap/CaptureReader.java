@@ -40,6 +40,7 @@ public final class CaptureReader implements Closeable {
     private int linkType;
     // pcapng interfaces of the current section
     private final List<long[]> interfaces = new ArrayList<>(); // {linkType, unitsPerSecond, offsetSeconds}
+    private long lastTimestamp;
 
     private CaptureReader(InputStream in, String name) throws IOException {
         this.in = in;
@@ -198,7 +199,7 @@ public final class CaptureReader implements Closeable {
                     if (incl < 0) {
                         throw new CaptureFormatException(name + ": corrupt simple packet block", off);
                     }
-                    p.timestampMicros = 0; // SPB carries no timestamp
+                    p.timestampMicros = lastTimestamp; // an SPB carries no timestamp: keep the previous one
                     p.linkType = (int) ifc[0];
                     p.data = record;
                     p.offset = 12;
@@ -227,6 +228,7 @@ public final class CaptureReader implements Closeable {
             micros = sec * 1_000_000L + (long) (rem * (1_000_000.0 / unitsPerSec));
         }
         p.timestampMicros = micros + ifc[2] * 1_000_000L;
+        lastTimestamp = p.timestampMicros;
         p.linkType = (int) ifc[0];
         p.data = record;
         p.offset = dataOff;

@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sif.flows.FlowRecord;
 
 /**
@@ -15,10 +17,13 @@ import sif.flows.FlowRecord;
  * <p>Streaming and bounded: a flow is emitted as soon as it ends; flows whose flow timeout has passed
  * in packet time are swept out as time advances (CICFlowMeter keeps them until another packet of the
  * same flow or the end of input, with the same features), so memory holds only flows younger than the
- * flow timeout. Not thread-safe: one extractor per packet stream. No allocation per packet except
+ * flow timeout, and at most {@link ExtractorConfig#maxOpenFlows()} of them (the oldest are ended early
+ * beyond that). Not thread-safe: one extractor per packet stream. No allocation per packet except
  * for new flows.
  */
 public final class FlowExtractor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlowExtractor.class);
 
     private final ExtractorConfig config;
     private final boolean engelen;
@@ -34,6 +39,7 @@ public final class FlowExtractor {
     private long lastSweep;
     private long packets;
     private long emitted;
+    private long evicted;
 
     /**
      * @param sink         receives each flow as it ends
@@ -72,6 +78,11 @@ public final class FlowExtractor {
 
     public long emitted() {
         return emitted;
+    }
+
+    /** Flows ended early because more than {@link ExtractorConfig#maxOpenFlows()} were open. */
+    public long evicted() {
+        return evicted;
     }
 
     /** Flows currently open. */
@@ -170,6 +181,24 @@ public final class FlowExtractor {
         flow.source = sourceName;
         flows.put(flow, flow);
         byStart.addLast(flow);
+        if (flows.size() > config.maxOpenFlows()) {
+            evictOldest();
+        }
+    }
+
+    /** Ends the oldest open flow early, as a timeout would, to keep memory bounded. */
+    private void evictOldest() {
+        while (!byStart.isEmpty()) {
+            FlowState head = byStart.pollFirst();
+            if (!head.finished) {
+                if (evicted++ == 0) {
+                    LOG.warn("more than {} open flows: ending the oldest early (raise maxOpenFlows / --max-flows "
+                            + "to avoid this)", config.maxOpenFlows());
+                }
+                close(head, engelen || head.packetCount() > 1);
+                return;
+            }
+        }
     }
 
     private void close(FlowState flow, boolean emit) {

@@ -19,13 +19,13 @@ final class FlowState extends FlowKey {
     private long bwdLastSeen;
 
     final RunningStats fwdPkt = new RunningStats();
-    final RunningStats bwdPkt = new RunningStats();
+    RunningStats bwdPkt = RunningStats.EMPTY;
     private final RunningStats flowLength = new RunningStats();
-    private final RunningStats flowIat = new RunningStats();
-    private final RunningStats fwdIat = new RunningStats();
-    private final RunningStats bwdIat = new RunningStats();
-    private final RunningStats active = new RunningStats();
-    private final RunningStats idle = new RunningStats();
+    private RunningStats flowIat = RunningStats.EMPTY;
+    private RunningStats fwdIat = RunningStats.EMPTY;
+    private RunningStats bwdIat = RunningStats.EMPTY;
+    private RunningStats active = RunningStats.EMPTY;
+    private RunningStats idle = RunningStats.EMPTY;
 
     private long fwdBytes;
     private long bwdBytes;
@@ -98,6 +98,11 @@ final class FlowState extends FlowKey {
         lastSnapshot = flowStart;
     }
 
+    /** The statistics to add to: {@code s} itself, or a new instance in place of the shared empty one. */
+    private static RunningStats grow(RunningStats s) {
+        return s == RunningStats.EMPTY ? new RunningStats() : s;
+    }
+
     boolean isForward(PacketInfo p) {
         // CICFlowMeter compares source addresses only
         return p.srcLo == srcLo && p.srcHi == srcHi;
@@ -156,7 +161,7 @@ final class FlowState extends FlowKey {
             if (!engelen) {
                 flowLength.add(p.payloadBytes);
             }
-            bwdPkt.add(p.payloadBytes);
+            bwdPkt = grow(bwdPkt).add(p.payloadBytes);
             bHeader = p.headerBytes;
             bwdLastSeen = ts;
             bwdBytes += p.payloadBytes;
@@ -187,7 +192,7 @@ final class FlowState extends FlowKey {
             fHeader += p.headerBytes;
             fwdBytes += p.payloadBytes;
             if (fwdPkt.n > 1) {
-                fwdIat.add(ts - fwdLastSeen);
+                fwdIat = grow(fwdIat).add(ts - fwdLastSeen);
             }
             fwdLastSeen = engelen ? Math.max(fwdLastSeen, ts) : ts;
             minSegFwd = Math.min(p.headerBytes, minSegFwd);
@@ -203,14 +208,14 @@ final class FlowState extends FlowKey {
                 }
             }
         } else {
-            bwdPkt.add(p.payloadBytes);
+            bwdPkt = grow(bwdPkt).add(p.payloadBytes);
             if (!engelen || initWinBwd == 0) {
                 initWinBwd = p.window;
             }
             bHeader += p.headerBytes;
             bwdBytes += p.payloadBytes;
             if (bwdPkt.n > 1) {
-                bwdIat.add(ts - bwdLastSeen);
+                bwdIat = grow(bwdIat).add(ts - bwdLastSeen);
             }
             bwdLastSeen = engelen ? Math.max(bwdLastSeen, ts) : ts;
             if (engelen) {
@@ -225,7 +230,7 @@ final class FlowState extends FlowKey {
                 }
             }
         }
-        flowIat.add(ts - flowLastSeen);
+        flowIat = grow(flowIat).add(ts - flowLastSeen);
         flowLastSeen = engelen ? Math.max(flowLastSeen, ts) : ts;
     }
 
@@ -274,9 +279,9 @@ final class FlowState extends FlowKey {
     void updateActiveIdleTime(long ts) {
         if (ts - endActive > activityTimeout) {
             if (endActive - startActive > 0) {
-                active.add(endActive - startActive);
+                active = grow(active).add(endActive - startActive);
             }
-            idle.add(ts - endActive);
+            idle = grow(idle).add(ts - endActive);
             startActive = ts;
             endActive = ts;
         } else {

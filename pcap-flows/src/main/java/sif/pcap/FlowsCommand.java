@@ -36,6 +36,10 @@ public final class FlowsCommand implements Callable<Integer> {
     @Option(names = "--ipv6", description = "also extract IPv6 flows (CICFlowMeter reads IPv4 only)")
     boolean ipv6;
 
+    @Option(names = "--max-flows", defaultValue = "200000",
+            description = "most flows held open at once; beyond it the oldest end early; default ${DEFAULT-VALUE}")
+    int maxFlows;
+
     @Option(names = "--label", description = "value of the Label column (default: empty)")
     String label;
 
@@ -49,7 +53,8 @@ public final class FlowsCommand implements Callable<Integer> {
         try {
             config = ExtractorConfig.defaults(CicMode.parse(mode))
                     .withTimeouts(seconds(flowTimeout, "--flow-timeout"), seconds(activityTimeout, "--activity-timeout"))
-                    .withIpv6(ipv6);
+                    .withIpv6(ipv6)
+                    .withMaxOpenFlows(maxFlows);
         } catch (IllegalArgumentException e) {
             System.err.println("flows: " + e.getMessage());
             return 2;
@@ -63,24 +68,25 @@ public final class FlowsCommand implements Callable<Integer> {
             Files.createDirectories(out.getParent());
         }
         long start = System.nanoTime();
-        long packets = 0;
+        long packets;
         long flows = 0;
-        try (FlowCsvWriter writer = new FlowCsvWriter(Files.newBufferedWriter(out),
-                cicTimestamps ? FlowCsvWriter.TimestampStyle.CICIDS2017 : FlowCsvWriter.TimestampStyle.ISO)) {
-            for (Path file : files) {
-                PcapFlows.Stats s;
-                try {
-                    s = PcapFlows.extract(file, config, r -> write(writer, r));
-                } catch (CaptureFormatException e) {
-                    writer.flush();
-                    System.err.println("flows: " + e.getMessage() + " - flows read before it were written to " + out);
-                    return 1;
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
+        try (PcapFlowSource source = PcapFlowSource.open(pcap, config, PcapFlowSource.Pacing.FAST, 1);
+             FlowCsvWriter writer = new FlowCsvWriter(Files.newBufferedWriter(out),
+                     cicTimestamps ? FlowCsvWriter.TimestampStyle.CICIDS2017 : FlowCsvWriter.TimestampStyle.ISO)) {
+            try {
+                while (source.hasNext()) {
+                    FlowRecord r = source.next();
+                    writer.write(label == null ? r : new FlowRecord(r.flowId(), r.srcIp(), r.srcPort(), r.dstIp(),
+                            r.dstPort(), r.protocol(), r.timestampMs(), r.features(), label, r.sourceFile(), r.line()));
+                    flows++;
                 }
-                packets += s.packets();
-                flows += s.flows();
+            } catch (java.io.UncheckedIOException e) {
+                writer.flush();
+                System.err.println("flows: " + e.getCause().getMessage() + " - the " + flows
+                        + " flows read before it were written to " + out);
+                return 1;
             }
+            packets = source.packets();
         }
         double secs = (System.nanoTime() - start) / 1e9;
         System.out.printf("flows: %d packets -> %d flows (%s mode) in %.2f s (%.0f packets/s), wrote %s%n",
@@ -88,31 +94,10 @@ public final class FlowsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void write(FlowCsvWriter writer, FlowRecord r) {
-        try {
-            writer.write(label == null ? r : new FlowRecord(r.flowId(), r.srcIp(), r.srcPort(), r.dstIp(), r.dstPort(),
-                    r.protocol(), r.timestampMs(), r.features(), label, r.sourceFile(), r.line()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static Duration seconds(double s, String option) {
         if (!(s > 0) || Double.isInfinite(s)) {
             throw new IllegalArgumentException(option + " must be a positive number of seconds, got " + s);
         }
         return Duration.ofNanos((long) (s * 1e9));
-    }
-
-    /** Carries an IOException out of the flow callback. */
-    private static final class UncheckedIOException extends RuntimeException {
-        UncheckedIOException(IOException cause) {
-            super(cause);
-        }
-
-        @Override
-        public synchronized IOException getCause() {
-            return (IOException) super.getCause();
-        }
     }
 }

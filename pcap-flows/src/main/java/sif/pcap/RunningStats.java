@@ -6,6 +6,9 @@ package sif.pcap;
  * bits): mean and standard deviation are NaN when empty, the deviation is 0 for one value.
  */
 final class RunningStats {
+    /** Shared read-only empty instance, so that flows allocate the statistics they actually use only. */
+    static final RunningStats EMPTY = new RunningStats();
+
     long n;
     double sum;
     double min = Double.NaN;
@@ -13,7 +16,11 @@ final class RunningStats {
     private double m1;
     private double m2;
 
-    void add(double d) {
+    /** Adds a value; returns this statistics object. */
+    RunningStats add(double d) {
+        if (this == EMPTY) {
+            throw new IllegalStateException("the shared empty statistics are read-only");
+        }
         if (n == 0) {
             min = d;
             max = d;
@@ -33,6 +40,7 @@ final class RunningStats {
         double nDev = dev / n;
         m1 += nDev;
         m2 += (n - 1.0) * dev * nDev;
+        return this;
     }
 
     double mean() {

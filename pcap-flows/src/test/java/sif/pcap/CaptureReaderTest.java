@@ -66,6 +66,7 @@ class CaptureReaderTest {
             assertArrayEquals(raw, Arrays.copyOfRange(p.data, p.offset, p.offset + p.length));
             assertTrue(r.next(p));
             assertEquals(1, p.linkType);
+            assertEquals(1_700_000_000_000_002L, p.timestampMicros, "a simple packet block keeps the last time");
             assertArrayEquals(F2, Arrays.copyOfRange(p.data, p.offset, p.offset + p.length));
             assertFalse(r.next(p));
         }

@@ -184,6 +184,29 @@ class FlowExtractorTest {
     }
 
     @Test
+    void theOpenFlowCapEndsTheOldestFlowsEarly() {
+        List<FlowRecord> out = new ArrayList<>();
+        FlowExtractor x = new FlowExtractor(ExtractorConfig.defaults(CicMode.ENGELEN).withMaxOpenFlows(10), out::add);
+        PacketInfo p = new PacketInfo();
+        p.ipVersion = 4;
+        p.protocol = 17;
+        p.dstLo = SERVER;
+        p.dstPort = 53;
+        for (int i = 0; i < 25; i++) {
+            p.srcLo = CLIENT;
+            p.srcPort = 1000 + i;
+            p.timestampMicros = T0 + i;
+            x.accept(p);
+            assertTrue(x.openFlows() <= 10);
+        }
+        assertEquals(15, x.evicted());
+        assertEquals(15, out.size());
+        assertEquals(1000, out.get(0).srcPort(), "oldest first");
+        x.finish();
+        assertEquals(25, out.size());
+    }
+
+    @Test
     void snapshotsOfLongFlowsAreEmittedWhenAsked() {
         List<FlowRecord> ended = new ArrayList<>();
         List<FlowRecord> snaps = new ArrayList<>();

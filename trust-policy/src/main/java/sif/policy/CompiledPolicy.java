@@ -104,8 +104,11 @@ public final class CompiledPolicy {
                     + rules.mode() + "'");
         }
         Map<String, ClassAction> classes = new HashMap<>();
-        if (rules.classes() != null) {
-            for (Map.Entry<String, PolicyRules.ClassRule> e : rules.classes().entrySet()) {
+        // a document without "classes" keeps the built-in per-class actions (BENIGN ALLOW, attacks BLOCK)
+        Map<String, PolicyRules.ClassRule> classRules = rules.classes() != null ? rules.classes()
+                : PolicyRules.defaults().classes();
+        {
+            for (Map.Entry<String, PolicyRules.ClassRule> e : classRules.entrySet()) {
                 PolicyRules.ClassRule cr = e.getValue();
                 if (cr == null || cr.action() == null) {
                     throw new IllegalArgumentException(where + ": class '" + e.getKey() + "' needs an action");

@@ -16,7 +16,8 @@ import java.util.Map;
  *                            BLOCKed in enforce mode and ALERTed in rollout mode, never ALLOWed
  * @param defaultAction       action for classes not listed (default ALERT)
  * @param belowThreshold      action for a non-ALLOW class at or below its threshold (default ALERT)
- * @param classes             per-class action and optional threshold
+ * @param classes             per-class action and optional threshold; absent = the built-in ones
+ *                            of {@link #defaults()}
  * @param zeroTrust           zero-trust scope options
  * @param deny                deny-list: a match BLOCKs, whatever the model says
  * @param suppress            allow-list/suppression: a match turns a model ALERT/BLOCK into ALLOW,

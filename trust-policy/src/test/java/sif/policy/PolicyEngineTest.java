@@ -177,6 +177,14 @@ class PolicyEngineTest {
     }
 
     @Test
+    void portsMayBeWrittenAsNumbers() {
+        PolicyEngine e = new PolicyEngine(PolicyLoader.parse("deny: [{id: ssh, ports: [22, '2222-2223']}]", "inline"));
+        assertEquals(Decision.BLOCK, e.evaluate(flow("1.1.1.1", "2.2.2.2", 22, null, "BENIGN", 0.9, null)).decision());
+        assertEquals(Decision.BLOCK, e.evaluate(flow("1.1.1.1", "2.2.2.2", 2223, null, "BENIGN", 0.9, null)).decision());
+        assertEquals(Decision.ALLOW, e.evaluate(flow("1.1.1.1", "2.2.2.2", 2224, null, "BENIGN", 0.9, null)).decision());
+    }
+
+    @Test
     void defaultsMatchThePaper() {
         PolicyEngine e = PolicyEngine.withDefaults();
         assertEquals(0.85, e.current().confidenceThreshold());

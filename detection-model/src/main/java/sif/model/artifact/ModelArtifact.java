@@ -174,7 +174,7 @@ public final class ModelArtifact {
 
         @Override
         public ClassifierSession newSession() {
-            return new Session(model.newPredictor(translator), meta.classNames().size());
+            return new Session(model.newPredictor(translator), translator, meta.classNames().size());
         }
 
         @Override
@@ -190,10 +190,12 @@ public final class ModelArtifact {
 
     private static final class Session implements ClassifierSession {
         private final Predictor<List<float[][]>, float[][]> predictor;
+        private final SequenceTranslator translator;
         private final int classes;
 
-        Session(Predictor<List<float[][]>, float[][]> predictor, int classes) {
+        Session(Predictor<List<float[][]>, float[][]> predictor, SequenceTranslator translator, int classes) {
             this.predictor = predictor;
+            this.translator = translator;
             this.classes = classes;
         }
 
@@ -205,6 +207,7 @@ public final class ModelArtifact {
             if (sequences.isEmpty()) {
                 return new float[0][classes];
             }
+            translator.validate(sequences);
             try {
                 return predictor.predict(sequences);
             } catch (TranslateException e) {

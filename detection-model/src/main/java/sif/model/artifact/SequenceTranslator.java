@@ -29,6 +29,27 @@ public final class SequenceTranslator implements NoBatchifyTranslator<List<float
         this.temperature = (float) temperature;
     }
 
+    /**
+     * Checks a batch before inference: every sequence non-empty, every row of its last T rows with
+     * the 77 raw features.
+     *
+     * @throws IllegalArgumentException naming the offending sequence and row
+     */
+    public void validate(List<float[][]> sequences) {
+        for (int i = 0; i < sequences.size(); i++) {
+            float[][] s = sequences.get(i);
+            if (s == null || s.length == 0) {
+                throw new IllegalArgumentException("sequence " + i + " of the batch is empty");
+            }
+            for (int k = Math.max(0, s.length - t); k < s.length; k++) {
+                if (s[k] == null || s[k].length != FlowFeatures.COUNT) {
+                    throw new IllegalArgumentException("sequence " + i + " row " + k + " must have " + FlowFeatures.COUNT
+                            + " raw features, got " + (s[k] == null ? "null" : s[k].length));
+                }
+            }
+        }
+    }
+
     @Override
     public NDList processInput(TranslatorContext ctx, List<float[][]> sequences) {
         int b = sequences.size();

@@ -55,7 +55,11 @@ public final class SequenceTrainer {
 
     /** Receives a call after every epoch (e.g. to draw a progress bar). */
     public interface Listener {
-        void onEpoch(EpochStats stats, int maxEpochs, boolean improved, long etaMillis);
+        /**
+         * @param stopEpoch the epoch at which early stopping ends training unless validation loss improves
+         * @param etaMillis upper bound of the remaining time (to {@code maxEpochs})
+         */
+        void onEpoch(EpochStats stats, int maxEpochs, int stopEpoch, boolean improved, long etaMillis);
     }
 
     /** Outcome: per-epoch history, the epoch whose weights were kept, total time. */
@@ -135,10 +139,10 @@ public final class SequenceTrainer {
                     best = snapshot(model.getBlock());
                 }
                 long elapsed = (System.nanoTime() - start) / 1_000_000;
-                int remaining = Math.min(cfg.epochs() - epoch, bestEpoch + cfg.patience() - epoch);
-                long eta = elapsed / epoch * Math.max(0, remaining);
+                // upper bound: time to the maximum epoch count
+                long eta = elapsed / epoch * (cfg.epochs() - epoch);
                 if (listener != null) {
-                    listener.onEpoch(s, cfg.epochs(), improved, eta);
+                    listener.onEpoch(s, cfg.epochs(), Math.min(cfg.epochs(), bestEpoch + cfg.patience()), improved, eta);
                 }
                 if (epoch - bestEpoch >= cfg.patience()) {
                     stopped = epoch < cfg.epochs();

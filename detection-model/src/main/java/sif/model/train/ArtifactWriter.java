@@ -68,7 +68,7 @@ public final class ArtifactWriter {
                         data.table().countsPerClass()),
                 new ModelMetadata.Training(prep.protocol().key(), sc.seed(), sc.testFraction(), sc.valFraction(),
                         sc.unit().name().toLowerCase(Locale.ROOT), sc.capPerClass(), opt.maxRowsPerClass(),
-                        tc.epochs(), tc.patience(), tc.batchSize(), tc.learningRate(), tr.bestEpoch(),
+                        tc.epochs(), tc.patience(), tc.batchSize(), Double.parseDouble(Float.toString(tc.learningRate())), tr.bestEpoch(),
                         tr.history().size(), tr.millis() / 1000.0, prep.train().size(), prep.val().size(),
                         prep.test().size()));
         ModelArtifact.json().writeValue(dir.resolve(ModelArtifact.METADATA).toFile(), meta);

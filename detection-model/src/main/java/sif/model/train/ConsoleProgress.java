@@ -17,12 +17,12 @@ final class ConsoleProgress implements SequenceTrainer.Listener {
     }
 
     @Override
-    public void onEpoch(SequenceTrainer.EpochStats s, int maxEpochs, boolean improved, long etaMillis) {
+    public void onEpoch(SequenceTrainer.EpochStats s, int maxEpochs, int stopEpoch, boolean improved, long etaMillis) {
         int filled = (int) Math.round((double) s.epoch() / maxEpochs * WIDTH);
         String bar = "#".repeat(filled) + ".".repeat(WIDTH - filled);
-        out.printf(Locale.ROOT, "%-20s epoch %3d/%d [%s] loss %.4f acc %.4f | val loss %.4f val acc %.4f%s | %4.1fs/epoch ETA %s%n",
+        out.printf(Locale.ROOT, "%-20s epoch %3d/%d [%s] loss %.4f acc %.4f | val loss %.4f val acc %.4f%s | %4.1fs/epoch ETA <= %s (early stop at epoch %d unless val loss improves)%n",
                 label, s.epoch(), maxEpochs, bar, s.trainLoss(), s.trainAccuracy(), s.valLoss(), s.valAccuracy(),
-                improved ? " *" : "  ", s.millis() / 1000.0, eta(etaMillis));
+                improved ? " *" : "  ", s.millis() / 1000.0, eta(etaMillis), stopEpoch);
         out.flush();
     }
 

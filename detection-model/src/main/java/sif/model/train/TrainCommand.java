@@ -24,12 +24,15 @@ import sif.model.nn.SequenceTrainer;
                 + "temporal split, write the model artifact and the report."})
 public final class TrainCommand implements Callable<Integer> {
 
+    /** Tribuo logs every forest member at INFO through java.util.logging; held so the level sticks. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
     @Option(names = "--data", paramLabel = "DIR|FILE",
             description = "CICIDS2017 CSV file or directory (its own *.csv files; repeat for more, e.g. a fallback/ "
                     + "directory). Default: <data root>/cicids2017 (data root: -Dsif.data.root, SIF_DATA_ROOT or ../shared/data).")
     List<Path> data = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Artifact directory (default: models/${DEFAULT-VALUE}).",
+    @Option(names = "--out", paramLabel = "DIR", description = "Artifact directory (default: ${DEFAULT-VALUE}).",
             defaultValue = "models/cicids2017-lstm")
     Path out;
 
@@ -93,7 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        java.util.logging.Logger.getLogger("org.tribuo").setLevel(java.util.logging.Level.WARNING);
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         List<Path> inputs = data.isEmpty() ? List.of(DataPaths.cicids2017()) : data;
         String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
         TrainingRun.Options opt = new TrainingRun.Options(inputs, ClassMapping.parse(classes),

@@ -90,12 +90,12 @@ class ModelArtifactTest {
             for (int k = 0; k < 5; k++) {
                 Arrays.fill(longSeq[k], 1000);
             }
-            float[] a = s.predict(List.of(longSeq))[0];
-            float[] b = s.predict(List.of(sequence(10, 2)))[0];
+            float[] a = s.predict(List.<float[][]>of(longSeq))[0];
+            float[] b = s.predict(List.<float[][]>of(sequence(10, 2)))[0];
             for (int k = 0; k < 5; k++) {
                 assertEquals(b[k], a[k], 1e-6);
             }
-            assertEquals(0, s.predict(List.of()).length);
+            assertEquals(0, s.predict(List.<float[][]>of()).length);
         }
     }
 
@@ -103,9 +103,9 @@ class ModelArtifactTest {
     void rejectsMalformedInputWithAClearError() {
         try (SequenceClassifier c = ModelArtifact.load(dir); ClassifierSession s = c.newSession()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> s.predict(List.of(new float[][] {new float[76]})));
+                    () -> s.predict(List.<float[][]>of(new float[][] {new float[76]})));
             assertTrue(e.getMessage().contains("77"), e.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> s.predict(List.of(new float[0][])));
+            assertThrows(IllegalArgumentException.class, () -> s.predict(List.<float[][]>of(new float[0][])));
         }
     }
 
@@ -140,7 +140,7 @@ class ModelArtifactTest {
                 int id = t;
                 threads.add(new Thread(() -> {
                     try (ClassifierSession s = c.newSession()) {
-                        results[id] = s.predict(List.of(sequence(10, 3)));
+                        results[id] = s.predict(List.<float[][]>of(sequence(10, 3)));
                     }
                 }));
             }

@@ -54,8 +54,17 @@ public interface FirewallMetrics {
     /** The zero-trust step issued one challenge. */
     void challenge();
 
-    /** Current number of blocked sources (gauge). */
+    /** Current number of blocked sources (gauge), when one owner holds the whole blocklist. */
     void blocklistSize(long size);
+
+    /**
+     * Current number of blocked sources held by {@code owner} (e.g. a task id, when the blocklist
+     * store is partitioned across tasks); the gauge exports the sum over owners. An owner that
+     * gives its partition up (task closed/revoked) reports 0. (Default: as {@link #blocklistSize(long)}.)
+     */
+    default void blocklistSize(String owner, long size) {
+        blocklistSize(size);
+    }
 
     /** The loaded model's version (exported as {@code sif_model_info{version="..."} 1}). */
     void modelInfo(String version);

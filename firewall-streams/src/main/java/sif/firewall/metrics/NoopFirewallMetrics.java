@@ -41,6 +41,10 @@ final class NoopFirewallMetrics implements FirewallMetrics {
     }
 
     @Override
+    public void blocklistSize(String owner, long size) {
+    }
+
+    @Override
     public void modelInfo(String version) {
     }
 

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,6 +62,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final TagCache<Counter> identity;
     private final Counter challenges;
     private final AtomicLong blocklist = new AtomicLong();
+    private final ConcurrentHashMap<String, AtomicLong> blocklistByOwner = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
     private final Timer inferenceLatency;
     private final Timer eventLatency;
@@ -111,7 +113,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
         challenges = Counter.builder("sif.challenges")
                 .description("Zero-trust challenges issued")
                 .register(registry);
-        Gauge.builder("sif.blocklist.size", blocklist, AtomicLong::get)
+        Gauge.builder("sif.blocklist.size", this, PrometheusFirewallMetrics::blocklistTotal)
                 .description("Sources currently on the blocklist")
                 .register(registry);
         batchSize = DistributionSummary.builder("sif.inference.batch.size")
@@ -225,6 +227,23 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     }
 
     @Override
+    public void blocklistSize(String owner, long size) {
+        AtomicLong held = blocklistByOwner.get(owner);
+        if (held == null) {
+            held = blocklistByOwner.computeIfAbsent(owner, o -> new AtomicLong());
+        }
+        held.set(size);
+    }
+
+    private double blocklistTotal() {
+        long total = blocklist.get();
+        for (AtomicLong held : blocklistByOwner.values()) {
+            total += held.get();
+        }
+        return total;
+    }
+
+    @Override
     public synchronized void modelInfo(String version) {
         String tag = version == null || version.isBlank() ? TagCache.MISSING : version.strip();
         if (modelInfo != null) {
@@ -254,7 +273,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
         }
         return new MetricsSnapshot((long) flowsIn.count(),
                 byDecision.getOrDefault("allow", 0L), byDecision.getOrDefault("block", 0L),
-                byDecision.getOrDefault("alert", 0L), dlqTotal, (long) challenges.count(), blocklist.get(),
+                byDecision.getOrDefault("alert", 0L), dlqTotal, (long) challenges.count(), (long) blocklistTotal(),
                 byClass, batchSize.count(), (long) batchSize.totalAmount(),
                 (long) inferenceLatency.totalTime(TimeUnit.NANOSECONDS), buckets(ingestLatency));
     }

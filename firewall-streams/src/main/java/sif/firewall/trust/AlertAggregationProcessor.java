@@ -78,14 +78,17 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
     @Override
     public void process(Record<String, Verdict> record) {
         Verdict v = record.value();
-        if (v == null || v.getSuppressed() || v.getDecision() == sif.schemas.avro.Decision.ALLOW) {
+        if (v == null) {
             return;
+        }
+        maxEventTime = Math.max(maxEventTime, v.getEventTimeMs());
+        if (v.getSuppressed() || v.getDecision() == sif.schemas.avro.Decision.ALLOW) {
+            return; // still advances the clock that closes idle alerts
         }
         AlertInput in = new AlertInput(v.getFlowId(), v.getSrcIp(), v.getSrcPort(), v.getDstIp(), v.getDstPort(),
                 v.getProtocol(), v.getPrincipal(), v.getPredictedClass(), v.getConfidence(),
                 Decision.valueOf(v.getDecision().name()), v.getReasons(),
                 IdentityStatus.valueOf(v.getIdentityStatus().name()), v.getEventTimeMs(), v.getModelVersion());
-        maxEventTime = Math.max(maxEventTime, in.eventTimeMs());
         String key = AlertAggregator.key(in.srcIp(), in.predictedClass());
         Alert current = Json.read(store.get(key), Alert.class, key);
         if (current != null && aggregator.isExpired(current, in.eventTimeMs())) {

@@ -23,6 +23,7 @@ import sif.firewall.metrics.FirewallMetrics;
  * {@value #STORE}, published on the compacted {@code blocklist} topic for enforcement points.
  *
  * <ul>
+ *   <li>Time is flow event time: the newest verdict event time seen (any decision) is "now".</li>
  *   <li>A BLOCK verdict blocks its source until {@code eventTime + ttl}; later BLOCKs extend it.
  *       The entry is (re-)published when new, and when the expiry moved by at least half the TTL
  *       since the last publication — not once per flow.</li>
@@ -94,7 +95,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
         if (cmd == null || cmd.source() == null) {
             return;
         }
-        if (cmd.unblock()) {
+        if (cmd.kind() == BlockCommand.Kind.UNBLOCK) {
             var origin = record.headers().lastHeader(ORIGIN_HEADER);
             boolean own = origin != null && ORIGIN_FIREWALL.equals(new String(origin.value(), StandardCharsets.UTF_8));
             if (!own && store.delete(cmd.source()) != null) {
@@ -104,6 +105,9 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
             return;
         }
         maxEventTime = Math.max(maxEventTime, cmd.eventTimeMs());
+        if (cmd.kind() == BlockCommand.Kind.TICK) {
+            return;
+        }
         BlocklistEntry old = Json.read(store.get(cmd.source()), BlocklistEntry.class, cmd.source());
         long until = cmd.eventTimeMs() + ttlMs;
         BlocklistEntry next;

@@ -33,6 +33,12 @@ public final class EnginePolicy implements Policy {
         return engine;
     }
 
+    /** {@link #from(TrustConfig, Double, SequenceClassifier.ModelInfo)} with the firewall's settings. */
+    public static EnginePolicy from(sif.firewall.FirewallConfig config, SequenceClassifier.ModelInfo model)
+            throws IOException {
+        return from(TrustConfig.from(config), config.confidenceThresholdOverride(), model);
+    }
+
     /**
      * The policy of {@code policy.file} when set; otherwise the built-in defaults with the threshold
      * from {@code policy.confidence.threshold} or, failing that, the model's decision threshold.

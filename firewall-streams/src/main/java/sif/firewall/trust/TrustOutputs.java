@@ -10,12 +10,12 @@ import sif.firewall.metrics.FirewallMetrics;
 import sif.policy.alerts.AlertAggregator;
 import sif.policy.alerts.AlertDocuments;
 import sif.policy.alerts.Observer;
-import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
 
 /**
- * Wires the alert documents and the blocklist after the policy. Call with the verdict stream
- * (all verdicts, or at least the BLOCK and ALERT ones) from {@code buildTopology}.
+ * Wires the alert documents and the blocklist after the policy. Call with the stream of ALL verdicts
+ * (allowed, blocked, alerted: every verdict advances the event-time clock that closes alerts and
+ * expires blocks) from {@code buildTopology}.
  *
  * <p>Nodes: {@value #ALERT_FILTER} → {@value #ALERTS} (store
  * {@value AlertAggregationProcessor#STORE}) → {@value #ALERTS_SINK};
@@ -27,10 +27,10 @@ import sif.schemas.avro.Verdict;
  */
 public final class TrustOutputs {
 
-    public static final String ALERT_FILTER = "alert-candidates";
+    public static final String ALERT_FILTER = "alert-verdicts";
     public static final String ALERTS = "alert-aggregation";
     public static final String ALERTS_SINK = "alert-documents-sink";
-    public static final String BLOCK_FILTER = "blocklist-blocked";
+    public static final String BLOCK_FILTER = "blocklist-verdicts";
     public static final String BLOCK_COMMANDS = "blocklist-commands";
     public static final String BLOCKLIST_SOURCE = "blocklist-source";
     public static final String UNBLOCK_FILTER = "blocklist-tombstones";
@@ -51,15 +51,15 @@ public final class TrustOutputs {
                 config.alertUpdateInterval().toMillis());
         AlertDocuments documents = new AlertDocuments(config.alertFormat(),
                 Observer.defaults(config.observerName(), observerVersion));
-        verdicts.filter((k, v) -> v != null && v.getDecision() != Decision.ALLOW && !v.getSuppressed(),
-                        Named.as(ALERT_FILTER))
+        // all verdicts go to both processors: ALLOW/suppressed ones only advance their event-time clock
+        verdicts.filter((k, v) -> v != null, Named.as(ALERT_FILTER))
                 .process(AlertAggregationProcessor.supplier(aggregator, documents, config.alertUpdateInterval()),
                         Named.as(ALERTS))
                 .to(config.alertsTopic(), Produced.with(Serdes.String(), Serdes.String()).withName(ALERTS_SINK));
 
         KStream<String, BlockCommand> blocks = verdicts
-                .filter((k, v) -> v != null && v.getDecision() == Decision.BLOCK, Named.as(BLOCK_FILTER))
-                .mapValues(BlockCommand::block, Named.as(BLOCK_COMMANDS));
+                .filter((k, v) -> v != null && v.getSrcIp() != null, Named.as(BLOCK_FILTER))
+                .mapValues(BlockCommand::of, Named.as(BLOCK_COMMANDS));
         if (config.blocklistOperatorUnblock()) {
             KStream<String, BlockCommand> unblocks = builder
                     .stream(config.blocklistTopic(), Consumed.with(Serdes.String(), Serdes.String())

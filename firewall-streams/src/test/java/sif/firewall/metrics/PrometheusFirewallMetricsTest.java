@@ -124,6 +124,17 @@ class PrometheusFirewallMetricsTest {
     }
 
     @Test
+    void blocklistGaugeSumsOwners() {
+        metrics.blocklistSize("0_0", 3);
+        metrics.blocklistSize("0_1", 4);
+        metrics.blocklistSize("0_0", 2);
+        assertLine(scrape(), "sif_blocklist_size 6.0");
+        metrics.blocklistSize("0_1", 0);
+        assertLine(scrape(), "sif_blocklist_size 2.0");
+        assertEquals(2, metrics.snapshot().blocklistSize());
+    }
+
+    @Test
     void modelInfoKeepsOneSeries() {
         metrics.modelInfo("v1");
         assertLine(scrape(), "sif_model_info{version=\"v1\"} 1");

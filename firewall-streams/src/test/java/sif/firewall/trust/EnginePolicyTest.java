@@ -69,7 +69,7 @@ class EnginePolicyTest {
             assertTrue(d2.suppressed());
             topic.pipeInput("current", "version: [broken"); // rejected, v2 stays
             assertEquals("v2", policy.engine().current().version());
-            topic.pipeInput("current", null); // tombstone: back to the start rules
+            topic.pipeInput("current", (String) null); // tombstone: back to the start rules
             assertEquals("builtin-default", policy.engine().current().version());
             assertFalse(policy.decide(input("172.16.0.1", 1, 0.95f, IdentityStatus.TRUSTED)).suppressed());
         }

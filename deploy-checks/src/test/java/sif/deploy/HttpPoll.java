@@ -1,4 +1,4 @@
-package sif.firewall.metrics;
+package sif.deploy;
 
 import java.io.IOException;
 import java.net.URI;

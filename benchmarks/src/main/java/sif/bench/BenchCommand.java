@@ -1,0 +1,592 @@
+package sif.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sif.firewall.FirewallApp;
+import sif.firewall.FirewallConfig;
+import sif.firewall.FirewallExtensions;
+import sif.firewall.FirewallTopology;
+import sif.firewall.Policy;
+import sif.firewall.SequenceInferenceProcessor;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.PrometheusFirewallMetrics;
+import sif.firewall.trust.EnginePolicy;
+import sif.firewall.trust.TrustConfig;
+import sif.firewall.trust.ZeroTrustProcessor;
+import sif.firewall.trust.ZeroTrustStep;
+import sif.kafka.EmbeddedKafka;
+import sif.model.SequenceClassifier;
+import sif.model.artifact.ModelArtifact;
+
+/**
+ * {@code ./sif bench}: the end-to-end benchmark on the embedded broker. In one run: the raw batched
+ * inference ceiling (one session, batch 64, representative sequences); the firewall (in-process
+ * {@link FirewallApp}, real model) draining a pre-loaded topic at saturation; the firewall under
+ * fixed offered loads (paced producer) with produce→verdict latency percentiles, CPU, heap and
+ * RSS; state bytes per tracked source; and process start → first verdict of a fresh firewall JVM.
+ * Prints a summary against the targets and writes JSON with {@code --out}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"End-to-end benchmark on the embedded broker: inference ceiling, firewall throughput at "
+                + "saturation, produce->verdict latency at fixed offered loads, CPU / heap / RSS, state bytes per "
+                + "source, process start -> first verdict. Prints ratio = end-to-end / ceiling.",
+                "Figures are for this machine and whatever else runs on it (the console shows the machine's CPU load)."})
+public final class BenchCommand implements Callable<Integer> {
+
+    static final int CEILING_BATCH = 64;
+    static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
+    static final String TORCH_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "20",
+            description = "Seconds of each fixed-load phase (the ceiling is measured for half of it, at least 5 s). "
+                    + "Default ${DEFAULT-VALUE}.")
+    int durationSeconds;
+
+    @Option(names = "--flows", paramLabel = "N", defaultValue = "200000",
+            description = "Flows pre-loaded for the saturation phase. Default ${DEFAULT-VALUE}.")
+    long flows;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON to FILE.")
+    Path out;
+
+    @Option(names = "--loads", paramLabel = "FLOWS/S", split = ",", defaultValue = "1000,5000,10000",
+            description = "Offered loads of the fixed-load phases, flows/s. Default ${DEFAULT-VALUE}.")
+    List<Integer> loads;
+
+    @Option(names = "--model", paramLabel = "DIR", description = "Model artifact (default models/cicids2017-lstm).")
+    Path modelDir;
+
+    @Option(names = "--data", paramLabel = "DIR|FILE",
+            description = "CICIDS2017 CSVs whose rows are replayed (default: <data root>/cicids2017; the synthetic "
+                    + "scenario when absent).")
+    Path data;
+
+    @Option(names = "--synthetic", description = "Replay the SYNTHETIC scenario even when real data exists.")
+    boolean synthetic;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Firewall properties for every firewall of the run (e.g. batch.size, streams.*).")
+    Path configFile;
+
+    @Option(names = "--partitions", defaultValue = "1",
+            description = "Partitions of the input and output topics. Default ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(names = "--stream-threads", paramLabel = "N",
+            description = "Kafka Streams threads of the firewall (default: the firewall's default).")
+    Integer streamThreads;
+
+    @Option(names = "--zero-trust", description = "Include the zero-trust step and the policy engine (in-process runs).")
+    boolean zeroTrust;
+
+    @Option(names = "--torch-threads", paramLabel = "N",
+            description = "PyTorch intra-op and inter-op threads (sets ai.djl.pytorch.num_threads and "
+                    + "num_interop_threads for this run and the start-up child; default: as the JVM is configured, "
+                    + "else the engine's default of one per core).")
+    Integer torchThreads;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
+            description = "Latencies of the first seconds of each fixed-load phase are not recorded. Default ${DEFAULT-VALUE}.")
+    int warmupSeconds;
+
+    @Option(names = "--startup-flows", paramLabel = "N", defaultValue = "20000",
+            description = "Flows waiting in the topic when the fresh firewall process starts. Default ${DEFAULT-VALUE}.")
+    long startupFlows;
+
+    @Option(names = "--skip-loads", description = "Skip the fixed-load phases (e.g. for a profiling run of the saturation phase).")
+    boolean skipLoads;
+
+    @Option(names = "--skip-startup", description = "Skip the process start -> first verdict measurement.")
+    boolean skipStartup;
+
+    private final PrintStream console = System.out;
+    private final Map<String, Object> report = new LinkedHashMap<>();
+    private Path work;
+    private SequenceClassifier model;
+    private BenchFlows benchFlows;
+    private Map<String, String> baseConfig;
+
+    @Override
+    public Integer call() throws Exception {
+        if (durationSeconds < 1 || flows < 1 || partitions < 1 || loads.isEmpty() || loads.stream().anyMatch(l -> l < 1)) {
+            System.err.println("bench: --duration, --flows, --partitions and every --loads value must be positive");
+            return 2;
+        }
+        Path modelPath = modelDir != null ? modelDir : repoPath("models/cicids2017-lstm");
+        if (torchThreads != null) {
+            System.setProperty(TORCH_THREADS, torchThreads.toString());
+            System.setProperty(TORCH_INTEROP_THREADS, torchThreads.toString());
+        }
+        try {
+            baseConfig = configFile == null ? FirewallConfig.defaults().asMap() : FirewallConfig.load(configFile).asMap();
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        try {
+            model = ModelArtifact.load(modelPath);
+        } catch (RuntimeException e) {
+            System.err.println("bench: cannot load the model from " + modelPath.toAbsolutePath() + ": " + e.getMessage()
+                    + " (train one with ./sif train, or pass --model DIR)");
+            return 2;
+        }
+        try (SequenceClassifier m = model) {
+            benchFlows = synthetic ? BenchFlows.synthetic(4096, 42) : BenchFlows.realOrSynthetic(data);
+            work = Files.createTempDirectory("sif-bench-");
+            header(modelPath);
+            ceiling();
+            try (EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(work.resolve("kafka")).start()) {
+                console.println("broker: embedded KRaft broker on " + kafka.bootstrapServers());
+                saturation(kafka);
+                if (!skipLoads) {
+                    for (int load : loads) {
+                        fixedLoad(kafka, load);
+                    }
+                }
+                if (!skipStartup) {
+                    startup(kafka, modelPath);
+                }
+            }
+            summary();
+            if (out != null) {
+                writeJson(out);
+                console.println("results written to " + out.toAbsolutePath());
+            }
+            return 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    private void header(Path modelPath) {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpus", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu_model", Machine.cpuModel());
+        machine.put("memory_bytes", Machine.totalMemoryBytes());
+        machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        machine.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
+        machine.put("load_average_at_start", Machine.loadAverage());
+        report.put("timestamp_utc", Instant.now().toString());
+        report.put("machine", machine);
+        SequenceClassifier.ModelInfo info = model.info();
+        report.put("model", Map.of("dir", modelPath.toAbsolutePath().normalize().toString(), "version", info.version(),
+                "sequence_length", info.sequenceLength(), "classes", info.classNames()));
+        report.put("flows_origin", benchFlows.origin());
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("duration_s", durationSeconds);
+        options.put("flows", flows);
+        options.put("loads", loads);
+        options.put("partitions", partitions);
+        options.put("stream_threads", streamThreads);
+        options.put("zero_trust", zeroTrust);
+        options.put("warmup_s", warmupSeconds);
+        options.put("torch_threads", System.getProperty(TORCH_THREADS, "engine default (one per core)"));
+        options.put("torch_interop_threads", System.getProperty(TORCH_INTEROP_THREADS, "engine default"));
+        options.put("firewall_config", configFile == null ? null : configFile.toString());
+        options.put("batch_size", baseConfig.get(FirewallConfig.BATCH_SIZE));
+        options.put("batch_max_wait_ms", baseConfig.get(FirewallConfig.BATCH_MAX_WAIT_MS));
+        options.put("processing_guarantee", baseConfig.get("streams.processing.guarantee"));
+        options.put("commit_interval_ms", baseConfig.get("streams.commit.interval.ms"));
+        report.put("options", options);
+        console.printf(Locale.ROOT, "SIF bench: %d cpus (%s), %.1f GB RAM, %s; load average %s%n",
+                machine.get("cpus"), machine.get("cpu_model"), Machine.totalMemoryBytes() / 1e9, machine.get("java"),
+                machine.get("load_average_at_start"));
+        console.printf(Locale.ROOT, "model %s (T=%d) from %s%n", info.version(), info.sequenceLength(), modelPath);
+        console.println("flows: " + benchFlows.origin());
+        console.println("PyTorch threads: " + options.get("torch_threads") + ", inter-op " + options.get("torch_interop_threads"));
+        console.println("work directory: " + work);
+    }
+
+    private void ceiling() {
+        int t = model.info().sequenceLength();
+        List<float[][]> sequences = benchFlows.sequences(4096, t,
+                Long.parseLong(baseConfig.get(FirewallConfig.SEQUENCE_MAX_AGE_MS)));
+        Duration measure = Duration.ofSeconds(Math.max(5, durationSeconds / 2));
+        console.printf(Locale.ROOT, "[1/4] inference ceiling: one session, batch %d, %d representative sequences, %d s ...%n",
+                CEILING_BATCH, sequences.size(), measure.toSeconds());
+        InferenceCeiling.Result r = InferenceCeiling.measure(model, sequences, CEILING_BATCH, Duration.ofSeconds(3), measure);
+        console.printf(Locale.ROOT, "  ceiling: %,.0f sequences/s (%.2f ms per batch of %d)%n", r.sequencesPerSecond(),
+                r.meanBatchMicros() / 1000, CEILING_BATCH);
+        report.put("ceiling_flows_per_s", round(r.sequencesPerSecond()));
+        report.put("ceiling", Map.of("batch_size", CEILING_BATCH, "batches", r.batches(),
+                "mean_batch_ms", round(r.meanBatchMicros() / 1000, 3)));
+    }
+
+    private void saturation(EmbeddedKafka kafka) throws Exception {
+        Phase ph = new Phase(kafka, "sat");
+        console.printf(Locale.ROOT, "[2/4] saturation: pre-loading %,d flows into %s ...%n", flows, ph.config.inputTopic());
+        AtomicLong progress = new AtomicLong();
+        LoadGenerator.Sent sent;
+        try (LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("sat"), 20);
+             ConsoleStatus s = ConsoleStatus.start(console, "pre-load",
+                     () -> ConsoleStatus.bar((double) progress.get() / flows) + String.format(Locale.ROOT, " %,d", progress.get()))) {
+            sent = gen.preload(ph.config.inputTopic(), flows, progress::set);
+        }
+        console.printf(Locale.ROOT, "  pre-loaded %,d flows in %.1f s; starting the firewall to drain them%n", sent.sent(),
+                sent.seconds());
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (VerdictCollector collector = ph.collector(); Firewall fw = ph.firewall()) {
+            long t0 = System.nanoTime();
+            ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId());
+            fw.app.start();
+            boolean done;
+            try (ConsoleStatus s = ConsoleStatus.start(console, "drain", () -> drainStatus(collector, sent.sent(), t0))) {
+                done = collector.awaitCount(sent.sent(), Duration.ofSeconds(Math.max(300, sent.sent() / 500)));
+            }
+            ResourceSampler.Usage usage = sampler.stop();
+            long outputs = collector.count();
+            double overall = outputs / ((collector.lastReceiptNanos() - t0) / 1e9);
+            double steady = collector.rateBetween(outputs / 10, outputs * 9 / 10);
+            List<String> stores = new ArrayList<>(List.of(SequenceInferenceProcessor.SEQUENCE_STORE));
+            if (zeroTrust) {
+                stores.add(ZeroTrustProcessor.SOURCE_STORE);
+            }
+            StateSize.Stores state = StateSize.serialized(fw.app.streams(), stores);
+            fw.close();
+            long sources = state.entries().get(SequenceInferenceProcessor.SEQUENCE_STORE);
+            long disk = 0;
+            for (String store : stores) {
+                disk += StateSize.onDisk(ph.stateDir.resolve(ph.config.applicationId()), store);
+            }
+            r.put("flows", sent.sent());
+            r.put("outputs", outputs);
+            r.put("complete", done);
+            r.put("flows_per_s_steady", round(steady));
+            r.put("flows_per_s_overall", round(overall));
+            r.put("verdicts_per_s_by_verdict_clock", round(collector.verdictClockRate()));
+            r.put("mean_batch_size", round(collector.meanBatchSize(), 1));
+            r.put("decisions", collector.decisions());
+            r.put("resources", usage(usage));
+            r.put("latency_ms_queueing", latency(collector.eventLatency()));
+            report.put("e2e_flows_per_s", round(steady));
+            report.put("saturation", r);
+            double ceiling = ((Number) report.get("ceiling_flows_per_s")).doubleValue();
+            report.put("ratio", round(steady / ceiling, 3));
+            Map<String, Object> st = new LinkedHashMap<>();
+            st.put("sources", sources);
+            st.put("entries", state.entries());
+            st.put("serialized_bytes", state.bytes());
+            st.put("disk_bytes_after_close", disk);
+            st.put("disk_bytes_per_source", sources == 0 ? null : round((double) disk / sources));
+            report.put("state_bytes_per_source", sources == 0 ? null : round((double) state.totalBytes() / sources));
+            report.put("state", st);
+            console.printf(Locale.ROOT, "  e2e: %,.0f flows/s steady (%,.0f overall incl. start-up), ratio to ceiling %.2f; "
+                            + "mean batch %.1f; %s; %s%n", steady, overall,
+                    steady / ceiling, collector.meanBatchSize(), cpuLine(usage),
+                    done ? "all outputs seen" : "TIMED OUT before all outputs");
+            console.printf(Locale.ROOT, "  state: %,d sources, %,.0f serialized bytes per source (%,d bytes on disk)%n",
+                    sources, sources == 0 ? 0.0 : (double) state.totalBytes() / sources, disk);
+        }
+    }
+
+    private String drainStatus(VerdictCollector c, long total, long t0) {
+        long n = c.count();
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return ConsoleStatus.bar((double) n / total) + String.format(Locale.ROOT, " %,d/%,d outputs, %,.0f flows/s avg",
+                n, total, n / Math.max(secs, 1e-3));
+    }
+
+    private void fixedLoad(EmbeddedKafka kafka, int rate) throws Exception {
+        Phase ph = new Phase(kafka, "load" + rate);
+        console.printf(Locale.ROOT, "[3/4] fixed load %,d flows/s for %d s ...%n", rate, durationSeconds);
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (VerdictCollector collector = ph.collector(); Firewall fw = ph.firewall();
+             LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("load" + rate), 0)) {
+            fw.app.start();
+            if (!fw.app.awaitRunning(Duration.ofSeconds(120))) {
+                throw new IllegalStateException("the firewall did not reach RUNNING in 120 s");
+            }
+            collector.recordLatenciesFrom(System.currentTimeMillis() + warmupSeconds * 1000L);
+            ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId());
+            AtomicLong progress = new AtomicLong();
+            long total = (long) rate * durationSeconds;
+            LoadGenerator.Sent sent;
+            try (ConsoleStatus s = ConsoleStatus.start(console, rate + "/s", () -> ConsoleStatus.bar((double) progress.get() / total)
+                    + String.format(Locale.ROOT, " sent %,d, outputs %,d, p99 %d ms", progress.get(), collector.count(),
+                    collector.eventLatency().p99()))) {
+                sent = gen.paced(ph.config.inputTopic(), rate, Duration.ofSeconds(durationSeconds), progress::set);
+            }
+            ResourceSampler.Usage usage = sampler.stop();
+            boolean done = collector.awaitCount(sent.sent(), Duration.ofSeconds(60));
+            VerdictCollector.LatencySummary lat = collector.eventLatency();
+            VerdictCollector.LatencySummary vis = collector.visibleLatency();
+            r.put("offered_flows_per_s", rate);
+            r.put("sent", sent.sent());
+            r.put("send_errors", sent.errors());
+            r.put("achieved_send_rate", round(sent.achievedRate()));
+            r.put("outputs", collector.count());
+            r.put("kept_up", done);
+            r.put("latency_ms", latency(lat));
+            r.put("visible_latency_ms", latency(vis));
+            r.put("mean_batch_size", round(collector.meanBatchSize(), 1));
+            r.put("decisions", collector.decisions());
+            r.put("resources", usage(usage));
+            console.printf(Locale.ROOT, "  %,d/s: sent %,d (%.0f/s), outputs %,d%s; produce->verdict p50 %d / p99 %d / "
+                            + "p99.9 %d ms (visible to read_committed consumers: p50 %d / p99 %d ms); mean batch %.1f; "
+                            + "%s%n",
+                    rate, sent.sent(), sent.achievedRate(), collector.count(), done ? "" : " (BACKLOG: did not keep up)",
+                    lat.p50(), lat.p99(), lat.p999(), vis.p50(), vis.p99(), collector.meanBatchSize(),
+                    cpuLine(usage));
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> list = (List<Object>) report.computeIfAbsent("loads", k -> new ArrayList<>());
+        list.add(r);
+        if (rate == 5000) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> lat = (Map<String, Object>) r.get("latency_ms");
+            report.put("p99_ms_at_5k", lat.get("p99"));
+        }
+    }
+
+    private void startup(EmbeddedKafka kafka, Path modelPath) throws Exception {
+        Phase ph = new Phase(kafka, "start");
+        console.printf(Locale.ROOT, "[4/4] process start -> first verdict: %,d flows waiting, fresh firewall JVM ...%n",
+                startupFlows);
+        try (LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("start"), 20)) {
+            gen.preload(ph.config.inputTopic(), startupFlows, n -> { });
+        }
+        Map<String, String> childConfig = new LinkedHashMap<>(ph.config.asMap());
+        childConfig.put(FirewallConfig.MODEL_DIR, modelPath.toAbsolutePath().toString());
+        childConfig.put(FirewallConfig.METRICS_PORT, "-1");
+        Map<String, Object> s = new LinkedHashMap<>();
+        try (VerdictCollector collector = ph.collector()) {
+            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("startup"), Duration.ofSeconds(120));
+            report.put("start_to_first_verdict_s", round(r.firstVerdictSeconds(), 2));
+            s.put("first_start", milestones(r));
+            console.printf(Locale.ROOT, "  first start (new application id: creates its internal topics and state): first verdict "
+                    + "%.2f s after launch %s%n", r.firstVerdictSeconds(), r.milestones());
+        }
+        // a restart of the same application: internal topics, committed offsets and local state exist
+        try (LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("restart"), 20)) {
+            gen.preload(ph.config.inputTopic(), Math.max(1000, startupFlows / 10), n -> { });
+        }
+        try (VerdictCollector collector = ph.collector(true)) {
+            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("restart"), Duration.ofSeconds(120));
+            report.put("restart_to_first_verdict_s", round(r.firstVerdictSeconds(), 2));
+            s.put("restart", milestones(r));
+            console.printf(Locale.ROOT, "  restart (same application id): first verdict %.2f s after launch %s%n",
+                    r.firstVerdictSeconds(), r.milestones());
+        }
+        s.put("note", "launch of a fresh JVM running sif.firewall.FirewallMain -> first output record read by a "
+                + "read_committed consumer; milestones are the child's log lines");
+        report.put("startup", s);
+    }
+
+    private static Map<String, Object> milestones(StartupProbe.Result r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("first_verdict_s", round(r.firstVerdictSeconds(), 2));
+        r.milestones().forEach((k, v) -> m.put(k, round(v, 2)));
+        m.put("child_log", r.childLog().toString());
+        return m;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    private void summary() {
+        Map<String, Object> machine = castMap(report.get("machine"));
+        machine.put("load_average_at_end", Machine.loadAverage());
+        report.put("rss_bytes_at_end", ResourceSampler.rssBytes());
+        report.put("rss_peak_bytes", ResourceSampler.peakRssBytes());
+        report.put("heap_used_bytes_at_end", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        Map<String, Object> targets = new LinkedHashMap<>();
+        Double ratio = num(report.get("ratio"));
+        targets.put("e2e_at_least_half_of_ceiling", target("ratio >= 0.5", ratio, ratio == null ? null : ratio >= 0.5));
+        Double p99 = num(report.get("p99_ms_at_5k"));
+        targets.put("p99_at_5k_within_15ms", target("p99 <= 15 ms", p99, p99 == null ? null : p99 <= 15));
+        Double start = num(report.get("start_to_first_verdict_s"));
+        targets.put("start_to_first_verdict_within_5s", target("<= 5 s", start, start == null ? null : start <= 5));
+        Double state = num(report.get("state_bytes_per_source"));
+        targets.put("state_per_source_within_4KB", target("<= 4096 bytes", state, state == null ? null : state <= 4096));
+        targets.put("zero_trust_policy_per_flow", target("<= 0.05 ms", null, null));
+        report.put("targets", targets);
+        console.println();
+        console.println("RESULTS");
+        console.printf(Locale.ROOT, "  ceiling_flows_per_s      %,12.0f%n", num(report.get("ceiling_flows_per_s")));
+        console.printf(Locale.ROOT, "  e2e_flows_per_s          %,12.0f%n", num(report.get("e2e_flows_per_s")));
+        for (var e : targets.entrySet()) {
+            Map<String, Object> t = castMap(e.getValue());
+            Object met = t.get("met");
+            console.printf(Locale.ROOT, "  %-34s %-14s %-12s %s%n", e.getKey(), String.valueOf(t.get("value")),
+                    t.get("target"), met == null ? "(see JMH ZeroTrustPolicyBench)" : (Boolean) met ? "MET" : "MISSED");
+        }
+        console.printf(Locale.ROOT, "  RSS peak %,.0f MB, machine load average %s -> %s%n",
+                ResourceSampler.peakRssBytes() / 1e6, machine.get("load_average_at_start"), machine.get("load_average_at_end"));
+    }
+
+    private static Map<String, Object> target(String target, Double value, Boolean met) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", target);
+        m.put("value", value);
+        m.put("met", met);
+        return m;
+    }
+
+    private void writeJson(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
+    }
+
+    private static Map<String, Object> usage(ResourceSampler.Usage u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("process_cpu_cores", round(u.processCores(), 2));
+        m.put("firewall_java_threads_cpu_cores", round(u.firewallJavaCores(), 2));
+        m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
+        m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
+        m.put("harness_java_threads_cpu_cores", round(u.harnessJavaCores(), 2));
+        m.put("process_cpu_load_avg", round(u.processCpuLoadAvg(), 3));
+        m.put("machine_cpu_load_avg", round(u.systemCpuLoadAvg(), 3));
+        m.put("heap_used_max_bytes", u.heapUsedMaxBytes());
+        m.put("rss_max_bytes", u.rssMaxBytes());
+        return m;
+    }
+
+    private static String cpuLine(ResourceSampler.Usage u) {
+        return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f + native (PyTorch, GC, JIT) %.2f + broker "
+                        + "%.2f + harness %.2f; machine load %.0f%%", u.processCores(), u.firewallJavaCores(),
+                u.nativeCores(), u.otherJavaCores(), u.harnessJavaCores(), u.systemCpuLoadAvg() * 100);
+    }
+
+    private static Map<String, Object> latency(VerdictCollector.LatencySummary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("count", s.count());
+        m.put("p50", s.p50());
+        m.put("p99", s.p99());
+        m.put("p999", s.p999());
+        m.put("max", s.max());
+        m.put("mean", round(s.mean(), 2));
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static Double num(Object o) {
+        return o instanceof Number n ? n.doubleValue() : null;
+    }
+
+    static Double round(double v) {
+        return round(v, 1);
+    }
+
+    static Double round(double v, int digits) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return null;
+        }
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    static Path repoPath(String relative) {
+        String root = System.getProperty("sif.repo.root");
+        return root == null ? Path.of(relative) : Path.of(root).resolve(relative);
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    /** One phase's topics, firewall configuration and state directory. */
+    private final class Phase {
+        final EmbeddedKafka kafka;
+        final FirewallConfig config;
+        final Path stateDir;
+
+        Phase(EmbeddedKafka kafka, String name) throws IOException {
+            this.kafka = kafka;
+            this.stateDir = work.resolve("state-" + name);
+            Files.createDirectories(stateDir);
+            String prefix = "bench." + name + ".";
+            Map<String, String> o = new HashMap<>();
+            o.put(FirewallConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+            o.put(FirewallConfig.APPLICATION_ID, "firewall-bench-" + name);
+            o.put(FirewallConfig.TOPIC_INPUT, prefix + "flows");
+            o.put(FirewallConfig.TOPIC_ALLOWED, prefix + "allowed");
+            o.put(FirewallConfig.TOPIC_BLOCKED, prefix + "blocked");
+            o.put(FirewallConfig.TOPIC_ALERTS, prefix + "alerted");
+            o.put(FirewallConfig.TOPIC_DLQ, prefix + "dlq");
+            o.put(FirewallConfig.STREAMS_PREFIX + "state.dir", stateDir.toString());
+            if (streamThreads != null) {
+                o.put(FirewallConfig.STREAMS_PREFIX + "num.stream.threads", streamThreads.toString());
+            }
+            if (zeroTrust) {
+                o.put(TrustConfig.IDENTITY_TOPIC, prefix + "identity");
+                o.put(TrustConfig.CHALLENGES_TOPIC, prefix + "challenges");
+            }
+            Map<String, String> all = new HashMap<>(baseConfig);
+            all.putAll(o);
+            this.config = FirewallConfig.of(all);
+            Map<String, Integer> topics = new LinkedHashMap<>();
+            for (String t : List.of(config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
+                    config.alertsTopic(), config.dlqTopic())) {
+                topics.put(t, partitions);
+            }
+            kafka.createTopics(topics);
+            if (zeroTrust) {
+                kafka.createTopic(prefix + "identity", 1, true);
+                kafka.createTopic(prefix + "challenges", partitions, false);
+            }
+        }
+
+        VerdictCollector collector() {
+            return collector(false);
+        }
+
+        VerdictCollector collector(boolean fromEnd) {
+            return new VerdictCollector(kafka.clientConfig(), List.of(config.allowedTopic(), config.blockedTopic(),
+                    config.alertsTopic()), config.dlqTopic(), partitions, fromEnd);
+        }
+
+        Firewall firewall() throws IOException {
+            return new Firewall(config);
+        }
+    }
+
+    /** The in-process firewall of a phase, with the metrics {@code ./sif firewall} records. */
+    private final class Firewall implements AutoCloseable {
+        final PrometheusFirewallMetrics metrics;
+        final FirewallApp app;
+        private boolean closed;
+
+        Firewall(FirewallConfig config) throws IOException {
+            this.metrics = FirewallMetrics.prometheus(model.info().classNames());
+            FirewallExtensions ext = FirewallExtensions.defaults().withMetrics(metrics);
+            Policy policy;
+            if (zeroTrust) {
+                ext = ext.withTrustStep(new ZeroTrustStep(metrics));
+                policy = EnginePolicy.from(TrustConfig.from(config), config.confidenceThresholdOverride(), model.info());
+            } else {
+                policy = FirewallTopology.defaultPolicy(config, model.info());
+            }
+            this.app = new FirewallApp(config, model, policy, ext);
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                app.close(Duration.ofSeconds(60));
+                metrics.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package sif.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Process start → first verdict: launches the firewall ({@code sif.firewall.FirewallMain}) in a
+ * FRESH JVM against a topic that already holds flows, and measures from just before
+ * {@link ProcessBuilder#start()} to the first output record seen by a read_committed consumer that
+ * was listening before the launch. The child's log lines are time-stamped on arrival to split the
+ * time into JVM + model load, Kafka Streams start-up, and processing.
+ */
+public final class StartupProbe {
+
+    /** The child's log configuration (a classpath resource of this module). */
+    public static final String CHILD_LOGBACK = "sif-bench-child-logback.xml";
+
+    /**
+     * @param firstVerdictSeconds launch → first output record consumed (read_committed)
+     * @param milestones          seconds from launch at which the child logged: "model loaded", "running"
+     * @param childLog            the child's log file
+     */
+    public record Result(double firstVerdictSeconds, Map<String, Double> milestones, Path childLog) {}
+
+    private StartupProbe() {}
+
+    /**
+     * @param firewallConfig firewall properties for the child (bootstrap servers, topics, model.dir, ...)
+     * @param collector      already listening on the child's output topics
+     * @param workDir        where the config and the child's log go
+     */
+    public static Result run(Map<String, String> firewallConfig, VerdictCollector collector, Path workDir,
+                             Duration timeout) throws IOException, InterruptedException {
+        Files.createDirectories(workDir);
+        Path config = workDir.resolve("firewall.properties");
+        Properties p = new Properties();
+        p.putAll(firewallConfig);
+        try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            p.store(w, "sif bench: start-to-first-verdict child");
+        }
+        Path log = workDir.resolve("firewall-child.log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Dlogback.configurationFile=" + CHILD_LOGBACK);
+        for (String key : List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
+            String v = System.getProperty(key);
+            if (v != null) {
+                cmd.add("-D" + key + "=" + v);
+            }
+        }
+        String repoRoot = System.getProperty("sif.repo.root");
+        if (repoRoot != null) {
+            cmd.add("-Dsif.repo.root=" + repoRoot);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("sif.firewall.FirewallMain");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Map<String, Double> milestones = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        Process child = pb.start();
+        Thread reader = new Thread(() -> pump(child, log, t0, milestones), "sif-bench-child-log");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            boolean seen = collector.awaitCount(1, timeout);
+            double first = seen ? (collector.firstReceiptNanos() - t0) / 1e9 : Double.NaN;
+            if (!seen && !child.isAlive()) {
+                throw new IllegalStateException("the firewall child exited with " + child.exitValue()
+                        + " before any verdict; see " + log);
+            }
+            synchronized (milestones) {
+                return new Result(first, new LinkedHashMap<>(milestones), log);
+            }
+        } finally {
+            child.destroy();
+            if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+                child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            reader.join(5_000);
+        }
+    }
+
+    private static void pump(Process child, Path log, long t0, Map<String, Double> milestones) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                double at = (System.nanoTime() - t0) / 1e9;
+                out.printf("[+%.3fs] %s%n", at, line);
+                out.flush();
+                synchronized (milestones) {
+                    if (line.contains("loaded model")) {
+                        milestones.putIfAbsent("model_loaded_s", at);
+                    } else if (line.contains("-> RUNNING")) {
+                        milestones.putIfAbsent("streams_running_s", at);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the child went away; its log is what it is
+        }
+    }
+}

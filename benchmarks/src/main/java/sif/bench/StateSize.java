@@ -1,0 +1,92 @@
+package sif.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * What the firewall keeps per tracked source: the serialized key + value bytes of its per-source
+ * stores (exactly what the changelog topics carry and RocksDB stores, before RocksDB overhead), read
+ * through interactive queries of a running app, and the on-disk size of those stores' RocksDB
+ * directories after the app closed (SST files, flushed on close).
+ */
+public final class StateSize {
+
+    /** @param entries keys per store; @param bytes serialized key+value bytes per store */
+    public record Stores(Map<String, Long> entries, Map<String, Long> bytes) {
+        public long totalBytes() {
+            return bytes.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private StateSize() {}
+
+    /** Serialized sizes of {@code storeNames} (key-value stores) in a RUNNING app. */
+    public static Stores serialized(KafkaStreams streams, List<String> storeNames) {
+        Map<String, Long> entries = new LinkedHashMap<>();
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        for (String name : storeNames) {
+            ReadOnlyKeyValueStore<Object, Object> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+            long n = 0;
+            long b = 0;
+            try (KeyValueIterator<Object, Object> it = store.all()) {
+                while (it.hasNext()) {
+                    var kv = it.next();
+                    n++;
+                    b += sizeOf(kv.key) + sizeOf(kv.value);
+                }
+            }
+            entries.put(name, n);
+            bytes.put(name, b);
+        }
+        return new Stores(entries, bytes);
+    }
+
+    static long sizeOf(Object o) {
+        if (o == null) {
+            return 0;
+        }
+        if (o instanceof byte[] b) {
+            return b.length;
+        }
+        if (o instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8).length;
+        }
+        if (o instanceof Long) {
+            return Long.BYTES;
+        }
+        throw new IllegalArgumentException("cannot size a store value of type " + o.getClass().getName());
+    }
+
+    /** Bytes of the files under every {@code <stateDir>/<appId>/<task>/rocksdb/<store>} directory. */
+    public static long onDisk(Path appStateDir, String storeName) {
+        if (!Files.isDirectory(appStateDir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(appStateDir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().contains("/rocksdb/" + storeName + "/"))
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot size state directory " + appStateDir, e);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package sif.bench.jmh;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import sif.bench.BenchFlows;
+
+/**
+ * Where the microbenchmarks find the model and the flows: system property {@code sif.model.dir},
+ * else {@code <sif.repo.root>/models/cicids2017-lstm}, else {@code models/cicids2017-lstm}; flows
+ * from the data root's cicids2017 directory ({@code sif.data.root}), else the synthetic scenario.
+ */
+final class BenchInputs {
+
+    private BenchInputs() {}
+
+    static Path modelDir() {
+        String dir = System.getProperty("sif.model.dir");
+        if (dir != null) {
+            return Path.of(dir);
+        }
+        String root = System.getProperty("sif.repo.root");
+        Path p = root == null ? Path.of("models/cicids2017-lstm") : Path.of(root, "models", "cicids2017-lstm");
+        if (!Files.isDirectory(p)) {
+            throw new IllegalStateException("no model at " + p.toAbsolutePath()
+                    + ": pass -Dsif.model.dir=DIR (or -Dsif.repo.root=<checkout>) to the benchmark JVM");
+        }
+        return p;
+    }
+
+    static BenchFlows flows() {
+        try {
+            return BenchFlows.realOrSynthetic(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the benchmark flows", e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package sif.bench.jmh;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import sif.firewall.Policy;
+import sif.firewall.trust.EnginePolicy;
+import sif.policy.FlowContext;
+import sif.policy.PolicyDecision;
+import sif.policy.PolicyEngine;
+import sif.trust.BindingIndex;
+import sif.trust.FreshnessPolicy;
+import sif.trust.FreshnessRule;
+import sif.trust.IdentityEvent;
+import sif.trust.IdentityEventType;
+import sif.trust.PrincipalIdentity;
+import sif.trust.SourceState;
+import sif.trust.TrustAssessment;
+import sif.trust.ZeroTrustEvaluator;
+
+/**
+ * Zero trust + policy per flow (target: at most 0.05 ms = 50,000 ns). Identities: 1,000 hosts
+ * and 20 /24 subnets; sources: a third bound hosts, a third inside bound subnets, a third unknown.
+ * <ul>
+ * <li>{@code decisionLogic}: the pure decision path, {@link ZeroTrustEvaluator#onFlow} (binding
+ * lookup + freshness rule) and {@link PolicyEngine#evaluate} with the built-in policy;</li>
+ * <li>{@code firewallPath}: what the firewall's zero-trust processor and policy step do per flow
+ * besides the store access itself: the bound principal from the binding index, its identity read
+ * back from JSON, the source's state read from JSON, the freshness rule, the new state written as
+ * JSON, the reasons list, and {@link EnginePolicy#decide}. The JSON mapper is configured like the
+ * firewall's {@code sif.firewall.trust.Json} (package-private there).</li>
+ * </ul>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Dlogback.configurationFile=sif-bench-logback.xml"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class ZeroTrustPolicyBench {
+
+    static final long T0 = 1_499_000_000_000L;
+    static final List<String> CLASSES = List.of("BENIGN", "DDoS", "DoS", "PortScan", "Other");
+
+    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private ZeroTrustEvaluator evaluator;
+    private PolicyEngine engine;
+    private EnginePolicy enginePolicy;
+    private FreshnessRule rule;
+    private BindingIndex index;
+    private final Map<String, String> identityJson = new HashMap<>();
+    private final Map<String, String> sourceStateJson = new HashMap<>();
+    private String[] sources;
+    private float[][] probabilities;
+    private int next;
+    private long time = T0;
+
+    @Setup(Level.Trial)
+    public void setUp() throws JsonProcessingException {
+        evaluator = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+        rule = new FreshnessRule(FreshnessPolicy.defaults());
+        engine = PolicyEngine.withDefaults();
+        enginePolicy = new EnginePolicy(PolicyEngine.withDefaults());
+        for (int i = 0; i < 1000; i++) {
+            String ip = "10.1." + (i / 250) + "." + (i % 250 + 1);
+            register(new IdentityEvent("spiffe://bench/host/" + ip, IdentityEventType.ISSUED, List.of(ip), "s" + i,
+                    T0 - 1, T0 + 86_400_000L, T0, "mTLS", T0, true, null));
+        }
+        for (int i = 0; i < 20; i++) {
+            register(new IdentityEvent("spiffe://bench/net/" + i, IdentityEventType.ISSUED,
+                    List.of("10.2." + i + ".0/24"), "n" + i, T0 - 1, T0 + 86_400_000L, T0, "mTLS", T0, true, null));
+        }
+        index = BindingIndex.build(new ArrayList<>(evaluator.registry().all()));
+        for (PrincipalIdentity p : evaluator.registry().all()) {
+            identityJson.put(p.principal(), json.writeValueAsString(p));
+        }
+        SplittableRandom rnd = new SplittableRandom(42);
+        sources = new String[4096];
+        for (int i = 0; i < sources.length; i++) {
+            int kind = rnd.nextInt(3);
+            sources[i] = kind == 0 ? "10.1." + rnd.nextInt(4) + "." + (rnd.nextInt(250) + 1)
+                    : kind == 1 ? "10.2." + rnd.nextInt(20) + "." + rnd.nextInt(256)
+                    : "172.16." + rnd.nextInt(256) + "." + rnd.nextInt(256);
+        }
+        probabilities = new float[64][];
+        for (int i = 0; i < probabilities.length; i++) {
+            float[] p = new float[CLASSES.size()];
+            int top = i % CLASSES.size();
+            float conf = 0.5f + (i % 50) / 100f;
+            for (int k = 0; k < p.length; k++) {
+                p[k] = k == top ? conf : (1 - conf) / (p.length - 1);
+            }
+            probabilities[i] = p;
+        }
+    }
+
+    private void register(IdentityEvent e) {
+        evaluator.onIdentityEvent(e);
+    }
+
+    @Benchmark
+    public PolicyDecision decisionLogic() {
+        int i = next;
+        next = (next + 1) & (sources.length - 1);
+        long t = time++;
+        String src = sources[i];
+        TrustAssessment a = evaluator.onFlow(src, t);
+        float[] p = probabilities[i & 63];
+        int top = i % CLASSES.size();
+        return engine.evaluate(new FlowContext(src, 40000 + (i & 1023), "192.168.10.3", i % 7 == 0 ? 23 : 443, 6,
+                a.principal(), CLASSES.get(top), p[top], a.status()));
+    }
+
+    @Benchmark
+    public Policy.Decision firewallPath() throws JsonProcessingException {
+        int i = next;
+        next = (next + 1) & (sources.length - 1);
+        long t = time++;
+        String src = sources[i];
+        String principal = index.principalFor(src);
+        PrincipalIdentity identity = principal == null ? null
+                : json.readValue(identityJson.get(principal), PrincipalIdentity.class);
+        String stored = sourceStateJson.get(src);
+        SourceState previous = stored == null ? null : json.readValue(stored, SourceState.class);
+        TrustAssessment a = rule.assess(src, t, identity, previous);
+        sourceStateJson.put(src, json.writeValueAsString(a.next()));
+        List<String> reasons = List.of("identity:" + a.status() + " " + a.detail());
+        int top = i % CLASSES.size();
+        return enginePolicy.decide(new Policy.Input(src, 40000 + (i & 1023), "192.168.10.3", i % 7 == 0 ? 23 : 443, 6,
+                a.principal(), sif.schemas.avro.IdentityStatus.valueOf(a.status().name()), CLASSES,
+                probabilities[i & 63], top, reasons));
+    }
+}

@@ -1,0 +1,118 @@
+package sif.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import sif.flows.FlowFeatures;
+import sif.model.ClassifierSession;
+import sif.model.SequenceClassifier;
+import sif.schemas.avro.NetworkFlow;
+import sif.schemas.serde.AvroSerdes;
+
+/** The harness on small N, without a broker or a trained model: no timing is asserted. */
+class HarnessSmokeTest {
+
+    @Test
+    void syntheticFlowsBecomeFirewallSequencesOfOneToTRows() {
+        BenchFlows flows = BenchFlows.synthetic(500, 7);
+        assertEquals(500, flows.size());
+        List<float[][]> seqs = flows.sequences(1200, 10, 600_000);
+        assertEquals(1200, seqs.size());
+        for (float[][] s : seqs) {
+            assertTrue(s.length >= 1 && s.length <= 10, "sequence of " + s.length);
+            assertEquals(FlowFeatures.COUNT, s[0].length);
+        }
+        // the second pass through the templates finds full windows for every busy source
+        assertEquals(10, seqs.get(seqs.size() - 1).length);
+    }
+
+    @Test
+    void encodedCopiesHaveFreshIdsAndTheGivenEventTime() {
+        BenchFlows flows = BenchFlows.synthetic(50, 7);
+        BenchFlows.Encoder enc = flows.encoder("t");
+        var de = AvroSerdes.singleObject(NetworkFlow.class).deserializer();
+        Set<String> ids = new HashSet<>();
+        for (long i = 0; i < 120; i++) {
+            NetworkFlow f = de.deserialize("flows", enc.encode(i, 1_000 + i, "flows"));
+            assertTrue(ids.add(f.getFlowId()), "duplicate id " + f.getFlowId());
+            assertEquals(1_000 + i, f.getEventTimeMs());
+            assertEquals(enc.key(i), f.getSrcIp());
+            assertEquals(flows.template(i).getSrcIp(), f.getSrcIp());
+        }
+        // templates are left untouched
+        assertFalse(flows.template(0).getFlowId().contains("#t-"));
+    }
+
+    @Test
+    void ceilingRunsBatchesOfTheRequestedSize() {
+        CountingClassifier c = new CountingClassifier();
+        List<float[][]> seqs = BenchFlows.synthetic(100, 1).sequences(100, 10, 600_000);
+        InferenceCeiling.Result r = InferenceCeiling.measure(c, seqs, 8, Duration.ZERO, Duration.ofMillis(20));
+        assertEquals(8, r.batchSize());
+        assertTrue(r.batches() >= 1);
+        assertTrue(r.sequencesPerSecond() > 0);
+        assertEquals(List.of(8), List.copyOf(c.sizes));
+        assertEquals(12, InferenceCeiling.batches(seqs, 8).size());
+    }
+
+    @Test
+    void resourceSamplerSplitsTheProcessCpu() {
+        ResourceSampler s = ResourceSampler.start(10, "no-firewall-here");
+        ResourceSampler.Usage u = s.stop();
+        assertTrue(u.samples() >= 1);
+        assertEquals(0.0, u.firewallJavaCores());
+        assertTrue(u.heapUsedMaxBytes() > 0);
+        assertNotNull(Machine.cpuModel());
+    }
+
+    @Test
+    void stateSizesCountKeyAndValueBytes() {
+        assertEquals(3, StateSize.sizeOf(new byte[3]));
+        assertEquals(4, StateSize.sizeOf("é12"));
+        assertEquals(8, StateSize.sizeOf(5L));
+        assertEquals(0, StateSize.sizeOf(null));
+    }
+
+    /** Uniform probabilities; records the batch sizes it saw. */
+    static final class CountingClassifier implements SequenceClassifier {
+        final Set<Integer> sizes = new HashSet<>();
+        final AtomicInteger sessions = new AtomicInteger();
+
+        @Override
+        public ModelInfo info() {
+            return new ModelInfo("counting", List.of("BENIGN", "DDoS"), 10, 0.85);
+        }
+
+        @Override
+        public ClassifierSession newSession() {
+            sessions.incrementAndGet();
+            return new ClassifierSession() {
+                @Override
+                public float[][] predict(List<float[][]> sequences) {
+                    sizes.add(sequences.size());
+                    float[][] out = new float[sequences.size()][];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = new float[] {0.5f, 0.5f};
+                    }
+                    return out;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

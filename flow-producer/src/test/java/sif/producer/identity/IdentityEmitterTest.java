@@ -1,0 +1,180 @@
+package sif.producer.identity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import sif.flows.FlowFeatures;
+import sif.flows.FlowRecord;
+import sif.producer.FlowReplayer;
+import sif.producer.FlowSource;
+import sif.producer.ReplayOptions;
+import sif.producer.ReplaySummary;
+import sif.schemas.avro.IdentityEvent;
+import sif.schemas.avro.IdentityEventType;
+import sif.schemas.avro.NetworkFlow;
+
+class IdentityEmitterTest {
+
+    private static final long T0 = 1_499_000_000_000L;
+    private static final long MIN = 60_000;
+
+    static FlowRecord flow(String id, String src, long ts) {
+        return new FlowRecord(id, src, 40000, "192.168.10.50", 80, 6, ts, new double[FlowFeatures.COUNT], "BENIGN",
+                "t.csv", 2);
+    }
+
+    /** A MockProducer that appends "topic:key@timestamp" to a log shared by both producers, in send order. */
+    static <V> MockProducer<String, V> logging(List<String> log) {
+        return new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, V> r, Callback cb) {
+                log.add(r.topic() + ":" + r.key() + "@" + (r.timestamp() - T0));
+                return super.send(r, cb);
+            }
+        };
+    }
+
+    private static String p(String ip) {
+        return "spiffe://cicids2017.sim/host/" + ip;
+    }
+
+    @Test
+    void internalHostsGetIssuedBeforeTheirFirstFlowThenRotatedAndAttackersNothing() throws IOException {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        MockProducer<String, NetworkFlow> flows = logging(log);
+        MockProducer<String, IdentityEvent> ids = logging(log);
+        IdentityEmitter emitter = new IdentityEmitter(ids, "identity", IdentitySchedule.cicids2017());
+        List<FlowRecord> input = List.of(
+                flow("f1", "192.168.10.5", T0),
+                flow("f2", "172.16.0.1", T0 + 1_000),          // attacker (NATed): none
+                flow("f3", "205.174.165.73", T0 + 2_000),      // attacker: none
+                flow("f4", "192.168.10.8", T0 + MIN),
+                flow("f5", "192.168.10.5", T0 + 3 * MIN),      // nothing due yet
+                flow("f6", "192.168.10.5", T0 + 9 * MIN));     // .5 rotations at 4 and 8 min, .8 at 5 and 9 min
+        FlowReplayer replayer = new FlowReplayer(flows, ReplayOptions.allOnce("flows")).beforeEachFlow(emitter);
+        ReplaySummary s = replayer.replay(FlowSource.of("t", input::iterator));
+        emitter.close();
+        assertEquals(6, s.sent());
+
+        long lead = 1_000;
+        assertEquals(List.of(
+                "identity:" + p("192.168.10.5") + "@" + (-lead),
+                "flows:192.168.10.5@0",
+                "flows:172.16.0.1@1000",
+                "flows:205.174.165.73@2000",
+                "identity:" + p("192.168.10.8") + "@" + (MIN - lead),
+                "flows:192.168.10.8@" + MIN,
+                "flows:192.168.10.5@" + 3 * MIN,
+                "identity:" + p("192.168.10.5") + "@" + (4 * MIN - lead),
+                "identity:" + p("192.168.10.8") + "@" + (5 * MIN - lead),
+                "identity:" + p("192.168.10.5") + "@" + (8 * MIN - lead),
+                "identity:" + p("192.168.10.8") + "@" + (9 * MIN - lead),
+                "flows:192.168.10.5@" + 9 * MIN), log, "send order: identities before the flows they cover");
+
+        List<IdentityEvent> events = ids.history().stream().map(ProducerRecord::value).toList();
+        assertEquals(List.of(IdentityEventType.ISSUED, IdentityEventType.ISSUED, IdentityEventType.ROTATED,
+                IdentityEventType.ROTATED, IdentityEventType.ROTATED, IdentityEventType.ROTATED),
+                events.stream().map(IdentityEvent::getType).toList());
+        IdentityEvent first = events.get(0);
+        assertEquals(p("192.168.10.5"), first.getPrincipal());
+        assertEquals(List.of("192.168.10.5"), first.getBoundAddresses());
+        assertEquals("sim-192.168.10.5-0", first.getCredentialSerial());
+        assertEquals(T0 - lead, first.getEventTimeMs());
+        assertEquals(T0 - lead, first.getVerifiedAtMs());
+        assertEquals(T0 - lead, first.getNotBeforeMs());
+        assertEquals(T0 - lead + 10 * MIN, first.getNotAfterMs(), "TTL 10 min");
+        assertEquals("mTLS", first.getMethod());
+        assertEquals("simulated", first.getAssuranceLevel());
+        IdentityEvent rotated = events.get(4);
+        assertEquals("sim-192.168.10.5-2", rotated.getCredentialSerial());
+        assertEquals(T0 - lead + 8 * MIN, rotated.getVerifiedAtMs());
+        for (ProducerRecord<String, IdentityEvent> r : ids.history()) {
+            assertEquals(r.value().getPrincipal(), r.key(), "key = principal");
+            assertEquals(r.value().getEventTimeMs(), r.timestamp(), "record timestamp = event time");
+            assertTrue(r.value().getBoundAddresses().get(0).startsWith("192.168.10."));
+        }
+        assertTrue(ids.flushed() || ids.history().size() == 6);
+        assertEquals(6, emitter.sentTotal());
+        assertEquals(2, emitter.sent(IdentityEventType.ISSUED));
+        assertEquals(4, emitter.sent(IdentityEventType.ROTATED));
+        assertEquals(0, emitter.errorsTotal());
+        assertEquals(2, emitter.schedule().hostCount());
+    }
+
+    @Test
+    void rotationCadenceFollowsEventTimeAndIsConfigurable() {
+        IdentitySchedule s = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(2), Duration.ofSeconds(5));
+        List<sif.trust.IdentityEvent> all = new ArrayList<>();
+        for (long t = 0; t <= 10 * MIN; t += 30_000) {
+            all.addAll(s.before(flow("x" + t, "192.168.10.19", T0 + t)));
+        }
+        // issued at -5 s, then every 2 min while event time advances to 10 min
+        List<Long> times = all.stream().map(e -> e.eventTimeMs() - T0).toList();
+        assertEquals(List.of(-5_000L, 2 * MIN - 5_000, 4 * MIN - 5_000, 6 * MIN - 5_000, 8 * MIN - 5_000,
+                10 * MIN - 5_000), times);
+        assertEquals(sif.trust.IdentityEventType.ISSUED, all.get(0).type());
+        assertTrue(all.stream().skip(1).allMatch(e -> e.type() == sif.trust.IdentityEventType.ROTATED));
+        assertEquals(6, all.stream().map(sif.trust.IdentityEvent::credentialSerial).distinct().count(),
+                "a new serial per rotation");
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i).notBeforeMs() < all.get(i - 1).notAfterMs(), "credentials overlap: never a gap");
+        }
+    }
+
+    @Test
+    void aLongGapInEventTimeCatchesUpWithEveryMissedRotationBeforeTheNextFlow() {
+        IdentitySchedule s = IdentitySchedule.cicids2017();
+        assertEquals(1, s.before(flow("a", "192.168.10.3", T0)).size());
+        assertEquals(List.of(), s.before(flow("b", "192.168.10.3", T0 + 3 * MIN)));
+        List<sif.trust.IdentityEvent> caughtUp = s.before(flow("c", "10.0.0.9", T0 + 20 * MIN));
+        assertEquals(5, caughtUp.size(), "rotations at 4, 8, 12, 16, 20 min (minus the lead), even before an outside flow");
+        assertEquals(20 * MIN - 1_000, caughtUp.get(4).eventTimeMs() - T0);
+    }
+
+    @Test
+    void outsideTheNetworkNetworkAndBroadcastAddressesAndFlowsWithoutTimeGetNothing() {
+        IdentitySchedule s = IdentitySchedule.cicids2017();
+        assertTrue(s.covers("192.168.10.1"));
+        assertTrue(s.covers("192.168.10.254"));
+        assertFalse(s.covers("192.168.10.0"));
+        assertFalse(s.covers("192.168.10.255"));
+        assertFalse(s.covers("192.168.1.5"));
+        assertFalse(s.covers("172.16.0.1"));
+        assertFalse(s.covers("205.174.165.73"));
+        assertFalse(s.covers("fe80::1"));
+        assertFalse(s.covers(null));
+        assertEquals(List.of(), s.before(flow("a", "172.16.0.1", T0)));
+        assertEquals(List.of(), s.before(flow("b", "192.168.10.9", -1)));
+        assertEquals(0, s.hostCount());
+        IdentitySchedule lab = new IdentitySchedule("10.77.0.0/24", Duration.ofMinutes(4), Duration.ZERO);
+        assertEquals(T0, lab.before(flow("c", "10.77.0.2", T0)).get(0).eventTimeMs());
+    }
+
+    @Test
+    void badSettingsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> new IdentitySchedule("192.168.10.0/33",
+                Duration.ofMinutes(4), Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new IdentitySchedule("not-a-cidr",
+                Duration.ofMinutes(4), Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new IdentitySchedule("192.168.10.0/24",
+                Duration.ZERO, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new IdentitySchedule("192.168.10.0/24",
+                Duration.ofMinutes(4), Duration.ofSeconds(-1)));
+        IdentitySchedule slow = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(30), Duration.ZERO);
+        assertTrue(slow.ttl().compareTo(Duration.ofMinutes(60)) > 0, "TTL outlives two rotations");
+    }
+}
