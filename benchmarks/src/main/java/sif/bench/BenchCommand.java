@@ -15,22 +15,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sif.firewall.FirewallApp;
 import sif.firewall.FirewallConfig;
-import sif.firewall.FirewallExtensions;
-import sif.firewall.FirewallTopology;
-import sif.firewall.Policy;
+import sif.firewall.FirewallWiring;
 import sif.firewall.SequenceInferenceProcessor;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.firewall.metrics.PrometheusFirewallMetrics;
-import sif.firewall.trust.EnginePolicy;
+import sif.firewall.trust.PolicyFeed;
 import sif.firewall.trust.TrustConfig;
-import sif.firewall.trust.ZeroTrustProcessor;
-import sif.firewall.trust.ZeroTrustStep;
 import sif.kafka.EmbeddedKafka;
 import sif.model.SequenceClassifier;
 import sif.model.artifact.ModelArtifact;
@@ -93,8 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Kafka Streams threads of the firewall (default: the firewall's default).")
     Integer streamThreads;
 
-    @Option(names = "--zero-trust", description = "Include the zero-trust step and the policy engine (in-process runs).")
-    boolean zeroTrust;
+    @Option(names = "--no-trust",
+            description = "Run the firewall without the trust module (trust.enabled=false: pass-through zero trust, "
+                    + "threshold policy, no SIEM documents or blocklist). Default: as configured (trust.enabled=true).")
+    boolean noTrust;
 
     @Option(names = "--torch-threads", paramLabel = "N",
             description = "PyTorch intra-op and inter-op threads (sets ai.djl.pytorch.num_threads and "
@@ -149,7 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try (SequenceClassifier m = model) {
             benchFlows = synthetic ? BenchFlows.synthetic(4096, 42) : BenchFlows.realOrSynthetic(data);
-            work = Files.createTempDirectory("sif-bench-");
+            work = Files.createTempDirectory("sifbench-run-");
             header(modelPath);
             ceiling();
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(work.resolve("kafka")).start()) {
@@ -195,7 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
         options.put("loads", loads);
         options.put("partitions", partitions);
         options.put("stream_threads", streamThreads);
-        options.put("zero_trust", zeroTrust);
+        options.put("trust_enabled", !noTrust && Boolean.parseBoolean(baseConfig.getOrDefault(FirewallConfig.TRUST_ENABLED, "true")));
         options.put("warmup_s", warmupSeconds);
         options.put("torch_threads", System.getProperty(TORCH_THREADS, "engine default (one per core)"));
         options.put("torch_interop_threads", System.getProperty(TORCH_INTEROP_THREADS, "engine default"));
@@ -254,13 +253,11 @@ public final class BenchCommand implements Callable<Integer> {
             long outputs = collector.count();
             double overall = outputs / ((collector.lastReceiptNanos() - t0) / 1e9);
             double steady = collector.rateBetween(outputs / 10, outputs * 9 / 10);
-            List<String> stores = new ArrayList<>(List.of(SequenceInferenceProcessor.SEQUENCE_STORE));
-            if (zeroTrust) {
-                stores.add(ZeroTrustProcessor.SOURCE_STORE);
-            }
+            List<String> stores = StateSize.perSourceStores(fw.app.topology(),
+                    Set.of(SequenceInferenceProcessor.PENDING_STORE, PolicyFeed.STORE));
             StateSize.Stores state = StateSize.serialized(fw.app.streams(), stores);
             fw.close();
-            long sources = state.entries().get(SequenceInferenceProcessor.SEQUENCE_STORE);
+            long sources = state.entries().getOrDefault(SequenceInferenceProcessor.SEQUENCE_STORE, 0L);
             long disk = 0;
             for (String store : stores) {
                 disk += StateSize.onDisk(ph.stateDir.resolve(ph.config.applicationId()), store);
@@ -424,7 +421,8 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Object> t = castMap(e.getValue());
             Object met = t.get("met");
             console.printf(Locale.ROOT, "  %-34s %-14s %-12s %s%n", e.getKey(), String.valueOf(t.get("value")),
-                    t.get("target"), met == null ? "(see JMH ZeroTrustPolicyBench)" : (Boolean) met ? "MET" : "MISSED");
+                    t.get("target"), met != null ? ((Boolean) met ? "MET" : "MISSED")
+                            : e.getKey().startsWith("zero_trust") ? "(JMH: ZeroTrustPolicyBench)" : "(not measured in this run)");
         }
         console.printf(Locale.ROOT, "  RSS peak %,.0f MB, machine load average %s -> %s%n",
                 ResourceSampler.peakRssBytes() / 1e6, machine.get("load_average_at_start"), machine.get("load_average_at_end"));
@@ -522,29 +520,35 @@ public final class BenchCommand implements Callable<Integer> {
             o.put(FirewallConfig.TOPIC_INPUT, prefix + "flows");
             o.put(FirewallConfig.TOPIC_ALLOWED, prefix + "allowed");
             o.put(FirewallConfig.TOPIC_BLOCKED, prefix + "blocked");
-            o.put(FirewallConfig.TOPIC_ALERTS, prefix + "alerted");
+            o.put(FirewallConfig.TOPIC_ALERTED, prefix + "alerted");
             o.put(FirewallConfig.TOPIC_DLQ, prefix + "dlq");
             o.put(FirewallConfig.STREAMS_PREFIX + "state.dir", stateDir.toString());
             if (streamThreads != null) {
                 o.put(FirewallConfig.STREAMS_PREFIX + "num.stream.threads", streamThreads.toString());
             }
-            if (zeroTrust) {
-                o.put(TrustConfig.IDENTITY_TOPIC, prefix + "identity");
-                o.put(TrustConfig.CHALLENGES_TOPIC, prefix + "challenges");
+            if (noTrust) {
+                o.put(FirewallConfig.TRUST_ENABLED, "false");
             }
+            o.put(TrustConfig.IDENTITY_TOPIC, prefix + "identity");
+            o.put(TrustConfig.CHALLENGES_TOPIC, prefix + "identity.challenges");
+            o.put(TrustConfig.POLICY_TOPIC, prefix + "policy");
+            o.put(TrustConfig.ALERTS_TOPIC, prefix + "alerts.siem");
+            o.put(TrustConfig.BLOCKLIST_TOPIC, prefix + "blocklist");
             Map<String, String> all = new HashMap<>(baseConfig);
             all.putAll(o);
             this.config = FirewallConfig.of(all);
             Map<String, Integer> topics = new LinkedHashMap<>();
             for (String t : List.of(config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
-                    config.alertsTopic(), config.dlqTopic())) {
+                    config.alertedTopic(), config.dlqTopic())) {
                 topics.put(t, partitions);
             }
             kafka.createTopics(topics);
-            if (zeroTrust) {
-                kafka.createTopic(prefix + "identity", 1, true);
-                kafka.createTopic(prefix + "challenges", partitions, false);
-            }
+            // the trust module's topics (created whether or not it is enabled: harmless, and the child needs them)
+            kafka.createTopic(prefix + "identity", 1, true);
+            kafka.createTopic(prefix + "policy", 1, true);
+            kafka.createTopic(prefix + "blocklist", 1, true);
+            kafka.createTopic(prefix + "identity.challenges", partitions, false);
+            kafka.createTopic(prefix + "alerts.siem", partitions, false);
         }
 
         VerdictCollector collector() {
@@ -553,31 +557,24 @@ public final class BenchCommand implements Callable<Integer> {
 
         VerdictCollector collector(boolean fromEnd) {
             return new VerdictCollector(kafka.clientConfig(), List.of(config.allowedTopic(), config.blockedTopic(),
-                    config.alertsTopic()), config.dlqTopic(), partitions, fromEnd);
+                    config.alertedTopic()), config.dlqTopic(), partitions, fromEnd);
         }
 
-        Firewall firewall() throws IOException {
+        Firewall firewall() {
             return new Firewall(config);
         }
     }
 
-    /** The in-process firewall of a phase, with the metrics {@code ./sif firewall} records. */
+    /** The in-process firewall of a phase: the standard wiring of {@code ./sif firewall}, with its metrics. */
     private final class Firewall implements AutoCloseable {
         final PrometheusFirewallMetrics metrics;
         final FirewallApp app;
         private boolean closed;
 
-        Firewall(FirewallConfig config) throws IOException {
+        Firewall(FirewallConfig config) {
             this.metrics = FirewallMetrics.prometheus(model.info().classNames());
-            FirewallExtensions ext = FirewallExtensions.defaults().withMetrics(metrics);
-            Policy policy;
-            if (zeroTrust) {
-                ext = ext.withTrustStep(new ZeroTrustStep(metrics));
-                policy = EnginePolicy.from(TrustConfig.from(config), config.confidenceThresholdOverride(), model.info());
-            } else {
-                policy = FirewallTopology.defaultPolicy(config, model.info());
-            }
-            this.app = new FirewallApp(config, model, policy, ext);
+            FirewallWiring wiring = FirewallWiring.standard(config, model, metrics);
+            this.app = new FirewallApp(config, model, wiring.policy(), wiring.extensions());
         }
 
         @Override

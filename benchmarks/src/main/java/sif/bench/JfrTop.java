@@ -23,6 +23,10 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class JfrTop {
 
+    /** Top frames of threads that wait rather than run. */
+    static final Set<String> IDLE = Set.of("sun.nio.ch.EPoll.wait", "java.lang.Object.wait", "jdk.internal.misc.Unsafe.park",
+            "sun.nio.ch.Net.accept", "sun.nio.ch.Net.poll", "java.lang.Thread.sleep", "sun.nio.ch.EPollSelectorImpl.doSelect");
+
     private JfrTop() {}
 
     public static void main(String[] args) throws IOException {
@@ -42,6 +46,7 @@ public final class JfrTop {
         Map<String, Long> byTopFrame = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
         long total = 0;
+        long idle = 0;
         try (RecordingFile f = new RecordingFile(file)) {
             while (f.hasMoreEvents()) {
                 RecordedEvent e = f.readEvent();
@@ -52,9 +57,13 @@ public final class JfrTop {
                 if (filter != null && !thread.contains(filter)) {
                     continue;
                 }
+                RecordedStackTrace st = e.getStackTrace();
+                if (st != null && !st.getFrames().isEmpty() && IDLE.contains(name(st.getFrames().get(0)))) {
+                    idle++; // a thread parked in a wait (selector, lock, sleep): not CPU
+                    continue;
+                }
                 total++;
                 byThread.merge(threadGroup(thread), 1L, Long::sum);
-                RecordedStackTrace st = e.getStackTrace();
                 if (st == null || st.getFrames().isEmpty()) {
                     continue;
                 }
@@ -70,7 +79,8 @@ public final class JfrTop {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%n== %s: %,d samples%s%n", type, total, filter == null ? "" : " (threads matching '" + filter + "')");
+        System.out.printf(Locale.ROOT, "%n== %s: %,d samples%s (%,d samples of idle waits left out)%n", type, total,
+                filter == null ? "" : " (threads matching '" + filter + "')", idle);
         print("by thread", byThread, total, top);
         print("by top frame (self)", byTopFrame, total, top);
         print("inclusive (sif / kafka / djl / rocksdb / avro / jackson frames)", inclusive, total, top);

@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -31,6 +35,23 @@ public final class StateSize {
     }
 
     private StateSize() {}
+
+    /**
+     * The key-value stores of {@code topology}'s sub-topologies (global stores excluded), minus
+     * {@code exclude}: the state that grows with the sources a firewall tracks.
+     */
+    public static List<String> perSourceStores(Topology topology, Set<String> exclude) {
+        Set<String> names = new TreeSet<>();
+        for (TopologyDescription.Subtopology st : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node n : st.nodes()) {
+                if (n instanceof TopologyDescription.Processor p) {
+                    names.addAll(p.stores());
+                }
+            }
+        }
+        names.removeAll(exclude);
+        return List.copyOf(names);
+    }
 
     /** Serialized sizes of {@code storeNames} (key-value stores) in a RUNNING app. */
     public static Stores serialized(KafkaStreams streams, List<String> storeNames) {

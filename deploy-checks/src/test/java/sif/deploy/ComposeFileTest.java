@@ -381,7 +381,7 @@ class ComposeFileTest {
         assertTrue(String.valueOf(entrypoint).contains("/opt/sif/create-topics.sh"), "kafka-init runs the script");
         FirewallConfig defaults = FirewallConfig.defaults();
         for (String topic : List.of(defaults.inputTopic(), defaults.allowedTopic(), defaults.blockedTopic(),
-                defaults.alertsTopic(), defaults.dlqTopic())) {
+                defaults.alertedTopic(), defaults.dlqTopic())) {
             assertTrue(Pattern.compile("(?m)^create " + Pattern.quote(topic) + " ").matcher(script).find(),
                     "create-topics.sh creates " + topic);
         }

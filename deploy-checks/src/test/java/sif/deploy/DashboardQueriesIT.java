@@ -69,7 +69,7 @@ class DashboardQueriesIT {
                     FirewallConfig.STREAMS_PREFIX + StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("state").toString()));
             Map<String, Integer> topics = new LinkedHashMap<>();
             for (String t : List.of(config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
-                    config.alertsTopic(), config.dlqTopic())) {
+                    config.alertedTopic(), config.dlqTopic())) {
                 topics.put(t, 2);
             }
             kafka.createTopics(topics);

@@ -102,7 +102,7 @@ public final class FirewallApp implements AutoCloseable {
     public void start() {
         LOG.info("starting firewall {} on {}: {} -> {} / {} / {} (DLQ {})", config.applicationId(),
                 config.bootstrapServers(), config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
-                config.alertsTopic(), config.dlqTopic());
+                config.alertedTopic(), config.dlqTopic());
         streams.start();
     }
 

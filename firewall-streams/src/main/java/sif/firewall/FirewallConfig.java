@@ -31,7 +31,7 @@ public final class FirewallConfig {
     public static final String TOPIC_INPUT = "topic.input";
     public static final String TOPIC_ALLOWED = "topic.allowed";
     public static final String TOPIC_BLOCKED = "topic.blocked";
-    public static final String TOPIC_ALERTS = "topic.alerts";
+    public static final String TOPIC_ALERTED = "topic.alerted";
     public static final String TOPIC_DLQ = "topic.dlq";
     public static final String MODEL_DIR = "model.dir";
     public static final String SEQUENCE_LENGTH = "sequence.length";
@@ -57,7 +57,7 @@ public final class FirewallConfig {
         d.put(TOPIC_INPUT, "flows");
         d.put(TOPIC_ALLOWED, "flows.allowed");
         d.put(TOPIC_BLOCKED, "flows.blocked");
-        d.put(TOPIC_ALERTS, "alerts");
+        d.put(TOPIC_ALERTED, "flows.alerted");
         d.put(TOPIC_DLQ, "flows.dlq");
         d.put(MODEL_DIR, "models/cicids2017-lstm");
         d.put(SEQUENCE_LENGTH, "");
@@ -155,7 +155,7 @@ public final class FirewallConfig {
             throw new IllegalArgumentException(VALIDATION_MIN_TIMING_VALUE + " must be a finite number <= 0, got "
                     + get(VALIDATION_MIN_TIMING_VALUE));
         }
-        for (String k : new String[] {APPLICATION_ID, TOPIC_INPUT, TOPIC_ALLOWED, TOPIC_BLOCKED, TOPIC_ALERTS, TOPIC_DLQ,
+        for (String k : new String[] {APPLICATION_ID, TOPIC_INPUT, TOPIC_ALLOWED, TOPIC_BLOCKED, TOPIC_ALERTED, TOPIC_DLQ,
                 POLICY_BENIGN_CLASS}) {
             if (get(k).isEmpty()) {
                 throw new IllegalArgumentException(k + " must not be empty");
@@ -199,8 +199,8 @@ public final class FirewallConfig {
         return get(TOPIC_BLOCKED);
     }
 
-    public String alertsTopic() {
-        return get(TOPIC_ALERTS);
+    public String alertedTopic() {
+        return get(TOPIC_ALERTED);
     }
 
     public String dlqTopic() {

@@ -26,7 +26,7 @@ public record FirewallTopics(
     public static FirewallTopics from(FirewallConfig config) {
         var serdeConfig = config.serdeConfig();
         return new FirewallTopics(config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
-                config.alertsTopic(), config.dlqTopic(), Serdes.String(),
+                config.alertedTopic(), config.dlqTopic(), Serdes.String(),
                 AvroSerdes.serde(NetworkFlow.class, serdeConfig, false),
                 AvroSerdes.serde(Verdict.class, serdeConfig, false),
                 Serdes.ByteArray());

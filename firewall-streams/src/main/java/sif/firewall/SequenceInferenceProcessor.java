@@ -27,8 +27,9 @@ import sif.firewall.metrics.FirewallMetrics;
  *
  * <p>For each flow: append it to its source's sequence in {@value #SEQUENCE_STORE} (the last T
  * flows within the max age, {@link SequenceWindow}), then park the flow with a snapshot of that
- * sequence in {@value #PENDING_STORE}. When {@code batchSize} flows are pending, or on a wall-clock
- * punctuation every {@code maxWait}, all pending flows are classified in one
+ * sequence in {@value #PENDING_STORE}. When {@code batchSize} flows are pending, or when the oldest
+ * pending flow has waited {@code maxWait} (wall clock, checked by a punctuator every
+ * {@code maxWait / 4}), all pending flows are classified in one
  * {@link ClassifierSession#predict} call, forwarded as {@link Scored} in arrival order, and removed
  * from the pending store. Both stores are persistent and changelogged, so a flow waiting for its
  * batch is part of the committed state: after a crash it is restored and classified once (its input
@@ -68,6 +69,8 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private final List<Long> pendingKeys = new ArrayList<>();
     private long nextKey;
     private long newestEventTime = Long.MIN_VALUE;
+    /** Wall-clock ms when the oldest pending flow started waiting; -1 when none waits. */
+    private long oldestPendingSince = -1;
 
     /**
      * @param sequenceLength T, flows per source the model sees
@@ -139,8 +142,11 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         }
         LOG.info("task {}: sequence/inference step ready, {} flows restored waiting for inference (next key {})",
                 context.taskId(), pending.size(), nextKey);
+        oldestPendingSince = pending.isEmpty() ? -1 : context.currentSystemTimeMs();
         this.session = classifier.newSession();
-        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> drain());
+        // check a few times per maxWait; drain only once the oldest flow waited maxWait, so that a
+        // slow inference call (during which the next records pile up) still lets batches fill
+        context.schedule(checkInterval(maxWait), PunctuationType.WALL_CLOCK_TIME, this::drainIfDue);
         context.schedule(evictInterval, PunctuationType.WALL_CLOCK_TIME, now -> evictIdleSources());
     }
 
@@ -156,6 +162,9 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
             newestEventTime = eventTime;
         }
         PendingFlow p = PendingFlow.of(flow, sequence);
+        if (pending.isEmpty()) {
+            oldestPendingSince = context.currentSystemTimeMs();
+        }
         long key = nextKey++;
         pendingStore.put(key, p.encode());
         pending.add(p);
@@ -165,7 +174,18 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         }
     }
 
-    /** Classifies every pending flow now (public for tests with a mock context). */
+    /** How often the drain punctuator checks the oldest pending flow's wait: a quarter of maxWait. */
+    static Duration checkInterval(Duration maxWait) {
+        return Duration.ofMillis(Math.max(1, maxWait.toMillis() / 4));
+    }
+
+    private void drainIfDue(long now) {
+        if (oldestPendingSince >= 0 && now - oldestPendingSince >= maxWait.toMillis()) {
+            drain();
+        }
+    }
+
+    /** Classifies every pending flow now. */
     void drain() {
         int n = pending.size();
         if (n == 0) {
@@ -202,6 +222,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         }
         pending.clear();
         pendingKeys.clear();
+        oldestPendingSince = -1;
     }
 
     private void classifyAlone(PendingFlow p, float[][] input) {

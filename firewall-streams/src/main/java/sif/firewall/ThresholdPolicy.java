@@ -7,8 +7,9 @@ import sif.schemas.avro.IdentityStatus;
 /**
  * The default policy (paper): ALLOW when the model predicts the benign class; BLOCK an attack class
  * whose confidence is above the threshold (0.85 in the paper); ALERT an attack class at or below it.
- * Probabilities are compared at float precision (the model's output type). Zero trust: a flow whose identity was evaluated and found untrusted is never allowed; a benign
- * prediction for it becomes BLOCK. Immutable and thread-safe.
+ * Probabilities are compared at float precision (the model's output type). Zero trust: a flow
+ * whose identity was evaluated and found untrusted is never allowed; a benign prediction for it
+ * becomes BLOCK. Immutable and thread-safe.
  *
  * <p>Rule ids written to the verdict's reasons: {@value #RULE_BENIGN}, {@value #RULE_BLOCK},
  * {@value #RULE_ALERT}, {@value #RULE_UNTRUSTED}.

@@ -102,7 +102,7 @@ class FirewallBadInputIT {
             send(config, sends);
 
             List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(),
-                    List.of(config.allowedTopic(), config.blockedTopic(), config.alertsTopic(), config.dlqTopic()),
+                    List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(), config.dlqTopic()),
                     sends.size(), Duration.ofMinutes(2));
             assertEquals(sends.size(), out.size(), "one output per input record");
 

@@ -27,7 +27,7 @@ class FirewallConfigTest {
         assertEquals("flows", c.inputTopic());
         assertEquals("flows.allowed", c.allowedTopic());
         assertEquals("flows.blocked", c.blockedTopic());
-        assertEquals("alerts", c.alertsTopic());
+        assertEquals("flows.alerted", c.alertedTopic());
         assertEquals("flows.dlq", c.dlqTopic());
         assertEquals(Path.of("models/cicids2017-lstm"), c.modelDir());
         assertNull(c.sequenceLengthOverride());

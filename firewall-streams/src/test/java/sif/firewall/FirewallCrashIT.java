@@ -65,27 +65,44 @@ class FirewallCrashIT {
         }
     }
 
+    /** Killed while verdicts are being produced: in-flight transactions are aborted and re-made. */
     @Test
     void killNineMidReplayLosesAndDuplicatesNothing() throws Exception {
+        run(FirewallEndToEndIT.cicids(), "crash", null, false);
+    }
+
+    /**
+     * Killed while every processed flow waits for its batch (the first process never fills or times
+     * out a batch): the waiting flows are committed state, restored and classified once after restart.
+     */
+    @Test
+    void killNineWhileFlowsWaitForTheirBatch() throws Exception {
+        run(FirewallEndToEndIT.cicids(), "crash-held", null, true);
+    }
+
+    /** The same with the real firewall command ({@link FirewallMain}) and the trained model. */
+    @Test
+    void killNineWithTheTrainedModelAndTheRealCommand() throws Exception {
         Path data = FirewallEndToEndIT.cicids();
-        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "crash", 3,
+        run(data, "crash-model", FirewallEndToEndIT.realModel(), false);
+    }
+
+    private void run(Path data, String prefix, Path model, boolean holdBatches) throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, prefix, 3,
                 Map.of("streams.state.dir", work.resolve("state").toString(),
                         // the killed member's session must expire before its tasks move: keep it short
                         "streams.main.consumer.session.timeout.ms", "10000",
-                        // flows wait up to 2 s for a batch of 512, across many 100 ms commits: the kill
-                        // surely finds flows that are waiting for inference in committed state
-                        FirewallConfig.BATCH_SIZE, "512",
-                        FirewallConfig.BATCH_MAX_WAIT_MS, "2000"));
-        Path configFile = work.resolve("firewall.properties");
-        Properties p = new Properties();
-        p.putAll(config.asMap());
-        try (Writer w = Files.newBufferedWriter(configFile)) {
-            p.store(w, "crash test");
-        }
-        List<String> outputs = List.of(config.allowedTopic(), config.blockedTopic(), config.alertsTopic(),
+                        FirewallConfig.TRUST_ENABLED, "false"));
+        Path configFile = write(config, "firewall.properties");
+        // first process: with holdBatches, no batch ever fills or times out, so every processed flow
+        // waits for inference when the process is killed
+        Path firstConfigFile = !holdBatches ? configFile : write(config.with(Map.of(
+                FirewallConfig.BATCH_SIZE, "1000000", FirewallConfig.BATCH_MAX_WAIT_MS, "3600000")),
+                "firewall-held.properties");
+        List<String> outputs = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
                 config.dlqTopic());
 
-        Process first = startChild(configFile, "first");
+        Process first = startChild(firstConfigFile, prefix + "-first", model);
         CompletableFuture<ReplaySummary> replay;
         long committedAtKill;
         try (FlowReplayer replayer = FlowReplayer.create(Map.of("bootstrap.servers", config.bootstrapServers()),
@@ -97,20 +114,25 @@ class FirewallCrashIT {
                     throw new IllegalStateException(e);
                 }
             });
-            committedAtKill = awaitCommittedOutputs(config.bootstrapServers(), outputs, 800, Duration.ofMinutes(2));
+            committedAtKill = holdBatches
+                    ? awaitCommittedOutputs(config.bootstrapServers(),
+                            List.of(config.applicationId() + "-" + SequenceInferenceProcessor.PENDING_STORE + "-changelog"),
+                            500, Duration.ofMinutes(2))
+                    : awaitCommittedOutputs(config.bootstrapServers(), outputs, 800, Duration.ofMinutes(2));
             long sentAtKill = replayer.sentTotal();
             first.destroyForcibly(); // SIGKILL: no commit, no close
             assertTrue(first.waitFor(30, TimeUnit.SECONDS), "child killed");
-            LOG.info("killed the firewall (exit {}) with {} committed outputs, {} flows sent so far",
+            LOG.info("killed the firewall (exit {}) with {} committed records (outputs, or waiting flows when "
+                            + "batches are held), {} flows sent so far",
                     first.exitValue(), committedAtKill, sentAtKill);
             assertTrue(sentAtKill < 2972, "killed mid-replay (sent " + sentAtKill + ")");
 
-            Process second = startChild(configFile, "second");
+            Process second = startChild(configFile, prefix + "-second", model);
             try {
                 ReplaySummary sent = replay.get(5, TimeUnit.MINUTES);
                 assertEquals(2972, sent.sent());
                 LOG.info("committed end offsets after the replay: {}", endOffsets(config.bootstrapServers(),
-                        List.of(config.inputTopic(), config.allowedTopic(), config.alertsTopic())));
+                        List.of(config.inputTopic(), config.allowedTopic(), config.alertedTopic())));
                 List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(), outputs,
                         sent.sent(), Duration.ofMinutes(3));
                 Map<String, Integer> seen = new HashMap<>();
@@ -136,9 +158,12 @@ class FirewallCrashIT {
                 long duplicated = seen.values().stream().filter(n -> n > 1).count();
                 LOG.info("after the crash: {} outputs {}, lost {} {}, duplicated {}", out.size(),
                         perTopic, lost.size(), lost.subList(0, Math.min(20, lost.size())), duplicated);
-                int restored = restoredPendingFlows(Path.of("target", "crash-it-second.log"));
+                int restored = restoredPendingFlows(Path.of("target", "crash-it-" + prefix + "-second.log"));
                 LOG.info("the restarted firewall restored {} flows that were waiting for inference", restored);
-                assertTrue(restored > 0, "the crash left flows waiting for their batch in committed state");
+                if (holdBatches) {
+                    assertTrue(restored >= committedAtKill, "at least the " + committedAtKill
+                            + " committed waiting flows are restored, got " + restored);
+                }
                 assertEquals(List.of(), lost, "lost verdicts");
                 assertEquals(0, duplicated, "duplicated verdicts");
                 assertEquals(2972, seen.size());
@@ -152,11 +177,21 @@ class FirewallCrashIT {
         }
     }
 
-    /** Starts the firewall in a child JVM and waits (on its log) until it is RUNNING. */
-    private Process startChild(Path configFile, String name) throws Exception {
+    /**
+     * Starts the firewall in a child JVM and waits (on its log) until it is RUNNING: with the test's
+     * rule classifier when {@code model} is null, else the real command with that model.
+     */
+    private Process startChild(Path configFile, String name, Path model) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", isolatedClasspath(),
-                ChildFirewallMain.class.getName(), configFile.toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx768m", "-Dai.djl.offline=true", "-cp",
+                isolatedClasspath()));
+        if (model == null) {
+            cmd.addAll(List.of(ChildFirewallMain.class.getName(), configFile.toString()));
+        } else {
+            cmd.addAll(List.of(FirewallMain.class.getName(), "--config", configFile.toString(), "--model",
+                    model.toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         Process proc = pb.start();
         CountDownLatch running = new CountDownLatch(1);
@@ -198,9 +233,20 @@ class FirewallCrashIT {
         }
     }
 
+    private Path write(FirewallConfig config, String name) throws IOException {
+        Path file = work.resolve(name);
+        Properties p = new Properties();
+        p.putAll(config.asMap());
+        try (Writer w = Files.newBufferedWriter(file)) {
+            p.store(w, "crash test");
+        }
+        return file;
+    }
+
     /** Sum over tasks of "N flows restored waiting for inference" in a child's log. */
     private static int restoredPendingFlows(Path log) throws IOException {
-        var m = java.util.regex.Pattern.compile("(\\d+) flows restored waiting for inference").matcher(Files.readString(log));
+        var m = java.util.regex.Pattern.compile("(\\d+) flows restored waiting for inference")
+                .matcher(Files.readString(log));
         int n = 0;
         while (m.find()) {
             n += Integer.parseInt(m.group(1));

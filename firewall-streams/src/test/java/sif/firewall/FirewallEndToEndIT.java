@@ -97,7 +97,7 @@ class FirewallEndToEndIT {
             LOG.info("replayed: {}", sent.describe());
             assertEquals(0, sent.sendErrors());
             List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(),
-                    List.of(config.allowedTopic(), config.blockedTopic(), config.alertsTopic(), config.dlqTopic()),
+                    List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(), config.dlqTopic()),
                     sent.sent(), Duration.ofMinutes(3));
             check(config, classifier, policy, sent, out);
         }

@@ -63,7 +63,7 @@ class FirewallTopologyTest {
         var verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
         allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(), verdicts);
         blocked = driver.createOutputTopic("flows.blocked", Serdes.String().deserializer(), verdicts);
-        alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), verdicts);
+        alerts = driver.createOutputTopic("flows.alerted", Serdes.String().deserializer(), verdicts);
         dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
     }
 

@@ -56,7 +56,7 @@ final class KafkaIT {
         m.put(FirewallConfig.TOPIC_INPUT, p + "flows");
         m.put(FirewallConfig.TOPIC_ALLOWED, p + "allowed");
         m.put(FirewallConfig.TOPIC_BLOCKED, p + "blocked");
-        m.put(FirewallConfig.TOPIC_ALERTS, p + "alerts");
+        m.put(FirewallConfig.TOPIC_ALERTED, p + "alerts");
         m.put(FirewallConfig.TOPIC_DLQ, p + "dlq");
         m.put(FirewallConfig.METRICS_PORT, "-1");
         m.put("streams.state.dir", System.getProperty("java.io.tmpdir") + "/sif-it-state/" + p);

@@ -33,6 +33,7 @@ class SequenceInferenceProcessorTest {
     @BeforeEach
     void setUp() {
         context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(0);
         sequences = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
         pending = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SequenceInferenceProcessor.PENDING_STORE),
@@ -67,7 +68,7 @@ class SequenceInferenceProcessorTest {
         processor(4);
         var punctuators = context.scheduledPunctuators();
         assertEquals(2, punctuators.size());
-        assertEquals(Duration.ofMillis(20), punctuators.get(0).getInterval());
+        assertEquals(Duration.ofMillis(5), punctuators.get(0).getInterval(), "checks 4 times per max wait");
         assertEquals(PunctuationType.WALL_CLOCK_TIME, punctuators.get(0).getType());
         assertEquals(Duration.ofSeconds(60), punctuators.get(1).getInterval());
         assertEquals(List.of(1), classifier.sessionsOpened);
@@ -95,16 +96,19 @@ class SequenceInferenceProcessorTest {
     }
 
     @Test
-    void punctuatorDrainsAPartialBatch() {
+    void punctuatorDrainsAPartialBatchOnceItsOldestFlowWaitedMaxWait() {
         var p = processor(64);
+        context.setCurrentSystemTimeMs(1000);
         p.process(record("a1", "10.1.0.1", T0, 5, 0));
+        context.setCurrentSystemTimeMs(1015);
         p.process(record("a2", "10.1.0.1", T0 + 1, 5, 1));
-        assertTrue(context.forwarded().isEmpty());
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(0);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1019);
+        assertTrue(context.forwarded().isEmpty(), "a1 waited 19 ms of 20");
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1020);
         assertEquals(List.of("a1", "a2"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
         assertEquals(List.of(2), classifier.batchSizes);
         context.resetForwards();
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(20);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(5000);
         assertTrue(context.forwarded().isEmpty(), "nothing pending, nothing forwarded");
         assertEquals(List.of(2), classifier.batchSizes, "no empty inference call");
     }
@@ -118,16 +122,20 @@ class SequenceInferenceProcessorTest {
         assertEquals(List.of(1), classifier.sessionsClosed);
         assertTrue(context.forwarded().isEmpty());
 
+        context.setCurrentSystemTimeMs(2000);
         var restarted = processor(64); // same stores: what the changelog restores
         assertEquals(List.of(1, 1), classifier.sessionsOpened);
         restarted.process(record("a2", "10.1.0.1", T0 + 1, 5, 9));
-        context.scheduledPunctuators().get(2).getPunctuator().punctuate(0);
+        context.scheduledPunctuators().get(2).getPunctuator().punctuate(2019);
+        assertTrue(context.forwarded().isEmpty(), "restored flows wait at most maxWait from the restart");
+        context.scheduledPunctuators().get(2).getPunctuator().punctuate(2020);
         List<Scored> out = forwardedScores();
         assertEquals(List.of("a1", "b1", "a2"), out.stream().map(s -> s.flow().flowId()).toList());
         assertEquals(7, out.get(0).flow().sourceOffset());
         assertEquals(0, count(pending));
+        context.setCurrentSystemTimeMs(3000);
         restarted.process(record("a3", "10.1.0.1", T0 + 2, 5, 10));
-        context.scheduledPunctuators().get(2).getPunctuator().punctuate(20);
+        context.scheduledPunctuators().get(2).getPunctuator().punctuate(3020);
         assertEquals(3, ((Scored) context.forwarded().get(3).record().value()).flow().sequenceLength());
     }
 

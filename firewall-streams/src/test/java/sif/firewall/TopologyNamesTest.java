@@ -86,7 +86,7 @@ class TopologyNamesTest {
     @Test
     void topicNamesFollowTheConfig() {
         var config = FirewallConfig.of(Map.of(FirewallConfig.TOPIC_INPUT, "in", FirewallConfig.TOPIC_ALLOWED, "ok",
-                FirewallConfig.TOPIC_BLOCKED, "no", FirewallConfig.TOPIC_ALERTS, "hmm", FirewallConfig.TOPIC_DLQ, "dead"));
+                FirewallConfig.TOPIC_BLOCKED, "no", FirewallConfig.TOPIC_ALERTED, "hmm", FirewallConfig.TOPIC_DLQ, "dead"));
         Map<String, String> n = nodes(FirewallTopology.buildTopology(config, new RuleClassifier(),
                 new ThresholdPolicy(0.85, "BENIGN")).describe());
         assertEquals("source[in] -> [validate]", n.get("flows-source"));

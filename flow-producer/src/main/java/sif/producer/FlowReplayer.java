@@ -377,8 +377,12 @@ public final class FlowReplayer implements AutoCloseable {
     }
 
     private void send(FlowRecord r, NetworkFlow value) {
+        // The record timestamp is the time of sending (the producer fills it in): the flow's own event
+        // time travels in the payload. Stamping 2017 event times on records would make the broker's
+        // time-based retention delete replayed flows (and the verdicts that inherit the timestamp)
+        // within minutes, and would make ingest->verdict latency meaningless.
         ProducerRecord<String, NetworkFlow> record = new ProducerRecord<>(options.topic(), null,
-                r.timestampMs() >= 0 ? r.timestampMs() : null, r.srcIp(), value);
+                (Long) null, r.srcIp(), value);
         try {
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {

@@ -1,6 +1,7 @@
 package sif.producer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,8 @@ class FlowReplayerTest {
         List<ProducerRecord<String, NetworkFlow>> h = p.history();
         assertEquals(List.of("10.0.0.1", "10.0.0.2", "10.0.0.1"), h.stream().map(ProducerRecord::key).toList());
         assertEquals(List.of("a", "b", "c"), h.stream().map(x -> x.value().getFlowId()).toList());
-        assertEquals(2000L, h.get(1).timestamp(), "record timestamp = event time");
+        assertNull(h.get(1).timestamp(), "record timestamp left to the producer (send time); event time is in the payload");
+        assertEquals(2000L, h.get(1).value().getEventTimeMs());
         assertEquals("flows", h.get(0).topic());
         assertEquals(Map.of(FlowReplayer.SENT_METRIC, 3L, FlowReplayer.ERRORS_METRIC, 0L), r.metrics());
         assertTrue(p.flushed() || p.history().size() == 3);

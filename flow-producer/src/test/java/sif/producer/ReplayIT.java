@@ -103,7 +103,7 @@ class ReplayIT {
         for (ConsumerRecord<String, NetworkFlow> r : records) {
             NetworkFlow f = r.value();
             assertEquals(f.getSrcIp(), r.key());
-            assertEquals(f.getEventTimeMs(), r.timestamp());
+            assertTrue(Math.abs(r.timestamp() - System.currentTimeMillis()) < 600_000, "record timestamp = send time");
             Long prev = lastTime.put(r.key(), f.getEventTimeMs());
             assertTrue(prev == null || prev <= f.getEventTimeMs(), "per-source event-time order for " + r.key());
             perLabel.merge(f.getLabel(), 1L, Long::sum);
@@ -164,7 +164,7 @@ class ReplayIT {
                 .distinct().count(), "each flow once (origin = capture file and emission index)");
         for (ConsumerRecord<String, NetworkFlow> x : records) {
             assertEquals(x.value().getSrcIp(), x.key());
-            assertEquals(x.value().getEventTimeMs(), x.timestamp());
+            assertTrue(Math.abs(x.timestamp() - System.currentTimeMillis()) < 600_000, "record timestamp = send time");
             assertEquals(null, x.value().getLabel(), "pcap flows carry no label without --labels");
         }
     }

@@ -15,8 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sif.firewall.FirewallApp;
 import sif.firewall.FirewallConfig;
-import sif.firewall.FirewallExtensions;
-import sif.firewall.FirewallTopology;
+import sif.firewall.FirewallWiring;
 import sif.firewall.ModelLoader;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.firewall.metrics.PrometheusFirewallMetrics;
@@ -29,6 +28,8 @@ import sif.producer.FlowReplayer;
 import sif.producer.FlowSource;
 import sif.producer.ReplayOptions;
 import sif.producer.ReplaySummary;
+import sif.producer.identity.IdentityEmitter;
+import sif.producer.identity.IdentitySchedule;
 import sif.producer.synthetic.SyntheticProfiles;
 import sif.producer.synthetic.SyntheticScenario;
 import sif.schemas.Topics;
@@ -68,7 +69,21 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-live", description = "print a status line every 5 s instead of refreshing in place")
     boolean noLive;
 
+    @Option(names = "--identity-rotate-seconds", defaultValue = "20",
+            description = "re-verify the simulated identities of internal hosts every N seconds of event time, "
+                    + "so busy hosts stay under the 500-flow freshness limit (default: ${DEFAULT-VALUE})")
+    long rotateSeconds;
+
+    @Option(names = "--verbose", description = "keep SIF's INFO logging (default: warnings only, so the live view stays readable)")
+    boolean verbose;
+
     private final PrintStream out = System.out;
+
+    private static FirewallApp firewall(FirewallConfig config, SequenceClassifier classifier,
+                                        PrometheusFirewallMetrics metrics) {
+        FirewallWiring wiring = FirewallWiring.standard(config, classifier, metrics);
+        return new FirewallApp(config, classifier, wiring.policy(), wiring.extensions());
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -99,29 +114,37 @@ public final class DemoCommand implements Callable<Integer> {
         out.println(synthetic
                 ? "SIF demo: replaying SYNTHETIC flows drawn from per-class distributions fitted on real CICIDS2017 rows (not real traffic)"
                 : "SIF demo: replaying " + source.describe());
+        if (!verbose) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("sif"))
+                    .setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        out.println("zero trust: SIMULATED identities for the internal hosts 192.168.10.0/24 (re-verified every "
+                + rotateSeconds + " s); other sources have none and are never trusted");
         out.println("starting an embedded Kafka broker (KRaft, loopback) ...");
         try (EmbeddedKafka kafka = EmbeddedKafka.start();
              SequenceClassifier classifier = ModelLoader.load(modelDir)) {
             Topics topics = Topics.defaults();
             for (String t : topics.all()) {
-                kafka.createTopic(t, t.equals(topics.input()) ? 2 : 1, topics.isCompacted(t));
+                kafka.createTopic(t, 1, topics.isCompacted(t));
             }
             FirewallConfig config = FirewallConfig.defaults().with(Map.of(
                     FirewallConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
                     FirewallConfig.APPLICATION_ID, "sif-demo",
                     FirewallConfig.MODEL_DIR, modelDir.toString(),
-                    FirewallConfig.TOPIC_ALERTS, topics.alerted(),
+                    FirewallConfig.TOPIC_ALERTED, topics.alerted(),
                     FirewallConfig.STREAMS_PREFIX + "state.dir", Files.createTempDirectory("sif-demo-state").toString()));
             VerdictTally tally = new VerdictTally();
             try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames());
-                 FirewallApp app = new FirewallApp(config, classifier,
-                         FirewallTopology.defaultPolicy(config, classifier.info()),
-                         FirewallExtensions.defaults().withMetrics(metrics));
+                 FirewallApp app = firewall(config, classifier, metrics);
                  OutputCounter counter = new OutputCounter(kafka.bootstrapServers(),
-                         List.of(config.allowedTopic(), config.blockedTopic(), config.alertsTopic()),
+                         List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic()),
                          config.dlqTopic(), AvroSerdes.singleObject(Verdict.class).deserializer(), tally);
                  FlowReplayer replayer = FlowReplayer.create(kafka.clientConfig(),
-                         new ReplayOptions(topics.input(), rate, 0, 0, false))) {
+                         new ReplayOptions(topics.input(), rate, 0, 0, false));
+                 IdentityEmitter identities = IdentityEmitter.create(kafka.clientConfig(), topics.identity(),
+                         new IdentitySchedule(IdentitySchedule.DEFAULT_NETWORK, Duration.ofSeconds(rotateSeconds),
+                                 IdentitySchedule.DEFAULT_LEAD))) {
+                replayer.beforeEachFlow(identities);
                 app.start();
                 if (!app.awaitRunning(Duration.ofSeconds(60))) {
                     System.err.println("demo: the firewall did not reach RUNNING within 60 s");

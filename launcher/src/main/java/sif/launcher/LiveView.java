@@ -6,7 +6,7 @@ import java.util.Map;
 /** The demo's console view: refreshed in place on a terminal, a plain line every 5 s otherwise. */
 final class LiveView {
 
-    private static final int LINES = 5;
+    private static final int LINES = 6;
 
     private final PrintStream out;
     private final boolean inPlace;
@@ -32,8 +32,9 @@ final class LiveView {
         if (!inPlace) {
             if (elapsedNanos - lastPlainNanos >= 5_000_000_000L || lastPlainNanos == 0) {
                 lastPlainNanos = elapsedNanos;
-                out.printf("[%3ds] in=%d (%.0f/s) allowed=%d blocked=%d alerts=%d dlq=%d p50=%s p99=%s%n", secs, sent,
-                        rate, t.decision("ALLOW"), t.decision("BLOCK"), t.decision("ALERT"), t.dlq(), p50, p99);
+                out.printf("[%3ds] in=%d (%.0f/s) allowed=%d blocked=%d alerts=%d dlq=%d p50=%s p99=%s | %s%n", secs,
+                        sent, rate, t.decision("ALLOW"), t.decision("BLOCK"), t.decision("ALERT"), t.dlq(), p50, p99,
+                        rules(t));
             }
             return;
         }
@@ -52,7 +53,16 @@ final class LiveView {
         }
         line(classes.toString());
         line("latency  produce->verdict p50 " + p50 + "   p99 " + p99);
+        line("rules   " + rules(t));
         out.flush();
+    }
+
+    private static String rules(VerdictTally t) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Long> e : t.topRules(4)) {
+            b.append(String.format(" %s %,d ", e.getKey(), e.getValue()));
+        }
+        return b.toString();
     }
 
     private void line(String s) {

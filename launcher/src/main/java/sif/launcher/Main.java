@@ -3,6 +3,7 @@ package sif.launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import sif.firewall.FirewallCommand;
+import sif.model.train.EvaluateCommand;
 import sif.model.train.TrainCommand;
 import sif.pcap.FlowsCommand;
 import sif.pcap.lab.LabCommand;
@@ -17,6 +18,7 @@ import sif.producer.ReplayCommand;
                 ReplayCommand.class,
                 FirewallCommand.class,
                 TrainCommand.class,
+                EvaluateCommand.class,
                 FlowsCommand.class,
                 LabCommand.class,
                 BrokerCommand.class,

@@ -17,6 +17,7 @@ final class VerdictTally {
 
     private final Map<String, LongAdder> byDecision = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> byClass = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> byRule = new ConcurrentHashMap<>();
     private final LongAdder dlq = new LongAdder();
     private final long[] latencyMs = new long[LATENCY_WINDOW];
     private long latencyCount;
@@ -24,6 +25,7 @@ final class VerdictTally {
     void verdict(Verdict v) {
         byDecision.computeIfAbsent(v.getDecision().name(), k -> new LongAdder()).increment();
         byClass.computeIfAbsent(v.getPredictedClass(), k -> new LongAdder()).increment();
+        byRule.computeIfAbsent(decidingRule(v), k -> new LongAdder()).increment();
         if (v.getIngestTimeMs() > 0 && v.getVerdictTimeMs() >= v.getIngestTimeMs()) {
             synchronized (latencyMs) {
                 latencyMs[(int) (latencyCount++ % LATENCY_WINDOW)] = v.getVerdictTimeMs() - v.getIngestTimeMs();
@@ -33,6 +35,41 @@ final class VerdictTally {
 
     void deadLetter() {
         dlq.increment();
+    }
+
+    /**
+     * The rule that set the decision, without its figures: the last reason marked {@code =>DECISION}
+     * (e.g. {@code model:DDoS p=0.990>0.850=>BLOCK} gives {@code model:DDoS}), else the last reason.
+     */
+    static String decidingRule(Verdict v) {
+        java.util.List<String> reasons = v.getReasons();
+        if (reasons.isEmpty()) {
+            return "-";
+        }
+        String marker = "=>" + v.getDecision();
+        String r = reasons.get(reasons.size() - 1);
+        for (String x : reasons) {
+            if (x.endsWith(marker)) {
+                r = x; // the last rule that set the final decision
+            }
+        }
+        int cut = r.length();
+        for (String sep : new String[] {" ", "=>"}) {
+            int i = r.indexOf(sep);
+            if (i > 0) {
+                cut = Math.min(cut, i);
+            }
+        }
+        return r.substring(0, cut) + "=>" + v.getDecision();
+    }
+
+    /** Verdicts per deciding rule, most frequent first. */
+    java.util.List<Map.Entry<String, Long>> topRules(int n) {
+        return byRule.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue().sum()))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(n)
+                .toList();
     }
 
     long decision(String decision) {

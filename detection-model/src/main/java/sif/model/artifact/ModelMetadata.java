@@ -46,12 +46,29 @@ public record ModelMetadata(
             @JsonProperty("sha256") String sha256,
             @JsonProperty("bytes") long bytes) {}
 
-    /** Input data: files relative to the data root, with digests, and the combined digest. */
+    /**
+     * Input data: files relative to the data root, with digests, and the combined digest. {@code lab}
+     * is set only for a model trained on CICIDS2017 + a lab corpus ({@code sif cross-eval}); those two
+     * files are then among {@code files} too.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Data(
             @JsonProperty("root_hint") String rootHint,
             @JsonProperty("files") List<DataFile> files,
             @JsonProperty("digest_sha256") String digest,
-            @JsonProperty("rows_per_class") Map<String, Long> rowsPerClass) {}
+            @JsonProperty("rows_per_class") Map<String, Long> rowsPerClass,
+            @JsonProperty("lab") LabData lab) {
+
+        public Data(String rootHint, List<DataFile> files, String digest, Map<String, Long> rowsPerClass) {
+            this(rootHint, files, digest, rowsPerClass, null);
+        }
+    }
+
+    /** A lab corpus in the training data: its flows CSV and its phase labels, paths as in {@code files}. */
+    public record LabData(
+            @JsonProperty("flows") String flows,
+            @JsonProperty("labels") String labels,
+            @JsonProperty("source_namespace") String sourceNamespace) {}
 
     public record DataFile(
             @JsonProperty("path") String path,

@@ -39,6 +39,21 @@ public final class DatasetLoader {
     private DatasetLoader() {}
 
     public static Loaded load(List<Path> inputs, ClassMapping mapping, int maxRowsPerClass, long seed) throws IOException {
+        FlowTable.Builder builder = new FlowTable.Builder(mapping);
+        Read r = readInto(inputs, mapping, maxRowsPerClass, seed, builder);
+        FlowTable table = builder.build();
+        return new Loaded(table, r.files(), digest(r.files()), r.rowsRead(), r.rowsSkipped(), r.notes());
+    }
+
+    /** What {@link #readInto} read. */
+    public record Read(List<InputFile> files, long rowsRead, long rowsSkipped, List<String> notes) {}
+
+    /**
+     * Reads CICIDS2017 CSVs into {@code builder} (which may already hold, or later receive, flows of
+     * other datasets), reservoir-sampling per class when {@code maxRowsPerClass > 0}.
+     */
+    public static Read readInto(List<Path> inputs, ClassMapping mapping, int maxRowsPerClass, long seed,
+                                FlowTable.Builder builder) throws IOException {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no input data given");
         }
@@ -46,7 +61,6 @@ public final class DatasetLoader {
         for (Path in : inputs) {
             files.addAll(FlowCsvReader.csvFiles(in, false));
         }
-        FlowTable.Builder builder = new FlowTable.Builder(mapping);
         ReservoirSampler<FlowRecord> sampler = maxRowsPerClass > 0
                 ? new ReservoirSampler<>(mapping.size(), maxRowsPerClass, seed) : null;
         List<InputFile> used = new ArrayList<>();
@@ -74,19 +88,18 @@ public final class DatasetLoader {
                 builder.add(s.item());
             }
         }
-        FlowTable table = builder.build();
-        return new Loaded(table, List.copyOf(used), digest(used), read, skipped, notes);
+        return new Read(List.copyOf(used), read, skipped, List.copyOf(notes));
     }
 
     /** Path relative to the data root when below it, else absolute. */
-    static String display(Path f) {
+    public static String display(Path f) {
         Path abs = f.toAbsolutePath().normalize();
         Path root = DataPaths.root();
         return abs.startsWith(root) ? root.relativize(abs).toString().replace('\\', '/') : abs.toString();
     }
 
     /** SHA-256 over the lines "sha256  name" of the inputs sorted by name (a dataset digest). */
-    static String digest(List<InputFile> files) {
+    public static String digest(List<InputFile> files) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             files.stream().map(f -> f.sha256() + "  " + f.path().getFileName() + "\n").sorted()

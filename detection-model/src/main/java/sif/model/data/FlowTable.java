@@ -109,7 +109,21 @@ public final class FlowTable {
             if (r.label() == null) {
                 throw new IllegalArgumentException("flow without label at " + r.sourceFile() + ":" + r.line());
             }
-            int cls = mapping.classOf(r.label());
+            add(r, mapping.classOf(r.label()), "");
+        }
+
+        /**
+         * Adds one flow with an explicit class (e.g. a lab label that already names a model class)
+         * and a source-key namespace: the source key becomes {@code namespace + srcIp}, so flows of
+         * different datasets never share a sequence even if their IPs coincide ({@code ""} = none).
+         *
+         * @throws IllegalArgumentException when the class index is out of range
+         */
+        public void add(FlowRecord r, int cls, String namespace) {
+            if (cls < 0 || cls >= mapping.size()) {
+                throw new IllegalArgumentException("class index " + cls + " out of range for " + mapping
+                        + " at " + r.sourceFile() + ":" + r.line());
+            }
             String f = r.sourceFile() == null ? "?" : r.sourceFile();
             int fo = fileOrder.computeIfAbsent(f, k -> fileOrder.size());
             boolean fb = r.srcIp() == null || r.srcIp().isBlank() || r.timestampMs() < 0
@@ -119,7 +133,7 @@ public final class FlowTable {
             for (int j = 0; j < x.length; j++) {
                 x[j] = (float) d[j];
             }
-            String src = fb ? "file:" + f : r.srcIp();
+            String src = namespace + (fb ? "file:" + f : r.srcIp());
             long t = fb ? Long.MIN_VALUE : r.timestampMs();
             rows.add(new Row(x, cls, src, t, f, r.line(), fb, fo, seq++));
         }

@@ -58,7 +58,17 @@ public final class ArtifactEvaluator {
         }
         ModelMetadata.Training t = meta.training();
         ClassMapping mapping = ClassMapping.parse(meta.classMapping());
-        DatasetLoader.Loaded loaded = DatasetLoader.load(files, mapping, t.maxRowsPerClass(), t.seed());
+        DatasetLoader.Loaded loaded;
+        ModelMetadata.LabData lab = meta.data().lab();
+        if (lab == null) {
+            loaded = DatasetLoader.load(files, mapping, t.maxRowsPerClass(), t.seed());
+        } else {
+            // a CICIDS2017 + lab model (sif cross-eval): rebuild the combined table the same way
+            Path labFlows = resolve(dataRoot, lab.flows());
+            Path labLabels = resolve(dataRoot, lab.labels());
+            List<Path> cicids = files.stream().filter(f -> !f.equals(labFlows) && !f.equals(labLabels)).toList();
+            loaded = CrossDatasetRun.load(cicids, labFlows, labLabels, t.maxRowsPerClass(), t.seed()).data();
+        }
         PreparedSplit prep = PreparedSplit.prepare(loaded.table(), Protocol.valueOf(t.protocol().toUpperCase(Locale.ROOT)),
                 new PreparedSplit.Config(meta.sequenceLength(), t.testFraction(), t.valFraction(),
                         Splits.TemporalUnit.valueOf(t.temporalUnit().toUpperCase(Locale.ROOT)), t.capPerClass(), t.seed()));
@@ -66,6 +76,11 @@ public final class ArtifactEvaluator {
             Evaluation.Outcome o = Evaluation.evaluate(s, loaded.table(), prep.test(), c.info().classNames(), 256);
             return new Outcome(meta, o, prep.test().size());
         }
+    }
+
+    private static Path resolve(Path dataRoot, String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p : dataRoot.resolve(p);
     }
 
     /** Default data root (see {@link DataPaths}). */

@@ -30,6 +30,13 @@ public final class ArtifactWriter {
     /** Saves the weights and metadata.json of the shipped (temporal-split) LSTM. */
     static ModelMetadata write(Path dir, Model model, PreparedSplit prep, double temperature, TrainingRun.Options opt,
                                DatasetLoader.Loaded data, SequenceTrainer.Result tr) throws IOException {
+        return write(dir, model, prep, temperature, opt, data, tr, null);
+    }
+
+    /** As above, recording a lab corpus among the data (CICIDS2017 + lab models). */
+    static ModelMetadata write(Path dir, Model model, PreparedSplit prep, double temperature, TrainingRun.Options opt,
+                               DatasetLoader.Loaded data, SequenceTrainer.Result tr, ModelMetadata.LabData lab)
+            throws IOException {
         Files.createDirectories(dir);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.params")) {
             for (Path p : old) {
@@ -65,7 +72,7 @@ public final class ArtifactWriter {
                         + "Dense(" + opt.mapping().size() + "); output softmax(logits / temperature)",
                 new ModelMetadata.Weights(file, "DJL params (PyTorch engine)", sha, Files.size(weights)),
                 new ModelMetadata.Data("sif.data.root (default ../shared/data)", files, data.digest(),
-                        data.table().countsPerClass()),
+                        data.table().countsPerClass(), lab),
                 new ModelMetadata.Training(prep.protocol().key(), sc.seed(), sc.testFraction(), sc.valFraction(),
                         sc.unit().name().toLowerCase(Locale.ROOT), sc.capPerClass(), opt.maxRowsPerClass(),
                         tc.epochs(), tc.patience(), tc.batchSize(), Double.parseDouble(Float.toString(tc.learningRate())), tr.bestEpoch(),

@@ -46,11 +46,11 @@ public final class ReportWriter {
 
     private ReportWriter() {}
 
-    private static String f(double v) {
+    static String f(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    private static String pct(double v) {
+    static String pct(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f%%", 100 * v);
     }
 
@@ -311,7 +311,7 @@ public final class ReportWriter {
         }
     }
 
-    private static void perClassTable(StringBuilder md, Metrics m) {
+    static void perClassTable(StringBuilder md, Metrics m) {
         md.append("| class | precision | recall | F1 | support |\n|---|---|---|---|---|\n");
         for (int c = 0; c < m.classNames().size(); c++) {
             long s = m.support(c);
@@ -322,7 +322,7 @@ public final class ReportWriter {
         }
     }
 
-    private static void confusionTable(StringBuilder md, Metrics m) {
+    static void confusionTable(StringBuilder md, Metrics m) {
         List<String> names = m.classNames();
         md.append("| true \\ predicted |");
         names.forEach(n -> md.append(" ").append(n).append(" |"));

@@ -72,7 +72,7 @@ public record TrustConfig(
         d.put(EVICT_INTERVAL_MS, "60000");
         d.put(POLICY_FILE, "");
         d.put(POLICY_TOPIC, "policy");
-        d.put(ALERTS_TOPIC, "alerts.siem");
+        d.put(ALERTS_TOPIC, "alerts");
         d.put(ALERTS_FORMAT, "ecs");
         d.put(ALERTS_WINDOW_MS, "60000");
         d.put(ALERTS_UPDATE_INTERVAL_MS, "10000");

@@ -62,7 +62,7 @@ class TrustOutputsTest {
         driver = new TopologyTestDriver(t, p);
         verdicts = driver.createInputTopic("verdicts", Serdes.String().serializer(), VERDICT_SERDE.serializer());
         blocklistIn = driver.createInputTopic("blocklist", Serdes.String().serializer(), Serdes.String().serializer());
-        alerts = driver.createOutputTopic("alerts.siem", Serdes.String().deserializer(), Serdes.String().deserializer());
+        alerts = driver.createOutputTopic("alerts", Serdes.String().deserializer(), Serdes.String().deserializer());
         blocklist = driver.createOutputTopic("blocklist", Serdes.String().deserializer(), Serdes.String().deserializer());
     }
 

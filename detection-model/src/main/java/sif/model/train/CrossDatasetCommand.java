@@ -1,0 +1,136 @@
+package sif.model.train;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sif.flows.DataPaths;
+import sif.model.data.PreparedSplit;
+import sif.model.data.Splits;
+import sif.model.nn.SequenceTrainer;
+
+/**
+ * {@code sif cross-eval}: evaluation across datasets (CICIDS2017 and a labelled lab corpus). See
+ * {@link CrossDatasetRun}; appends (or replaces) the section "Evaluation across datasets" of the report.
+ */
+@Command(name = "cross-eval", mixinStandardHelpOptions = true,
+        description = {"Evaluate across datasets: the shipped CICIDS2017 model on labelled lab flows (per class), "
+                + "then an LSTM trained on CICIDS2017 + lab, reported on each dataset's held-out part. Writes the "
+                + "combined model (default models/cicids2017-lab-lstm) and the section \"Evaluation across datasets\" "
+                + "of the report."})
+public final class CrossDatasetCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "models/cicids2017-lstm",
+            description = "Shipped CICIDS2017 model to evaluate on the lab flows (default ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR|FILE",
+            description = "CICIDS2017 CSV file or directory (repeatable). Default: <data root>/cicids2017 "
+                    + "(data root: -Dsif.data.root, SIF_DATA_ROOT or ../shared/data).")
+    List<Path> data = new ArrayList<>();
+
+    @Option(names = "--lab-flows", paramLabel = "CSV",
+            description = "Lab flows (CICFlowMeter V4.0 CSV). Default: <data root>/lab-reference/capture.cicflowmeter-v4.csv.")
+    Path labFlows;
+
+    @Option(names = "--lab-labels", paramLabel = "CSV",
+            description = "Lab phase windows (src_ip,start_epoch_ms,end_epoch_ms,label). Default: <data root>/lab-reference/labels.csv.")
+    Path labLabels;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "models/cicids2017-lab-lstm",
+            description = "Directory for the CICIDS2017 + lab model (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--no-artifact", description = "Do not write the combined model.")
+    boolean noArtifact;
+
+    @Option(names = "--max-weights-mb", defaultValue = "2",
+            description = "Write the combined model only if its weights are smaller than this (default ${DEFAULT-VALUE} MB).")
+    double maxWeightsMb;
+
+    @Option(names = "--shipped-only", description = "Only evaluate the shipped model on the lab flows (no training).")
+    boolean shippedOnly;
+
+    @Option(names = "--seq-len", defaultValue = "10", description = "Sequence length T for the combined model (default ${DEFAULT-VALUE}).")
+    int seqLen;
+
+    @Option(names = "--epochs", defaultValue = "40",
+            description = "Maximum epochs of the combined model (default ${DEFAULT-VALUE}: a cap for CPU; the paper allows 120).")
+    int epochs;
+
+    @Option(names = "--patience", defaultValue = "10", description = "Early-stopping patience on validation loss (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--cap-per-class", defaultValue = "50000",
+            description = "Undersample each class to at most this many flows (0 = no cap; default ${DEFAULT-VALUE}).")
+    int capPerClass;
+
+    @Option(names = "--max-rows-per-class", defaultValue = "0",
+            description = "Reservoir-sample at most this many CICIDS2017 rows per class while reading (0 = all; default ${DEFAULT-VALUE}).")
+    int maxRowsPerClass;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Test fraction per (source, class) (default ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--val-fraction", defaultValue = "0.125",
+            description = "Validation fraction of the training part (default ${DEFAULT-VALUE}, i.e. 70/10/20).")
+    double valFraction;
+
+    @Option(names = "--threshold", defaultValue = "0.85", description = "Decision threshold stored with the combined model (default ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--report", defaultValue = "docs/model-report.md",
+            description = "Report whose section \"Evaluation across datasets\" is written or replaced (default ${DEFAULT-VALUE}).")
+    Path report;
+
+    @Option(names = "--no-report", description = "Do not touch the report.")
+    boolean noReport;
+
+    @Override
+    public Integer call() throws Exception {
+        Path lab = DataPaths.labReference();
+        Path flows = labFlows != null ? labFlows : lab.resolve("capture.cicflowmeter-v4.csv");
+        Path labels = labLabels != null ? labLabels : lab.resolve("labels.csv");
+        List<Path> inputs = data.isEmpty() ? List.of(DataPaths.cicids2017()) : data;
+        CrossDatasetRun.Options opt = new CrossDatasetRun.Options(model, inputs, flows, labels,
+                new PreparedSplit.Config(seqLen, testFraction, valFraction, Splits.TemporalUnit.SOURCE_CLASS,
+                        capPerClass, seed),
+                new SequenceTrainer.Config(epochs, patience, batchSize, learningRate, seed),
+                maxRowsPerClass, !shippedOnly, noArtifact ? null : out, (long) (maxWeightsMb * 1024 * 1024),
+                out.toAbsolutePath().normalize().getFileName().toString(), threshold);
+        System.err.println("cross-dataset evaluation: " + inputs + " + " + flows + " (labels " + labels + ")");
+        CrossDatasetRun.Result r = CrossDatasetRun.run(opt, label -> new ConsoleProgress(System.err, label));
+        System.out.print(CrossDatasetReport.summary(r));
+        if (!noReport) {
+            List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
+            String cmd = ("./sif cross-eval " + String.join(" ", args)).strip();
+            CrossDatasetReport.write(report, CrossDatasetReport.section(r, cmd));
+            System.out.println("report: " + report.toAbsolutePath().normalize() + " (section \"Evaluation across datasets\")");
+        }
+        System.out.printf(Locale.ROOT, "done in %.0f s%n", r.totalSeconds());
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new CrossDatasetCommand()).execute(args));
+    }
+}
