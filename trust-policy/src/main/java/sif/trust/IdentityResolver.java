@@ -15,7 +15,8 @@ import java.util.List;
  *       DEVICE_NONCOMPLIANT &lt; REVOKED); at equal event time and different serials the
  *       lexicographically greater serial wins. An event that does not win is ignored (late event),
  *       and an identical event is a no-op (duplicate).</li>
- *   <li>Only ISSUED / ROTATED replace the credential (serial, validity, bindings, method). A newer
+ *   <li>Only ISSUED / ROTATED replace the credential (serial, validity, bindings, method); a
+ *       ROTATED credential continuing an unrevoked one keeps the chain's validity start. A newer
  *       ASSURANCE_CHANGED / DEVICE_NONCOMPLIANT / REVOKED about a different (older) serial changes
  *       posture (compliance, assurance) but never swaps the current credential back.</li>
  *   <li>A non-credential event about the current serial may raise {@code verifiedAtMs} (a
@@ -67,7 +68,7 @@ public final class IdentityResolver {
         String assurance = event.assuranceLevel() != null ? event.assuranceLevel() : current.assuranceLevel();
         if (event.type().definesCredential()) {
             long verified = sameSerial ? Math.max(current.verifiedAtMs(), event.verifiedAtMs()) : event.verifiedAtMs();
-            return new PrincipalIdentity(current.principal(), bound, event.credentialSerial(), event.notBeforeMs(),
+            return new PrincipalIdentity(current.principal(), bound, event.credentialSerial(), chainStart(current, event),
                     event.notAfterMs(), verified, event.method(), event.eventTimeMs(), event.type(), compliant,
                     assurance, revoked);
         }
@@ -83,6 +84,19 @@ public final class IdentityResolver {
                 current.notBeforeMs(), current.notAfterMs(), current.verifiedAtMs(), current.method(),
                 event.eventTimeMs(), current.lastType(), postureCompliant,
                 event.type() == IdentityEventType.REVOKED ? current.assuranceLevel() : assurance, revoked);
+    }
+
+    /**
+     * Validity start of the new credential. A ROTATED credential that continues an unrevoked one
+     * (it starts no later than the old one ends) extends the old chain backwards: a flow that
+     * happened under the previous credential but is evaluated after the rotation (consumer lag,
+     * late flows) is not EXPIRED just because the credential it used has since been replaced.
+     */
+    private static long chainStart(PrincipalIdentity current, IdentityEvent event) {
+        boolean continues = event.type() == IdentityEventType.ROTATED
+                && !current.revoked()
+                && event.notBeforeMs() <= current.notAfterMs();
+        return continues ? Math.min(current.notBeforeMs(), event.notBeforeMs()) : event.notBeforeMs();
     }
 
     private static boolean isNewer(IdentityEvent e, PrincipalIdentity s) {

@@ -9,7 +9,8 @@ import java.util.List;
  * @param principal        SPIFFE ID or certificate subject
  * @param boundAddresses   bound source IPs/CIDRs
  * @param credentialSerial current credential serial
- * @param notBeforeMs      validity start (inclusive)
+ * @param notBeforeMs      validity start (inclusive) of the unbroken chain of unrevoked credentials
+ *                         ending in the current one (see {@link IdentityResolver})
  * @param notAfterMs       validity end (inclusive)
  * @param verifiedAtMs     event time of the last verification
  * @param method           verification method

@@ -188,4 +188,36 @@ class FreshnessRuleTest {
         assertNull(reg.bySource("192.168.11.1"));
         assertNull(reg.bySource("not-an-ip"));
     }
+
+    private static IdentityEvent credential(IdentityEventType type, String serial, long notBefore, long notAfter,
+                                            long verifiedAt) {
+        return new IdentityEvent(P, type, List.of(IP), serial, notBefore, notAfter, verifiedAt, "mTLS", verifiedAt,
+                true, null);
+    }
+
+    @Test
+    void aRotationDoesNotExpireFlowsMadeUnderThePreviousCredentialButEvaluatedLate() {
+        ZeroTrustEvaluator zt = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+        zt.onIdentityEvent(credential(IdentityEventType.ISSUED, "s1", T0, T0 + 10 * MIN, T0));
+        // consumer lag: the rotation at T0+4min is applied before a flow made at T0+1min is evaluated
+        zt.onIdentityEvent(credential(IdentityEventType.ROTATED, "s2", T0 + 4 * MIN, T0 + 14 * MIN, T0 + 4 * MIN));
+        assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + MIN).status());
+        // but nothing before the chain started
+        assertEquals(IdentityStatus.EXPIRED, zt.onFlow(IP, T0 - 1).status());
+    }
+
+    @Test
+    void aRotationAfterRevocationOrAGapStartsANewValidity() {
+        ZeroTrustEvaluator revoked = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+        revoked.onIdentityEvent(credential(IdentityEventType.ISSUED, "s1", T0, T0 + 10 * MIN, T0));
+        revoked.onIdentityEvent(event(IdentityEventType.REVOKED, "s1", T0, T0 + 2 * MIN));
+        revoked.onIdentityEvent(credential(IdentityEventType.ROTATED, "s2", T0 + 4 * MIN, T0 + 14 * MIN, T0 + 4 * MIN));
+        assertEquals(IdentityStatus.EXPIRED, revoked.onFlow(IP, T0 + MIN).status(), "the revoked credential is not extended");
+
+        ZeroTrustEvaluator gap = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+        gap.onIdentityEvent(credential(IdentityEventType.ISSUED, "s1", T0, T0 + 2 * MIN, T0));
+        gap.onIdentityEvent(credential(IdentityEventType.ROTATED, "s2", T0 + 4 * MIN, T0 + 14 * MIN, T0 + 4 * MIN));
+        assertEquals(IdentityStatus.EXPIRED, gap.onFlow(IP, T0 + 3 * MIN).status(), "not valid in the gap");
+        assertEquals(IdentityStatus.EXPIRED, gap.onFlow(IP, T0 + MIN).status(), "a gap breaks the chain");
+    }
 }

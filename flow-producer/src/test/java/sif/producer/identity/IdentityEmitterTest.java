@@ -37,12 +37,17 @@ class IdentityEmitterTest {
                 "t.csv", 2);
     }
 
-    /** A MockProducer that appends "topic:key@timestamp" to a log shared by both producers, in send order. */
+    /**
+     * A MockProducer that appends "topic:key@eventTime" to a log shared by both producers, in send
+     * order (identity records carry their event time as record timestamp; flow records leave the
+     * timestamp to the producer and carry the event time in the payload).
+     */
     static <V> MockProducer<String, V> logging(List<String> log) {
         return new MockProducer<>(true, null, new StringSerializer(), (topic, v) -> new byte[0]) {
             @Override
             public synchronized Future<RecordMetadata> send(ProducerRecord<String, V> r, Callback cb) {
-                log.add(r.topic() + ":" + r.key() + "@" + (r.timestamp() - T0));
+                long eventTime = r.value() instanceof sif.schemas.avro.NetworkFlow f ? f.getEventTimeMs() : r.timestamp();
+                log.add(r.topic() + ":" + r.key() + "@" + (eventTime - T0));
                 return super.send(r, cb);
             }
         };
