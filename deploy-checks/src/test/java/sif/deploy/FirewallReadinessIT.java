@@ -10,7 +10,7 @@ import sif.firewall.FirewallExtensions;
 import sif.firewall.FirewallTopology;
 import sif.firewall.metrics.BrokerProbe;
 import sif.firewall.metrics.FirewallMetrics;
-import sif.firewall.metrics.MetricsServer;
+import sif.metrics.MetricsServer;
 import sif.firewall.metrics.PrometheusFirewallMetrics;
 import sif.firewall.metrics.StreamsHealth;
 import sif.kafka.EmbeddedKafka;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sif.firewall.metrics.BrokerProbe;
 import sif.firewall.metrics.FirewallMetrics;
-import sif.firewall.metrics.MetricsServer;
+import sif.metrics.MetricsServer;
 import sif.firewall.metrics.MetricsSnapshot;
 import sif.firewall.metrics.PrometheusFirewallMetrics;
 import sif.firewall.metrics.StatusLogger;

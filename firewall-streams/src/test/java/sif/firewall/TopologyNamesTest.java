@@ -60,7 +60,7 @@ class TopologyNamesTest {
         expected.put("route-alerts", "processor[] -> [alerts-sink]");
         expected.put("allowed-sink", "sink[flows.allowed] -> []");
         expected.put("blocked-sink", "sink[flows.blocked] -> []");
-        expected.put("alerts-sink", "sink[alerts] -> []");
+        expected.put("alerts-sink", "sink[flows.alerted] -> []");
         expected.put("dlq-merge", "processor[] -> [dlq-raw]");
         expected.put("dlq-raw", "processor[] -> [dlq-sink]");
         expected.put("dlq-sink", "sink[flows.dlq] -> []");

@@ -28,7 +28,8 @@ import sif.pcap.ExtractorConfig;
 import sif.pcap.lab.LabLabels;
 import sif.producer.identity.IdentityEmitter;
 import sif.producer.identity.IdentitySchedule;
-import sif.producer.metrics.MetricsEndpoint;
+import sif.metrics.HealthCheck;
+import sif.metrics.MetricsServer;
 import sif.producer.metrics.ProducerMetrics;
 import sif.producer.synthetic.SyntheticProfiles;
 import sif.producer.synthetic.SyntheticScenario;
@@ -142,7 +143,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "N",
             description = "serve /metrics (Prometheus text: sif_producer_sent_total, sif_producer_errors_total, ...), "
                     + "/health/live and /health/ready on this port (0 = any free port; default: no endpoint; "
-                    + "docker compose uses " + MetricsEndpoint.DEFAULT_PORT + ")")
+                    + "docker compose uses " + MetricsServer.DEFAULT_PRODUCER_PORT + ")")
     Integer metricsPort;
 
     @Option(names = "--create-topic", description = "create the topic (and with --identities the compacted identity "
@@ -266,7 +267,7 @@ public final class ReplayCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         AtomicBoolean running = new AtomicBoolean();
         IdentityEmitter emitter = null;
-        MetricsEndpoint endpoint = null;
+        MetricsServer endpoint = null;
         try (FlowReplayer replayer = FlowReplayer.create(config, options)) {
             if (identities) {
                 emitter = IdentityEmitter.create(config, topics.identity(), schedule);
@@ -275,8 +276,8 @@ public final class ReplayCommand implements Callable<Integer> {
             if (metricsPort != null) {
                 PrometheusMeterRegistry registry = ProducerMetrics.prometheus(replayer, emitter);
                 try {
-                    endpoint = MetricsEndpoint.start(metricsPort, registry::scrape,
-                            () -> running.get() && !replayer.isStopped());
+                    endpoint = MetricsServer.start(metricsPort, registry, HealthCheck.readiness(
+                            () -> running.get() && !replayer.isStopped()));
                 } catch (UncheckedIOException | IllegalArgumentException e) {
                     err.println("replay: --metrics-port: " + e.getMessage());
                     return 1;

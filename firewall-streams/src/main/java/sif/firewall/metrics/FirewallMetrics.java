@@ -1,5 +1,6 @@
 package sif.firewall.metrics;
 
+import sif.metrics.MetricsServer;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package sif.firewall.metrics;
 
+import sif.metrics.MetricsServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,7 @@
 package sif.firewall.metrics;
 
+import sif.metrics.Health;
+import sif.metrics.HealthCheck;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.util.LinkedHashMap;

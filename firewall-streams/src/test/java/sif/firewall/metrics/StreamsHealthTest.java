@@ -1,5 +1,6 @@
 package sif.firewall.metrics;
 
+import sif.metrics.Health;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package sif.producer.metrics;
 
+import sif.metrics.HealthCheck;
+import sif.metrics.MetricsServer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +80,7 @@ class ProducerMetricsTest {
         replayer.replay(FlowSource.of("t", input::iterator));
 
         HttpClient http = HttpClient.newHttpClient();
-        try (MetricsEndpoint endpoint = MetricsEndpoint.start(0, registry::scrape, ready::get)) {
+        try (MetricsServer endpoint = MetricsServer.start(0, registry, HealthCheck.readiness(ready::get))) {
             HttpResponse<String> r = get(http, endpoint.port(), "/metrics");
             assertEquals(200, r.statusCode());
             assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());

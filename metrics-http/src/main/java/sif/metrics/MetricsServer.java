@@ -1,4 +1,4 @@
-package sif.firewall.metrics;
+package sif.metrics;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package sif.firewall.metrics;
+package sif.metrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
