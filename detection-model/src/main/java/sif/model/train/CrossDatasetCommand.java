@@ -60,6 +60,12 @@ public final class CrossDatasetCommand implements Callable<Integer> {
     @Option(names = "--shipped-only", description = "Only evaluate the shipped model on the lab flows (no training).")
     boolean shippedOnly;
 
+    @Option(names = "--reuse-model",
+            description = "Do not retrain: evaluate the existing CICIDS2017 + lab model in --out on its split, rebuilt "
+                    + "from its metadata.json (the data must match its digest). Regenerates the report section in "
+                    + "seconds, e.g. after `sif train` rewrote the report.")
+    boolean reuseModel;
+
     @Option(names = "--seq-len", defaultValue = "10", description = "Sequence length T for the combined model (default ${DEFAULT-VALUE}).")
     int seqLen;
 
@@ -115,7 +121,7 @@ public final class CrossDatasetCommand implements Callable<Integer> {
                         capPerClass, seed),
                 new SequenceTrainer.Config(epochs, patience, batchSize, learningRate, seed),
                 maxRowsPerClass, !shippedOnly, noArtifact ? null : out, (long) (maxWeightsMb * 1024 * 1024),
-                out.toAbsolutePath().normalize().getFileName().toString(), threshold);
+                out.toAbsolutePath().normalize().getFileName().toString(), threshold, reuseModel);
         System.err.println("cross-dataset evaluation: " + inputs + " + " + flows + " (labels " + labels + ")");
         CrossDatasetRun.Result r = CrossDatasetRun.run(opt, label -> new ConsoleProgress(System.err, label));
         System.out.print(CrossDatasetReport.summary(r));

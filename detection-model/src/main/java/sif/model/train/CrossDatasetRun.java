@@ -69,10 +69,26 @@ public final class CrossDatasetRun {
      * @param out            artifact directory for the combined model (null = do not write)
      * @param maxWeightBytes the combined artifact is written only when its weights are smaller
      * @param name           combined model name
+     * @param reuseCombined  instead of training (b), evaluate the existing CICIDS2017 + lab artifact in
+     *                       {@code out} on its split (rebuilt from its metadata; the data must match)
      */
     public record Options(Path shippedModel, List<Path> cicids, Path labFlows, Path labLabels,
                           PreparedSplit.Config split, SequenceTrainer.Config training, int maxRowsPerClass,
-                          boolean trainCombined, Path out, long maxWeightBytes, String name, double decisionThreshold) {}
+                          boolean trainCombined, Path out, long maxWeightBytes, String name, double decisionThreshold,
+                          boolean reuseCombined) {
+
+        /** The split, training and sampling settings recorded in an artifact's metadata. */
+        Options withSettingsOf(ModelMetadata meta) {
+            ModelMetadata.Training t = meta.training();
+            return new Options(shippedModel, cicids, labFlows, labLabels,
+                    new PreparedSplit.Config(meta.sequenceLength(), t.testFraction(), t.valFraction(),
+                            sif.model.data.Splits.TemporalUnit.valueOf(t.temporalUnit().toUpperCase(java.util.Locale.ROOT)),
+                            t.capPerClass(), t.seed()),
+                    new SequenceTrainer.Config(t.maxEpochs(), t.patience(), t.batchSize(), (float) t.learningRate(), t.seed()),
+                    t.maxRowsPerClass(), trainCombined, out, maxWeightBytes, meta.name(), meta.decisionThreshold(),
+                    reuseCombined);
+        }
+    }
 
     /** Figures of one model on one evaluation set. */
     public record SetEval(Metrics metrics, double ece, long confident, double confidentAccuracy) {
@@ -104,7 +120,7 @@ public final class CrossDatasetRun {
     public record CombinedResult(Map<String, int[]> sequencesByDataset, double temperature, int bestEpoch,
                                  int epochsRun, boolean stoppedEarly, double trainSeconds, SetEval combinedTest,
                                  SetEval cicidsTest, SetEval labTest, ModelMetadata metadata, Path artifact,
-                                 long weightBytes, String artifactNote) {}
+                                 long weightBytes, String artifactNote, boolean reused) {}
 
     /** Everything. */
     public record Result(Options options, DatasetLoader.Loaded data, LabDataset.Loaded lab,
@@ -165,9 +181,26 @@ public final class CrossDatasetRun {
     }
 
     /** Runs (a) and, when configured, (b). */
-    public static Result run(Options opt, TrainingRun.ProgressFactory progress) throws IOException {
+    public static Result run(Options options, TrainingRun.ProgressFactory progress) throws IOException {
         long t0 = System.nanoTime();
+        Options opt = options;
+        ModelMetadata reuse = null;
+        if (opt.trainCombined() && opt.reuseCombined()) {
+            if (opt.out() == null) {
+                throw new IllegalArgumentException("reusing the combined model needs its directory");
+            }
+            reuse = ModelArtifact.readMetadata(opt.out());
+            if (reuse.data().lab() == null) {
+                throw new IllegalArgumentException(opt.out() + " is not a CICIDS2017 + lab model (no data.lab in its "
+                        + ModelArtifact.METADATA + ")");
+            }
+            opt = opt.withSettingsOf(reuse);
+        }
         Combined c = load(opt.cicids(), opt.labFlows(), opt.labLabels(), opt.maxRowsPerClass(), opt.split().seed());
+        if (reuse != null && !reuse.data().digest().equals(c.data().digest())) {
+            throw new IllegalArgumentException("the data differ from the ones " + opt.out() + " was trained on: digest "
+                    + c.data().digest() + " vs " + reuse.data().digest() + " in its " + ModelArtifact.METADATA);
+        }
         FlowTable table = c.data().table();
         List<String> classes = ClassMapping.FIVE.classes();
         LOG.info("combined table: {}", table);
@@ -198,22 +231,47 @@ public final class CrossDatasetRun {
         }
 
         CombinedResult combined = null;
-        if (opt.trainCombined()) {
+        if (reuse != null) {
+            combined = evaluateExisting(opt, reuse, c, prep, labTest, cicTest);
+        } else if (opt.trainCombined()) {
             combined = trainCombined(opt, c, prep, labTest, cicTest, progress);
         }
         return new Result(opt, c.data(), c.lab(), rowsPerClass(table, c.isLab()), shift(table, c.isLab()), shipped,
                 combined, (System.nanoTime() - t0) / 1e9);
     }
 
-    private static CombinedResult trainCombined(Options opt, Combined c, PreparedSplit prep, int[] labTest,
-                                                int[] cicTest, TrainingRun.ProgressFactory progress) throws IOException {
-        List<String> classes = ClassMapping.FIVE.classes();
+    private static Map<String, int[]> sequenceCounts(PreparedSplit prep, boolean[] isLab) {
         Map<String, int[]> counts = new LinkedHashMap<>();
-        boolean[] isLab = c.isLab();
         counts.put(CICIDS, new int[] {count(prep.train(), isLab, false), count(prep.val(), isLab, false),
                 count(prep.test(), isLab, false)});
         counts.put(LAB, new int[] {count(prep.train(), isLab, true), count(prep.val(), isLab, true),
                 count(prep.test(), isLab, true)});
+        return counts;
+    }
+
+    /** (b) from an existing artifact: its test split rebuilt, evaluated through the firewall's path. */
+    private static CombinedResult evaluateExisting(Options opt, ModelMetadata meta, Combined c, PreparedSplit prep,
+                                                   int[] labTest, int[] cicTest) {
+        List<String> classes = ClassMapping.FIVE.classes();
+        float[][] probs;
+        try (SequenceClassifier model = ModelArtifact.load(opt.out()); ClassifierSession s = model.newSession()) {
+            probs = Evaluation.evaluate(s, c.data().table(), prep.test(), classes, 256).probabilities();
+        }
+        int[] y = prep.test().labels();
+        double thr = meta.decisionThreshold();
+        ModelMetadata.Training t = meta.training();
+        LOG.info("evaluated existing combined model {} (not retrained)", meta.version());
+        return new CombinedResult(sequenceCounts(prep, c.isLab()), meta.temperature(), t.bestEpoch(), t.epochsRun(),
+                t.epochsRun() < t.maxEpochs(), t.trainSeconds(), SetEval.of(classes, y, probs, thr),
+                SetEval.of(classes, pick(y, cicTest), pick(probs, cicTest), thr),
+                SetEval.of(classes, pick(y, labTest), pick(probs, labTest), thr), meta, opt.out(), meta.weights().bytes(),
+                "evaluated from " + opt.out() + " (not retrained)", true);
+    }
+
+    private static CombinedResult trainCombined(Options opt, Combined c, PreparedSplit prep, int[] labTest,
+                                                int[] cicTest, TrainingRun.ProgressFactory progress) throws IOException {
+        List<String> classes = ClassMapping.FIVE.classes();
+        Map<String, int[]> counts = sequenceCounts(prep, c.isLab());
         LOG.info("combined temporal split: {} train / {} validation / {} test sequences", prep.train().size(),
                 prep.val().size(), prep.test().size());
         try (Model lstm = Model.newInstance(opt.name(), Device.cpu(), ModelArtifact.ENGINE)) {
@@ -263,7 +321,7 @@ public final class CrossDatasetRun {
                 note = "not written (no output directory)";
             }
             return new CombinedResult(counts, temperature, tr.bestEpoch(), tr.history().size(), tr.stoppedEarly(),
-                    tr.millis() / 1000.0, all, cic, lab, meta, opt.out(), weightBytes, note);
+                    tr.millis() / 1000.0, all, cic, lab, meta, opt.out(), weightBytes, note, false);
         }
     }
 

@@ -101,7 +101,7 @@ class CrossDatasetTest {
         CrossDatasetRun.Options opt = new CrossDatasetRun.Options(ModelReevaluationTest.modelDir(),
                 List.of(DataPaths.cicids2017()), labFlows(), labLabels(),
                 new PreparedSplit.Config(10, 0.2, 0.125, Splits.TemporalUnit.SOURCE_CLASS, 300, 1),
-                new SequenceTrainer.Config(4, 4, 32, 3e-3f, 1), 150, true, out, 2L * 1024 * 1024, "smoke-lab-lstm", 0.85);
+                new SequenceTrainer.Config(4, 4, 32, 3e-3f, 1), 150, true, out, 2L * 1024 * 1024, "smoke-lab-lstm", 0.85, false);
         CrossDatasetRun.Result r = CrossDatasetRun.run(opt, null);
 
         CrossDatasetRun.CombinedResult c = r.combined();
@@ -124,6 +124,16 @@ class CrossDatasetTest {
         Map<String, Double> expected = ModelArtifact.readMetrics(out).get("temporal_split").get("lstm");
         assertEquals(expected.get("accuracy"), o.evaluation().metrics().accuracy(), 0.01);
         assertEquals(expected.get("macro_f1"), o.evaluation().metrics().macroF1(), 0.01);
+
+        // --reuse-model: the existing artifact evaluated on its rebuilt split gives the same figures
+        CrossDatasetRun.Result again = CrossDatasetRun.run(new CrossDatasetRun.Options(opt.shippedModel(), opt.cicids(),
+                opt.labFlows(), opt.labLabels(), PreparedSplit.Config.defaults(42),
+                new SequenceTrainer.Config(1, 1, 1, 1e-3f, 42), 0, true, out, opt.maxWeightBytes(), "ignored", 0.5, true),
+                null);
+        assertTrue(again.combined().reused());
+        assertEquals(lab.accuracy(), again.combined().labTest().metrics().accuracy(), 1e-6);
+        assertEquals(cic.macroF1(), again.combined().cicidsTest().metrics().macroF1(), 1e-6);
+        assertEquals(c.temperature(), again.combined().temperature(), 1e-9);
 
         // the report section: written once, replaced on rerun, nothing else touched
         Path report = tmp.resolve("report.md");
