@@ -177,17 +177,32 @@ public final class DemoCommand implements Callable<Integer> {
                 replayer.stop();
                 replay.join(30_000);
                 long sent = replayer.sentTotal();
-                // every flow sent must come out once: wait (bounded) for the last verdicts to land
-                long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (tally.total() < sent && System.nanoTime() < drainDeadline) {
-                    Thread.sleep(100);
+                // every flow sent must come out once: wait for the last verdicts to land, as long as
+                // they keep coming (the firewall may lag behind the replay on a busy machine)
+                if (tally.total() < sent) {
+                    out.printf("replay stopped; waiting for the firewall to decide the last %d flows ...%n",
+                            sent - tally.total());
+                }
+                long lastTotal = -1;
+                long drainStart = System.nanoTime();
+                long lastProgress = drainStart;
+                // after Ctrl-C the JVM waits for us at most 90 s (see the shutdown hook)
+                long cap = stop.getCount() == 0 ? TimeUnit.SECONDS.toNanos(60) : Long.MAX_VALUE;
+                while (tally.total() < sent && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(30)
+                        && System.nanoTime() - drainStart < cap) {
+                    if (tally.total() != lastTotal) {
+                        lastTotal = tally.total();
+                        lastProgress = System.nanoTime();
+                    }
+                    Thread.sleep(200);
                 }
                 view.render(tally, sent, System.nanoTime() - startNanos);
                 if (replayFailure.get() != null) {
                     System.err.println("demo: replay failed: " + replayFailure.get().getMessage());
                 }
                 if (tally.total() != sent) {
-                    System.err.printf("demo: %d flows sent but %d outputs counted after waiting 60 s%n", sent, tally.total());
+                    System.err.printf("demo: %d flows sent but %d outputs counted (stopped waiting)%n", sent,
+                            tally.total());
                 }
                 out.printf("SUMMARY in=%d allowed=%d blocked=%d alerts=%d dlq=%d%n", sent,
                         tally.decision("ALLOW"), tally.decision("BLOCK"), tally.decision("ALERT"), tally.dlq());

@@ -1,0 +1,56 @@
+package sif.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import sif.schemas.avro.Decision;
+import sif.schemas.avro.Verdict;
+
+class VerdictTallyTest {
+
+    private static Verdict verdict(Decision d, String cls, List<String> reasons, long ingest, long decided) {
+        return Verdict.newBuilder().setFlowId("f").setSrcIp("10.0.0.1").setDstIp("10.0.0.2").setDstPort(80)
+                .setProtocol(6).setEventTimeMs(1).setDecision(d).setPredictedClass(cls).setConfidence(0.9)
+                .setProbabilities(Map.of(cls, 0.9)).setModelVersion("m").setReasons(reasons)
+                .setIngestTimeMs(ingest).setVerdictTimeMs(decided).build();
+    }
+
+    @Test
+    void theDecidingRuleIsTheLastReasonThatSetTheFinalDecision() {
+        Verdict v = verdict(Decision.BLOCK, "BENIGN", List.of("identity:UNKNOWN no identity bound to 10.0.0.1",
+                "model:BENIGN p=0.990=>ALLOW", "zero-trust:UNKNOWN=>BLOCK"), 0, 0);
+        assertEquals("zero-trust:UNKNOWN=>BLOCK", VerdictTally.decidingRule(v));
+        Verdict m = verdict(Decision.BLOCK, "DDoS", List.of("model:DDoS p=0.990>0.850=>BLOCK"), 0, 0);
+        assertEquals("model:DDoS=>BLOCK", VerdictTally.decidingRule(m));
+        assertEquals("-", VerdictTally.decidingRule(verdict(Decision.ALLOW, "BENIGN", List.of(), 0, 0)));
+    }
+
+    @Test
+    void countsByDecisionClassAndDeadLetterAndLatencyPercentiles() {
+        VerdictTally t = new VerdictTally();
+        for (int i = 1; i <= 100; i++) {
+            t.verdict(verdict(i % 2 == 0 ? Decision.ALLOW : Decision.BLOCK, i % 2 == 0 ? "BENIGN" : "DDoS",
+                    List.of("model:x=>" + (i % 2 == 0 ? "ALLOW" : "BLOCK")), 1_000, 1_000 + i));
+        }
+        t.deadLetter();
+        assertEquals(50, t.decision("ALLOW"));
+        assertEquals(50, t.decision("BLOCK"));
+        assertEquals(0, t.decision("ALERT"));
+        assertEquals(1, t.dlq());
+        assertEquals(101, t.total());
+        assertEquals(Map.of("BENIGN", 50L, "DDoS", 50L), t.byClass());
+        assertEquals(50, t.latencyPercentile(0.50));
+        assertEquals(99, t.latencyPercentile(0.99));
+    }
+
+    @Test
+    void theLauncherOffersEveryUserTask() {
+        CommandLine cli = new CommandLine(new Main());
+        for (String task : List.of("demo", "replay", "firewall", "train", "evaluate", "flows", "lab", "broker")) {
+            assertEquals(true, cli.getSubcommands().containsKey(task), task);
+        }
+    }
+}
