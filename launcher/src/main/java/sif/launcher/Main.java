@@ -3,6 +3,7 @@ package sif.launcher;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import sif.firewall.FirewallCommand;
+import sif.model.train.CrossDatasetCommand;
 import sif.model.train.EvaluateCommand;
 import sif.model.train.TrainCommand;
 import sif.pcap.FlowsCommand;
@@ -19,6 +20,7 @@ import sif.producer.ReplayCommand;
                 FirewallCommand.class,
                 TrainCommand.class,
                 EvaluateCommand.class,
+                CrossDatasetCommand.class,
                 FlowsCommand.class,
                 LabCommand.class,
                 BrokerCommand.class,
