@@ -14,10 +14,12 @@ create() { # name partitions [extra args]
 create flows 4
 create flows.allowed 4
 create flows.blocked 4
+create flows.alerted 4
 create alerts 4
 create flows.dlq 1
 create identity.challenges 1
 create identity 4 --config cleanup.policy=compact
 create policy 1 --config cleanup.policy=compact
-create blocklist 1 --config cleanup.policy=compact
+# same partition count as flows: the firewall joins operator unblocks (tombstones) with the flow stream
+create blocklist 4 --config cleanup.policy=compact
 "$TOPICS" --bootstrap-server "$BOOTSTRAP" --list
