@@ -2,6 +2,7 @@ package sif.launcher;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import sif.bench.BenchCommand;
 import sif.firewall.FirewallCommand;
 import sif.model.train.CrossDatasetCommand;
 import sif.model.train.EvaluateCommand;
@@ -23,6 +24,7 @@ import sif.producer.ReplayCommand;
                 CrossDatasetCommand.class,
                 FlowsCommand.class,
                 LabCommand.class,
+                BenchCommand.class,
                 BrokerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

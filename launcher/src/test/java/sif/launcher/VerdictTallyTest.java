@@ -49,7 +49,7 @@ class VerdictTallyTest {
     @Test
     void theLauncherOffersEveryUserTask() {
         CommandLine cli = new CommandLine(new Main());
-        for (String task : List.of("demo", "replay", "firewall", "train", "evaluate", "cross-eval", "flows", "lab", "broker")) {
+        for (String task : List.of("demo", "replay", "firewall", "train", "evaluate", "cross-eval", "flows", "lab", "broker", "bench")) {
             assertEquals(true, cli.getSubcommands().containsKey(task), task);
         }
     }
