@@ -7,6 +7,10 @@ import sif.model.artifact.ModelArtifact;
 /** Loads the detection model the firewall runs, once per process. */
 public final class ModelLoader {
 
+    /** PyTorch's intra-op and inter-op thread counts, unless the user set them. */
+    static final String TORCH_THREADS = "ai.djl.pytorch.num_threads";
+    static final String TORCH_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
+
     private ModelLoader() {}
 
     /**
@@ -14,6 +18,12 @@ public final class ModelLoader {
      *         malformed (message says which)
      */
     public static SequenceClassifier load(Path modelDir) {
+        // One PyTorch thread per inference call: the stream thread already owns a core, and on 2
+        // cores PyTorch's default pool (one thread per core) collapses batch-64 inference from about
+        // 10k to 1k sequences/s whenever the other core is busy (measured: docs/performance.md).
+        // Must be set before the PyTorch engine starts; -D on the command line wins.
+        System.getProperties().putIfAbsent(TORCH_THREADS, "1");
+        System.getProperties().putIfAbsent(TORCH_INTEROP_THREADS, "1");
         return ModelArtifact.load(modelDir);
     }
 }

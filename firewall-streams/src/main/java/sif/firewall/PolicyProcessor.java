@@ -53,7 +53,8 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
         for (int i = 0; i < probs.length; i++) {
             byClass.put(classNames.get(i), (double) probs[i]);
         }
-        long now = context.currentSystemTimeMs();
+        // the real clock: the context's cached time was read before the batch's inference ran
+        long now = System.currentTimeMillis();
         Verdict v = Verdict.newBuilder()
                 .setFlowId(f.flowId())
                 .setSrcIp(f.srcIp())
