@@ -35,50 +35,52 @@ public final class DlqExceptionHandlers {
         return h;
     }
 
-    /** A value or key at the source could not be deserialized. */
-    public static final class Deserialization implements DeserializationExceptionHandler {
+    /** What the three handlers share: the DLQ publisher and the metrics, both from the Streams config. */
+    private abstract static class DeadLetters {
         private DlqPublisher publisher;
-        private FirewallMetrics metrics = FirewallMetrics.noop();
+        FirewallMetrics metrics = FirewallMetrics.noop();
 
-        @Override
         public void configure(Map<String, ?> configs) {
             publisher = DlqPublisher.from(configs);
             metrics = DlqPublisher.metricsFrom(configs);
         }
 
+        /** Sends the original bytes to the dead-letter topic, when one is configured. */
+        void publish(byte[] key, byte[] value, Headers headers) {
+            if (publisher != null) {
+                publisher.publish(key, value, headers);
+            }
+        }
+
+        /** True when there is no dead-letter topic, or the failed output {@code topic} is that topic itself. */
+        boolean noDlqFor(String topic) {
+            return publisher == null || publisher.topic().equals(topic);
+        }
+    }
+
+    /** A value or key at the source could not be deserialized. */
+    public static final class Deserialization extends DeadLetters implements DeserializationExceptionHandler {
         @Override
         public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                                      Exception exception) {
             LOG.warn("cannot deserialize record {}-{}@{} at {}: {}; sent to the dead-letter topic", record.topic(),
                     record.partition(), record.offset(), context.processorNodeId(), exception.toString());
             metrics.dlq(DlqReason.DESERIALIZATION_ERROR);
-            if (publisher != null) {
-                publisher.publish(record.key(), record.value(), headers(record.headers(),
-                        DlqReason.DESERIALIZATION_ERROR, exception, "source", record.topic(), record.partition(),
-                        record.offset()));
-            }
+            publish(record.key(), record.value(), headers(record.headers(), DlqReason.DESERIALIZATION_ERROR, exception,
+                    "source", record.topic(), record.partition(), record.offset()));
             return DeserializationHandlerResponse.CONTINUE;
         }
     }
 
     /** A processor threw while processing a record (a bug or an unforeseen input). */
-    public static final class Processing implements ProcessingExceptionHandler {
-        private DlqPublisher publisher;
-        private FirewallMetrics metrics = FirewallMetrics.noop();
-
-        @Override
-        public void configure(Map<String, ?> configs) {
-            publisher = DlqPublisher.from(configs);
-            metrics = DlqPublisher.metricsFrom(configs);
-        }
-
+    public static final class Processing extends DeadLetters implements ProcessingExceptionHandler {
         @Override
         public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             LOG.error("processor {} failed on record {}-{}@{}; its source record goes to the dead-letter topic",
                     context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
             metrics.dlq(DlqReason.PROCESSING_ERROR);
-            if (publisher != null && context.sourceRawValue() != null) {
-                publisher.publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
+            if (context.sourceRawValue() != null) {
+                publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
                         DlqReason.PROCESSING_ERROR, exception, context.processorNodeId(), context.topic(),
                         context.partition(), context.offset()));
             }
@@ -92,16 +94,7 @@ public final class DlqExceptionHandlers {
      * errors (authorization, missing topic, ...) are not about the record, so they fail the
      * application rather than drop data silently.
      */
-    public static final class Production implements ProductionExceptionHandler {
-        private DlqPublisher publisher;
-        private FirewallMetrics metrics = FirewallMetrics.noop();
-
-        @Override
-        public void configure(Map<String, ?> configs) {
-            publisher = DlqPublisher.from(configs);
-            metrics = DlqPublisher.metricsFrom(configs);
-        }
-
+    public static final class Production extends DeadLetters implements ProductionExceptionHandler {
         @Override
         public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context,
                                                          ProducerRecord<byte[], byte[]> record, Exception exception) {
@@ -129,10 +122,10 @@ public final class DlqExceptionHandlers {
 
         private void toDlq(ErrorHandlerContext context, String outputTopic, Exception exception) {
             metrics.dlq(DlqReason.PRODUCTION_ERROR);
-            if (publisher == null || publisher.topic().equals(outputTopic) || context.sourceRawValue() == null) {
+            if (noDlqFor(outputTopic) || context.sourceRawValue() == null) {
                 return; // nowhere better to send it: already logged
             }
-            publisher.publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
+            publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
                     DlqReason.PRODUCTION_ERROR, exception, "sink:" + outputTopic, context.topic(),
                     context.partition(), context.offset()));
         }
