@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sif.firewall.FirewallApp;
 import sif.firewall.FirewallConfig;
+import sif.firewall.ModelLoader;
 import sif.firewall.FirewallWiring;
 import sif.firewall.SequenceInferenceProcessor;
 import sif.firewall.metrics.FirewallMetrics;
@@ -30,7 +31,6 @@ import sif.firewall.trust.PolicyFeed;
 import sif.firewall.trust.TrustConfig;
 import sif.kafka.EmbeddedKafka;
 import sif.model.SequenceClassifier;
-import sif.model.artifact.ModelArtifact;
 
 /**
  * {@code ./sif bench}: the end-to-end benchmark on the embedded broker. In one run: the raw batched
@@ -98,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--torch-threads", paramLabel = "N",
             description = "PyTorch intra-op and inter-op threads (sets ai.djl.pytorch.num_threads and "
                     + "num_interop_threads for this run and the start-up child; default: as the JVM is configured, "
-                    + "else the engine's default of one per core).")
+                    + "else the firewall's default of 1).")
     Integer torchThreads;
 
     @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "3",
@@ -140,7 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            model = ModelArtifact.load(modelPath);
+            model = ModelLoader.load(modelPath); // as the firewall loads it (one PyTorch thread unless set)
         } catch (RuntimeException e) {
             System.err.println("bench: cannot load the model from " + modelPath.toAbsolutePath() + ": " + e.getMessage()
                     + " (train one with ./sif train, or pass --model DIR)");
@@ -216,7 +216,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void ceiling() {
         int t = model.info().sequenceLength();
         List<float[][]> sequences = benchFlows.sequences(4096, t,
-                Long.parseLong(baseConfig.get(FirewallConfig.SEQUENCE_MAX_AGE_MS)));
+                Long.parseLong(baseConfig.get(FirewallConfig.SEQUENCE_MAX_AGE_MS)), model);
         Duration measure = Duration.ofSeconds(Math.max(5, durationSeconds / 2));
         console.printf(Locale.ROOT, "[1/4] inference ceiling: one session, batch %d, %d representative sequences, %d s ...%n",
                 CEILING_BATCH, sequences.size(), measure.toSeconds());

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import sif.firewall.FirewallConfig;
 import sif.firewall.FlowValidator;
 import sif.firewall.SequenceWindow;
+import sif.model.SequenceClassifier;
 import sif.flows.DataPaths;
 import sif.flows.FlowCsvReader;
 import sif.flows.FlowRecord;
@@ -104,12 +105,19 @@ public final class BenchFlows {
         return (int) templates.stream().map(NetworkFlow::getSrcIp).distinct().count();
     }
 
+    /** {@link #sequences(int, int, long, SequenceClassifier)} of raw feature rows (77 per flow). */
+    public List<float[][]> sequences(int n, int sequenceLength, long maxAgeMs) {
+        return sequences(n, sequenceLength, maxAgeMs, null);
+    }
+
     /**
      * Model inputs as the firewall builds them: the templates that pass the firewall's default
-     * validation, appended in order to their source's {@link SequenceWindow} (T flows, max age
-     * {@code maxAgeMs}); one sequence per flow, cycling through the templates until {@code n}.
+     * validation, each turned into {@code model}'s input row ({@link SequenceClassifier#input}; raw
+     * features when {@code model} is {@code null}) and appended in order to their source's
+     * {@link SequenceWindow} (T flows, max age {@code maxAgeMs}); one sequence per flow, cycling
+     * through the templates until {@code n}. For {@link sif.model.ClassifierSession#predictInputs}.
      */
-    public List<float[][]> sequences(int n, int sequenceLength, long maxAgeMs) {
+    public List<float[][]> sequences(int n, int sequenceLength, long maxAgeMs, SequenceClassifier model) {
         FlowValidator validator = FlowValidator.from(FirewallConfig.defaults());
         Map<String, byte[]> windows = new HashMap<>();
         List<float[][]> out = new ArrayList<>(n);
@@ -124,10 +132,11 @@ public final class BenchFlows {
                 if (validator.check(f, Flows.features(f)) != null) {
                     continue;
                 }
+                float[] raw = Flows.featuresAsFloat(f);
                 byte[] w = SequenceWindow.append(windows.get(f.getSrcIp()), f.getEventTimeMs() + shift,
-                        Flows.featuresAsFloat(f), sequenceLength, maxAgeMs);
-                windows.put(f.getSrcIp(), w);
-                out.add(SequenceWindow.features(w));
+                        model == null ? raw : model.input(raw), sequenceLength, maxAgeMs);
+                windows.put(f.getSrcIp(), SequenceWindow.context(w, sequenceLength));
+                out.add(SequenceWindow.rows(w));
             }
             if (out.size() == before) {
                 throw new IllegalArgumentException("no flow of " + origin + " passes the firewall's validation");

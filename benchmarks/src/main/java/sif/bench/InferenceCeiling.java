@@ -26,7 +26,8 @@ public final class InferenceCeiling {
     /**
      * Warms up for {@code warmup}, then measures for {@code measure}.
      *
-     * @param sequences model inputs to cycle through (at least one)
+     * @param sequences model inputs to cycle through (at least one), rows made by
+     *                  {@link SequenceClassifier#input} as the firewall stores them
      */
     public static Result measure(SequenceClassifier classifier, List<float[][]> sequences, int batchSize,
                                  Duration warmup, Duration measure) {
@@ -63,7 +64,7 @@ public final class InferenceCeiling {
         long calls = 0;
         long now = start;
         while (now - start < budgetNanos || calls == 0) {
-            float[][] p = session.predict(batches.get((int) (calls % batches.size())));
+            float[][] p = session.predictInputs(batches.get((int) (calls % batches.size())));
             if (p.length != batches.get(0).size()) {
                 throw new IllegalStateException("classifier returned " + p.length + " rows for a batch of "
                         + batches.get(0).size());

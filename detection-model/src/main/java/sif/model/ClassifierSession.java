@@ -16,6 +16,15 @@ public interface ClassifierSession extends AutoCloseable {
      */
     float[][] predict(List<float[][]> sequences);
 
+    /**
+     * Classifies a batch of sequences whose rows are already model inputs, i.e. made by
+     * {@link SequenceClassifier#input(float[])} (so a flow is transformed once, not once per
+     * sequence it appears in). Same result as {@link #predict} on the raw rows.
+     */
+    default float[][] predictInputs(List<float[][]> inputSequences) {
+        return predict(inputSequences);
+    }
+
     @Override
     void close();
 }

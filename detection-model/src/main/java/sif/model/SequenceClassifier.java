@@ -15,6 +15,24 @@ public interface SequenceClassifier extends AutoCloseable {
     /** A new session for the calling thread. */
     ClassifierSession newSession();
 
+    /**
+     * The model input of one raw flow (77 features in {@code sif.flows.FlowFeatures.ALL} order): the
+     * row {@link ClassifierSession#predictInputs} expects. Pure and thread-safe. Callers that keep
+     * per-source sequences store these rows, so each flow is transformed once. Default: the raw
+     * features themselves.
+     */
+    default float[] input(float[] rawFeatures) {
+        return rawFeatures;
+    }
+
+    /**
+     * Names the transform of {@link #input}: rows made under a different name must not be fed to
+     * this model (e.g. a stored sequence after the model was replaced). Default {@code "raw-77"}.
+     */
+    default String inputFormat() {
+        return "raw-77";
+    }
+
     @Override
     void close();
 

@@ -56,8 +56,9 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /**
-     * The Kafka Streams settings: exactly-once v2, the DLQ exception handlers, then every
-     * {@code streams.*} key of {@code config} (which win).
+     * The Kafka Streams settings: exactly-once v2, the DLQ exception handlers, static membership
+     * ({@link FirewallConfig#groupInstanceId()}), then every {@code streams.*} key of {@code config}
+     * (which win).
      */
     public static Properties streamsProperties(FirewallConfig config) {
         Properties p = new Properties();
@@ -66,6 +67,11 @@ public final class FirewallApp implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqExceptionHandlers.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DlqExceptionHandlers.Processing.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DlqExceptionHandlers.Production.class);
+        String instanceId = config.groupInstanceId();
+        if (instanceId != null) {
+            p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                    instanceId);
+        }
         for (Map.Entry<String, String> e : config.streamsOverrides().entrySet()) {
             p.put(e.getKey(), e.getValue());
         }

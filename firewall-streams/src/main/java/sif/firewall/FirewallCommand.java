@@ -76,7 +76,7 @@ public final class FirewallCommand implements Callable<Integer> {
         }
         SequenceClassifier classifier;
         try {
-            classifier = ModelLoader.load(config.modelDir());
+            classifier = ModelLoader.open(config.modelDir()); // weights load while Streams starts
         } catch (RuntimeException e) {
             System.err.println("firewall: cannot load the model from " + config.modelDir().toAbsolutePath() + ": "
                     + e.getMessage() + " (train one with ./sif train, or pass --model DIR)");
@@ -133,6 +133,13 @@ public final class FirewallCommand implements Callable<Integer> {
                         policy instanceof ThresholdPolicy t ? "threshold " + t.threshold() : policy.getClass().getSimpleName(),
                         config.trustEnabled() ? "on" : "off (pass-through)");
                 app.start();
+                try {
+                    ModelLoader.awaitLoaded(classifier);
+                } catch (RuntimeException e) {
+                    System.err.println("firewall: cannot load the model from " + config.modelDir().toAbsolutePath()
+                            + ": " + e.getMessage());
+                    return 2;
+                }
                 status = StatusLogger.start(metrics, config.statusInterval(), () -> app.state().name());
                 stop.await();
             } finally {

@@ -46,6 +46,7 @@ public final class FirewallConfig {
     public static final String STATUS_INTERVAL_MS = "status.interval.ms";
     public static final String METRICS_PORT = "metrics.port";
     public static final String TRUST_ENABLED = "trust.enabled";
+    public static final String INSTANCE_ID = "instance.id";
 
     /** Defaults, in README order. A value of "" means "not set" (see the key's documentation). */
     static final Map<String, String> DEFAULTS;
@@ -72,6 +73,7 @@ public final class FirewallConfig {
         d.put(STATUS_INTERVAL_MS, "10000");
         d.put(METRICS_PORT, "9464");
         d.put(TRUST_ENABLED, "true");
+        d.put(INSTANCE_ID, "");
         // Kafka Streams defaults of the firewall (override with streams.<key>)
         d.put(STREAMS_PREFIX + "processing.guarantee", "exactly_once_v2");
         d.put(STREAMS_PREFIX + "num.stream.threads", "1");
@@ -267,6 +269,40 @@ public final class FirewallConfig {
     /** Port of the /metrics and /health HTTP endpoints; -1 disables them, 0 picks a free port. */
     public int metricsPort() {
         return parseInt(METRICS_PORT, get(METRICS_PORT));
+    }
+
+    /**
+     * The consumer's static group membership id ({@code group.instance.id}), or {@code null} for
+     * dynamic membership. {@value #INSTANCE_ID} = {@code none} turns it off; a value is used as is;
+     * unset derives a stable id from the application id, the host name and the state directory
+     * (two instances on one host need distinct state directories anyway), so a restarted firewall
+     * takes its partitions back at once instead of waiting for the old member's session timeout.
+     * A {@code streams.group.instance.id} key wins over all of this.
+     */
+    public String groupInstanceId() {
+        String v = get(INSTANCE_ID);
+        if (v.equals("none")) {
+            return null;
+        }
+        if (!v.isEmpty()) {
+            return v;
+        }
+        String stateDir = values.getOrDefault(STREAMS_PREFIX + "state.dir",
+                System.getProperty("java.io.tmpdir") + "/kafka-streams");
+        String dirHash = Integer.toHexString(java.nio.file.Path.of(stateDir).toAbsolutePath().normalize().hashCode());
+        return applicationId() + "-" + hostName() + "-" + dirHash;
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /** The {@value #STREAMS_PREFIX} keys without their prefix. */

@@ -9,9 +9,19 @@ import sif.schemas.avro.IdentityStatus;
 
 /**
  * A flow waiting for its inference batch, with everything its verdict needs: the 5-tuple, times,
- * identity findings, its sequence snapshot (the model input, see {@link SequenceWindow}) and the
- * original value bytes (for the dead-letter topic should inference fail). Stored in the changelogged
- * pending-batch store, so a flow waiting for a batch is covered by committed state.
+ * identity findings, its own raw features and its sequence snapshot (the model input, see
+ * {@link SequenceWindow}). Stored in the changelogged pending-batch store, so a flow waiting for a
+ * batch is covered by committed state.
+ *
+ * <p>{@code rawValue}, the original value bytes for the dead-letter topic should inference fail, is
+ * kept in memory only: it is not part of {@link #encode()} (it would add the whole input record to
+ * every pending write). A flow restored after a restart therefore has {@code rawValue == null}; its
+ * dead-letter record then carries the input topic, partition and offset headers that locate the
+ * original. The raw features let a restored flow be classified when its snapshot was made for
+ * another model (see {@link SequenceWindow#usable}).
+ *
+ * <p>Encoding version 2; version 1 records (raw-feature snapshot, raw value) are still read: their
+ * features are the snapshot's last row.
  */
 public record PendingFlow(
         String flowId,
@@ -30,27 +40,30 @@ public record PendingFlow(
         int sourcePartition,
         long sourceOffset,
         byte[] rawValue,
+        float[] features,
         byte[] sequence) {
 
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    private static final int V1_HEADER = 2;
+    private static final int RAW_FEATURES = sif.flows.FlowFeatures.COUNT;
     private static final IdentityStatus[] STATUSES = IdentityStatus.values();
 
     public static PendingFlow of(FlowContext c, byte[] sequence) {
         var f = c.flow();
         return new PendingFlow(f.getFlowId(), f.getSrcIp(), f.getSrcPort(), f.getDstIp(), f.getDstPort(),
                 f.getProtocol(), f.getEventTimeMs(), f.getLabel(), c.ingestTimeMs(), c.identityStatus(), c.principal(),
-                c.reasons(), c.sourceTopic(), c.sourcePartition(), c.sourceOffset(), c.rawValue(), sequence);
+                c.reasons(), c.sourceTopic(), c.sourcePartition(), c.sourceOffset(), c.rawValue(), c.features(), sequence);
     }
 
-    /** Flows in the model input. */
+    /** Flows in the model input (1 for a version-1 snapshot, which is read as the flow alone). */
     public int sequenceLength() {
-        return SequenceWindow.count(sequence);
+        return sequence.length > 0 && sequence[0] == SequenceWindow.VERSION ? SequenceWindow.count(sequence) : 1;
     }
 
     public byte[] encode() {
         byte[][] strings = {utf8(flowId), utf8(srcIp), utf8(dstIp), utf8(label), utf8(principal), utf8(sourceTopic)};
         byte[][] reasonBytes = new byte[reasons.size()][];
-        int size = 1 + 4 * 3 + 8 * 3 + 1 + 4 + 8 + 4 + 4 + (rawValue == null ? 0 : rawValue.length) + 4 + sequence.length;
+        int size = 1 + 4 * 3 + 8 * 3 + 1 + 4 + 4 + 4 + features.length * 4 + 4 + sequence.length;
         for (byte[] s : strings) {
             size += 4 + (s == null ? 0 : s.length);
         }
@@ -71,7 +84,10 @@ public record PendingFlow(
         for (byte[] r : reasonBytes) {
             putBytes(b, r);
         }
-        putBytes(b, rawValue);
+        b.putInt(features.length);
+        for (float f : features) {
+            b.putFloat(f);
+        }
         putBytes(b, sequence);
         return b.array();
     }
@@ -79,8 +95,9 @@ public record PendingFlow(
     public static PendingFlow decode(byte[] bytes) {
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
-            if (b.get() != VERSION) {
-                throw new IllegalArgumentException("pending flow of unknown version " + bytes[0]);
+            byte version = b.get();
+            if (version != VERSION && version != 1) {
+                throw new IllegalArgumentException("pending flow of unknown version " + version);
             }
             String flowId = str(b);
             String srcIp = str(b);
@@ -101,14 +118,42 @@ public record PendingFlow(
             for (int i = 0; i < nReasons; i++) {
                 reasons.add(str(b));
             }
-            byte[] raw = getBytes(b);
-            byte[] sequence = getBytes(b);
-            SequenceWindow.count(sequence); // validates
+            byte[] raw = null;
+            float[] features;
+            byte[] sequence;
+            if (version == 1) {
+                raw = getBytes(b);
+                sequence = getBytes(b);
+                features = lastRowOfV1(sequence);
+            } else {
+                features = new float[b.getInt()];
+                for (int i = 0; i < features.length; i++) {
+                    features[i] = b.getFloat();
+                }
+                sequence = getBytes(b);
+                SequenceWindow.count(sequence); // validates
+            }
+            if (b.hasRemaining()) {
+                throw new IllegalArgumentException(b.remaining() + " trailing bytes");
+            }
             return new PendingFlow(flowId, srcIp, srcPort, dstIp, dstPort, protocol, eventTime, label, ingestTime,
-                    status, principal, List.copyOf(reasons), topic, partition, offset, raw, sequence);
-        } catch (BufferUnderflowException | ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+                    status, principal, List.copyOf(reasons), topic, partition, offset, raw, features, sequence);
+        } catch (BufferUnderflowException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("corrupt pending flow (" + bytes.length + " bytes): " + e, e);
         }
+    }
+
+    /** Version-1 snapshots: {@code 1, count, count × (i64 time, 77 × f32 raw features)}. */
+    private static float[] lastRowOfV1(byte[] sequence) {
+        int entry = Long.BYTES + RAW_FEATURES * Float.BYTES;
+        int n = sequence[1] & 0xFF;
+        if (sequence[0] != 1 || n < 1 || sequence.length != V1_HEADER + n * entry) {
+            throw new IllegalArgumentException("corrupt version-1 sequence (" + sequence.length + " bytes)");
+        }
+        ByteBuffer b = ByteBuffer.wrap(sequence, V1_HEADER + (n - 1) * entry + Long.BYTES, RAW_FEATURES * Float.BYTES);
+        float[] row = new float[RAW_FEATURES];
+        b.asFloatBuffer().get(row);
+        return row;
     }
 
     private static byte[] utf8(String s) {

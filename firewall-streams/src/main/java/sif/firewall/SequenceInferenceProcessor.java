@@ -25,12 +25,18 @@ import sif.firewall.metrics.FirewallMetrics;
 /**
  * Per-source sequences and batched inference, without loss under exactly-once.
  *
- * <p>For each flow: append it to its source's sequence in {@value #SEQUENCE_STORE} (the last T
- * flows within the max age, {@link SequenceWindow}), then park the flow with a snapshot of that
- * sequence in {@value #PENDING_STORE}. When {@code batchSize} flows are pending, or when the oldest
- * pending flow has waited {@code maxWait} (wall clock, checked by a punctuator every
- * {@code maxWait / 4}), all pending flows are classified in one
- * {@link ClassifierSession#predict} call, forwarded as {@link Scored} in arrival order, and removed
+ * <p>For each flow: turn its raw features into its model-input row once
+ * ({@link SequenceClassifier#input}), append it to its source's sequence (the last T flows within
+ * the max age, {@link SequenceWindow}; {@value #SEQUENCE_STORE} keeps the newest T - 1, the context
+ * of the source's next flow), then park the flow with a snapshot of its sequence in
+ * {@value #PENDING_STORE}. A stored sequence made for another model (another
+ * {@link SequenceClassifier#inputFormat}) is not mixed with the new rows: the source starts afresh,
+ * and a restored pending flow whose snapshot is of another format is classified on its own row.
+ *
+ * <p>When {@code batchSize} flows are pending, or when the oldest pending flow has waited
+ * {@code maxWait} (wall clock, checked by a punctuator every {@code maxWait / 4}, see
+ * {@link #drainIfDue}), all pending flows are classified in one
+ * {@link ClassifierSession#predictInputs} call, forwarded as {@link Scored} in arrival order, and removed
  * from the pending store. Both stores are persistent and changelogged, so a flow waiting for its
  * batch is part of the committed state: after a crash it is restored and classified once (its input
  * offset was committed with it); a verdict forwarded in an aborted transaction is re-made because the
@@ -60,6 +66,8 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private final Duration evictInterval;
     private final FirewallMetrics metrics;
     private final int classCount;
+    private final int inputFormat;
+    private final int inputWidth;
 
     private ProcessorContext<String, FirewallEvent> context;
     private KeyValueStore<String, byte[]> sequences;
@@ -69,8 +77,16 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private final List<Long> pendingKeys = new ArrayList<>();
     private long nextKey;
     private long newestEventTime = Long.MIN_VALUE;
-    /** Wall-clock ms when the oldest pending flow started waiting; -1 when none waits. */
+    /**
+     * Wall-clock ms of the drain punctuator's latest run before the oldest pending flow arrived (its
+     * arrival on the punctuator's clock, rounded down by at most one check interval); -1 when none
+     * waits.
+     */
     private long oldestPendingSince = -1;
+    /** Wall-clock ms of the drain punctuator's latest run; -1 before its first. */
+    private long lastCheck;
+    /** Real time when the oldest pending flow arrived (for the batch-wait metric only). */
+    private long oldestArrivalMs;
 
     /**
      * @param sequenceLength T, flows per source the model sees
@@ -95,6 +111,8 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         this.evictInterval = evictInterval;
         this.metrics = metrics;
         this.classCount = classifier.info().classNames().size();
+        this.inputFormat = SequenceWindow.formatId(classifier.inputFormat());
+        this.inputWidth = classifier.input(new float[sif.flows.FlowFeatures.COUNT]).length;
     }
 
     /** The stores this processor owns: per-source sequences and the pending batch. */
@@ -142,7 +160,9 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         }
         LOG.info("task {}: sequence/inference step ready, {} flows restored waiting for inference (next key {})",
                 context.taskId(), pending.size(), nextKey);
+        lastCheck = -1; // the punctuator has not run yet
         oldestPendingSince = pending.isEmpty() ? -1 : context.currentSystemTimeMs();
+        oldestArrivalMs = System.currentTimeMillis();
         this.session = classifier.newSession();
         // check a few times per maxWait; drain only once the oldest flow waited maxWait, so that a
         // slow inference call (during which the next records pile up) still lets batches fill
@@ -155,22 +175,29 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         FlowContext flow = record.value();
         String source = flow.srcIp();
         long eventTime = flow.flow().getEventTimeMs();
-        byte[] sequence = SequenceWindow.append(sequences.get(source), eventTime, flow.features(), sequenceLength,
-                maxAgeMs);
-        sequences.put(source, sequence);
+        byte[] stored = sequences.get(source);
+        if (stored != null && !SequenceWindow.usable(stored, inputFormat, inputWidth)) {
+            LOG.info("task {}: sequence of {} was made for another model input format; it starts afresh",
+                    context.taskId(), source);
+            stored = null;
+        }
+        byte[] sequence = SequenceWindow.append(stored, eventTime, classifier.input(flow.features()), inputFormat,
+                sequenceLength, maxAgeMs);
+        sequences.put(source, SequenceWindow.context(sequence, sequenceLength));
         if (eventTime > newestEventTime) {
             newestEventTime = eventTime;
         }
         PendingFlow p = PendingFlow.of(flow, sequence);
         if (pending.isEmpty()) {
-            oldestPendingSince = context.currentSystemTimeMs();
+            oldestPendingSince = lastCheck >= 0 ? lastCheck : context.currentSystemTimeMs();
+            oldestArrivalMs = System.currentTimeMillis();
         }
         long key = nextKey++;
         pendingStore.put(key, p.encode());
         pending.add(p);
         pendingKeys.add(key);
         if (pending.size() >= batchSize) {
-            drain();
+            drain(true);
         }
     }
 
@@ -179,26 +206,37 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         return Duration.ofMillis(Math.max(1, maxWait.toMillis() / 4));
     }
 
+    /**
+     * The drain punctuator: drains once the oldest flow has waited {@code maxWait} by the clock the
+     * punctuator is given ({@code now}, read fresh when it fires). A flow's arrival is taken as the
+     * punctuator's previous run, so it waits more than {@code maxWait - checkInterval} and at most
+     * {@code maxWait} (plus the punctuator's lateness). Not Kafka Streams' cached record-time clock
+     * ({@code currentSystemTimeMs}): it is refreshed once per poll loop and was measured tens of ms
+     * stale, which drained batches too early or too late.
+     */
     private void drainIfDue(long now) {
+        lastCheck = now;
         if (oldestPendingSince >= 0 && now - oldestPendingSince >= maxWait.toMillis()) {
-            drain();
+            drain(false);
         }
     }
 
-    /** Classifies every pending flow now. */
-    void drain() {
+    /** Classifies every pending flow now ({@code full}: the batch size was reached). */
+    void drain(boolean full) {
         int n = pending.size();
         if (n == 0) {
             return;
         }
+        metrics.batchWait(full, System.currentTimeMillis() - oldestArrivalMs);
+
         List<float[][]> inputs = new ArrayList<>(n);
         for (PendingFlow p : pending) {
-            inputs.add(SequenceWindow.features(p.sequence()));
+            inputs.add(modelInput(p));
         }
         long t0 = System.nanoTime();
         float[][] probabilities;
         try {
-            probabilities = checked(session.predict(inputs), n);
+            probabilities = checked(session.predictInputs(inputs), n);
         } catch (RuntimeException e) {
             LOG.error("inference failed for a batch of {} flows (first flow {}); classifying them one by one",
                     n, pending.get(0).flowId(), e);
@@ -225,16 +263,29 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         oldestPendingSince = -1;
     }
 
+    /** The flow's sequence snapshot, or (made for another model) the flow alone. */
+    private float[][] modelInput(PendingFlow p) {
+        byte[] s = p.sequence();
+        if (SequenceWindow.usable(s, inputFormat, inputWidth)) {
+            return SequenceWindow.rows(s);
+        }
+        LOG.info("flow {}: its restored sequence was made for another model input format; classified alone",
+                p.flowId());
+        return new float[][] {classifier.input(p.features())};
+    }
+
     private void classifyAlone(PendingFlow p, float[][] input) {
         long t0 = System.nanoTime();
         try {
-            float[][] probs = checked(session.predict(List.<float[][]>of(input)), 1);
+            float[][] probs = checked(session.predictInputs(List.<float[][]>of(input)), 1);
             long nanos = System.nanoTime() - t0;
             metrics.inferenceBatch(1, nanos);
             context.forward(new Record<>(p.srcIp(), new Scored(p, probs[0], nanos / 1000, 1), p.ingestTimeMs()));
         } catch (RuntimeException e) {
             String detail = "classifier failed on flow " + p.flowId() + " (sequence of " + p.sequenceLength()
-                    + "): " + e;
+                    + "): " + e + (p.rawValue() == null
+                    ? " (original value not kept across the restart: see the source topic/partition/offset headers)"
+                    : "");
             LOG.error("flow {} to the dead-letter topic: {}", p.flowId(), detail, e);
             metrics.dlq(DlqReason.INFERENCE_FAILED);
             var headers = DlqHeaders.add(new RecordHeaders(), DlqReason.INFERENCE_FAILED, detail, STAGE,

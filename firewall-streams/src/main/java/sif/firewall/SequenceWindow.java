@@ -1,36 +1,67 @@
 package sif.firewall;
 
 import java.nio.ByteBuffer;
-import sif.flows.FlowFeatures;
 
 /**
- * The per-source sequence as stored: the last T flows of one source within a maximum age, oldest
- * first, in a compact binary form. Pure functions over {@code byte[]}; no Kafka.
+ * A per-source sequence of flows in a compact binary form: the flows of one source within a
+ * maximum age, oldest first, each as its event time and its model-input row (what
+ * {@code SequenceClassifier.input} made of its raw features, so a flow is transformed once, when it
+ * arrives). Pure functions over {@code byte[]}; no Kafka.
  *
- * <p>Layout (big-endian): {@code version:u8, count:u8, count × (eventTimeMs:i64, 77 × f32)}; one
- * entry is {@value #ENTRY_BYTES} bytes, so T = 10 takes {@code 2 + 10 × 316 = 3162} bytes.
+ * <p>Layout (big-endian): {@code version:u8 (=2), count:u8, width:u16, format:i32,
+ * count × (eventTimeMs:i64, width × f32)}. {@code format} identifies the transform that made the
+ * rows ({@link #formatId}); rows of another format (a replaced model) or of the older version 1
+ * layout are not mixed with new ones: {@link #usable} says so and the caller starts afresh.
  *
  * <p>Rule of {@link #append}: given the stored sequence and a new flow at event time {@code t},
  * drop the stored entries older than {@code t - maxAgeMs}, keep the newest {@code T - 1} of the rest
- * (in arrival order) and add the new flow last. The model sees exactly this sequence.
+ * (in arrival order) and add the new flow last. The model sees exactly this sequence. What a store
+ * keeps between flows is {@link #context}: the newest {@code T - 1} entries, all the next flow
+ * needs. With 76 model inputs per flow, T = 10 keeps {@code 8 + 9 × 312 = 2816} bytes per source.
  */
 public final class SequenceWindow {
 
-    public static final byte VERSION = 1;
-    static final int HEADER_BYTES = 2;
-    public static final int ENTRY_BYTES = Long.BYTES + FlowFeatures.COUNT * Float.BYTES;
+    public static final byte VERSION = 2;
+    static final int HEADER_BYTES = 8;
 
     private SequenceWindow() {}
 
+    /** The format id stored with rows made by the transform named {@code inputFormat}. */
+    public static int formatId(String inputFormat) {
+        return inputFormat.hashCode();
+    }
+
+    /** Bytes of one entry with {@code width} values per row. */
+    public static int entryBytes(int width) {
+        return Long.BYTES + width * Float.BYTES;
+    }
+
+    /** Untagged rows (format 0): for tests and tools that keep raw features. */
+    public static byte[] append(byte[] stored, long eventTimeMs, float[] row, int maxLength, long maxAgeMs) {
+        return append(stored, eventTimeMs, row, 0, maxLength, maxAgeMs);
+    }
+
     /**
-     * The sequence after {@code features} (event time {@code eventTimeMs}) is appended to
-     * {@code stored} ({@code null} = empty).
+     * The sequence after {@code row} (event time {@code eventTimeMs}, rows of format {@code format})
+     * is appended to {@code stored} ({@code null} = empty), at most {@code maxLength} entries.
+     *
+     * @throws IllegalArgumentException if {@code stored} is not {@link #usable} for this row
      */
-    public static byte[] append(byte[] stored, long eventTimeMs, float[] features, int maxLength, long maxAgeMs) {
-        if (features.length != FlowFeatures.COUNT) {
-            throw new IllegalArgumentException("a flow needs " + FlowFeatures.COUNT + " features, got " + features.length);
+    public static byte[] append(byte[] stored, long eventTimeMs, float[] row, int format, int maxLength,
+                                long maxAgeMs) {
+        int width = row.length;
+        if (width < 1 || width > 0xFFFF) {
+            throw new IllegalArgumentException("a row needs 1..65535 values, got " + width);
+        }
+        if (maxLength < 1) {
+            throw new IllegalArgumentException("sequence length must be >= 1, got " + maxLength);
+        }
+        if (stored != null && !usable(stored, format, width)) {
+            throw new IllegalArgumentException("stored sequence has another layout (version " + stored[0]
+                    + ") or row format than the new flow (format " + format + ", width " + width + ")");
         }
         int n = count(stored);
+        int entry = entryBytes(width);
         long oldest = eventTimeMs - maxAgeMs;
         // entries to keep: the newest (maxLength - 1) among those not older than `oldest`
         int[] keep = new int[Math.min(n, maxLength - 1)];
@@ -40,20 +71,56 @@ public final class SequenceWindow {
                 keep[kept++] = i;
             }
         }
-        byte[] out = new byte[HEADER_BYTES + (kept + 1) * ENTRY_BYTES];
-        out[0] = VERSION;
-        out[1] = (byte) (kept + 1);
+        byte[] out = new byte[HEADER_BYTES + (kept + 1) * entry];
+        ByteBuffer b = ByteBuffer.wrap(out);
+        header(b, kept + 1, width, format);
         int pos = HEADER_BYTES;
         for (int j = kept - 1; j >= 0; j--) {
-            System.arraycopy(stored, HEADER_BYTES + keep[j] * ENTRY_BYTES, out, pos, ENTRY_BYTES);
-            pos += ENTRY_BYTES;
+            System.arraycopy(stored, HEADER_BYTES + keep[j] * entry, out, pos, entry);
+            pos += entry;
         }
-        ByteBuffer b = ByteBuffer.wrap(out, pos, ENTRY_BYTES);
+        b.position(pos);
         b.putLong(eventTimeMs);
-        for (float f : features) {
+        for (float f : row) {
             b.putFloat(f);
         }
         return out;
+    }
+
+    /**
+     * What a store keeps of {@code sequence} for the flows to come: its newest
+     * {@code max(1, maxLength - 1)} entries (the same array when it is not longer).
+     */
+    public static byte[] context(byte[] sequence, int maxLength) {
+        int n = count(sequence);
+        int keep = Math.max(1, maxLength - 1);
+        if (n <= keep) {
+            return sequence;
+        }
+        int width = width(sequence);
+        int entry = entryBytes(width);
+        byte[] out = new byte[HEADER_BYTES + keep * entry];
+        header(ByteBuffer.wrap(out), keep, width, ByteBuffer.wrap(sequence).getInt(4));
+        System.arraycopy(sequence, HEADER_BYTES + (n - keep) * entry, out, HEADER_BYTES, keep * entry);
+        return out;
+    }
+
+    private static void header(ByteBuffer b, int count, int width, int format) {
+        b.put(VERSION).put((byte) count).putShort((short) width).putInt(format);
+    }
+
+    /**
+     * Whether rows of {@code format} and {@code width} may be appended to {@code stored}: it has the
+     * current layout and the same row format. {@code false} for an older layout or another format.
+     *
+     * @throws IllegalArgumentException if a current-layout value is corrupt
+     */
+    public static boolean usable(byte[] stored, int format, int width) {
+        if (stored.length < HEADER_BYTES || stored[0] != VERSION) {
+            return false;
+        }
+        count(stored);
+        return width(stored) == width && ByteBuffer.wrap(stored).getInt(4) == format;
     }
 
     /** Flows in the sequence (0 for {@code null}). */
@@ -66,16 +133,21 @@ public final class SequenceWindow {
                     + stored.length + " bytes)");
         }
         int n = stored[1] & 0xFF;
-        if (stored.length != HEADER_BYTES + n * ENTRY_BYTES) {
-            throw new IllegalArgumentException("corrupt sequence: " + n + " entries need "
-                    + (HEADER_BYTES + n * ENTRY_BYTES) + " bytes, got " + stored.length);
+        int expected = HEADER_BYTES + n * entryBytes(width(stored));
+        if (stored.length != expected) {
+            throw new IllegalArgumentException("corrupt sequence: " + n + " entries need " + expected
+                    + " bytes, got " + stored.length);
         }
         return n;
     }
 
+    private static int width(byte[] stored) {
+        return ((stored[2] & 0xFF) << 8) | (stored[3] & 0xFF);
+    }
+
     /** Event time of entry {@code i}. */
     public static long timeAt(byte[] stored, int i) {
-        return ByteBuffer.wrap(stored).getLong(HEADER_BYTES + i * ENTRY_BYTES);
+        return ByteBuffer.wrap(stored).getLong(HEADER_BYTES + i * entryBytes(width(stored)));
     }
 
     /** The newest event time in the sequence ({@link Long#MIN_VALUE} when empty). */
@@ -97,17 +169,16 @@ public final class SequenceWindow {
         return t;
     }
 
-    /** The model input: {@code [count][77]} raw features, oldest first. */
-    public static float[][] features(byte[] stored) {
+    /** The rows, {@code [count][width]}, oldest first: the model input. */
+    public static float[][] rows(byte[] stored) {
         int n = count(stored);
-        float[][] rows = new float[n][FlowFeatures.COUNT];
+        int width = width(stored);
+        int entry = entryBytes(width);
+        float[][] rows = new float[n][width];
         ByteBuffer b = ByteBuffer.wrap(stored);
         for (int i = 0; i < n; i++) {
-            int pos = HEADER_BYTES + i * ENTRY_BYTES + Long.BYTES;
-            float[] row = rows[i];
-            for (int k = 0; k < row.length; k++) {
-                row[k] = b.getFloat(pos + k * Float.BYTES);
-            }
+            b.position(HEADER_BYTES + i * entry + Long.BYTES);
+            b.asFloatBuffer().get(rows[i]);
         }
         return rows;
     }

@@ -20,6 +20,22 @@ class FirewallConfigTest {
     Path dir;
 
     @Test
+    void staticMembershipIdIsStablePerStateDirectoryAndCanBeTurnedOff() {
+        FirewallConfig a = FirewallConfig.defaults().with(Map.of("streams.state.dir", "/tmp/sif-a"));
+        FirewallConfig b = FirewallConfig.defaults().with(Map.of("streams.state.dir", "/tmp/sif-b"));
+        String id = a.groupInstanceId();
+        assertTrue(id.startsWith("sif-firewall-"), id);
+        assertEquals(id, FirewallConfig.defaults().with(Map.of("streams.state.dir", "/tmp/sif-a")).groupInstanceId());
+        assertTrue(!id.equals(b.groupInstanceId()), "two state directories, two members");
+        Properties p = FirewallApp.streamsProperties(a);
+        assertEquals(id, p.get(StreamsConfig.consumerPrefix("group.instance.id")));
+        assertEquals("edge-1", a.with(Map.of(FirewallConfig.INSTANCE_ID, "edge-1")).groupInstanceId());
+        FirewallConfig off = a.with(Map.of(FirewallConfig.INSTANCE_ID, "none"));
+        assertNull(off.groupInstanceId());
+        assertNull(FirewallApp.streamsProperties(off).get(StreamsConfig.consumerPrefix("group.instance.id")));
+    }
+
+    @Test
     void defaultsAreFilledIn() {
         FirewallConfig c = FirewallConfig.defaults();
         assertEquals("localhost:9092", c.bootstrapServers());

@@ -162,7 +162,7 @@ class FirewallEndToEndIT {
                     t, config.sequenceMaxAge().toMillis());
             windows.put(f.getSrcIp(), w);
             ids.add(f.getFlowId());
-            sequences.add(SequenceWindow.features(w));
+            sequences.add(SequenceWindow.rows(w));
         }
         int mismatches = 0;
         try (ClassifierSession session = classifier.newSession()) {

@@ -173,8 +173,9 @@ class FirewallTopologyTest {
         }
         KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
         byte[] stored = seq.get("10.0.2.1");
-        assertArrayEquals(new long[] {T0 + 2000, T0 + 3000, T0 + 4000}, SequenceWindow.times(stored));
-        assertEquals(102f, SequenceWindow.features(stored)[0][0]);
+        // the store keeps the T - 1 newest flows: the context of the source's next flow
+        assertArrayEquals(new long[] {T0 + 3000, T0 + 4000}, SequenceWindow.times(stored));
+        assertEquals(103f, SequenceWindow.rows(stored)[0][0]);
         assertTrue(stored.length <= 4096);
         List<Verdict> v = allowed.readValuesToList();
         assertEquals(List.of(1, 2, 3, 3, 3), v.stream().map(Verdict::getSequenceLength).toList());

@@ -19,7 +19,7 @@ class PendingFlowTest {
         byte[] seq = SequenceWindow.append(SequenceWindow.append(null, 1, f, 10, 1000), 2, f, 10, 1000);
         PendingFlow p = new PendingFlow("id-1", "10.0.0.1", 1234, "10.0.0.2", 443, 6, 111L, "DDoS", 222L,
                 IdentityStatus.STALE, "spiffe://sif/host-a", List.of("trust.stale", "x"), "flows", 3, 999L,
-                new byte[] {1, 2, 3}, seq);
+                new byte[] {1, 2, 3}, f, seq);
         PendingFlow q = PendingFlow.decode(p.encode());
         assertEquals(p.flowId(), q.flowId());
         assertEquals(p.srcIp(), q.srcIp());
@@ -36,16 +36,61 @@ class PendingFlowTest {
         assertEquals(p.sourceTopic(), q.sourceTopic());
         assertEquals(p.sourcePartition(), q.sourcePartition());
         assertEquals(p.sourceOffset(), q.sourceOffset());
-        assertArrayEquals(p.rawValue(), q.rawValue());
+        assertNull(q.rawValue(), "the raw value stays in memory, it is not stored");
+        assertArrayEquals(p.features(), q.features());
         assertArrayEquals(p.sequence(), q.sequence());
         assertEquals(2, q.sequenceLength());
+    }
+
+    @Test
+    void theStoredRecordDoesNotGrowWithTheRawValue() {
+        byte[] seq = SequenceWindow.append(null, 1, new float[76], 10, 1000);
+        PendingFlow small = new PendingFlow("id", "s", 0, "d", 0, 17, 1, null, 1, IdentityStatus.NOT_EVALUATED, null,
+                List.of(), "flows", 0, 1, new byte[0], new float[77], seq);
+        PendingFlow big = new PendingFlow("id", "s", 0, "d", 0, 17, 1, null, 1, IdentityStatus.NOT_EVALUATED, null,
+                List.of(), "flows", 0, 1, new byte[900], new float[77], seq);
+        assertEquals(small.encode().length, big.encode().length);
+    }
+
+    @Test
+    void readsVersionOneRecords() {
+        // version 1: ..., raw value, then a version-1 snapshot of raw rows (1, count, count x (time, 77 floats))
+        float[] last = new float[77];
+        last[0] = 42f;
+        java.nio.ByteBuffer v1seq = java.nio.ByteBuffer.allocate(2 + 2 * 316);
+        v1seq.put((byte) 1).put((byte) 2).putLong(5).position(2 + 316);
+        v1seq.putLong(6);
+        for (float x : last) {
+            v1seq.putFloat(x);
+        }
+        byte[] s = v1seq.array();
+        byte[][] strings = {"f1".getBytes(), "10.0.0.1".getBytes(), "10.0.0.2".getBytes(), null, null, "flows".getBytes()};
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(200 + s.length);
+        b.put((byte) 1);
+        for (byte[] x : strings) {
+            if (x == null) {
+                b.putInt(-1);
+            } else {
+                b.putInt(x.length).put(x);
+            }
+        }
+        b.putInt(1).putInt(2).putInt(6).putLong(6).putLong(7).putLong(8).put((byte) 0).putInt(0).putInt(0);
+        b.putInt(3).put(new byte[] {9, 9, 9});
+        b.putInt(s.length).put(s);
+        byte[] bytes = java.util.Arrays.copyOf(b.array(), b.position());
+        PendingFlow q = PendingFlow.decode(bytes);
+        assertEquals("f1", q.flowId());
+        assertEquals(8L, q.sourceOffset());
+        assertArrayEquals(new byte[] {9, 9, 9}, q.rawValue());
+        assertArrayEquals(last, q.features());
+        assertEquals(1, q.sequenceLength(), "a version-1 snapshot is classified as the flow alone");
     }
 
     @Test
     void nullsRoundTrip() {
         byte[] seq = SequenceWindow.append(null, 1, new float[77], 10, 1000);
         PendingFlow p = new PendingFlow("id", "s", 0, "d", 0, 17, 1, null, 1, IdentityStatus.NOT_EVALUATED, null,
-                List.of(), null, -1, -1, null, seq);
+                List.of(), null, -1, -1, null, new float[77], seq);
         PendingFlow q = PendingFlow.decode(p.encode());
         assertNull(q.label());
         assertNull(q.principal());

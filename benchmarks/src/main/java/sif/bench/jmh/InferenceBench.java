@@ -60,7 +60,7 @@ public class InferenceBench {
         model = ModelArtifact.load(BenchInputs.modelDir());
         session = model.newSession();
         BenchFlows flows = BenchInputs.flows();
-        List<float[][]> sequences = flows.sequences(Math.max(4096, 16 * batch), model.info().sequenceLength(), 600_000);
+        List<float[][]> sequences = flows.sequences(Math.max(4096, 16 * batch), model.info().sequenceLength(), 600_000, model);
         batches = Batches.of(sequences, batch);
     }
 
@@ -69,7 +69,7 @@ public class InferenceBench {
         List<float[][]> b = batches.get(next);
         next = (next + 1) % batches.size();
         counter.sequences += b.size();
-        return session.predict(b);
+        return session.predictInputs(b);
     }
 
     @TearDown(Level.Trial)

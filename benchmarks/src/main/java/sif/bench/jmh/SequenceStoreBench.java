@@ -31,14 +31,18 @@ import sif.bench.BenchFlows;
 import sif.firewall.FlowContext;
 import sif.firewall.PendingFlow;
 import sif.firewall.SequenceWindow;
+import sif.model.SequenceClassifier;
+import sif.model.artifact.ModelArtifact;
 import sif.schemas.Flows;
 import sif.schemas.avro.IdentityStatus;
 import sif.schemas.avro.NetworkFlow;
 
 /**
- * The per-source sequence store update per flow, with the firewall's own classes: the window
- * update ({@link SequenceWindow#append}: T = 10 flows, 316 bytes each), the model input decoded
- * from it ({@link SequenceWindow#features}), the pending-batch record ({@link PendingFlow#encode}),
+ * The per-source sequence store update per flow, with the firewall's own classes: the flow's
+ * model-input row ({@code SequenceClassifier.input}, the shipped model's scaling, once per flow),
+ * the window update ({@link SequenceWindow#append} of T = 10 flows of 312 bytes, the store keeping
+ * the newest T - 1 via {@link SequenceWindow#context}), the model input decoded from it
+ * ({@link SequenceWindow#rows}), the pending-batch record ({@link PendingFlow#encode}),
  * and the same update against a raw RocksDB (get + append + put, WAL off as in Kafka Streams; no
  * Streams record cache, so an upper bound of the store cost). Real flows cycle through their real
  * sources.
@@ -58,6 +62,8 @@ public class SequenceStoreBench {
     private byte[][] keys;
     private float[][] features;
     private FlowContext[] contexts;
+    private SequenceClassifier model;
+    private int format;
     private final Map<String, byte[]> windows = new HashMap<>();
     private int next;
     private long time = 1_500_000_000_000L;
@@ -70,6 +76,8 @@ public class SequenceStoreBench {
     @Setup(Level.Trial)
     public void setUp() throws IOException, RocksDBException {
         BenchFlows flows = BenchInputs.flows();
+        model = ModelArtifact.load(BenchInputs.modelDir());
+        format = SequenceWindow.formatId(model.inputFormat());
         int n = Math.min(flows.size(), 8192);
         sources = new String[n];
         keys = new byte[n][];
@@ -86,7 +94,7 @@ public class SequenceStoreBench {
         // every source starts with a full window, as in a long-running firewall
         for (int round = 0; round < T; round++) {
             for (int i = 0; i < n; i++) {
-                windows.put(sources[i], SequenceWindow.append(windows.get(sources[i]), time++, features[i], T, MAX_AGE_MS));
+                windows.put(sources[i], update(windows.get(sources[i]), i));
             }
         }
         RocksDB.loadLibrary();
@@ -101,6 +109,7 @@ public class SequenceStoreBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
+        model.close();
         db.close();
         writeOptions.close();
         options.close();
@@ -112,6 +121,15 @@ public class SequenceStoreBench {
         }
     }
 
+    /** What the firewall does per flow: input row, append; returns the sequence (T entries). */
+    private byte[] sequence(byte[] stored, int i) {
+        return SequenceWindow.append(stored, time++, model.input(features[i]), format, T, MAX_AGE_MS);
+    }
+
+    private byte[] update(byte[] stored, int i) {
+        return SequenceWindow.context(sequence(stored, i), T);
+    }
+
     private int advance() {
         int i = next;
         next = (next + 1) % sources.length;
@@ -119,12 +137,12 @@ public class SequenceStoreBench {
         return i;
     }
 
-    /** The window update alone (heap map lookup + {@link SequenceWindow#append}). */
+    /** The window update alone (heap map lookup, input row, {@link SequenceWindow#append}, context). */
     @Benchmark
     public byte[] windowAppend() {
         int i = advance();
-        byte[] w = SequenceWindow.append(windows.get(sources[i]), time, features[i], T, MAX_AGE_MS);
-        windows.put(sources[i], w);
+        byte[] w = sequence(windows.get(sources[i]), i);
+        windows.put(sources[i], SequenceWindow.context(w, T));
         return w;
     }
 
@@ -132,17 +150,17 @@ public class SequenceStoreBench {
     @Benchmark
     public float[][] windowAppendAndModelInput() {
         int i = advance();
-        byte[] w = SequenceWindow.append(windows.get(sources[i]), time, features[i], T, MAX_AGE_MS);
-        windows.put(sources[i], w);
-        return SequenceWindow.features(w);
+        byte[] w = sequence(windows.get(sources[i]), i);
+        windows.put(sources[i], SequenceWindow.context(w, T));
+        return SequenceWindow.rows(w);
     }
 
     /** Window update plus the pending-batch record the firewall writes per flow. */
     @Benchmark
     public byte[] windowAppendAndPendingRecord() {
         int i = advance();
-        byte[] w = SequenceWindow.append(windows.get(sources[i]), time, features[i], T, MAX_AGE_MS);
-        windows.put(sources[i], w);
+        byte[] w = sequence(windows.get(sources[i]), i);
+        windows.put(sources[i], SequenceWindow.context(w, T));
         return PendingFlow.of(contexts[i], w).encode();
     }
 
@@ -150,7 +168,7 @@ public class SequenceStoreBench {
     @Benchmark
     public byte[] rocksdbGetAppendPut() throws RocksDBException {
         int i = advance();
-        byte[] w = SequenceWindow.append(db.get(keys[i]), time, features[i], T, MAX_AGE_MS);
+        byte[] w = update(db.get(keys[i]), i);
         db.put(writeOptions, keys[i], w);
         return w;
     }

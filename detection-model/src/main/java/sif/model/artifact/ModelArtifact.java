@@ -17,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.flows.FlowFeatures;
@@ -91,6 +93,44 @@ public final class ModelArtifact {
      *                                differs from the one in metadata.json
      */
     public static SequenceClassifier load(Path dir) {
+        Verified v = verify(dir);
+        return new LoadedClassifier(CompletableFuture.completedFuture(loadWeights(v)), v.meta(), v.translator());
+    }
+
+    /**
+     * Verifies an artifact now (metadata, scaler, the weights' SHA-256: the same checks as
+     * {@link #load}, so a bad artifact is refused before anything else starts) and loads the
+     * weights into PyTorch on a background thread: engine start-up and weight loading take seconds
+     * and can overlap with the caller's own start-up. {@link SequenceClassifier#info()},
+     * {@link SequenceClassifier#input} and {@link SequenceClassifier#inputFormat} answer at once;
+     * {@link SequenceClassifier#newSession()} waits for the weights and throws
+     * {@link ModelArtifactException} if loading them failed. {@link #awaitLoaded} waits explicitly.
+     */
+    public static SequenceClassifier open(Path dir) {
+        Verified v = verify(dir);
+        CompletableFuture<Model> model = CompletableFuture.supplyAsync(() -> loadWeights(v), runnable -> {
+            Thread t = new Thread(runnable, "sif-model-load");
+            t.setDaemon(true);
+            t.start();
+        });
+        return new LoadedClassifier(model, v.meta(), v.translator());
+    }
+
+    /**
+     * Waits until a classifier from {@link #open} has its weights loaded (at once for one from
+     * {@link #load} or any other classifier).
+     *
+     * @throws ModelArtifactException if loading failed
+     */
+    public static void awaitLoaded(SequenceClassifier classifier) {
+        if (classifier instanceof LoadedClassifier c) {
+            c.model();
+        }
+    }
+
+    private record Verified(Path dir, ModelMetadata meta, Path weights, SequenceTranslator translator) {}
+
+    private static Verified verify(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ModelArtifactException("model directory " + dir.toAbsolutePath() + " does not exist");
         }
@@ -107,20 +147,26 @@ public final class ModelArtifact {
             throw new ModelArtifactException("model weights " + weights + " do not match metadata.json: SHA-256 is "
                     + actual + ", expected " + meta.weights().sha256() + " (file modified or corrupt); refusing to load");
         }
+        ModelMetadata.Scaler s = meta.scaler();
+        FeatureScaler scaler = new FeatureScaler(s.posInf(), s.negInf(), s.mean(), s.std());
+        return new Verified(dir, meta, weights,
+                new SequenceTranslator(scaler, meta.sequenceLength(), meta.temperature()));
+    }
+
+    private static Model loadWeights(Verified v) {
+        ModelMetadata meta = v.meta();
         String prefix = prefixOf(meta.weights().file());
         Model model = Model.newInstance(prefix, Device.cpu(), ENGINE);
         try {
             model.setBlock(Networks.lstm(meta.classNames().size()));
-            model.load(dir, prefix);
+            model.load(v.dir(), prefix);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
-            throw new ModelArtifactException("cannot load model weights " + weights + ": " + e.getMessage(), e);
+            throw new ModelArtifactException("cannot load model weights " + v.weights() + ": " + e.getMessage(), e);
         }
-        ModelMetadata.Scaler s = meta.scaler();
-        FeatureScaler scaler = new FeatureScaler(s.posInf(), s.negInf(), s.mean(), s.std());
         LOG.info("loaded model {} ({} classes, T={}, temperature {}) from {}", meta.version(),
-                meta.classNames().size(), meta.sequenceLength(), meta.temperature(), dir);
-        return new LoadedClassifier(model, meta, new SequenceTranslator(scaler, meta.sequenceLength(), meta.temperature()));
+                meta.classNames().size(), meta.sequenceLength(), meta.temperature(), v.dir());
+        return model;
     }
 
     static String prefixOf(String weightsFile) {
@@ -155,16 +201,28 @@ public final class ModelArtifact {
 
     /** The loaded model; thread-safe; sessions own one predictor each. */
     private static final class LoadedClassifier implements SequenceClassifier {
-        private final Model model;
+        private final CompletableFuture<Model> model;
         private final ModelMetadata meta;
         private final SequenceTranslator translator;
         private final ModelInfo info;
 
-        LoadedClassifier(Model model, ModelMetadata meta, SequenceTranslator translator) {
+        LoadedClassifier(CompletableFuture<Model> model, ModelMetadata meta, SequenceTranslator translator) {
             this.model = model;
             this.meta = meta;
             this.translator = translator;
             this.info = new ModelInfo(meta.version(), meta.classNames(), meta.sequenceLength(), meta.decisionThreshold());
+        }
+
+        /** The weights, waiting for a background load. */
+        Model model() {
+            try {
+                return model.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof ModelArtifactException m) {
+                    throw m;
+                }
+                throw new ModelArtifactException("cannot load model " + meta.version() + ": " + e.getCause(), e.getCause());
+            }
         }
 
         @Override
@@ -174,12 +232,26 @@ public final class ModelArtifact {
 
         @Override
         public ClassifierSession newSession() {
-            return new Session(model.newPredictor(translator), translator, meta.classNames().size());
+            return new Session(model().newPredictor(translator), translator, meta.classNames().size());
+        }
+
+        @Override
+        public float[] input(float[] rawFeatures) {
+            return translator.input(rawFeatures);
+        }
+
+        @Override
+        public String inputFormat() {
+            return "scaled-" + FeatureScaler.INPUTS + "/" + meta.version();
         }
 
         @Override
         public void close() {
-            model.close();
+            try {
+                model().close();
+            } catch (ModelArtifactException e) {
+                // nothing was loaded: nothing to close
+            }
         }
 
         @Override
@@ -189,11 +261,11 @@ public final class ModelArtifact {
     }
 
     private static final class Session implements ClassifierSession {
-        private final Predictor<List<float[][]>, float[][]> predictor;
+        private final Predictor<SequenceTranslator.Batch, float[][]> predictor;
         private final SequenceTranslator translator;
         private final int classes;
 
-        Session(Predictor<List<float[][]>, float[][]> predictor, SequenceTranslator translator, int classes) {
+        Session(Predictor<SequenceTranslator.Batch, float[][]> predictor, SequenceTranslator translator, int classes) {
             this.predictor = predictor;
             this.translator = translator;
             this.classes = classes;
@@ -201,15 +273,25 @@ public final class ModelArtifact {
 
         @Override
         public float[][] predict(List<float[][]> sequences) {
+            return run(sequences, false);
+        }
+
+        @Override
+        public float[][] predictInputs(List<float[][]> inputSequences) {
+            return run(inputSequences, true);
+        }
+
+        private float[][] run(List<float[][]> sequences, boolean scaled) {
             if (sequences == null) {
                 throw new IllegalArgumentException("sequences must not be null");
             }
             if (sequences.isEmpty()) {
                 return new float[0][classes];
             }
-            translator.validate(sequences);
+            SequenceTranslator.Batch batch = new SequenceTranslator.Batch(sequences, scaled);
+            translator.validate(batch);
             try {
-                return predictor.predict(sequences);
+                return predictor.predict(batch);
             } catch (TranslateException e) {
                 throw new IllegalStateException("inference failed for a batch of " + sequences.size() + ": " + e.getMessage(), e);
             }

@@ -12,12 +12,21 @@ import sif.flows.FlowFeatures;
 import sif.model.data.FeatureScaler;
 
 /**
- * Tensor conversion for the sequence models, and nothing else: a batch of raw sequences (each 1..T
- * rows of the 77 raw features, oldest first) becomes a {@code [B, T, 76]} float tensor (inputs
- * selected, scaled, left-padded with zero rows; sequences longer than T keep their last T rows);
- * the network's logits become {@code softmax(logits / temperature)} per row.
+ * Tensor conversion for the sequence models, and nothing else: a batch of sequences (each 1..T
+ * rows, oldest first) becomes a {@code [B, T, 76]} float tensor (left-padded with zero rows;
+ * sequences longer than T keep their last T rows); the network's logits become
+ * {@code softmax(logits / temperature)} per row. Rows are either the 77 raw features (inputs
+ * selected and scaled here) or already-scaled model inputs ({@link #input}, 76 values, copied).
  */
-public final class SequenceTranslator implements NoBatchifyTranslator<List<float[][]>, float[][]> {
+public final class SequenceTranslator implements NoBatchifyTranslator<SequenceTranslator.Batch, float[][]> {
+
+    /**
+     * A batch of sequences.
+     *
+     * @param sequences the sequences, oldest row first
+     * @param scaled    {@code true}: rows are model inputs made by {@link #input}; {@code false}: raw rows
+     */
+    public record Batch(List<float[][]> sequences, boolean scaled) {}
 
     private final FeatureScaler scaler;
     private final int t;
@@ -29,29 +38,41 @@ public final class SequenceTranslator implements NoBatchifyTranslator<List<float
         this.temperature = (float) temperature;
     }
 
+    /** The model input of one raw flow: its 76 scaled inputs (what a {@code scaled} batch holds). */
+    public float[] input(float[] raw) {
+        return scaler.transform(raw);
+    }
+
     /**
      * Checks a batch before inference: every sequence non-empty, every row of its last T rows with
-     * the 77 raw features.
+     * the 77 raw features (or the 76 model inputs for a scaled batch).
      *
      * @throws IllegalArgumentException naming the offending sequence and row
      */
-    public void validate(List<float[][]> sequences) {
+    public void validate(Batch batch) {
+        List<float[][]> sequences = batch.sequences();
         for (int i = 0; i < sequences.size(); i++) {
             float[][] s = sequences.get(i);
             if (s == null || s.length == 0) {
                 throw new IllegalArgumentException("sequence " + i + " of the batch is empty");
             }
             for (int k = Math.max(0, s.length - t); k < s.length; k++) {
-                if (s[k] == null || s[k].length != FlowFeatures.COUNT) {
-                    throw new IllegalArgumentException("sequence " + i + " row " + k + " must have " + FlowFeatures.COUNT
-                            + " raw features, got " + (s[k] == null ? "null" : s[k].length));
-                }
+                checkRow(s[k], batch.scaled(), i, k);
             }
         }
     }
 
+    private static void checkRow(float[] row, boolean scaled, int sequence, int k) {
+        int width = scaled ? FeatureScaler.INPUTS : FlowFeatures.COUNT;
+        if (row == null || row.length != width) {
+            throw new IllegalArgumentException("sequence " + sequence + " row " + k + " must have " + width
+                    + (scaled ? " model inputs" : " raw features") + ", got " + (row == null ? "null" : row.length));
+        }
+    }
+
     @Override
-    public NDList processInput(TranslatorContext ctx, List<float[][]> sequences) {
+    public NDList processInput(TranslatorContext ctx, Batch batch) {
+        List<float[][]> sequences = batch.sequences();
         int b = sequences.size();
         int f = FeatureScaler.INPUTS;
         float[] buf = new float[b * t * f];
@@ -65,11 +86,13 @@ public final class SequenceTranslator implements NoBatchifyTranslator<List<float
             int pad = t - n;
             for (int k = 0; k < n; k++) {
                 float[] row = s[first + k];
-                if (row == null || row.length != FlowFeatures.COUNT) {
-                    throw new IllegalArgumentException("sequence " + i + " row " + (first + k) + " must have "
-                            + FlowFeatures.COUNT + " raw features, got " + (row == null ? "null" : row.length));
+                checkRow(row, batch.scaled(), i, first + k);
+                int offset = (i * t + pad + k) * f;
+                if (batch.scaled()) {
+                    System.arraycopy(row, 0, buf, offset, f);
+                } else {
+                    scaler.transform(row, buf, offset);
                 }
-                scaler.transform(row, buf, (i * t + pad + k) * f);
             }
         }
         NDArray x = ctx.getNDManager().create(FloatBuffer.wrap(buf), new Shape(b, t, f));

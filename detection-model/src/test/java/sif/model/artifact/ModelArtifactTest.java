@@ -1,5 +1,6 @@
 package sif.model.artifact;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +97,33 @@ class ModelArtifactTest {
                 assertEquals(b[k], a[k], 1e-6);
             }
             assertEquals(0, s.predict(List.<float[][]>of()).length);
+        }
+    }
+
+    @Test
+    void inputRowsMadeOnceGiveTheSameProbabilitiesAsRawSequences() {
+        try (SequenceClassifier c = ModelArtifact.load(dir); ClassifierSession s = c.newSession()) {
+            List<float[][]> raw = new ArrayList<>();
+            List<float[][]> inputs = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                float[][] seq = sequence(1 + i % 12, i * 3.5f);
+                seq[0][i % 77] = i % 2 == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
+                raw.add(seq);
+                float[][] in = new float[seq.length][];
+                for (int k = 0; k < seq.length; k++) {
+                    in[k] = c.input(seq[k]);
+                    assertEquals(76, in[k].length);
+                }
+                inputs.add(in);
+            }
+            float[][] a = s.predict(raw);
+            float[][] b = s.predictInputs(inputs);
+            for (int i = 0; i < a.length; i++) {
+                assertArrayEquals(a[i], b[i], 0f);
+            }
+            assertTrue(c.inputFormat().startsWith("scaled-76/"), c.inputFormat());
+            var e = assertThrows(IllegalArgumentException.class, () -> s.predictInputs(raw));
+            assertTrue(e.getMessage().contains("76 model inputs"), e.getMessage());
         }
     }
 

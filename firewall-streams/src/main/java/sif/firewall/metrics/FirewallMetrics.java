@@ -18,7 +18,8 @@ import java.util.List;
  * <p>Prometheus names (Micrometer naming): {@code sif_flows_in_total},
  * {@code sif_verdicts_total{decision,class}}, {@code sif_verdict_confidence_percent{class}} (histogram, 0..100),
  * {@code sif_dlq_total{reason}}, {@code sif_inference_batch_size} (histogram),
- * {@code sif_inference_latency_seconds} (histogram), {@code sif_e2e_latency_seconds{kind}}
+ * {@code sif_inference_latency_seconds} (histogram), {@code sif_batch_wait_seconds{trigger}} (histogram,
+ * trigger = full | timer), {@code sif_e2e_latency_seconds{kind}}
  * (histogram, kind = event | ingest), {@code sif_identity_status_total{status}},
  * {@code sif_challenges_total}, {@code sif_blocklist_size}, {@code sif_model_info{version}}.
  */
@@ -41,6 +42,13 @@ public interface FirewallMetrics {
 
     /** One batched inference call: {@code size} sequences took {@code nanos} nanoseconds. */
     void inferenceBatch(int size, long nanos);
+
+    /**
+     * A batch was drained: how long its oldest flow had waited ({@code waitMs}, wall clock) and why
+     * it was drained ({@code full}: it reached the batch size; otherwise the wait bound fired).
+     */
+    default void batchWait(boolean full, long waitMs) {
+    }
 
     /**
      * End-to-end latency of one verdict: {@code now - eventTime} (kind=event) and

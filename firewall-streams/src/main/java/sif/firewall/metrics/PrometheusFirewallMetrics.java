@@ -66,6 +66,8 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final ConcurrentHashMap<String, AtomicLong> blocklistByOwner = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
     private final Timer inferenceLatency;
+    private final Timer batchWaitFull;
+    private final Timer batchWaitTimer;
     private final Timer eventLatency;
     private final Timer ingestLatency;
     private final JvmGcMetrics gcMetrics;
@@ -125,6 +127,8 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .description("Duration of one batched inference call")
                 .serviceLevelObjectives(INFERENCE_BUCKETS)
                 .register(registry);
+        batchWaitFull = batchWaitTimer("full");
+        batchWaitTimer = batchWaitTimer("timer");
         eventLatency = e2eTimer("event", "Flow event time to verdict");
         ingestLatency = e2eTimer("ingest", "Input record timestamp (ingest) to verdict");
 
@@ -200,6 +204,19 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     public void inferenceBatch(int size, long nanos) {
         batchSize.record(size);
         inferenceLatency.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void batchWait(boolean full, long waitMs) {
+        (full ? batchWaitFull : batchWaitTimer).record(Math.max(0, waitMs), TimeUnit.MILLISECONDS);
+    }
+
+    private Timer batchWaitTimer(String trigger) {
+        return Timer.builder("sif.batch.wait")
+                .description("How long the oldest flow of a batch waited for it (trigger: full batch or wait bound)")
+                .tag("trigger", trigger)
+                .serviceLevelObjectives(INFERENCE_BUCKETS)
+                .register(registry);
     }
 
     @Override
