@@ -27,10 +27,11 @@ import sif.trust.TrustAssessment;
 /**
  * The zero-trust step for one flow: finds the identity bound to the flow's source in the global
  * {@link IdentityStore}, applies the {@link FreshnessRule} with the source's state from its own
- * changelogged store ({@value #SOURCE_STORE}: source IP → {@link SourceState} JSON: principal,
- * serial, verification time, flows since, last challenge), and forwards the flow with its identity
- * status, principal and one reason ({@code identity:<STATUS> <detail>}), plus the challenge to emit
- * if any. A stream-time punctuator evicts sources idle for longer than {@code sourceIdle}.
+ * changelogged store ({@value #SOURCE_STORE}: source IP → {@link SourceState} in the binary
+ * {@link SourceStateCodec} layout: principal, serial, verification time, flows since, last
+ * challenge), and forwards the flow with its identity status, principal and one reason
+ * ({@code identity:<STATUS> <detail>}), plus the challenge to emit if any. A stream-time punctuator
+ * evicts sources idle for longer than {@code sourceIdle}.
  */
 public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowContext, TrustedFlow> {
 
@@ -42,7 +43,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     private final FirewallMetrics metrics;
 
     private FixedKeyProcessorContext<String, TrustedFlow> context;
-    private KeyValueStore<String, String> sources;
+    private KeyValueStore<String, byte[]> sources;
     private ReadOnlyKeyValueStore<String, String> identities;
     private BindingIndex index = BindingIndex.empty();
     private long indexGeneration = -1;
@@ -56,9 +57,9 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     }
 
     /** The store this processor owns (changelogged, persistent). */
-    public static StoreBuilder<KeyValueStore<String, String>> sourceStore() {
+    public static StoreBuilder<KeyValueStore<String, byte[]>> sourceStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STORE), Serdes.String(),
-                Serdes.String());
+                Serdes.ByteArray());
     }
 
     /** Supplier for {@code KStream#processValues}; declares {@link #sourceStore()} via {@code stores()}. */
@@ -91,9 +92,9 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         String src = flow.srcIp();
         long t = flow.flow().getEventTimeMs();
         PrincipalIdentity identity = identityFor(src);
-        SourceState previous = Json.read(sources.get(src), SourceState.class, src);
+        SourceState previous = SourceStateCodec.INSTANCE.decode(sources.get(src), src);
         TrustAssessment a = rule.assess(src, t, identity, previous);
-        sources.put(src, Json.write(a.next()));
+        sources.put(src, SourceStateCodec.INSTANCE.encode(a.next()));
         metrics.identityStatus(a.status().name());
         if (a.challenge() != null) {
             metrics.challenge();
@@ -119,10 +120,10 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     private void evictIdle(long streamTime) {
         long cutoff = streamTime - sourceIdle.toMillis();
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = sources.all()) {
+        try (KeyValueIterator<String, byte[]> it = sources.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
-                SourceState s = Json.read(kv.value, SourceState.class, kv.key);
+                SourceState s = SourceStateCodec.INSTANCE.decode(kv.value, kv.key);
                 if (s.lastSeenMs() < cutoff) {
                     idle.add(kv.key);
                 }
