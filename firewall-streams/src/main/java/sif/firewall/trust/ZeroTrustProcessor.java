@@ -12,12 +12,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import sif.firewall.FlowContext;
 import sif.firewall.metrics.FirewallMetrics;
-import sif.trust.BindingIndex;
 import sif.trust.FreshnessPolicy;
 import sif.trust.FreshnessRule;
 import sif.trust.PrincipalIdentity;
@@ -44,9 +42,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
 
     private FixedKeyProcessorContext<String, TrustedFlow> context;
     private KeyValueStore<String, byte[]> sources;
-    private ReadOnlyKeyValueStore<String, String> identities;
-    private BindingIndex index = BindingIndex.empty();
-    private long indexGeneration = -1;
+    private IdentityStore.Reader identities;
 
     public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval,
                               FirewallMetrics metrics) {
@@ -82,7 +78,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     public void init(FixedKeyProcessorContext<String, TrustedFlow> context) {
         this.context = context;
         this.sources = context.getStateStore(SOURCE_STORE);
-        this.identities = context.getStateStore(IdentityStore.STORE);
+        this.identities = new IdentityStore.Reader(context.getStateStore(IdentityStore.STORE));
         context.schedule(evictInterval, PunctuationType.STREAM_TIME, this::evictIdle);
     }
 
@@ -91,7 +87,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         FlowContext flow = record.value();
         String src = flow.srcIp();
         long t = flow.flow().getEventTimeMs();
-        PrincipalIdentity identity = identityFor(src);
+        PrincipalIdentity identity = identities.bySource(src);
         SourceState previous = SourceStateCodec.INSTANCE.decode(sources.get(src), src);
         TrustAssessment a = rule.assess(src, t, identity, previous);
         sources.put(src, SourceStateCodec.INSTANCE.encode(a.next()));
@@ -105,16 +101,6 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         FlowContext out = flow.withIdentity(sif.schemas.avro.IdentityStatus.valueOf(a.status().name()),
                 a.principal(), reasons);
         context.forward(record.withValue(new TrustedFlow(out, a.challenge())));
-    }
-
-    private PrincipalIdentity identityFor(String src) {
-        long g = IdentityStore.generation(identities);
-        if (g != indexGeneration) {
-            index = IdentityStore.index(identities);
-            indexGeneration = g;
-        }
-        String principal = index.principalFor(src);
-        return principal == null ? null : IdentityStore.get(identities, principal);
     }
 
     private void evictIdle(long streamTime) {
