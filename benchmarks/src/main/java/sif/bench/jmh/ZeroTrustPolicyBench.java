@@ -1,8 +1,5 @@
 package sif.bench.jmh;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import sif.firewall.Policy;
 import sif.firewall.trust.EnginePolicy;
+import sif.firewall.trust.SourceStateCodec;
 import sif.policy.FlowContext;
 import sif.policy.PolicyDecision;
 import sif.policy.PolicyEngine;
@@ -42,10 +40,11 @@ import sif.trust.ZeroTrustEvaluator;
  * <li>{@code decisionLogic}: the pure decision path, {@link ZeroTrustEvaluator#onFlow} (binding
  * lookup + freshness rule) and {@link PolicyEngine#evaluate} with the built-in policy;</li>
  * <li>{@code firewallPath}: what the firewall's zero-trust processor and policy step do per flow
- * besides the store access itself: the bound principal from the binding index, its identity read
- * back from JSON, the source's state read from JSON, the freshness rule, the new state written as
- * JSON, the reasons list, and {@link EnginePolicy#decide}. The JSON mapper is configured like the
- * firewall's {@code sif.firewall.trust.Json} (package-private there).</li>
+ * besides the store access itself: the bound principal from the binding index, its parsed identity
+ * from the processor's per-generation cache (a map lookup; the identity store's JSON is parsed once
+ * per principal and generation, not per flow), the source's state decoded with
+ * {@link SourceStateCodec}, the freshness rule, the new state encoded, the reasons list, and
+ * {@link EnginePolicy#decide}.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -59,21 +58,20 @@ public class ZeroTrustPolicyBench {
     static final long T0 = 1_499_000_000_000L;
     static final List<String> CLASSES = List.of("BENIGN", "DDoS", "DoS", "PortScan", "Other");
 
-    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private ZeroTrustEvaluator evaluator;
     private PolicyEngine engine;
     private EnginePolicy enginePolicy;
     private FreshnessRule rule;
     private BindingIndex index;
-    private final Map<String, String> identityJson = new HashMap<>();
-    private final Map<String, String> sourceStateJson = new HashMap<>();
+    private final Map<String, PrincipalIdentity> identityCache = new HashMap<>();
+    private final Map<String, byte[]> sourceStates = new HashMap<>();
     private String[] sources;
     private float[][] probabilities;
     private int next;
     private long time = T0;
 
     @Setup(Level.Trial)
-    public void setUp() throws JsonProcessingException {
+    public void setUp() {
         evaluator = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
         rule = new FreshnessRule(FreshnessPolicy.defaults());
         engine = PolicyEngine.withDefaults();
@@ -89,7 +87,7 @@ public class ZeroTrustPolicyBench {
         }
         index = BindingIndex.build(new ArrayList<>(evaluator.registry().all()));
         for (PrincipalIdentity p : evaluator.registry().all()) {
-            identityJson.put(p.principal(), json.writeValueAsString(p));
+            identityCache.put(p.principal(), p);
         }
         SplittableRandom rnd = new SplittableRandom(42);
         sources = new String[4096];
@@ -129,18 +127,16 @@ public class ZeroTrustPolicyBench {
     }
 
     @Benchmark
-    public Policy.Decision firewallPath() throws JsonProcessingException {
+    public Policy.Decision firewallPath() {
         int i = next;
         next = (next + 1) & (sources.length - 1);
         long t = time++;
         String src = sources[i];
         String principal = index.principalFor(src);
-        PrincipalIdentity identity = principal == null ? null
-                : json.readValue(identityJson.get(principal), PrincipalIdentity.class);
-        String stored = sourceStateJson.get(src);
-        SourceState previous = stored == null ? null : json.readValue(stored, SourceState.class);
+        PrincipalIdentity identity = principal == null ? null : identityCache.get(principal);
+        SourceState previous = SourceStateCodec.INSTANCE.decode(sourceStates.get(src), src);
         TrustAssessment a = rule.assess(src, t, identity, previous);
-        sourceStateJson.put(src, json.writeValueAsString(a.next()));
+        sourceStates.put(src, SourceStateCodec.INSTANCE.encode(a.next()));
         List<String> reasons = List.of("identity:" + a.status() + " " + a.detail());
         int top = i % CLASSES.size();
         return enginePolicy.decide(new Policy.Input(src, 40000 + (i & 1023), "192.168.10.3", i % 7 == 0 ? 23 : 443, 6,

@@ -27,9 +27,10 @@ import sif.trust.IdentityStatus;
 /**
  * Aggregates ALERT/BLOCK verdicts (suppressed ones are skipped) into one alert per (source, class)
  * with the pure {@link AlertAggregator}, keeping open alerts in its changelogged store
- * {@value #STORE}, and forwards ECS or OCSF JSON documents keyed by alert id: CREATE on the first
- * verdict, UPDATE on escalation or every update interval, CLOSE when the alert has been idle for the
- * window (checked by a punctuator against the newest verdict event time seen).
+ * {@value #STORE} (counters, times, ids and samples in the binary {@link AlertCodec} layout), and
+ * forwards ECS or OCSF JSON documents keyed by alert id, rendered only when one is emitted: CREATE on
+ * the first verdict, UPDATE on escalation or every update interval, CLOSE when the alert has been
+ * idle for the window (checked by a punctuator against the newest verdict event time seen).
  */
 public final class AlertAggregationProcessor implements Processor<String, Verdict, String, String> {
 
@@ -39,7 +40,7 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
     private final AlertDocuments documents;
     private final Duration checkInterval;
     private ProcessorContext<String, String> context;
-    private KeyValueStore<String, String> store;
+    private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
 
     public AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval) {
@@ -48,8 +49,8 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
         this.checkInterval = checkInterval;
     }
 
-    public static StoreBuilder<KeyValueStore<String, String>> store() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String());
+    public static StoreBuilder<KeyValueStore<String, byte[]>> store() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray());
     }
 
     public static ProcessorSupplier<String, Verdict, String, String> supplier(AlertAggregator aggregator,
@@ -90,12 +91,12 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
                 Decision.valueOf(v.getDecision().name()), v.getReasons(),
                 IdentityStatus.valueOf(v.getIdentityStatus().name()), v.getEventTimeMs(), v.getModelVersion());
         String key = AlertAggregator.key(in.srcIp(), in.predictedClass());
-        Alert current = Json.read(store.get(key), Alert.class, key);
+        Alert current = AlertCodec.INSTANCE.decode(store.get(key), key);
         if (current != null && aggregator.isExpired(current, in.eventTimeMs())) {
             emit(aggregator.close(current, in.eventTimeMs()), AlertActivity.CLOSE, record.timestamp());
         }
         AlertAggregator.Step step = aggregator.onVerdict(current, in);
-        store.put(key, Json.write(step.state()));
+        store.put(key, AlertCodec.INSTANCE.encode(step.state()));
         if (step.emit() != null) {
             emit(step.emit(), step.activity(), record.timestamp());
         }
@@ -114,10 +115,10 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
             return;
         }
         List<KeyValue<String, Alert>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = store.all()) {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
-                Alert a = Json.read(kv.value, Alert.class, kv.key);
+                Alert a = AlertCodec.INSTANCE.decode(kv.value, kv.key);
                 if (aggregator.isExpired(a, maxEventTime)) {
                     expired.add(KeyValue.pair(kv.key, a));
                 }

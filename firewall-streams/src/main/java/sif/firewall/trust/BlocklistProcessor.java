@@ -20,7 +20,8 @@ import sif.firewall.metrics.FirewallMetrics;
 
 /**
  * Maintains the blocklist: source → {@link BlocklistEntry} in its changelogged store
- * {@value #STORE}, published on the compacted {@code blocklist} topic for enforcement points.
+ * {@value #STORE} (binary, {@link BlocklistEntryCodec}), published as JSON on the compacted
+ * {@code blocklist} topic for enforcement points.
  *
  * <ul>
  *   <li>Time is flow event time: the newest verdict event time seen (any decision) is "now".</li>
@@ -45,7 +46,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     private final Duration expireInterval;
     private final FirewallMetrics metrics;
     private ProcessorContext<String, String> context;
-    private KeyValueStore<String, String> store;
+    private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
     private long size;
 
@@ -55,8 +56,9 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
         this.metrics = metrics;
     }
 
-    public static StoreBuilder<KeyValueStore<String, String>> store() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String());
+    public static StoreBuilder<KeyValueStore<String, byte[]>> store() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                Serdes.ByteArray());
     }
 
     public static ProcessorSupplier<String, BlockCommand, String, String> supplier(Duration ttl, Duration expireInterval,
@@ -78,9 +80,10 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     public void init(ProcessorContext<String, String> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
-        try (KeyValueIterator<String, String> it = store.all()) {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
-                BlocklistEntry e = Json.read(it.next().value, BlocklistEntry.class, "blocklist");
+                var kv = it.next();
+                BlocklistEntry e = BlocklistEntryCodec.INSTANCE.decode(kv.value, kv.key);
                 size++;
                 maxEventTime = Math.max(maxEventTime, e.lastBlockedMs());
             }
@@ -108,7 +111,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
         if (cmd.kind() == BlockCommand.Kind.TICK) {
             return;
         }
-        BlocklistEntry old = Json.read(store.get(cmd.source()), BlocklistEntry.class, cmd.source());
+        BlocklistEntry old = BlocklistEntryCodec.INSTANCE.decode(store.get(cmd.source()), cmd.source());
         long until = cmd.eventTimeMs() + ttlMs;
         BlocklistEntry next;
         boolean publish;
@@ -132,7 +135,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
                     Math.max(old.lastBlockedMs(), cmd.eventTimeMs()), cmd.reason(), ids, old.count() + 1,
                     publish ? newUntil : old.emittedUntilMs());
         }
-        store.put(cmd.source(), Json.write(next));
+        store.put(cmd.source(), BlocklistEntryCodec.INSTANCE.encode(next));
         if (publish) {
             context.forward(new Record<>(cmd.source(), Json.write(next), record.timestamp()));
         }
@@ -143,10 +146,10 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
             return;
         }
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = store.all()) {
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
-                if (Json.read(kv.value, BlocklistEntry.class, kv.key).blockedUntilMs() <= maxEventTime) {
+                if (BlocklistEntryCodec.INSTANCE.decode(kv.value, kv.key).blockedUntilMs() <= maxEventTime) {
                     expired.add(kv.key);
                 }
             }

@@ -1,7 +1,9 @@
 package sif.firewall.trust;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -31,6 +33,9 @@ import sif.trust.PrincipalIdentity;
  * {@link IdentityResolver}; since Kafka 3.8 (KAFKA-7663) a global store is restored by replaying
  * the topic through this same processor, so the resolved state survives restarts. A tombstone
  * removes the principal.
+ *
+ * <p>The values stay JSON (they are written only by the updater, once per identity event); readers
+ * go through a {@link Reader}, which parses each identity once per generation, not once per flow.
  */
 public final class IdentityStore {
 
@@ -56,18 +61,59 @@ public final class IdentityStore {
                 Updater::new);
     }
 
+    /**
+     * A processor's view of the store: the binding index and the identities parsed so far, both
+     * dropped when the store's generation changes. A flow then costs one read of the generation
+     * key, a binding lookup and a map lookup; an identity's JSON is parsed on its first use in a
+     * generation. The global store is updated by another thread: a value read just before the
+     * generation moves is dropped at the next flow, so nothing older than the last change is
+     * served after it. Not thread-safe: one per processor.
+     */
+    static final class Reader {
+        private final ReadOnlyKeyValueStore<String, String> store;
+        private final Map<String, PrincipalIdentity> parsed = new HashMap<>();
+        private BindingIndex index = BindingIndex.empty();
+        private long generation = -1;
+
+        Reader(ReadOnlyKeyValueStore<String, String> store) {
+            this.store = store;
+        }
+
+        /** The identity bound to {@code sourceIp}, or null. */
+        PrincipalIdentity bySource(String sourceIp) {
+            long g = generation(store);
+            if (g != generation) {
+                index = index(store);
+                parsed.clear();
+                generation = g;
+            }
+            String principal = index.principalFor(sourceIp);
+            if (principal == null) {
+                return null;
+            }
+            PrincipalIdentity identity = parsed.get(principal);
+            if (identity == null) {
+                identity = get(store, principal);
+                if (identity != null) {
+                    parsed.put(principal, identity);
+                }
+            }
+            return identity;
+        }
+    }
+
     /** Reads the resolved identity of {@code principal}, or null. */
-    static PrincipalIdentity get(ReadOnlyKeyValueStore<String, String> store, String principal) {
+    private static PrincipalIdentity get(ReadOnlyKeyValueStore<String, String> store, String principal) {
         return Json.read(store.get(PRINCIPAL_PREFIX + principal), PrincipalIdentity.class, principal);
     }
 
-    static long generation(ReadOnlyKeyValueStore<String, String> store) {
+    private static long generation(ReadOnlyKeyValueStore<String, String> store) {
         String g = store.get(GENERATION_KEY);
         return g == null ? 0L : Long.parseLong(g);
     }
 
     /** Builds the binding index from every stored identity. */
-    static BindingIndex index(ReadOnlyKeyValueStore<String, String> store) {
+    private static BindingIndex index(ReadOnlyKeyValueStore<String, String> store) {
         List<PrincipalIdentity> all = new ArrayList<>();
         try (KeyValueIterator<String, String> it = store.prefixScan(PRINCIPAL_PREFIX, Serdes.String().serializer())) {
             while (it.hasNext()) {

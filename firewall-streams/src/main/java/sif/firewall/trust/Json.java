@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** JSON for the trust step's store values and topic values (challenges, blocklist entries). */
+/**
+ * JSON for the trust step's topic values (challenges, blocklist entries), the identity store's
+ * values, and the store values written before the binary {@link StoreCodec} formats.
+ */
 final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()

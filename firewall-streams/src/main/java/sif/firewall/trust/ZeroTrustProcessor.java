@@ -12,12 +12,10 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import sif.firewall.FlowContext;
 import sif.firewall.metrics.FirewallMetrics;
-import sif.trust.BindingIndex;
 import sif.trust.FreshnessPolicy;
 import sif.trust.FreshnessRule;
 import sif.trust.PrincipalIdentity;
@@ -27,10 +25,11 @@ import sif.trust.TrustAssessment;
 /**
  * The zero-trust step for one flow: finds the identity bound to the flow's source in the global
  * {@link IdentityStore}, applies the {@link FreshnessRule} with the source's state from its own
- * changelogged store ({@value #SOURCE_STORE}: source IP → {@link SourceState} JSON: principal,
- * serial, verification time, flows since, last challenge), and forwards the flow with its identity
- * status, principal and one reason ({@code identity:<STATUS> <detail>}), plus the challenge to emit
- * if any. A stream-time punctuator evicts sources idle for longer than {@code sourceIdle}.
+ * changelogged store ({@value #SOURCE_STORE}: source IP → {@link SourceState} in the binary
+ * {@link SourceStateCodec} layout: principal, serial, verification time, flows since, last
+ * challenge), and forwards the flow with its identity status, principal and one reason
+ * ({@code identity:<STATUS> <detail>}), plus the challenge to emit if any. A stream-time punctuator
+ * evicts sources idle for longer than {@code sourceIdle}.
  */
 public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowContext, TrustedFlow> {
 
@@ -42,10 +41,8 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     private final FirewallMetrics metrics;
 
     private FixedKeyProcessorContext<String, TrustedFlow> context;
-    private KeyValueStore<String, String> sources;
-    private ReadOnlyKeyValueStore<String, String> identities;
-    private BindingIndex index = BindingIndex.empty();
-    private long indexGeneration = -1;
+    private KeyValueStore<String, byte[]> sources;
+    private IdentityStore.Reader identities;
 
     public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval,
                               FirewallMetrics metrics) {
@@ -56,9 +53,9 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     }
 
     /** The store this processor owns (changelogged, persistent). */
-    public static StoreBuilder<KeyValueStore<String, String>> sourceStore() {
+    public static StoreBuilder<KeyValueStore<String, byte[]>> sourceStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STORE), Serdes.String(),
-                Serdes.String());
+                Serdes.ByteArray());
     }
 
     /** Supplier for {@code KStream#processValues}; declares {@link #sourceStore()} via {@code stores()}. */
@@ -81,7 +78,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     public void init(FixedKeyProcessorContext<String, TrustedFlow> context) {
         this.context = context;
         this.sources = context.getStateStore(SOURCE_STORE);
-        this.identities = context.getStateStore(IdentityStore.STORE);
+        this.identities = new IdentityStore.Reader(context.getStateStore(IdentityStore.STORE));
         context.schedule(evictInterval, PunctuationType.STREAM_TIME, this::evictIdle);
     }
 
@@ -90,10 +87,10 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         FlowContext flow = record.value();
         String src = flow.srcIp();
         long t = flow.flow().getEventTimeMs();
-        PrincipalIdentity identity = identityFor(src);
-        SourceState previous = Json.read(sources.get(src), SourceState.class, src);
+        PrincipalIdentity identity = identities.bySource(src);
+        SourceState previous = SourceStateCodec.INSTANCE.decode(sources.get(src), src);
         TrustAssessment a = rule.assess(src, t, identity, previous);
-        sources.put(src, Json.write(a.next()));
+        sources.put(src, SourceStateCodec.INSTANCE.encode(a.next()));
         metrics.identityStatus(a.status().name());
         if (a.challenge() != null) {
             metrics.challenge();
@@ -106,23 +103,13 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         context.forward(record.withValue(new TrustedFlow(out, a.challenge())));
     }
 
-    private PrincipalIdentity identityFor(String src) {
-        long g = IdentityStore.generation(identities);
-        if (g != indexGeneration) {
-            index = IdentityStore.index(identities);
-            indexGeneration = g;
-        }
-        String principal = index.principalFor(src);
-        return principal == null ? null : IdentityStore.get(identities, principal);
-    }
-
     private void evictIdle(long streamTime) {
         long cutoff = streamTime - sourceIdle.toMillis();
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = sources.all()) {
+        try (KeyValueIterator<String, byte[]> it = sources.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
-                SourceState s = Json.read(kv.value, SourceState.class, kv.key);
+                SourceState s = SourceStateCodec.INSTANCE.decode(kv.value, kv.key);
                 if (s.lastSeenMs() < cutoff) {
                     idle.add(kv.key);
                 }

@@ -127,6 +127,28 @@ class TrustOutputsTest {
     }
 
     @Test
+    void storesHoldBinaryStateAndTheTopicJson() throws Exception {
+        open(CONFIG);
+        for (int i = 0; i < 20; i++) {
+            pipe("172.16.0.1", T0 + i * 1_000L, Decision.BLOCK, "DDoS", false);
+        }
+        byte[] stored = driver.<String, byte[]>getKeyValueStore(AlertAggregationProcessor.STORE).get("172.16.0.1|DDoS");
+        assertEquals(AlertCodec.INSTANCE.version(), stored[0]);
+        var alert = AlertCodec.INSTANCE.decode(stored, "172.16.0.1|DDoS");
+        assertEquals(20, alert.count());
+        assertEquals(16, alert.flowIds().size());
+        assertEquals(List.of("192.168.10.50"), alert.destinations());
+        BlocklistEntry entry = BlocklistEntryCodec.INSTANCE.decode(
+                driver.<String, byte[]>getKeyValueStore(BlocklistProcessor.STORE).get("172.16.0.1"), "172.16.0.1");
+        assertEquals(20, entry.count());
+        assertEquals(List.of("f11", "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20"), entry.verdictIds());
+        // the published entry (the first BLOCK) is JSON with the same fields
+        BlocklistEntry published = M.readValue(blocklist.readValue(), BlocklistEntry.class);
+        assertEquals(new BlocklistEntry("172.16.0.1", T0 + 600_000, T0, T0, entry.reason(), List.of("f1"), 1,
+                T0 + 600_000), published);
+    }
+
+    @Test
     void namesArePinned() {
         StreamsBuilder b = new StreamsBuilder();
         TrustOutputs.addTo(b, b.stream("verdicts", Consumed.with(Serdes.String(), VERDICT_SERDE)

@@ -193,13 +193,13 @@ class ZeroTrustStepTest {
         }
         // What a restarted instance gets back: the changelog of the source-state store and the
         // identity topic (the global store is rebuilt by replaying it through its updater).
-        List<KeyValue<String, String>> changelog = driver.createOutputTopic(
+        List<KeyValue<String, byte[]>> changelog = driver.createOutputTopic(
                 "zt-test-" + ZeroTrustProcessor.SOURCE_STORE + "-changelog",
-                Serdes.String().deserializer(), Serdes.String().deserializer()).readKeyValuesToList();
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer()).readKeyValuesToList();
         assertEquals(19, changelog.size());
         driver.close(); // TopologyTestDriver wipes its state directory on close
         driver = open(stateDir, SMALL);
-        KeyValueStore<String, String> restored = driver.getKeyValueStore(ZeroTrustProcessor.SOURCE_STORE);
+        KeyValueStore<String, byte[]> restored = driver.getKeyValueStore(ZeroTrustProcessor.SOURCE_STORE);
         assertEquals(null, restored.get(HOST), "fresh driver: empty until restored");
         changelog.forEach(kv -> restored.put(kv.key, kv.value));
         identity(issued("s1", T0));

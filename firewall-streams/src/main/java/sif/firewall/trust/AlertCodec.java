@@ -1,0 +1,65 @@
+package sif.firewall.trust;
+
+import java.util.UUID;
+import sif.policy.alerts.Alert;
+
+/**
+ * Binary values of {@value AlertAggregationProcessor#STORE} (key: source|class), format 1: the
+ * counters, times, ids and samples of an open {@link Alert}, from which the ECS/OCSF document is
+ * rendered only when one is emitted. Fields in order: version, alertId (16-byte UUID), srcIp,
+ * alertClass (strings), count (varint), firstSeenMs, lastSeenMs (longs), decision (code),
+ * decidingRule (string), reasons (front-coded strings), maxConfidence (double), principal
+ * (string), identityStatus (code), lastSrcPort (varint), lastDstIp (string), lastDstPort,
+ * protocol (varints), destinations (front-coded strings), dstPorts (varints), flowIds
+ * (front-coded strings), modelVersion (string), sequence, emittedCount (varints), lastEmittedMs
+ * (long). See {@link StoreCodec}.
+ */
+public final class AlertCodec extends StoreCodec<Alert> {
+
+    public static final AlertCodec INSTANCE = new AlertCodec();
+
+    private AlertCodec() {
+        super(AlertAggregationProcessor.STORE, Alert.class, 1, 512);
+    }
+
+    @Override
+    protected void write(Alert a, Writer out) {
+        UUID id = UUID.fromString(a.alertId());
+        if (!id.toString().equals(a.alertId())) {
+            throw new IllegalArgumentException("alert id '" + a.alertId() + "' is not a canonical UUID");
+        }
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+        out.writeString(a.srcIp());
+        out.writeString(a.alertClass());
+        out.writeVarLong(a.count());
+        out.writeLong(a.firstSeenMs());
+        out.writeLong(a.lastSeenMs());
+        out.writeEnum(a.decision(), TrustCodes.DECISION);
+        out.writeString(a.decidingRule());
+        out.writeStrings(a.reasons());
+        out.writeDouble(a.maxConfidence());
+        out.writeString(a.principal());
+        out.writeEnum(a.identityStatus(), TrustCodes.IDENTITY_STATUS);
+        out.writeVarInt(a.lastSrcPort());
+        out.writeString(a.lastDstIp());
+        out.writeVarInt(a.lastDstPort());
+        out.writeVarInt(a.protocol());
+        out.writeStrings(a.destinations());
+        out.writeInts(a.dstPorts());
+        out.writeStrings(a.flowIds());
+        out.writeString(a.modelVersion());
+        out.writeVarInt(a.sequence());
+        out.writeVarLong(a.emittedCount());
+        out.writeLong(a.lastEmittedMs());
+    }
+
+    @Override
+    protected Alert read(Reader in) {
+        return new Alert(new UUID(in.readLong(), in.readLong()).toString(), in.readString(), in.readString(),
+                in.readVarLong(), in.readLong(), in.readLong(), in.readEnum(TrustCodes.DECISION), in.readString(),
+                in.readStrings(), in.readDouble(), in.readString(), in.readEnum(TrustCodes.IDENTITY_STATUS),
+                in.readVarInt(), in.readString(), in.readVarInt(), in.readVarInt(), in.readStrings(), in.readInts(),
+                in.readStrings(), in.readString(), in.readVarInt(), in.readVarLong(), in.readLong());
+    }
+}
