@@ -49,8 +49,10 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
         this.checkInterval = checkInterval;
     }
 
+    /** Changelogged, persistent, cached (one write per alert per commit interval, not per verdict). */
     public static StoreBuilder<KeyValueStore<String, byte[]>> store() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray());
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled();
     }
 
     public static ProcessorSupplier<String, Verdict, String, String> supplier(AlertAggregator aggregator,

@@ -56,9 +56,10 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
         this.metrics = metrics;
     }
 
+    /** Changelogged, persistent, cached (one write per source per commit interval, not per verdict). */
     public static StoreBuilder<KeyValueStore<String, byte[]>> store() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                Serdes.ByteArray());
+                Serdes.ByteArray()).withCachingEnabled();
     }
 
     public static ProcessorSupplier<String, BlockCommand, String, String> supplier(Duration ttl, Duration expireInterval,

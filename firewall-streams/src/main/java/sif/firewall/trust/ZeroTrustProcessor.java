@@ -52,10 +52,13 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         this.metrics = metrics;
     }
 
-    /** The store this processor owns (changelogged, persistent). */
+    /**
+     * The store this processor owns (changelogged, persistent, cached: a source's state is written
+     * to RocksDB and its changelog once per commit interval, not once per flow).
+     */
     public static StoreBuilder<KeyValueStore<String, byte[]>> sourceStore() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SOURCE_STORE), Serdes.String(),
-                Serdes.ByteArray());
+                Serdes.ByteArray()).withCachingEnabled();
     }
 
     /** Supplier for {@code KStream#processValues}; declares {@link #sourceStore()} via {@code stores()}. */
