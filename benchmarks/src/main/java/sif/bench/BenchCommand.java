@@ -367,23 +367,46 @@ public final class BenchCommand implements Callable<Integer> {
         childConfig.put(FirewallConfig.MODEL_DIR, modelPath.toAbsolutePath().toString());
         childConfig.put(FirewallConfig.METRICS_PORT, "-1");
         Map<String, Object> s = new LinkedHashMap<>();
+        // as ./sif runs it: with an AppCDS archive recorded by a `--check` dry run (not timed)
+        Path archive = StartupProbe.recordArchive(childConfig, work.resolve("cds"));
+        s.put("cds_archive", archive != null);
+        if (archive == null) {
+            console.println("  (no AppCDS archive could be recorded; see " + work.resolve("cds") + "; measuring without)");
+        }
         try (VerdictCollector collector = ph.collector()) {
-            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("startup"), Duration.ofSeconds(120));
+            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("startup"),
+                    Duration.ofSeconds(120), archive);
             report.put("start_to_first_verdict_s", round(r.firstVerdictSeconds(), 2));
             s.put("first_start", milestones(r));
-            console.printf(Locale.ROOT, "  first start (new application id: creates its internal topics and state): first verdict "
-                    + "%.2f s after launch %s%n", r.firstVerdictSeconds(), r.milestones());
+            console.printf(Locale.ROOT, "  first start (new application id: creates its internal topics and state%s): "
+                    + "first verdict %.2f s after launch %s%n", archive == null ? "" : "; AppCDS as ./sif",
+                    r.firstVerdictSeconds(), r.milestones());
         }
         // a restart of the same application: internal topics, committed offsets and local state exist
         try (LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("restart"), 20)) {
             gen.preload(ph.config.inputTopic(), Math.max(1000, startupFlows / 10), n -> { });
         }
         try (VerdictCollector collector = ph.collector(true)) {
-            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("restart"), Duration.ofSeconds(120));
+            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("restart"),
+                    Duration.ofSeconds(120), archive);
             report.put("restart_to_first_verdict_s", round(r.firstVerdictSeconds(), 2));
             s.put("restart", milestones(r));
             console.printf(Locale.ROOT, "  restart (same application id): first verdict %.2f s after launch %s%n",
                     r.firstVerdictSeconds(), r.milestones());
+        }
+        if (archive != null) {
+            // the same first start without the archive (a new application id over the same waiting flows)
+            Map<String, String> plain = new LinkedHashMap<>(childConfig);
+            plain.put(FirewallConfig.APPLICATION_ID, childConfig.get(FirewallConfig.APPLICATION_ID) + "-nocds");
+            plain.put(FirewallConfig.STREAMS_PREFIX + "state.dir", work.resolve("state-nocds").toString());
+            try (VerdictCollector collector = ph.collector(true)) {
+                StartupProbe.Result r = StartupProbe.run(plain, collector, work.resolve("startup-nocds"),
+                        Duration.ofSeconds(120), null);
+                report.put("start_to_first_verdict_without_cds_s", round(r.firstVerdictSeconds(), 2));
+                s.put("first_start_without_cds", milestones(r));
+                console.printf(Locale.ROOT, "  first start without AppCDS: first verdict %.2f s after launch %s%n",
+                        r.firstVerdictSeconds(), r.milestones());
+            }
         }
         s.put("note", "launch of a fresh JVM running sif.firewall.FirewallMain -> first output record read by a "
                 + "read_committed consumer; milestones are the child's log lines");

@@ -43,33 +43,36 @@ public final class StartupProbe {
      */
     public static Result run(Map<String, String> firewallConfig, VerdictCollector collector, Path workDir,
                              Duration timeout) throws IOException, InterruptedException {
+        return run(firewallConfig, collector, workDir, timeout, null);
+    }
+
+    /**
+     * Records an AppCDS archive the way {@code ./sif} does: a child running
+     * {@code FirewallMain --check} with {@code -XX:ArchiveClassesAtExit}, with the same class path
+     * and configuration as the measured children.
+     *
+     * @return the archive, or {@code null} if the JVM did not write one (reason in the log)
+     */
+    public static Path recordArchive(Map<String, String> firewallConfig, Path workDir)
+            throws IOException, InterruptedException {
         Files.createDirectories(workDir);
-        Path config = workDir.resolve("firewall.properties");
-        Properties p = new Properties();
-        p.putAll(firewallConfig);
-        try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
-            p.store(w, "sif bench: start-to-first-verdict child");
+        Path archive = workDir.resolve("firewall-cds.jsa");
+        List<String> cmd = command(firewallConfig, workDir, List.of("-XX:ArchiveClassesAtExit=" + archive));
+        cmd.add("--check");
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("cds-record.log").toFile()).start();
+        if (!child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            child.destroyForcibly();
         }
+        return child.exitValue() == 0 && Files.isRegularFile(archive) ? archive : null;
+    }
+
+    /** As {@link #run(Map, VerdictCollector, Path, Duration)}, with the AppCDS {@code archive} if not null. */
+    public static Result run(Map<String, String> firewallConfig, VerdictCollector collector, Path workDir,
+                             Duration timeout, Path archive) throws IOException, InterruptedException {
         Path log = workDir.resolve("firewall-child.log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-Dai.djl.offline=true");
-        cmd.add("-Dlogback.configurationFile=" + CHILD_LOGBACK);
-        for (String key : List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
-            String v = System.getProperty(key);
-            if (v != null) {
-                cmd.add("-D" + key + "=" + v);
-            }
-        }
-        String repoRoot = System.getProperty("sif.repo.root");
-        if (repoRoot != null) {
-            cmd.add("-Dsif.repo.root=" + repoRoot);
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("sif.firewall.FirewallMain");
-        cmd.add("--config");
-        cmd.add(config.toString());
+        List<String> cmd = command(firewallConfig, workDir, archive == null ? List.of()
+                : List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, Double> milestones = new LinkedHashMap<>();
         long t0 = System.nanoTime();
@@ -95,6 +98,39 @@ public final class StartupProbe {
             }
             reader.join(5_000);
         }
+    }
+
+    /** {@code java [jvmOptions] ... sif.firewall.FirewallMain --config <workDir>/firewall.properties}. */
+    private static List<String> command(Map<String, String> firewallConfig, Path workDir, List<String> jvmOptions)
+            throws IOException {
+        Files.createDirectories(workDir);
+        Path config = workDir.resolve("firewall.properties");
+        Properties p = new Properties();
+        p.putAll(firewallConfig);
+        try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            p.store(w, "sif bench: start-to-first-verdict child");
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.addAll(jvmOptions);
+        cmd.add("-Dai.djl.offline=true");
+        cmd.add("-Dlogback.configurationFile=" + CHILD_LOGBACK);
+        for (String key : List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
+            String v = System.getProperty(key);
+            if (v != null) {
+                cmd.add("-D" + key + "=" + v);
+            }
+        }
+        String repoRoot = System.getProperty("sif.repo.root");
+        if (repoRoot != null) {
+            cmd.add("-Dsif.repo.root=" + repoRoot);
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("sif.firewall.FirewallMain");
+        cmd.add("--config");
+        cmd.add(config.toString());
+        return cmd;
     }
 
     private static void pump(Process child, Path log, long t0, Map<String, Double> milestones) {

@@ -54,6 +54,12 @@ public final class FirewallCommand implements Callable<Integer> {
                     + "default 9464; -1 disables, 0 picks a free port)")
     Integer metricsPort;
 
+    @Option(names = "--check",
+            description = "load the configuration and the model, build the topology and the Kafka Streams client, "
+                    + "print what would run, and exit without connecting (exit 0 when everything loads). "
+                    + "./sif also uses it to record its class-data-sharing archive.")
+    boolean check;
+
     @Override
     public Integer call() throws Exception {
         FirewallConfig config;
@@ -111,6 +117,22 @@ public final class FirewallCommand implements Callable<Integer> {
             }
             Policy policy = wiring.policy();
             FirewallApp app = new FirewallApp(config, classifier, policy, wiring.extensions());
+            if (check) {
+                try {
+                    ModelLoader.awaitLoaded(classifier);
+                } catch (RuntimeException e) {
+                    System.err.println("firewall: cannot load the model: " + e.getMessage());
+                    return 2;
+                } finally {
+                    app.close(Duration.ofSeconds(5));
+                }
+                System.out.printf("firewall check: OK: model %s (T=%d), %s, input %s on %s, application id %s%n",
+                        classifier.info().version(), classifier.info().sequenceLength(),
+                        config.trustEnabled() ? "zero trust on" : "zero trust off", config.inputTopic(),
+                        config.bootstrapServers(), config.applicationId());
+                closed.countDown();
+                return 0;
+            }
             app.addStateListener((now, before) -> {
                 if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                     stop.countDown();

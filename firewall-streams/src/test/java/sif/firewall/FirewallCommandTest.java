@@ -36,6 +36,47 @@ class FirewallCommandTest {
     }
 
     @Test
+    void checkLoadsModelAndTopologyWithoutABroker() {
+        Path model = FirewallEndToEndIT.realModel();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = run(err, "--check", "--model", model.toString(), "--metrics-port", "-1",
+                    "--bootstrap-servers", "127.0.0.1:1", "--application-id", "check-test");
+        } finally {
+            System.setOut(oldOut);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.contains("firewall check: OK: model cicids2017-lstm-"), printed);
+        assertTrue(printed.contains("application id check-test"), printed);
+    }
+
+    @Test
+    void checkRefusesTamperedWeights() throws Exception {
+        Path model = FirewallEndToEndIT.realModel();
+        Path copy = dir.resolve("tampered");
+        java.nio.file.Files.createDirectories(copy);
+        try (var files = java.nio.file.Files.list(model)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        try (var files = java.nio.file.Files.list(copy)) {
+            Path weights = files.filter(f -> f.toString().endsWith(".params")).findFirst().orElseThrow();
+            byte[] b = java.nio.file.Files.readAllBytes(weights);
+            b[b.length / 2] ^= 1;
+            java.nio.file.Files.write(weights, b);
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, run(err, "--check", "--model", copy.toString(), "--metrics-port", "-1"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("SHA-256"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aMissingModelIsAClearErrorWithExitCode2() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         assertEquals(2, run(err, "--model", dir.resolve("no-model").toString(), "--metrics-port", "-1"));

@@ -108,7 +108,7 @@ public final class ModelArtifact {
      */
     public static SequenceClassifier open(Path dir) {
         Verified v = verify(dir);
-        CompletableFuture<Model> model = CompletableFuture.supplyAsync(() -> loadWeights(v), runnable -> {
+        CompletableFuture<Model> model = CompletableFuture.supplyAsync(() -> warmedUp(loadWeights(v), v), runnable -> {
             Thread t = new Thread(runnable, "sif-model-load");
             t.setDaemon(true);
             t.start();
@@ -151,6 +151,17 @@ public final class ModelArtifact {
         FeatureScaler scaler = new FeatureScaler(s.posInf(), s.negInf(), s.mean(), s.std());
         return new Verified(dir, meta, weights,
                 new SequenceTranslator(scaler, meta.sequenceLength(), meta.temperature()));
+    }
+
+    /** One tiny prediction, so the first real batch does not pay PyTorch's first-call set-up. */
+    private static Model warmedUp(Model model, Verified v) {
+        int width = FeatureScaler.INPUTS;
+        try (Predictor<SequenceTranslator.Batch, float[][]> p = model.newPredictor(v.translator())) {
+            p.predict(new SequenceTranslator.Batch(List.<float[][]>of(new float[][] {new float[width]}), true));
+        } catch (TranslateException | RuntimeException e) {
+            LOG.warn("model warm-up prediction failed (the firewall will still try): {}", e.toString());
+        }
+        return model;
     }
 
     private static Model loadWeights(Verified v) {
