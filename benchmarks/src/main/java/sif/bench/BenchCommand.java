@@ -373,44 +373,39 @@ public final class BenchCommand implements Callable<Integer> {
         if (archive == null) {
             console.println("  (no AppCDS archive could be recorded; see " + work.resolve("cds") + "; measuring without)");
         }
-        try (VerdictCollector collector = ph.collector()) {
-            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("startup"),
-                    Duration.ofSeconds(120), archive);
-            report.put("start_to_first_verdict_s", round(r.firstVerdictSeconds(), 2));
-            s.put("first_start", milestones(r));
-            console.printf(Locale.ROOT, "  first start (new application id: creates its internal topics and state%s): "
-                    + "first verdict %.2f s after launch %s%n", archive == null ? "" : "; AppCDS as ./sif",
-                    r.firstVerdictSeconds(), r.milestones());
-        }
+        probe(ph, false, childConfig, "startup", archive, "start_to_first_verdict_s", s, "first_start",
+                "first start (new application id: creates its internal topics and state"
+                        + (archive == null ? "" : "; AppCDS as ./sif") + ")");
         // a restart of the same application: internal topics, committed offsets and local state exist
         try (LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("restart"), 20)) {
             gen.preload(ph.config.inputTopic(), Math.max(1000, startupFlows / 10), n -> { });
         }
-        try (VerdictCollector collector = ph.collector(true)) {
-            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve("restart"),
-                    Duration.ofSeconds(120), archive);
-            report.put("restart_to_first_verdict_s", round(r.firstVerdictSeconds(), 2));
-            s.put("restart", milestones(r));
-            console.printf(Locale.ROOT, "  restart (same application id): first verdict %.2f s after launch %s%n",
-                    r.firstVerdictSeconds(), r.milestones());
-        }
+        probe(ph, true, childConfig, "restart", archive, "restart_to_first_verdict_s", s, "restart",
+                "restart (same application id)");
         if (archive != null) {
             // the same first start without the archive (a new application id over the same waiting flows)
             Map<String, String> plain = new LinkedHashMap<>(childConfig);
             plain.put(FirewallConfig.APPLICATION_ID, childConfig.get(FirewallConfig.APPLICATION_ID) + "-nocds");
             plain.put(FirewallConfig.STREAMS_PREFIX + "state.dir", work.resolve("state-nocds").toString());
-            try (VerdictCollector collector = ph.collector(true)) {
-                StartupProbe.Result r = StartupProbe.run(plain, collector, work.resolve("startup-nocds"),
-                        Duration.ofSeconds(120), null);
-                report.put("start_to_first_verdict_without_cds_s", round(r.firstVerdictSeconds(), 2));
-                s.put("first_start_without_cds", milestones(r));
-                console.printf(Locale.ROOT, "  first start without AppCDS: first verdict %.2f s after launch %s%n",
-                        r.firstVerdictSeconds(), r.milestones());
-            }
+            probe(ph, true, plain, "startup-nocds", null, "start_to_first_verdict_without_cds_s", s,
+                    "first_start_without_cds", "first start without AppCDS");
         }
         s.put("note", "launch of a fresh JVM running sif.firewall.FirewallMain -> first output record read by a "
                 + "read_committed consumer; milestones are the child's log lines");
         report.put("startup", s);
+    }
+
+    /** One launch of the firewall child: its first verdict into {@code reportKey}, its milestones into {@code s}. */
+    private void probe(Phase ph, boolean collectFromEnd, Map<String, String> childConfig, String dir, Path archive,
+                       String reportKey, Map<String, Object> s, String milestonesKey, String label) throws Exception {
+        try (VerdictCollector collector = ph.collector(collectFromEnd)) {
+            StartupProbe.Result r = StartupProbe.run(childConfig, collector, work.resolve(dir), Duration.ofSeconds(120),
+                    archive);
+            report.put(reportKey, round(r.firstVerdictSeconds(), 2));
+            s.put(milestonesKey, milestones(r));
+            console.printf(Locale.ROOT, "  %s: first verdict %.2f s after launch %s%n", label, r.firstVerdictSeconds(),
+                    r.milestones());
+        }
     }
 
     private static Map<String, Object> milestones(StartupProbe.Result r) {
