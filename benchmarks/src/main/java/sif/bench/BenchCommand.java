@@ -105,6 +105,12 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Latencies of the first seconds of each fixed-load phase are not recorded. Default ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
+    @Option(names = "--jit-warmup-flows", paramLabel = "N", defaultValue = "0",
+            description = "Before the saturation phase, drain N flows through a throw-away firewall in the same JVM, "
+                    + "not measured, so that the measured phases see JIT-compiled code (a long-running firewall's "
+                    + "steady state) rather than a cold JVM. Default ${DEFAULT-VALUE} (cold).")
+    int jitWarmupFlows;
+
     @Option(names = "--startup-flows", paramLabel = "N", defaultValue = "20000",
             description = "Flows waiting in the topic when the fresh firewall process starts. Default ${DEFAULT-VALUE}.")
     long startupFlows;
@@ -153,6 +159,9 @@ public final class BenchCommand implements Callable<Integer> {
             ceiling();
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(work.resolve("kafka")).start()) {
                 console.println("broker: embedded KRaft broker on " + kafka.bootstrapServers());
+                if (jitWarmupFlows > 0) {
+                    jitWarmup(kafka);
+                }
                 saturation(kafka);
                 if (!skipLoads) {
                     for (int load : loads) {
@@ -226,6 +235,25 @@ public final class BenchCommand implements Callable<Integer> {
         report.put("ceiling_flows_per_s", round(r.sequencesPerSecond()));
         report.put("ceiling", Map.of("batch_size", CEILING_BATCH, "batches", r.batches(),
                 "mean_batch_ms", round(r.meanBatchMicros() / 1000, 3)));
+    }
+
+    /** Drains {@code jitWarmupFlows} flows through a firewall of its own; nothing is measured. */
+    private void jitWarmup(EmbeddedKafka kafka) throws Exception {
+        Phase ph = new Phase(kafka, "warm");
+        console.printf(Locale.ROOT, "[2/4] JIT warm-up (not measured): %,d flows through a throw-away firewall ...%n",
+                jitWarmupFlows);
+        long t0 = System.nanoTime();
+        try (LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("warm"), 20)) {
+            gen.preload(ph.config.inputTopic(), jitWarmupFlows, n -> { });
+        }
+        boolean done;
+        try (VerdictCollector collector = ph.collector(); Firewall fw = ph.firewall()) {
+            fw.app.start();
+            done = collector.awaitCount(jitWarmupFlows, Duration.ofSeconds(Math.max(300, jitWarmupFlows / 500)));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        report.put("jit_warmup", Map.of("flows", jitWarmupFlows, "seconds", round(seconds, 1), "complete", done));
+        console.printf(Locale.ROOT, "  warm-up done in %.1f s%n", seconds);
     }
 
     private void saturation(EmbeddedKafka kafka) throws Exception {
