@@ -8,12 +8,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sif.flows.DataPaths;
-import sif.model.data.PreparedSplit;
 import sif.model.data.Splits;
-import sif.model.nn.SequenceTrainer;
 
 /**
  * {@code sif cross-eval}: evaluation across datasets (CICIDS2017 and a labelled lab corpus). See
@@ -66,42 +65,12 @@ public final class CrossDatasetCommand implements Callable<Integer> {
                     + "seconds, e.g. after `sif train` rewrote the report.")
     boolean reuseModel;
 
-    @Option(names = "--seq-len", defaultValue = "10", description = "Sequence length T for the combined model (default ${DEFAULT-VALUE}).")
-    int seqLen;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--epochs", defaultValue = "40",
             description = "Maximum epochs of the combined model (default ${DEFAULT-VALUE}: a cap for CPU; the paper allows 120).")
     int epochs;
-
-    @Option(names = "--patience", defaultValue = "10", description = "Early-stopping patience on validation loss (default ${DEFAULT-VALUE}).")
-    int patience;
-
-    @Option(names = "--batch-size", defaultValue = "256", description = "Mini-batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--learning-rate", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    float learningRate;
-
-    @Option(names = "--cap-per-class", defaultValue = "50000",
-            description = "Undersample each class to at most this many flows (0 = no cap; default ${DEFAULT-VALUE}).")
-    int capPerClass;
-
-    @Option(names = "--max-rows-per-class", defaultValue = "0",
-            description = "Reservoir-sample at most this many CICIDS2017 rows per class while reading (0 = all; default ${DEFAULT-VALUE}).")
-    int maxRowsPerClass;
-
-    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Test fraction per (source, class) (default ${DEFAULT-VALUE}).")
-    double testFraction;
-
-    @Option(names = "--val-fraction", defaultValue = "0.125",
-            description = "Validation fraction of the training part (default ${DEFAULT-VALUE}, i.e. 70/10/20).")
-    double valFraction;
-
-    @Option(names = "--threshold", defaultValue = "0.85", description = "Decision threshold stored with the combined model (default ${DEFAULT-VALUE}).")
-    double threshold;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
-    long seed;
 
     @Option(names = "--report", defaultValue = "docs/model-report.md",
             description = "Report whose section \"Evaluation across datasets\" is written or replaced (default ${DEFAULT-VALUE}).")
@@ -117,11 +86,9 @@ public final class CrossDatasetCommand implements Callable<Integer> {
         Path labels = labLabels != null ? labLabels : lab.resolve("labels.csv");
         List<Path> inputs = data.isEmpty() ? List.of(DataPaths.cicids2017()) : data;
         CrossDatasetRun.Options opt = new CrossDatasetRun.Options(model, inputs, flows, labels,
-                new PreparedSplit.Config(seqLen, testFraction, valFraction, Splits.TemporalUnit.SOURCE_CLASS,
-                        capPerClass, seed),
-                new SequenceTrainer.Config(epochs, patience, batchSize, learningRate, seed),
-                maxRowsPerClass, !shippedOnly, noArtifact ? null : out, (long) (maxWeightsMb * 1024 * 1024),
-                out.toAbsolutePath().normalize().getFileName().toString(), threshold, reuseModel);
+                training.split(Splits.TemporalUnit.SOURCE_CLASS), training.trainer(epochs),
+                training.maxRowsPerClass, !shippedOnly, noArtifact ? null : out, (long) (maxWeightsMb * 1024 * 1024),
+                out.toAbsolutePath().normalize().getFileName().toString(), training.threshold, reuseModel);
         System.err.println("cross-dataset evaluation: " + inputs + " + " + flows + " (labels " + labels + ")");
         CrossDatasetRun.Result r = CrossDatasetRun.run(opt, label -> new ConsoleProgress(System.err, label));
         System.out.print(CrossDatasetReport.summary(r));

@@ -7,12 +7,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sif.flows.ClassMapping;
 import sif.flows.DataPaths;
-import sif.model.data.PreparedSplit;
 import sif.model.data.Splits;
-import sif.model.nn.SequenceTrainer;
 
 /**
  * {@code sif train}: trains the LSTM and the baselines under both protocols, writes the model
@@ -43,46 +42,15 @@ public final class TrainCommand implements Callable<Integer> {
             defaultValue = "5")
     String classes;
 
-    @Option(names = "--seq-len", description = "Sequence length T (default ${DEFAULT-VALUE}).", defaultValue = "10")
-    int seqLen;
+    @Mixin
+    TrainingOptions training;
 
     @Option(names = "--epochs", description = "Maximum epochs (default ${DEFAULT-VALUE}).", defaultValue = "120")
     int epochs;
 
-    @Option(names = "--patience", description = "Early-stopping patience on validation loss (default ${DEFAULT-VALUE}).",
-            defaultValue = "10")
-    int patience;
-
-    @Option(names = "--batch-size", description = "Mini-batch size (default ${DEFAULT-VALUE}).", defaultValue = "256")
-    int batchSize;
-
-    @Option(names = "--learning-rate", description = "Adam learning rate (default ${DEFAULT-VALUE}).", defaultValue = "0.001")
-    float learningRate;
-
-    @Option(names = "--cap-per-class", description = "Undersample each class to at most this many flows (paper: 50000; 0 = no cap). Default ${DEFAULT-VALUE}.",
-            defaultValue = "50000")
-    int capPerClass;
-
-    @Option(names = "--max-rows-per-class", description = "Reservoir-sample at most this many rows per class while reading (for the full dataset in bounded memory; 0 = keep all). Default ${DEFAULT-VALUE}.",
-            defaultValue = "0")
-    int maxRowsPerClass;
-
     @Option(names = "--temporal-unit", description = "Temporal split unit: source_class (default) or source.",
             defaultValue = "source_class")
     String temporalUnit;
-
-    @Option(names = "--test-fraction", defaultValue = "0.2", description = "Test fraction (default ${DEFAULT-VALUE}).")
-    double testFraction;
-
-    @Option(names = "--val-fraction", defaultValue = "0.125",
-            description = "Validation fraction of the training part (default ${DEFAULT-VALUE}, i.e. 70/10/20).")
-    double valFraction;
-
-    @Option(names = "--threshold", defaultValue = "0.85", description = "Decision threshold stored with the model (default ${DEFAULT-VALUE}).")
-    double threshold;
-
-    @Option(names = "--seed", description = "Random seed (default ${DEFAULT-VALUE}).", defaultValue = "42")
-    long seed;
 
     @Option(names = "--report", description = "Report to write (PNGs go to <report without .md>/). Default ${DEFAULT-VALUE}.",
             defaultValue = "docs/model-report.md")
@@ -100,10 +68,8 @@ public final class TrainCommand implements Callable<Integer> {
         List<Path> inputs = data.isEmpty() ? List.of(DataPaths.cicids2017()) : data;
         String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
         TrainingRun.Options opt = new TrainingRun.Options(inputs, ClassMapping.parse(classes),
-                new PreparedSplit.Config(seqLen, testFraction, valFraction,
-                        Splits.TemporalUnit.valueOf(temporalUnit.toUpperCase(Locale.ROOT)), capPerClass, seed),
-                new SequenceTrainer.Config(epochs, patience, batchSize, learningRate, seed),
-                maxRowsPerClass, threshold, modelName, !noBaselines);
+                training.split(Splits.TemporalUnit.valueOf(temporalUnit.toUpperCase(Locale.ROOT))),
+                training.trainer(epochs), training.maxRowsPerClass, training.threshold, modelName, !noBaselines);
         System.err.println("training on " + inputs + " -> " + out.toAbsolutePath().normalize());
         TrainingRun.Result r = TrainingRun.run(opt, out, label -> new ConsoleProgress(System.err, label));
         ArtifactWriter.writeMetrics(out, r);
