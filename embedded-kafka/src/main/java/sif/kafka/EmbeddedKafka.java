@@ -153,32 +153,67 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates topics and waits for the result. Topics that already exist are skipped (logged);
-     * any other failure is thrown as an {@link IllegalStateException} naming the topic.
+     * Creates topics and waits until the broker serves them. Topics that already exist are skipped
+     * (logged); any other failure is thrown as an {@link IllegalStateException} naming the topic.
+     * The controller acknowledges a creation before the broker's metadata has caught up, so this
+     * also waits until every topic is described with all its partitions led (a client used right
+     * after creation would otherwise see {@code UnknownTopicOrPartitionException}).
      */
     public void createTopics(Collection<NewTopic> topics) {
         requireRunning();
         try (Admin admin = Admin.create(clientConfig())) {
-            Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin.createTopics(topics).values();
-            for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : results.entrySet()) {
-                try {
-                    e.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    LOG.debug("created topic {}", e.getKey());
-                } catch (ExecutionException ex) {
-                    if (ex.getCause() instanceof TopicExistsException) {
-                        LOG.info("topic {} already exists, left as it is", e.getKey());
-                    } else {
-                        throw new IllegalStateException("cannot create topic " + e.getKey() + " on " + bootstrapServers()
-                                + ": " + ex.getCause(), ex.getCause());
-                    }
-                } catch (TimeoutException ex) {
-                    throw new IllegalStateException("creating topic " + e.getKey() + " on " + bootstrapServers()
-                            + " timed out after " + ADMIN_TIMEOUT, ex);
-                }
-            }
+            create(admin, topics);
+            awaitServed(admin, topics.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private void awaitServed(Admin admin, Collection<String> names) throws InterruptedException {
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                var described = admin.describeTopics(names).allTopicNames()
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                boolean led = described.values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw new IllegalStateException("cannot describe topics " + names + " on " + bootstrapServers()
+                            + ": " + ex.getCause(), ex.getCause());
+                }
+            } catch (TimeoutException ex) {
+                // retried below until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + names + " not served by " + bootstrapServers()
+                        + " within " + ADMIN_TIMEOUT + " after their creation");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private void create(Admin admin, Collection<NewTopic> topics) throws InterruptedException {
+        Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin.createTopics(topics).values();
+        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : results.entrySet()) {
+            try {
+                e.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.debug("created topic {}", e.getKey());
+            } catch (ExecutionException ex) {
+                if (ex.getCause() instanceof TopicExistsException) {
+                    LOG.info("topic {} already exists, left as it is", e.getKey());
+                } else {
+                    throw new IllegalStateException("cannot create topic " + e.getKey() + " on " + bootstrapServers()
+                            + ": " + ex.getCause(), ex.getCause());
+                }
+            } catch (TimeoutException ex) {
+                throw new IllegalStateException("creating topic " + e.getKey() + " on " + bootstrapServers()
+                        + " timed out after " + ADMIN_TIMEOUT, ex);
+            }
         }
     }
 
