@@ -105,11 +105,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Latencies of the first seconds of each fixed-load phase are not recorded. Default ${DEFAULT-VALUE}.")
     int warmupSeconds;
 
-    @Option(names = "--jit-warmup-flows", paramLabel = "N", defaultValue = "0",
+    @Option(names = "--jit-warmup-flows", paramLabel = "N", defaultValue = "150000",
             description = "Before the saturation phase, drain N flows through a throw-away firewall in the same JVM, "
                     + "not measured, so that the measured phases see JIT-compiled code (a long-running firewall's "
-                    + "steady state) rather than a cold JVM. Default ${DEFAULT-VALUE} (cold).")
+                    + "steady state) rather than a JVM whose compiler still takes most of a core; 0 measures cold. "
+                    + "Start-up is measured in fresh JVMs either way. Default ${DEFAULT-VALUE}.")
     int jitWarmupFlows;
+
+    @Option(names = "--load-linger-ms", paramLabel = "MS", defaultValue = "1",
+            description = "linger.ms of the paced load generator's producer (a flow exporter batching what it sends "
+                    + "within MS; 0 sends every flow in a request of its own, which at thousands of flows/s costs the "
+                    + "co-located broker a large share of the 2 cores). Latency is measured from the send() call, "
+                    + "so the linger counts against the firewall. Default ${DEFAULT-VALUE}.")
+    int loadLingerMs;
 
     @Option(names = "--startup-flows", paramLabel = "N", defaultValue = "20000",
             description = "Flows waiting in the topic when the fresh firewall process starts. Default ${DEFAULT-VALUE}.")
@@ -205,6 +213,8 @@ public final class BenchCommand implements Callable<Integer> {
         options.put("stream_threads", streamThreads);
         options.put("trust_enabled", !noTrust && Boolean.parseBoolean(baseConfig.getOrDefault(FirewallConfig.TRUST_ENABLED, "true")));
         options.put("warmup_s", warmupSeconds);
+        options.put("jit_warmup_flows", jitWarmupFlows);
+        options.put("load_linger_ms", loadLingerMs);
         options.put("torch_threads", System.getProperty(TORCH_THREADS, "engine default (one per core)"));
         options.put("torch_interop_threads", System.getProperty(TORCH_INTEROP_THREADS, "engine default"));
         options.put("firewall_config", configFile == null ? null : configFile.toString());
@@ -333,7 +343,8 @@ public final class BenchCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "[3/4] fixed load %,d flows/s for %d s ...%n", rate, durationSeconds);
         Map<String, Object> r = new LinkedHashMap<>();
         try (VerdictCollector collector = ph.collector(); Firewall fw = ph.firewall();
-             LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("load" + rate), 0)) {
+             LoadGenerator gen = new LoadGenerator(kafka.clientConfig(), benchFlows.encoder("load" + rate),
+                     loadLingerMs)) {
             fw.app.start();
             if (!fw.app.awaitRunning(Duration.ofSeconds(120))) {
                 throw new IllegalStateException("the firewall did not reach RUNNING in 120 s");

@@ -39,6 +39,7 @@ public final class FirewallConfig {
     public static final String SEQUENCE_EVICT_INTERVAL_MS = "sequence.evict.interval.ms";
     public static final String BATCH_SIZE = "batch.size";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
+    public static final String INFERENCE_PIPELINED = "inference.pipelined";
     public static final String POLICY_CONFIDENCE_THRESHOLD = "policy.confidence.threshold";
     public static final String POLICY_BENIGN_CLASS = "policy.benign.class";
     public static final String VALIDATION_MAX_FEATURE_VALUE = "validation.max.feature.value";
@@ -65,7 +66,8 @@ public final class FirewallConfig {
         d.put(SEQUENCE_MAX_AGE_MS, "600000");
         d.put(SEQUENCE_EVICT_INTERVAL_MS, "60000");
         d.put(BATCH_SIZE, "64");
-        d.put(BATCH_MAX_WAIT_MS, "20");
+        d.put(BATCH_MAX_WAIT_MS, "5");
+        d.put(INFERENCE_PIPELINED, "true");
         d.put(POLICY_CONFIDENCE_THRESHOLD, "");
         d.put(POLICY_BENIGN_CLASS, "BENIGN");
         d.put(VALIDATION_MAX_FEATURE_VALUE, "1e12");
@@ -79,6 +81,10 @@ public final class FirewallConfig {
         d.put(STREAMS_PREFIX + "num.stream.threads", "1");
         d.put(STREAMS_PREFIX + "commit.interval.ms", "100");
         d.put(STREAMS_PREFIX + "poll.ms", "5");
+        // exactly-once commits wait for every record produced since the last send (producer.flush());
+        // with Kafka Streams' default linger of 100 ms that is the whole commit interval's output, and
+        // the stream thread stalls for that round trip at every commit (docs/performance.md)
+        d.put(STREAMS_PREFIX + "producer.linger.ms", "5");
         d.put(STREAMS_PREFIX + "statestore.cache.max.bytes", "33554432");
         DEFAULTS = Collections.unmodifiableMap(d);
     }
@@ -147,6 +153,7 @@ public final class FirewallConfig {
             throw new IllegalArgumentException(METRICS_PORT + " must be -1 (off), 0 (any) or a port, got " + metricsPort());
         }
         trustEnabled();
+        inferencePipelined();
         double max = maxFeatureValue();
         if (!(max > 0) || Double.isInfinite(max)) {
             throw new IllegalArgumentException(VALIDATION_MAX_FEATURE_VALUE + " must be a finite positive number, got "
@@ -259,9 +266,21 @@ public final class FirewallConfig {
 
     /** Whether the zero-trust step, engine policy and SIEM outputs run ({@link FirewallWiring}). */
     public boolean trustEnabled() {
-        String v = get(TRUST_ENABLED);
+        return parseBoolean(TRUST_ENABLED);
+    }
+
+    /**
+     * Whether each task runs the model on an inference thread of its own while its stream thread
+     * goes on ({@link InferenceRunner}); false runs it on the stream thread.
+     */
+    public boolean inferencePipelined() {
+        return parseBoolean(INFERENCE_PIPELINED);
+    }
+
+    private boolean parseBoolean(String key) {
+        String v = get(key);
         if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException(TRUST_ENABLED + " must be true or false, got '" + v + "'");
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
         }
         return Boolean.parseBoolean(v);
     }

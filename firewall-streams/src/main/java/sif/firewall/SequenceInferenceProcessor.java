@@ -1,9 +1,11 @@
 package sif.firewall;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Future;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -18,7 +20,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sif.model.ClassifierSession;
 import sif.model.SequenceClassifier;
 import sif.firewall.metrics.FirewallMetrics;
 
@@ -35,20 +36,26 @@ import sif.firewall.metrics.FirewallMetrics;
  *
  * <p>When {@code batchSize} flows are pending, or when the oldest pending flow has waited
  * {@code maxWait} (wall clock, checked by a punctuator every {@code maxWait / 4}, see
- * {@link #drainIfDue}), all pending flows are classified in one
- * {@link ClassifierSession#predictInputs} call, forwarded as {@link Scored} in arrival order, and removed
- * from the pending store. Both stores are persistent and changelogged, so a flow waiting for its
- * batch is part of the committed state: after a crash it is restored and classified once (its input
- * offset was committed with it); a verdict forwarded in an aborted transaction is re-made because the
- * removal from the pending store was aborted with it. An in-memory mirror of the pending store
- * saves reading it back; it is rebuilt from the store in {@link #init}.
+ * {@link #drainIfDue}), all pending flows go to the model as one batch
+ * ({@link sif.model.ClassifierSession#predictInputs}). With {@code pipelined} (the default,
+ * {@code inference.pipelined}) the call runs on the task's own inference thread
+ * ({@link InferenceRunner}) while this stream thread goes on with the next flows; a finished batch is
+ * forwarded as {@link Scored} in arrival order on the stream thread — at the next record, or at the
+ * next punctuation, which waits for a batch handed over {@code maxWait} ago — and only then removed
+ * from the pending store. Without it the call runs here and its flows are forwarded at once. Both
+ * stores are persistent and changelogged, so a flow waiting for its batch or for the model is part of
+ * the committed state: after a crash it is restored and classified once (its input offset was
+ * committed with it); a verdict forwarded in an aborted transaction is re-made because the removal
+ * from the pending store was aborted with it. An in-memory mirror of the pending store saves reading
+ * it back; it is rebuilt from the store in {@link #init}.
  *
  * <p>Idle sources are evicted by a wall-clock punctuator every {@code evictInterval}: a sequence
  * whose newest flow is older than {@code maxAge} before the newest event time this task has seen is
  * deleted (event time, so replays of old captures behave as live traffic).
  *
- * <p>One {@link ClassifierSession} per processor instance (one per task, i.e. per stream thread
- * and input partition), opened in {@link #init} and closed in {@link #close}. If a batch fails,
+ * <p>One model session per processor instance (one per task, i.e. per stream thread and input
+ * partition), owned by its {@link InferenceRunner}: opened in {@link #init} and closed in
+ * {@link #close} on the thread that runs the calls. If a batch fails,
  * each of its flows is retried alone; a flow that still fails goes to the dead-letter topic.
  */
 public final class SequenceInferenceProcessor implements Processor<String, FlowContext, String, FirewallEvent> {
@@ -57,6 +64,12 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     public static final String PENDING_STORE = "sif-pending";
     public static final String STAGE = "inference";
     private static final Logger LOG = LoggerFactory.getLogger(SequenceInferenceProcessor.class);
+    /** Batches handed to the runner and not yet forwarded, at most. */
+    static final int MAX_IN_FLIGHT = 2;
+
+    /** A batch handed to the runner: its flows, their pending-store keys, the call, when (punctuator clock). */
+    private record InFlight(List<PendingFlow> flows, long[] keys, Future<InferenceRunner.Outcome> outcome,
+                            long submittedAt) {}
 
     private final SequenceClassifier classifier;
     private final int sequenceLength;
@@ -65,14 +78,16 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private final Duration maxWait;
     private final Duration evictInterval;
     private final FirewallMetrics metrics;
-    private final int classCount;
+    private final boolean pipelined;
     private final int inputFormat;
     private final int inputWidth;
 
     private ProcessorContext<String, FirewallEvent> context;
     private KeyValueStore<String, byte[]> sequences;
     private KeyValueStore<Long, byte[]> pendingStore;
-    private ClassifierSession session;
+    private InferenceRunner runner;
+    /** Batches handed to the runner, oldest first, not yet forwarded (their flows are still in the store). */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final List<PendingFlow> pending = new ArrayList<>();
     private final List<Long> pendingKeys = new ArrayList<>();
     private long nextKey;
@@ -94,9 +109,12 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
      * @param batchSize      flows per inference call (a batch is run as soon as it is full)
      * @param maxWait        bound on how long a flow waits for a full batch (wall clock)
      * @param evictInterval  how often idle sources are evicted (wall clock)
+     * @param pipelined      run the model on a thread of the task's own ({@link InferenceRunner#pipelined})
+     *                       instead of the stream thread
      */
     public SequenceInferenceProcessor(SequenceClassifier classifier, int sequenceLength, Duration maxAge, int batchSize,
-                                      Duration maxWait, Duration evictInterval, FirewallMetrics metrics) {
+                                      Duration maxWait, Duration evictInterval, boolean pipelined,
+                                      FirewallMetrics metrics) {
         if (sequenceLength < 1 || sequenceLength > 255) {
             throw new IllegalArgumentException("sequence length must be 1..255, got " + sequenceLength);
         }
@@ -110,7 +128,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         this.maxWait = maxWait;
         this.evictInterval = evictInterval;
         this.metrics = metrics;
-        this.classCount = classifier.info().classNames().size();
+        this.pipelined = pipelined;
         this.inputFormat = SequenceWindow.formatId(classifier.inputFormat());
         this.inputWidth = classifier.input(new float[sif.flows.FlowFeatures.COUNT]).length;
     }
@@ -127,12 +145,12 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     /** A supplier that declares {@link #stores()} (so the DSL connects them). */
     public static ProcessorSupplier<String, FlowContext, String, FirewallEvent> supplier(
             SequenceClassifier classifier, int sequenceLength, Duration maxAge, int batchSize, Duration maxWait,
-            Duration evictInterval, FirewallMetrics metrics) {
+            Duration evictInterval, boolean pipelined, FirewallMetrics metrics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, FlowContext, String, FirewallEvent> get() {
                 return new SequenceInferenceProcessor(classifier, sequenceLength, maxAge, batchSize, maxWait,
-                        evictInterval, metrics);
+                        evictInterval, pipelined, metrics);
             }
 
             @Override
@@ -149,6 +167,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         this.pendingStore = context.getStateStore(PENDING_STORE);
         pending.clear();
         pendingKeys.clear();
+        inFlight.clear();
         nextKey = 0;
         try (KeyValueIterator<Long, byte[]> it = pendingStore.all()) {
             while (it.hasNext()) {
@@ -163,7 +182,10 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         lastCheck = -1; // the punctuator has not run yet
         oldestPendingSince = pending.isEmpty() ? -1 : context.currentSystemTimeMs();
         oldestArrivalMs = System.currentTimeMillis();
-        this.session = classifier.newSession();
+        this.runner = pipelined
+                ? InferenceRunner.pipelined(classifier, inputFormat, inputWidth,
+                        Thread.currentThread().getName() + "-inference-" + context.taskId())
+                : InferenceRunner.inline(classifier, inputFormat, inputWidth);
         // check a few times per maxWait; drain only once the oldest flow waited maxWait, so that a
         // slow inference call (during which the next records pile up) still lets batches fill
         context.schedule(checkInterval(maxWait), PunctuationType.WALL_CLOCK_TIME, this::drainIfDue);
@@ -172,6 +194,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
 
     @Override
     public void process(Record<String, FlowContext> record) {
+        forwardCompleted(Long.MIN_VALUE);
         FlowContext flow = record.value();
         String source = flow.srcIp();
         long eventTime = flow.flow().getEventTimeMs();
@@ -216,98 +239,88 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
      */
     private void drainIfDue(long now) {
         lastCheck = now;
+        forwardCompleted(now);
         if (oldestPendingSince >= 0 && now - oldestPendingSince >= maxWait.toMillis()) {
             drain(false);
         }
     }
 
-    /** Classifies every pending flow now ({@code full}: the batch size was reached). */
+    /**
+     * Hands every pending flow to the runner as one batch ({@code full}: the batch size was reached).
+     * At most {@value #MAX_IN_FLIGHT} batches are in the runner at once: one being classified, one
+     * filled meanwhile waiting for it; a third waits here for the oldest (back-pressure).
+     */
     void drain(boolean full) {
         int n = pending.size();
         if (n == 0) {
             return;
         }
         metrics.batchWait(full, System.currentTimeMillis() - oldestArrivalMs);
-
-        List<float[][]> inputs = new ArrayList<>(n);
-        for (PendingFlow p : pending) {
-            inputs.add(modelInput(p));
+        while (inFlight.size() >= MAX_IN_FLIGHT) {
+            forward(inFlight.poll());
         }
-        long t0 = System.nanoTime();
-        float[][] probabilities;
-        try {
-            probabilities = checked(session.predictInputs(inputs), n);
-        } catch (RuntimeException e) {
-            LOG.error("inference failed for a batch of {} flows (first flow {}); classifying them one by one",
-                    n, pending.get(0).flowId(), e);
-            probabilities = null;
-        }
-        long nanos = System.nanoTime() - t0;
-        if (probabilities != null) {
-            metrics.inferenceBatch(n, nanos);
-            long micros = nanos / 1000;
-            for (int i = 0; i < n; i++) {
-                PendingFlow p = pending.get(i);
-                context.forward(new Record<>(p.srcIp(), new Scored(p, probabilities[i], micros, n), p.ingestTimeMs()));
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                classifyAlone(pending.get(i), inputs.get(i));
-            }
-        }
-        for (Long key : pendingKeys) {
-            pendingStore.delete(key);
+        List<PendingFlow> flows = List.copyOf(pending);
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            keys[i] = pendingKeys.get(i);
         }
         pending.clear();
         pendingKeys.clear();
         oldestPendingSince = -1;
+        inFlight.add(new InFlight(flows, keys, runner.submit(flows),
+                lastCheck >= 0 ? lastCheck : context.currentSystemTimeMs()));
+        forwardCompleted(Long.MIN_VALUE);
     }
 
-    /** The flow's sequence snapshot, or (made for another model) the flow alone. */
-    private float[][] modelInput(PendingFlow p) {
-        byte[] s = p.sequence();
-        if (SequenceWindow.usable(s, inputFormat, inputWidth)) {
-            return SequenceWindow.rows(s);
-        }
-        LOG.info("flow {}: its restored sequence was made for another model input format; classified alone",
-                p.flowId());
-        return new float[][] {classifier.input(p.features())};
-    }
-
-    private void classifyAlone(PendingFlow p, float[][] input) {
-        long t0 = System.nanoTime();
-        try {
-            float[][] probs = checked(session.predictInputs(List.<float[][]>of(input)), 1);
-            long nanos = System.nanoTime() - t0;
-            metrics.inferenceBatch(1, nanos);
-            context.forward(new Record<>(p.srcIp(), new Scored(p, probs[0], nanos / 1000, 1), p.ingestTimeMs()));
-        } catch (RuntimeException e) {
-            String detail = "classifier failed on flow " + p.flowId() + " (sequence of " + p.sequenceLength()
-                    + "): " + e + (p.rawValue() == null
-                    ? " (original value not kept across the restart: see the source topic/partition/offset headers)"
-                    : "");
-            LOG.error("flow {} to the dead-letter topic: {}", p.flowId(), detail, e);
-            metrics.dlq(DlqReason.INFERENCE_FAILED);
-            var headers = DlqHeaders.add(new RecordHeaders(), DlqReason.INFERENCE_FAILED, detail, STAGE,
-                    p.sourceTopic(), p.sourcePartition(), p.sourceOffset());
-            DlqHeaders.put(headers, DlqHeaders.EXCEPTION, e.getClass().getName());
-            context.forward(new Record<String, FirewallEvent>(p.srcIp(),
-                    new Rejected(p.rawValue(), DlqReason.INFERENCE_FAILED, detail, STAGE), p.ingestTimeMs(), headers));
+    /**
+     * Forwards the batches at the head of the queue whose inference is done, in submission order;
+     * waits for those handed over at least {@code maxWait} before {@code now} (punctuator clock;
+     * {@code Long.MIN_VALUE}: wait for none).
+     */
+    private void forwardCompleted(long now) {
+        while (!inFlight.isEmpty()) {
+            InFlight head = inFlight.peek();
+            boolean overdue = now != Long.MIN_VALUE && now - head.submittedAt() >= maxWait.toMillis();
+            if (!head.outcome().isDone() && !overdue) {
+                return;
+            }
+            forward(inFlight.poll());
         }
     }
 
-    private float[][] checked(float[][] probabilities, int n) {
-        if (probabilities == null || probabilities.length != n) {
-            throw new IllegalStateException("classifier returned " + (probabilities == null ? "null" : probabilities.length
-                    + " rows") + " for " + n + " sequences");
+    /** Forwards a batch's verdicts (or dead letters) in arrival order and removes its flows from the store. */
+    private void forward(InFlight batch) {
+        InferenceRunner.Outcome out = InferenceRunner.await(batch.outcome());
+        for (long[] call : out.calls) {
+            metrics.inferenceBatch((int) call[0], call[1]);
         }
-        for (float[] row : probabilities) {
-            if (row == null || row.length != classCount) {
-                throw new IllegalStateException("classifier returned a row of " + (row == null ? "null" : row.length)
-                        + " probabilities, expected " + classCount);
+        List<PendingFlow> flows = batch.flows();
+        for (int i = 0; i < flows.size(); i++) {
+            PendingFlow p = flows.get(i);
+            if (out.probabilities[i] != null) {
+                context.forward(new Record<>(p.srcIp(), new Scored(p, out.probabilities[i], out.micros[i],
+                        out.callSizes[i]), p.ingestTimeMs()));
+            } else {
+                deadLetter(p, out.errors[i]);
             }
         }
-        return probabilities;
+        for (long key : batch.keys()) {
+            pendingStore.delete(key);
+        }
+    }
+
+    private void deadLetter(PendingFlow p, RuntimeException e) {
+        String detail = "classifier failed on flow " + p.flowId() + " (sequence of " + p.sequenceLength()
+                + "): " + e + (p.rawValue() == null
+                ? " (original value not kept across the restart: see the source topic/partition/offset headers)"
+                : "");
+        LOG.error("flow {} to the dead-letter topic: {}", p.flowId(), detail, e);
+        metrics.dlq(DlqReason.INFERENCE_FAILED);
+        var headers = DlqHeaders.add(new RecordHeaders(), DlqReason.INFERENCE_FAILED, detail, STAGE,
+                p.sourceTopic(), p.sourcePartition(), p.sourceOffset());
+        DlqHeaders.put(headers, DlqHeaders.EXCEPTION, e.getClass().getName());
+        context.forward(new Record<String, FirewallEvent>(p.srcIp(),
+                new Rejected(p.rawValue(), DlqReason.INFERENCE_FAILED, detail, STAGE), p.ingestTimeMs(), headers));
     }
 
     private void evictIdleSources() {
@@ -335,9 +348,10 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
 
     @Override
     public void close() {
-        if (session != null) {
-            session.close();
-            session = null;
+        inFlight.clear(); // their flows stay in the pending store: a restarted task classifies them
+        if (runner != null) {
+            runner.close();
+            runner = null;
         }
     }
 }

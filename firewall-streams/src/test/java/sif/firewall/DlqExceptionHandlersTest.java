@@ -27,7 +27,8 @@ class DlqExceptionHandlersTest {
 
     @Test
     void aPolicyFailureSendsTheOriginalRecordToTheDlqAndProcessingContinues() {
-        FirewallConfig config = FirewallConfig.of(java.util.Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        FirewallConfig config = FirewallConfig.of(java.util.Map.of(FirewallConfig.BATCH_SIZE, "1",
+                FirewallConfig.INFERENCE_PIPELINED, "false")); // outputs read right after each input
         RuleClassifier classifier = new RuleClassifier();
         Policy failing = in -> {
             if (in.srcIp().equals("10.7.0.66")) {

@@ -51,7 +51,8 @@ class FirewallConfigTest {
         assertEquals(Duration.ofMinutes(10), c.sequenceMaxAge());
         assertEquals(Duration.ofMinutes(1), c.sequenceEvictInterval());
         assertEquals(64, c.batchSize());
-        assertEquals(Duration.ofMillis(20), c.batchMaxWait());
+        assertEquals(Duration.ofMillis(5), c.batchMaxWait());
+        assertTrue(c.inferencePipelined());
         assertEquals("BENIGN", c.benignClass());
         assertEquals(1e12, c.maxFeatureValue());
         assertEquals(-1000, c.minTimingValue());
@@ -59,7 +60,8 @@ class FirewallConfigTest {
         assertEquals(9464, c.metricsPort());
         assertTrue(c.trustEnabled());
         assertEquals(Map.of("processing.guarantee", "exactly_once_v2", "num.stream.threads", "1",
-                "commit.interval.ms", "100", "poll.ms", "5", "statestore.cache.max.bytes", "33554432"),
+                "commit.interval.ms", "100", "poll.ms", "5", "statestore.cache.max.bytes", "33554432",
+                "producer.linger.ms", "5"),
                 c.streamsOverrides());
         assertEquals(Map.of(), c.serdeConfig());
     }

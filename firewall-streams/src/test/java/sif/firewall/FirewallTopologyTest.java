@@ -50,6 +50,9 @@ class FirewallTopologyTest {
 
     private void start(Map<String, String> overrides) {
         Map<String, String> o = new HashMap<>(overrides);
+        // the driver reads outputs right after each input: the model runs on the stream thread here
+        // (the pipelined default is covered by SequenceInferenceProcessorTest and the broker ITs)
+        o.putIfAbsent(FirewallConfig.INFERENCE_PIPELINED, "false");
         FirewallConfig config = FirewallConfig.of(o);
         classifier = new RuleClassifier();
         counters = FirewallMetrics.prometheus(RuleClassifier.CLASSES);

@@ -27,6 +27,10 @@ final class RuleClassifier implements SequenceClassifier {
     final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> sessionsOpened = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> sessionsClosed = Collections.synchronizedList(new ArrayList<>());
+    /** Threads the inference calls ran on. */
+    final List<String> callThreads = Collections.synchronizedList(new ArrayList<>());
+    /** While set and not counted down, inference calls wait for it (to hold a batch "in the model"). */
+    volatile java.util.concurrent.CountDownLatch gate;
     private final ModelInfo info;
 
     RuleClassifier() {
@@ -48,6 +52,15 @@ final class RuleClassifier implements SequenceClassifier {
         return new ClassifierSession() {
             @Override
             public float[][] predict(List<float[][]> sequences) {
+                callThreads.add(Thread.currentThread().getName());
+                var g = gate;
+                if (g != null) {
+                    try {
+                        g.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 batchSizes.add(sequences.size());
                 float[][] out = new float[sequences.size()][];
                 for (int i = 0; i < out.length; i++) {

@@ -9,6 +9,7 @@ import static sif.firewall.TestFlows.T0;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -46,8 +47,12 @@ class SequenceInferenceProcessorTest {
     }
 
     private SequenceInferenceProcessor processor(int batchSize) {
+        return processor(batchSize, false);
+    }
+
+    private SequenceInferenceProcessor processor(int batchSize, boolean pipelined) {
         var p = new SequenceInferenceProcessor(classifier, 3, Duration.ofMinutes(10), batchSize,
-                Duration.ofMillis(20), Duration.ofSeconds(60), FirewallMetrics.noop());
+                Duration.ofMillis(20), Duration.ofSeconds(60), pipelined, FirewallMetrics.noop());
         p.init(context);
         return p;
     }
@@ -164,6 +169,66 @@ class SequenceInferenceProcessorTest {
         assertArrayEquals(TestFlows.bytes(poison), r.rawValue());
         assertEquals("1", DlqHeaders.get(forwarded.get(1).record().headers(), DlqHeaders.SOURCE_OFFSET));
         assertEquals(0, count(pending));
+    }
+
+    @Test
+    void pipelinedBatchesRunOnTheTaskInferenceThreadAndAreForwardedInOrderOnTheStreamThread() {
+        classifier.gate = new CountDownLatch(1);
+        context.setCurrentSystemTimeMs(1000);
+        var p = processor(2, true);
+        p.process(record("a1", "10.1.0.1", T0, 5, 0));
+        p.process(record("b1", "10.1.0.2", T0 + 1, 5000, 1)); // full: handed to the inference thread
+        p.process(record("a2", "10.1.0.1", T0 + 2, 5, 2)); // read while the model holds the first batch
+        assertTrue(context.forwarded().isEmpty(), "nothing forwarded while the model runs");
+        assertEquals(3, count(pending), "flows in the model stay in the pending store until forwarded");
+        assertEquals(2, SequenceWindow.count(sequences.get("10.1.0.1")), "the stream thread went on");
+
+        classifier.gate.countDown();
+        // the punctuation maxWait after the hand-over waits for the batch, then hands over a2 (due)
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1020);
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1040);
+        assertEquals(List.of("a1", "b1", "a2"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
+        assertEquals(List.of(2, 1), classifier.batchSizes);
+        assertEquals(2, forwardedScores().get(0).batchSize());
+        assertArrayEquals(RuleClassifier.probs(1, 0.95f), forwardedScores().get(1).probabilities());
+        assertEquals(2, forwardedScores().get(2).flow().sequenceLength(), "a2 sees a1 then itself");
+        assertEquals(0, count(pending));
+        assertTrue(classifier.callThreads.stream().allMatch(t -> t.equals(Thread.currentThread().getName() + "-inference-0_0")),
+                classifier.callThreads.toString());
+        p.close();
+        assertEquals(List.of(1), classifier.sessionsClosed);
+    }
+
+    @Test
+    void aBatchStillInTheModelAtCloseIsClassifiedByTheRestartedTask() throws Exception {
+        classifier.gate = new CountDownLatch(1);
+        var p = processor(2, true);
+        p.process(record("a1", "10.1.0.1", T0, 5, 0));
+        p.process(record("b1", "10.1.0.2", T0 + 1, 5, 1));
+        var release = new Thread(() -> {
+            sleep(100);
+            classifier.gate.countDown(); // the running call finishes while close() waits for it
+        });
+        release.start();
+        p.close();
+        release.join();
+        assertTrue(context.forwarded().isEmpty(), "nothing is forwarded after close");
+        assertEquals(2, count(pending));
+
+        classifier.gate = null;
+        context.setCurrentSystemTimeMs(5000);
+        var restarted = processor(2, false);
+        restarted.process(record("a2", "10.1.0.1", T0 + 2, 5, 2));
+        assertEquals(List.of("a1", "b1", "a2"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
+        assertEquals(0, count(pending));
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static long count(KeyValueStore<?, ?> store) {

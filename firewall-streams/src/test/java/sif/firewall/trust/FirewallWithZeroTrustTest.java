@@ -72,7 +72,8 @@ class FirewallWithZeroTrustTest {
     @Test
     void identityEventsAndFlowsGiveExactVerdicts() throws Exception {
         FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.APPLICATION_ID, "fw-zt-test",
-                FirewallConfig.BATCH_SIZE, "1", FirewallConfig.METRICS_PORT, "-1"));
+                FirewallConfig.BATCH_SIZE, "1", FirewallConfig.METRICS_PORT, "-1",
+                FirewallConfig.INFERENCE_PIPELINED, "false")); // outputs read right after each input
         StubClassifier classifier = new StubClassifier();
         var topology = FirewallTopology.buildTopology(config, classifier,
                 TrustWiring.policy(config, classifier.info()), TrustWiring.withZeroTrust(FirewallExtensions.defaults()));

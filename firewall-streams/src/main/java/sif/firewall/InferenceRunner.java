@@ -1,0 +1,205 @@
+package sif.firewall;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.model.ClassifierSession;
+import sif.model.SequenceClassifier;
+
+/**
+ * Where one task's inference calls run: on the stream thread itself ({@link #inline}), or on one
+ * thread of the task's own ({@link #pipelined}), so that the stream thread goes on reading,
+ * appending and parking the next flows while the model classifies the previous batch (on two cores,
+ * the model's ~55 µs per sequence then overlaps the stream thread's own work instead of adding to it).
+ *
+ * <p>Either way the runner owns the task's one {@link ClassifierSession}: it is opened, used and
+ * closed on the thread that runs the calls (one predictor per thread). A batch's work — building the
+ * model inputs from the flows' sequence snapshots, the batched call, and on failure one call per
+ * flow — is the same {@link #classify} in both modes; only the thread differs. The caller (the
+ * stream thread) forwards the {@link Outcome}s in submission order.
+ */
+final class InferenceRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceRunner.class);
+
+    private final SequenceClassifier classifier;
+    private final int inputFormat;
+    private final int inputWidth;
+    private final int classCount;
+    private final ThreadPoolExecutor executor; // null: inline
+    private ClassifierSession session;
+
+    private InferenceRunner(SequenceClassifier classifier, int inputFormat, int inputWidth, String threadName) {
+        this.classifier = classifier;
+        this.inputFormat = inputFormat;
+        this.inputWidth = inputWidth;
+        this.classCount = classifier.info().classNames().size();
+        if (threadName == null) {
+            this.executor = null;
+            this.session = classifier.newSession();
+        } else {
+            this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, threadName);
+                t.setDaemon(true);
+                return t;
+            });
+            this.session = await(executor.submit(classifier::newSession));
+        }
+    }
+
+    /** Runs every call on the caller's thread: {@link #submit} returns a completed future. */
+    static InferenceRunner inline(SequenceClassifier classifier, int inputFormat, int inputWidth) {
+        return new InferenceRunner(classifier, inputFormat, inputWidth, null);
+    }
+
+    /**
+     * Runs the calls on one new daemon thread named {@code threadName} (the processor names it after
+     * its stream thread and task, so thread dumps and CPU accounting show whose model thread it is),
+     * in submission order.
+     */
+    static InferenceRunner pipelined(SequenceClassifier classifier, int inputFormat, int inputWidth,
+                                     String threadName) {
+        return new InferenceRunner(classifier, inputFormat, inputWidth, threadName);
+    }
+
+    boolean isPipelined() {
+        return executor != null;
+    }
+
+    /** Classifies {@code flows} (not modified afterwards by the caller) now or on the runner's thread. */
+    Future<Outcome> submit(List<PendingFlow> flows) {
+        if (executor == null) {
+            return CompletableFuture.completedFuture(classify(flows));
+        }
+        return executor.submit(() -> classify(flows));
+    }
+
+    /** What one submitted batch gave: per flow probabilities or the error, and the calls made. */
+    static final class Outcome {
+        final float[][] probabilities; // [flow] -> null where errors[flow] is set
+        final RuntimeException[] errors;
+        final long[] micros; // wall time of the call that classified the flow
+        final int[] callSizes; // flows in that call
+        /** Inference calls made (size, nanos), for the metrics: one, or one per flow after a failure. */
+        final List<long[]> calls = new ArrayList<>(1);
+
+        Outcome(int n) {
+            probabilities = new float[n][];
+            errors = new RuntimeException[n];
+            micros = new long[n];
+            callSizes = new int[n];
+        }
+    }
+
+    /** One batch's work; runs on the runner's thread. */
+    private Outcome classify(List<PendingFlow> flows) {
+        int n = flows.size();
+        Outcome out = new Outcome(n);
+        List<float[][]> inputs = new ArrayList<>(n);
+        for (PendingFlow p : flows) {
+            inputs.add(modelInput(p));
+        }
+        long t0 = System.nanoTime();
+        try {
+            float[][] probs = checked(session.predictInputs(inputs), n);
+            long nanos = System.nanoTime() - t0;
+            out.calls.add(new long[] {n, nanos});
+            for (int i = 0; i < n; i++) {
+                out.probabilities[i] = probs[i];
+                out.micros[i] = nanos / 1000;
+                out.callSizes[i] = n;
+            }
+            return out;
+        } catch (RuntimeException e) {
+            LOG.error("inference failed for a batch of {} flows (first flow {}); classifying them one by one",
+                    n, flows.get(0).flowId(), e);
+        }
+        for (int i = 0; i < n; i++) {
+            long t1 = System.nanoTime();
+            try {
+                float[][] probs = checked(session.predictInputs(List.<float[][]>of(inputs.get(i))), 1);
+                long nanos = System.nanoTime() - t1;
+                out.calls.add(new long[] {1, nanos});
+                out.probabilities[i] = probs[0];
+                out.micros[i] = nanos / 1000;
+                out.callSizes[i] = 1;
+            } catch (RuntimeException e) {
+                out.errors[i] = e;
+            }
+        }
+        return out;
+    }
+
+    /** The flow's sequence snapshot, or (made for another model) the flow alone. */
+    private float[][] modelInput(PendingFlow p) {
+        byte[] s = p.sequence();
+        if (SequenceWindow.usable(s, inputFormat, inputWidth)) {
+            return SequenceWindow.rows(s);
+        }
+        LOG.info("flow {}: its restored sequence was made for another model input format; classified alone",
+                p.flowId());
+        return new float[][] {classifier.input(p.features())};
+    }
+
+    private float[][] checked(float[][] probabilities, int n) {
+        if (probabilities == null || probabilities.length != n) {
+            throw new IllegalStateException("classifier returned " + (probabilities == null ? "null" : probabilities.length
+                    + " rows") + " for " + n + " sequences");
+        }
+        for (float[] row : probabilities) {
+            if (row == null || row.length != classCount) {
+                throw new IllegalStateException("classifier returned a row of " + (row == null ? "null" : row.length)
+                        + " probabilities, expected " + classCount);
+            }
+        }
+        return probabilities;
+    }
+
+    /** The outcome of a submitted batch, waiting for it if needed. */
+    static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for inference", e);
+        } catch (ExecutionException e) {
+            // classify() catches the model's exceptions; what reaches here is an Error or a bug
+            throw new IllegalStateException("inference thread failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /**
+     * Lets a running call finish, drops the queued ones (their flows are still in the pending store,
+     * so a restarted task classifies them) and closes the session on its thread.
+     */
+    @Override
+    public void close() {
+        if (executor == null) {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+            return;
+        }
+        executor.getQueue().clear(); // not interrupted: a native call in progress is left to finish
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("inference thread did not stop within 30 s; closing its session anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (session != null) {
+            session.close(); // the runner's thread is gone: no other thread uses the session now
+            session = null;
+        }
+    }
+}
