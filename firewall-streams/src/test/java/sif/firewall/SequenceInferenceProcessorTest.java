@@ -171,6 +171,16 @@ class SequenceInferenceProcessorTest {
         assertEquals(0, count(pending));
     }
 
+    /** Runs the drain check (as the stream thread would, every few ms) until {@code n} records are forwarded. */
+    private void checkUntilForwarded(int n, long now) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (context.forwarded().size() < n && System.nanoTime() < deadline) {
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
+            Thread.onSpinWait();
+        }
+        assertEquals(n, context.forwarded().size(), "forwarded within 10 s of drain checks");
+    }
+
     @Test
     void pipelinedBatchesRunOnTheTaskInferenceThreadAndAreForwardedInOrderOnTheStreamThread() {
         classifier.gate = new CountDownLatch(1);
@@ -183,10 +193,11 @@ class SequenceInferenceProcessorTest {
         assertEquals(3, count(pending), "flows in the model stay in the pending store until forwarded");
         assertEquals(2, SequenceWindow.count(sequences.get("10.1.0.1")), "the stream thread went on");
 
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1020); // a2 is due, but the batch runs
+        assertTrue(context.forwarded().isEmpty(), "the drain check does not wait for the model");
         classifier.gate.countDown();
-        // the punctuation maxWait after the hand-over waits for the batch, then hands over a2 (due)
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1020);
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(1040);
+        // later checks forward the first batch once the model is done, then hand a2 over and forward it
+        checkUntilForwarded(3, 1040);
         assertEquals(List.of("a1", "b1", "a2"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
         assertEquals(List.of(2, 1), classifier.batchSizes);
         assertEquals(2, forwardedScores().get(0).batchSize());

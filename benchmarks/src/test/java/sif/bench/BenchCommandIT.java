@@ -1,0 +1,49 @@
+package sif.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code ./sif bench} on a tiny workload, end to end on the embedded broker with the committed model:
+ * every flow gets exactly one output, and the JSON's figures are consistent with each other (the
+ * ceiling is the higher of its two measurements, the ratio is e2e over it). No timing is asserted.
+ */
+class BenchCommandIT {
+
+    @Test
+    void aTinyRunWritesConsistentResults(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench.json");
+        int exit = new CommandLine(new BenchCommand()).execute("--flows", "3000", "--duration", "5", "--loads", "400",
+                "--warmup", "1", "--jit-warmup-flows", "0", "--skip-startup", "--out", out.toString());
+        assertEquals(0, exit, "bench exit code");
+        JsonNode r = new ObjectMapper().readTree(Files.readString(out));
+        for (String key : new String[] {"ceiling_flows_per_s", "e2e_flows_per_s", "ratio", "state_bytes_per_source"}) {
+            assertNotNull(r.get(key), key);
+            assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));
+        }
+        JsonNode c = r.get("ceiling");
+        double before = c.get("before_sequences_per_s").asDouble();
+        double after = c.get("after_sequences_per_s").asDouble();
+        assertEquals(Math.max(before, after), r.get("ceiling_flows_per_s").asDouble(), 1.0);
+        assertEquals(r.get("e2e_flows_per_s").asDouble() / r.get("ceiling_flows_per_s").asDouble(),
+                r.get("ratio").asDouble(), 0.002);
+
+        JsonNode sat = r.get("saturation");
+        assertTrue(sat.get("complete").asBoolean(), "saturation drained every flow");
+        assertEquals(3000, sat.get("outputs").asLong(), "one output (verdict or DLQ) per pre-loaded flow");
+        JsonNode load = r.get("loads").get(0);
+        assertEquals(400, load.get("offered_flows_per_s").asInt());
+        assertEquals(load.get("sent").asLong(), load.get("outputs").asLong(), "one output per sent flow");
+        assertTrue(load.get("latency_ms").get("count").asLong() > 0, "latencies recorded after the warm-up");
+        assertTrue(r.get("targets").has("p99_at_5k_within_15ms"));
+    }
+}
