@@ -189,17 +189,18 @@ final class InferenceRunner implements AutoCloseable {
             return;
         }
         executor.getQueue().clear(); // not interrupted: a native call in progress is left to finish
+        ClassifierSession s = session;
+        session = null;
+        if (s != null) {
+            executor.execute(s::close); // after the running call, on the thread that used the session
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("inference thread did not stop within 30 s; closing its session anyway");
+                LOG.warn("inference thread did not stop within 30 s; its session is closed when its call returns");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (session != null) {
-            session.close(); // the runner's thread is gone: no other thread uses the session now
-            session = null;
         }
     }
 }

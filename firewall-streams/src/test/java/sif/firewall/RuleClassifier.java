@@ -27,6 +27,8 @@ final class RuleClassifier implements SequenceClassifier {
     final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> sessionsOpened = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> sessionsClosed = Collections.synchronizedList(new ArrayList<>());
+    /** Threads sessions were opened and closed on ("open:NAME", "close:NAME"). */
+    final List<String> sessionThreads = Collections.synchronizedList(new ArrayList<>());
     /** Threads the inference calls ran on. */
     final List<String> callThreads = Collections.synchronizedList(new ArrayList<>());
     /** While set and not counted down, inference calls wait for it (to hold a batch "in the model"). */
@@ -49,6 +51,7 @@ final class RuleClassifier implements SequenceClassifier {
     @Override
     public ClassifierSession newSession() {
         sessionsOpened.add(1);
+        sessionThreads.add("open:" + Thread.currentThread().getName());
         return new ClassifierSession() {
             @Override
             public float[][] predict(List<float[][]> sequences) {
@@ -71,6 +74,7 @@ final class RuleClassifier implements SequenceClassifier {
 
             @Override
             public void close() {
+                sessionThreads.add("close:" + Thread.currentThread().getName());
                 sessionsClosed.add(1);
             }
         };

@@ -208,6 +208,9 @@ class SequenceInferenceProcessorTest {
                 classifier.callThreads.toString());
         p.close();
         assertEquals(List.of(1), classifier.sessionsClosed);
+        String modelThread = Thread.currentThread().getName() + "-inference-0_0";
+        assertEquals(List.of("open:" + modelThread, "close:" + modelThread), classifier.sessionThreads,
+                "the session is opened, used and closed on the task's inference thread");
     }
 
     @Test
