@@ -69,10 +69,6 @@ final class InferenceRunner implements AutoCloseable {
         return new InferenceRunner(classifier, inputFormat, inputWidth, threadName);
     }
 
-    boolean isPipelined() {
-        return executor != null;
-    }
-
     /** Classifies {@code flows} (not modified afterwards by the caller) now or on the runner's thread. */
     Future<Outcome> submit(List<PendingFlow> flows) {
         if (executor == null) {

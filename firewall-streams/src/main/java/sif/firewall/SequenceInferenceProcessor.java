@@ -42,7 +42,8 @@ import sif.firewall.metrics.FirewallMetrics;
  * ({@link InferenceRunner}) while this stream thread goes on with the next flows; a finished batch is
  * forwarded as {@link Scored} in arrival order on the stream thread — at the next record or the next
  * drain check, whichever comes first; the stream thread never waits for a batch unless
- * {@value #MAX_IN_FLIGHT} are already in the model — and only then removed from the pending store. Without it the call runs here and its flows are forwarded at once. Both
+ * {@value #MAX_IN_FLIGHT} are already in the model — and only then removed from the pending store.
+ * Without it the call runs here and its flows are forwarded at once. Both
  * stores are persistent and changelogged, so a flow waiting for its batch or for the model is part of
  * the committed state: after a crash it is restored and classified once (its input offset was
  * committed with it); a verdict forwarded in an aborted transaction is re-made because the removal
