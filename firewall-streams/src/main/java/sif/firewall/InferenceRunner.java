@@ -92,6 +92,13 @@ final class InferenceRunner implements AutoCloseable {
             micros = new long[n];
             callSizes = new int[n];
         }
+
+        /** Flow {@code i} was classified as {@code probs} by a call of {@code callSize} flows taking {@code nanos}. */
+        void classified(int i, float[] probs, long nanos, int callSize) {
+            probabilities[i] = probs;
+            micros[i] = nanos / 1000;
+            callSizes[i] = callSize;
+        }
     }
 
     /** One batch's work; runs on the runner's thread. */
@@ -108,9 +115,7 @@ final class InferenceRunner implements AutoCloseable {
             long nanos = System.nanoTime() - t0;
             out.calls.add(new long[] {n, nanos});
             for (int i = 0; i < n; i++) {
-                out.probabilities[i] = probs[i];
-                out.micros[i] = nanos / 1000;
-                out.callSizes[i] = n;
+                out.classified(i, probs[i], nanos, n);
             }
             return out;
         } catch (RuntimeException e) {
@@ -123,9 +128,7 @@ final class InferenceRunner implements AutoCloseable {
                 float[][] probs = checked(session.predictInputs(List.<float[][]>of(inputs.get(i))), 1);
                 long nanos = System.nanoTime() - t1;
                 out.calls.add(new long[] {1, nanos});
-                out.probabilities[i] = probs[0];
-                out.micros[i] = nanos / 1000;
-                out.callSizes[i] = 1;
+                out.classified(i, probs[0], nanos, 1);
             } catch (RuntimeException e) {
                 out.errors[i] = e;
             }
