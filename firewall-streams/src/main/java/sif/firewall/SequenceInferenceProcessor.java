@@ -45,7 +45,8 @@ import sif.firewall.metrics.FirewallMetrics;
  * {@value #MAX_IN_FLIGHT} are already in the model — and only then removed from the pending store.
  * Without it the call runs here and its flows are forwarded at once. Both
  * stores are persistent and changelogged, so a flow waiting for its batch or for the model is part of
- * the committed state: after a crash it is restored and classified once (its input offset was
+ * the committed state ({@link PendingFlowStore} writes, at each commit, the flows then pending, and
+ * nothing for a flow that came and went between two commits): after a crash it is restored and classified once (its input offset was
  * committed with it); a verdict forwarded in an aborted transaction is re-made because the removal
  * from the pending store was aborted with it. An in-memory mirror of the pending store saves reading
  * it back; it is rebuilt from the store in {@link #init}.
@@ -84,7 +85,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
 
     private ProcessorContext<String, FirewallEvent> context;
     private KeyValueStore<String, byte[]> sequences;
-    private KeyValueStore<Long, byte[]> pendingStore;
+    private KeyValueStore<Long, PendingFlow> pendingStore;
     private InferenceRunner runner;
     /** Batches handed to the runner, oldest first, not yet forwarded (their flows are still in the store). */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
@@ -138,8 +139,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         return Set.of(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEQUENCE_STORE), Serdes.String(),
                         Serdes.ByteArray()).withCachingEnabled(),
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE), Serdes.Long(),
-                        Serdes.ByteArray()).withCachingEnabled());
+                PendingFlowStore.builder(PENDING_STORE));
     }
 
     /** A supplier that declares {@link #stores()} (so the DSL connects them). */
@@ -169,10 +169,10 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         pendingKeys.clear();
         inFlight.clear();
         nextKey = 0;
-        try (KeyValueIterator<Long, byte[]> it = pendingStore.all()) {
+        try (KeyValueIterator<Long, PendingFlow> it = pendingStore.all()) {
             while (it.hasNext()) {
-                KeyValue<Long, byte[]> kv = it.next();
-                pending.add(PendingFlow.decode(kv.value));
+                KeyValue<Long, PendingFlow> kv = it.next();
+                pending.add(kv.value);
                 pendingKeys.add(kv.key);
                 nextKey = kv.key + 1;
             }
@@ -216,7 +216,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
             oldestArrivalMs = System.currentTimeMillis();
         }
         long key = nextKey++;
-        pendingStore.put(key, p.encode());
+        pendingStore.put(key, p);
         pending.add(p);
         pendingKeys.add(key);
         if (pending.size() >= batchSize) {

@@ -146,14 +146,24 @@ class FirewallTopologyTest {
             pipe(flow("f" + i, "10.0.1." + i, T0 + i, 500, 5));
         }
         assertTrue(allowed.isEmpty(), "three flows wait for a batch of four");
-        KeyValueStore<Long, byte[]> pending = driver.getKeyValueStore(SequenceInferenceProcessor.PENDING_STORE);
+        KeyValueStore<Long, PendingFlow> pending = driver.getKeyValueStore(SequenceInferenceProcessor.PENDING_STORE);
         assertEquals(3, count(pending));
+        // the driver commits after each record: each waiting flow reached the changelog at its commit
+        var changelog = driver.createOutputTopic(FirewallConfig.of(Map.of()).applicationId() + "-"
+                + SequenceInferenceProcessor.PENDING_STORE + "-changelog", Serdes.Long().deserializer(),
+                Serdes.ByteArray().deserializer());
+        assertEquals(List.of("f0", "f1", "f2"), changelog.readRecordsToList().stream()
+                .map(r -> PendingFlow.decode(r.value()).flowId()).toList());
 
         pipe(flow("f3", "10.0.1.3", T0 + 3, 500, 5)); // fills the batch
         List<Verdict> first = allowed.readValuesToList();
         assertEquals(List.of("f0", "f1", "f2", "f3"), first.stream().map(Verdict::getFlowId).toList());
         assertTrue(first.stream().allMatch(v -> v.getBatchSize() == 4));
         assertEquals(0, count(pending));
+        // f3 came and went within one commit: never written; f0-f2 were, so they are deleted (tombstones)
+        var after = changelog.readRecordsToList();
+        assertEquals(List.of(0L, 1L, 2L), after.stream().map(r -> r.key()).toList());
+        assertTrue(after.stream().allMatch(r -> r.value() == null), "tombstones only");
 
         pipe(flow("f4", "10.0.1.4", T0 + 4, 500, 5));
         pipe(flow("f5", "10.0.1.5", T0 + 5, 500, 5));

@@ -28,7 +28,7 @@ class SequenceInferenceProcessorTest {
 
     private MockProcessorContext<String, FirewallEvent> context;
     private KeyValueStore<String, byte[]> sequences;
-    private KeyValueStore<Long, byte[]> pending;
+    private PendingFlowStore pending;
     private RuleClassifier classifier;
 
     @BeforeEach
@@ -37,8 +37,8 @@ class SequenceInferenceProcessorTest {
         context.setCurrentSystemTimeMs(0);
         sequences = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
-        pending = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SequenceInferenceProcessor.PENDING_STORE),
-                Serdes.Long(), Serdes.ByteArray()).withLoggingDisabled().build();
+        pending = PendingFlowStore.builder(Stores.inMemoryKeyValueStore(SequenceInferenceProcessor.PENDING_STORE))
+                .withLoggingDisabled().build();
         sequences.init(context.getStateStoreContext(), sequences);
         pending.init(context.getStateStoreContext(), pending);
         context.addStateStore(sequences);
@@ -123,7 +123,8 @@ class SequenceInferenceProcessorTest {
         var p = processor(64);
         p.process(record("a1", "10.1.0.1", T0, 5, 7));
         p.process(record("b1", "10.1.0.2", T0, 5000, 8));
-        p.close(); // e.g. a crash after the commit that included the pending store
+        pending.flushCache(); // the commit that included the pending store
+        p.close(); // e.g. a crash after that commit
         assertEquals(List.of(1), classifier.sessionsClosed);
         assertTrue(context.forwarded().isEmpty());
 

@@ -2,7 +2,9 @@ package sif.firewall.trust;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -31,10 +33,18 @@ import sif.trust.IdentityStatus;
  * forwards ECS or OCSF JSON documents keyed by alert id, rendered only when one is emitted: CREATE on
  * the first verdict, UPDATE on escalation or every update interval, CLOSE when the alert has been
  * idle for the window (checked by a punctuator against the newest verdict event time seen).
+ *
+ * <p>The open alerts this processor wrote last are also kept decoded in memory (at most
+ * {@value #DECODED_CACHE_SIZE}, least recently used out), so that a busy source's verdicts are not
+ * decoded from the store once each: the store stays the state of record (every change is written to
+ * it, and so to its changelog), and the cache is a copy of what this instance wrote, emptied whenever
+ * the task is (re)initialised.
  */
 public final class AlertAggregationProcessor implements Processor<String, Verdict, String, String> {
 
     public static final String STORE = "alert-aggregation-store";
+    /** Open alerts kept decoded, at most. */
+    static final int DECODED_CACHE_SIZE = 4096;
 
     private final AlertAggregator aggregator;
     private final AlertDocuments documents;
@@ -42,11 +52,24 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
     private ProcessorContext<String, String> context;
     private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
+    /** Decoded copies of what this instance last wrote to the store, by key (LRU). */
+    private final Map<String, Alert> decoded;
 
     public AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval) {
+        this(aggregator, documents, checkInterval, DECODED_CACHE_SIZE);
+    }
+
+    AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval,
+                              int decodedCacheSize) {
         this.aggregator = aggregator;
         this.documents = documents;
         this.checkInterval = checkInterval;
+        this.decoded = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Alert> eldest) {
+                return size() > decodedCacheSize;
+            }
+        };
     }
 
     /** Changelogged, persistent, cached (one write per alert per commit interval, not per verdict). */
@@ -75,6 +98,7 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
     public void init(ProcessorContext<String, String> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
+        decoded.clear();
         context.schedule(checkInterval, PunctuationType.STREAM_TIME, t -> closeExpired());
     }
 
@@ -93,12 +117,16 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
                 Decision.valueOf(v.getDecision().name()), v.getReasons(),
                 IdentityStatus.valueOf(v.getIdentityStatus().name()), v.getEventTimeMs(), v.getModelVersion());
         String key = AlertAggregator.key(in.srcIp(), in.predictedClass());
-        Alert current = AlertCodec.INSTANCE.decode(store.get(key), key);
+        Alert current = decoded.get(key);
+        if (current == null) {
+            current = AlertCodec.INSTANCE.decode(store.get(key), key);
+        }
         if (current != null && aggregator.isExpired(current, in.eventTimeMs())) {
             emit(aggregator.close(current, in.eventTimeMs()), AlertActivity.CLOSE, record.timestamp());
         }
         AlertAggregator.Step step = aggregator.onVerdict(current, in);
         store.put(key, AlertCodec.INSTANCE.encode(step.state()));
+        decoded.put(key, step.state());
         if (step.emit() != null) {
             emit(step.emit(), step.activity(), record.timestamp());
         }
@@ -128,6 +156,7 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
         }
         for (KeyValue<String, Alert> e : expired) {
             store.delete(e.key);
+            decoded.remove(e.key);
             emit(aggregator.close(e.value, maxEventTime), AlertActivity.CLOSE, context.currentStreamTimeMs());
         }
     }

@@ -51,11 +51,26 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
     public SingleObjectSerde(Class<T> type, SchemaStore history) {
         this.type = Objects.requireNonNull(type, "type");
         this.history = Objects.requireNonNull(history, "history");
-        SpecificData model = SpecificData.getForClass(type);
+        SpecificData model = codecModel(type);
         this.schema = model.getSchema(type);
         this.fingerprint = SchemaHistory.fingerprint(schema);
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema, history);
+    }
+
+    /**
+     * The Avro model this serde encodes and decodes with: the generated classes' own field-by-field
+     * coders ({@code customEncode}/{@code customDecode}), which read and write primitive fields
+     * without boxing them, instead of Avro's reflective paths (the generic writer, and the "fast
+     * reader" that boxes every double of a flow record through {@code put(int, Object)}). Schema
+     * resolution against older writer schemas still goes through Avro's resolving decoder. A model of
+     * its own, so that the generated classes' shared {@code MODEL$} is left as Avro configures it.
+     */
+    static SpecificData codecModel(Class<?> type) {
+        SpecificData model = new SpecificData(type.getClassLoader());
+        model.setCustomCoders(true);
+        model.setFastReaderEnabled(false);
+        return model;
     }
 
     public Schema schema() {
