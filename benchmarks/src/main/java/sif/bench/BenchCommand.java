@@ -335,6 +335,8 @@ public final class BenchCommand implements Callable<Integer> {
                     Set.of(SequenceInferenceProcessor.PENDING_STORE, PolicyFeed.STORE));
             StateSize.Stores state = StateSize.serialized(fw.app.streams(), stores);
             fw.close();
+            Map<String, StateSize.Changelog> changelogs = StateSize.changelogs(kafka.clientConfig(),
+                    ph.config.applicationId(), StateSize.perSourceStores(fw.app.topology(), Set.of()));
             long sources = state.entries().getOrDefault(SequenceInferenceProcessor.SEQUENCE_STORE, 0L);
             long disk = 0;
             for (String store : stores) {
@@ -360,11 +362,27 @@ public final class BenchCommand implements Callable<Integer> {
             st.put("disk_bytes_per_source", sources == 0 ? null : round((double) disk / sources));
             report.put("state_bytes_per_source", sources == 0 ? null : round((double) state.totalBytes() / sources));
             report.put("state", st);
+            Map<String, Object> logs = new LinkedHashMap<>();
+            long logRecords = 0;
+            long logBytes = 0;
+            for (var e : changelogs.entrySet()) {
+                logs.put(e.getKey(), Map.of("records", e.getValue().records(), "bytes", e.getValue().bytes()));
+                logRecords += e.getValue().records();
+                logBytes += e.getValue().bytes();
+            }
+            Map<String, Object> cl = new LinkedHashMap<>();
+            cl.put("stores", logs);
+            cl.put("records_per_flow", round((double) logRecords / Math.max(1, sent.sent()), 3));
+            cl.put("bytes_per_flow", round((double) logBytes / Math.max(1, sent.sent()), 1));
+            r.put("changelogs", cl);
             console.printf(Locale.ROOT, "  e2e: %,.0f flows/s steady (%,.0f overall incl. start-up); "
                             + "mean batch %.1f; %s; %s%n", steady, overall, collector.meanBatchSize(), cpuLine(usage),
                     done ? "all outputs seen" : "TIMED OUT before all outputs");
-            console.printf(Locale.ROOT, "  state: %,d sources, %,.0f serialized bytes per source (%,d bytes on disk)%n",
-                    sources, sources == 0 ? 0.0 : (double) state.totalBytes() / sources, disk);
+            console.printf(Locale.ROOT, "  state: %,d sources, %,.0f serialized bytes per source (%,d bytes on disk); "
+                            + "changelogs: %.3f records and %,.0f bytes per flow %s%n",
+                    sources, sources == 0 ? 0.0 : (double) state.totalBytes() / sources, disk,
+                    (double) logRecords / Math.max(1, sent.sent()), (double) logBytes / Math.max(1, sent.sent()),
+                    changelogs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().records()).toList());
         }
     }
 

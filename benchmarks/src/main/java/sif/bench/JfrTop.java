@@ -19,7 +19,8 @@ import jdk.jfr.consumer.RecordingFile;
  * {@code -XX:StartFlightRecording}): Java samples ({@code jdk.ExecutionSample}) and samples of threads
  * inside native methods ({@code jdk.NativeMethodSample}, e.g. PyTorch inference through JNI), each
  * by thread, by top frame, and by inclusive SIF / Kafka method. A console tool:
- * {@code java -cp benchmarks/target/benchmarks.jar sif.bench.JfrTop FILE.jfr [N] [THREAD-FILTER]}.
+ * {@code java -cp benchmarks/target/benchmarks.jar sif.bench.JfrTop FILE.jfr [N] [THREAD-REGEX]} (a thread is kept when
+ * the regular expression is found in its name, so a plain substring works too).
  */
 public final class JfrTop {
 
@@ -31,17 +32,17 @@ public final class JfrTop {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: JfrTop FILE.jfr [TOP-N] [THREAD-NAME-FILTER]");
+            System.err.println("usage: JfrTop FILE.jfr [TOP-N] [THREAD-NAME-REGEX]");
             System.exit(2);
         }
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
-        String filter = args.length > 2 ? args[2] : null;
+        java.util.regex.Pattern filter = args.length > 2 ? java.util.regex.Pattern.compile(args[2]) : null;
         for (String type : List.of("jdk.ExecutionSample", "jdk.NativeMethodSample")) {
             summarise(Path.of(args[0]), type, top, filter);
         }
     }
 
-    private static void summarise(Path file, String type, int top, String filter) throws IOException {
+    private static void summarise(Path file, String type, int top, java.util.regex.Pattern filter) throws IOException {
         Map<String, Long> byThread = new HashMap<>();
         Map<String, Long> byTopFrame = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();
@@ -54,7 +55,7 @@ public final class JfrTop {
                     continue;
                 }
                 String thread = threadName(e);
-                if (filter != null && !thread.contains(filter)) {
+                if (filter != null && !filter.matcher(thread).find()) {
                     continue;
                 }
                 RecordedStackTrace st = e.getStackTrace();

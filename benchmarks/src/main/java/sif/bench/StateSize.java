@@ -11,6 +11,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
@@ -73,6 +82,55 @@ public final class StateSize {
             bytes.put(name, b);
         }
         return new Stores(entries, bytes);
+    }
+
+    /** Committed records and their key + value bytes in one store's changelog topic. */
+    public record Changelog(long records, long bytes) {}
+
+    /**
+     * What each of {@code storeNames} wrote to its changelog topic ({@code <applicationId>-<store>-changelog};
+     * stores without one are left out): the committed records, read with read_committed (transaction
+     * markers and aborted records are not counted) after the app closed. This is the state traffic the
+     * firewall sends the broker, per store.
+     */
+    public static Map<String, Changelog> changelogs(Map<String, Object> clientConfig, String applicationId,
+                                                    List<String> storeNames) throws InterruptedException,
+            ExecutionException {
+        Map<String, Object> c = new HashMap<>(clientConfig);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        Map<String, Changelog> out = new LinkedHashMap<>();
+        try (Admin admin = Admin.create(clientConfig);
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
+            Set<String> topics = admin.listTopics().names().get();
+            for (String store : storeNames) {
+                String topic = applicationId + "-" + store + "-changelog";
+                if (!topics.contains(topic)) {
+                    continue;
+                }
+                List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                        .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+                consumer.assign(parts);
+                consumer.seekToBeginning(parts);
+                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+                long records = 0;
+                long bytes = 0;
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("changelog " + topic + " not read to its end in 120 s");
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                        records++;
+                        bytes += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+                    }
+                }
+                out.put(store, new Changelog(records, bytes));
+            }
+        }
+        return out;
     }
 
     static long sizeOf(Object o) {

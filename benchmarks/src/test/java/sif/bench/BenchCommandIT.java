@@ -40,6 +40,17 @@ class BenchCommandIT {
         JsonNode sat = r.get("saturation");
         assertTrue(sat.get("complete").asBoolean(), "saturation drained every flow");
         assertEquals(3000, sat.get("outputs").asLong(), "one output (verdict or DLQ) per pre-loaded flow");
+        JsonNode logs = sat.get("changelogs").get("stores");
+        long sequenceRecords = logs.get("sif-sequences").get("records").asLong();
+        assertTrue(sequenceRecords >= 45, "every source's sequence reached its changelog: " + sequenceRecords);
+        long pendingRecords = logs.get("sif-pending").get("records").asLong();
+        assertTrue(pendingRecords % 2 == 0 && pendingRecords <= 2 * 3000,
+                "each pending flow written at a commit is deleted once forwarded: " + pendingRecords);
+        long total = 0;
+        for (JsonNode store : logs) {
+            total += store.get("records").asLong();
+        }
+        assertEquals(total / 3000.0, sat.get("changelogs").get("records_per_flow").asDouble(), 0.001);
         JsonNode load = r.get("loads").get(0);
         assertEquals(400, load.get("offered_flows_per_s").asInt());
         assertEquals(load.get("sent").asLong(), load.get("outputs").asLong(), "one output per sent flow");
