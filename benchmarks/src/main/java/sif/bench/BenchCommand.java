@@ -564,6 +564,13 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("process_cpu_cores", round(u.processCores(), 2));
         m.put("firewall_java_threads_cpu_cores", round(u.firewallJavaCores(), 2));
+        Map<String, Object> roles = new LinkedHashMap<>();
+        u.firewallThreadCores().forEach((role, cores) -> roles.put(role, round(cores, 2)));
+        m.put("firewall_threads_cpu_cores_by_role", roles);
+        Map<String, Object> os = new LinkedHashMap<>();
+        u.osThreadCores().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> os.put(e.getKey(), round(e.getValue(), 3)));
+        m.put("os_threads_cpu_cores_by_name", os);
         m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
         m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
         m.put("harness_java_threads_cpu_cores", round(u.harnessJavaCores(), 2));
@@ -575,8 +582,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static String cpuLine(ResourceSampler.Usage u) {
-        return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f + native (PyTorch, GC, JIT) %.2f + broker "
+        return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + broker "
                         + "%.2f + harness %.2f; machine load %.0f%%", u.processCores(), u.firewallJavaCores(),
+                u.firewallThreadCores().entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList(),
                 u.nativeCores(), u.otherJavaCores(), u.harnessJavaCores(), u.systemCpuLoadAvg() * 100);
     }
 

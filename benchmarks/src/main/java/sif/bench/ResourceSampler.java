@@ -7,7 +7,10 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +22,11 @@ import java.util.concurrent.TimeUnit;
  * time by thread: the firewall's Java threads (every Kafka Streams thread and client carries the
  * application id in its name), the benchmark harness (threads and clients named {@code sif-bench-*}),
  * the other Java threads (the in-process broker), and the rest, which is native: GC, JIT and the
- * PyTorch intra-op thread pool (not Java threads, so invisible to {@link ThreadMXBean}). One
- * sampler per phase.
+ * PyTorch intra-op thread pool (not Java threads, so invisible to {@link ThreadMXBean}). With one
+ * PyTorch thread (the firewall's default) the model runs on the calling thread, so its compute is
+ * counted in the firewall's inference threads, not in native. The firewall's share is also split by
+ * role ({@link Usage#firewallThreadCores}): stream threads, inference threads, producer network
+ * threads, other. One sampler per phase.
  */
 public final class ResourceSampler implements AutoCloseable {
 
@@ -35,10 +41,15 @@ public final class ResourceSampler implements AutoCloseable {
      * @param heapUsedMaxBytes   most heap in use at a sample
      * @param rssMaxBytes        largest VmRSS at a sample (-1 if unavailable)
      * @param samples            samples taken
+     * @param firewallThreadCores the firewall's Java CPU by thread role ({@link #role}), cores
+     * @param osThreadCores      the whole process's CPU by OS thread name ({@code /proc/self/task/<tid>/comm},
+     *                           digits dropped, so "GC Thread#0" and "GC Thread#1" add up), cores; shows
+     *                           what the native share is (GC, JIT compilers, RocksDB, any PyTorch pool)
      */
     public record Usage(double processCores, double firewallJavaCores, double harnessJavaCores, double otherJavaCores,
                         double nativeCores, double processCpuLoadAvg,
-                        double systemCpuLoadAvg, long heapUsedMaxBytes, long rssMaxBytes, int samples) {}
+                        double systemCpuLoadAvg, long heapUsedMaxBytes, long rssMaxBytes, int samples,
+                        Map<String, Double> firewallThreadCores, Map<String, Double> osThreadCores) {}
 
     private final com.sun.management.OperatingSystemMXBean os;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -48,6 +59,8 @@ public final class ResourceSampler implements AutoCloseable {
     private final long startProcessCpu;
     private final String firewallMarker;
     private final long[] startJavaCpu;
+    private final Map<Long, Long> startThreadCpu = new HashMap<>();
+    private final Map<String, Long> startOsThreadTicks;
     private double processLoadSum;
     private double systemLoadSum;
     private int loadSamples;
@@ -61,6 +74,10 @@ public final class ResourceSampler implements AutoCloseable {
         this.startNanos = System.nanoTime();
         this.startProcessCpu = os.getProcessCpuTime();
         this.startJavaCpu = javaCpuNanos();
+        for (long id : threads.getAllThreadIds()) {
+            startThreadCpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+        }
+        this.startOsThreadTicks = osThreadTicks();
         os.getProcessCpuLoad(); // the first reading of a fresh bean is meaningless
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sif-bench-sampler");
@@ -99,8 +116,67 @@ public final class ResourceSampler implements AutoCloseable {
         double harness = (java[1] - startJavaCpu[1]) / 1e9 / wall;
         double other = (java[2] - startJavaCpu[2]) / 1e9 / wall;
         double nativeCores = Math.max(0, proc - fw - harness - other);
+        Map<String, Double> roles = new TreeMap<>();
+        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t == null || !t.getThreadName().contains(firewallMarker)) {
+                continue;
+            }
+            long c = threads.getThreadCpuTime(t.getThreadId());
+            if (c > 0) {
+                roles.merge(role(t.getThreadName()), (c - startThreadCpu.getOrDefault(t.getThreadId(), 0L)) / 1e9 / wall,
+                        Double::sum);
+            }
+        }
+        Map<String, Double> os = new TreeMap<>();
+        osThreadTicks().forEach((key, ticks) -> {
+            long used = ticks - startOsThreadTicks.getOrDefault(key, 0L);
+            if (used > 0) {
+                os.merge(key.substring(key.indexOf(' ') + 1), used / (double) CLOCK_TICKS / wall, Double::sum);
+            }
+        });
+        os.values().removeIf(cores -> cores < 0.005);
         return new Usage(proc, fw, harness, other, nativeCores, loadSamples == 0 ? Double.NaN : processLoadSum / loadSamples,
-                loadSamples == 0 ? Double.NaN : systemLoadSum / loadSamples, heapMax, rssMax, samples);
+                loadSamples == 0 ? Double.NaN : systemLoadSum / loadSamples, heapMax, rssMax, samples, roles, os);
+    }
+
+    /** Linux's USER_HZ: the unit of utime and stime in /proc stat files. */
+    private static final int CLOCK_TICKS = 100;
+
+    /**
+     * utime + stime of every thread of this process, keyed "tid name" (name with digits removed), from
+     * {@code /proc/self/task}; empty where /proc is not available.
+     */
+    static Map<String, Long> osThreadTicks() {
+        Map<String, Long> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(task.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The role of a firewall thread, by its name: stream, inference (with the model's compute), producer, other. */
+    static String role(String threadName) {
+        if (threadName.contains("-inference-")) {
+            return "inference";
+        }
+        if (threadName.startsWith("kafka-producer-network-thread")) {
+            return "producer_network";
+        }
+        if (threadName.matches(".*-StreamThread-\\d+$")) {
+            return "stream";
+        }
+        return "other";
     }
 
     @Override
