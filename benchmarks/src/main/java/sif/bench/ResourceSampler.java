@@ -58,7 +58,7 @@ public final class ResourceSampler implements AutoCloseable {
     private final long startNanos;
     private final long startProcessCpu;
     private final String firewallMarker;
-    private final long[] startJavaCpu;
+    /** CPU time of each Java thread alive at the start, by thread id. */
     private final Map<Long, Long> startThreadCpu = new HashMap<>();
     private final Map<String, Long> startOsThreadTicks;
     private double processLoadSum;
@@ -73,7 +73,6 @@ public final class ResourceSampler implements AutoCloseable {
         this.os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         this.startNanos = System.nanoTime();
         this.startProcessCpu = os.getProcessCpuTime();
-        this.startJavaCpu = javaCpuNanos();
         for (long id : threads.getAllThreadIds()) {
             startThreadCpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
         }
@@ -111,22 +110,28 @@ public final class ResourceSampler implements AutoCloseable {
         sample();
         double wall = (System.nanoTime() - startNanos) / 1e9;
         double proc = (os.getProcessCpuTime() - startProcessCpu) / 1e9 / wall;
-        long[] java = javaCpuNanos();
-        double fw = (java[0] - startJavaCpu[0]) / 1e9 / wall;
-        double harness = (java[1] - startJavaCpu[1]) / 1e9 / wall;
-        double other = (java[2] - startJavaCpu[2]) / 1e9 / wall;
-        double nativeCores = Math.max(0, proc - fw - harness - other);
+        // each live Java thread's CPU during the phase (a thread started meanwhile counts from 0),
+        // by group and, for the firewall's, by role
+        double[] group = new double[3]; // firewall, harness, other
         Map<String, Double> roles = new TreeMap<>();
         for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t == null || !t.getThreadName().contains(firewallMarker)) {
+            long c = t == null ? -1 : threads.getThreadCpuTime(t.getThreadId());
+            if (c <= 0) {
                 continue;
             }
-            long c = threads.getThreadCpuTime(t.getThreadId());
-            if (c > 0) {
-                roles.merge(role(t.getThreadName()), (c - startThreadCpu.getOrDefault(t.getThreadId(), 0L)) / 1e9 / wall,
-                        Double::sum);
+            double cores = (c - startThreadCpu.getOrDefault(t.getThreadId(), 0L)) / 1e9 / wall;
+            String name = t.getThreadName();
+            if (name.contains(firewallMarker)) {
+                group[0] += cores;
+                roles.merge(role(name), cores, Double::sum);
+            } else {
+                group[name.contains("sif-bench-") ? 1 : 2] += cores;
             }
         }
+        double fw = group[0];
+        double harness = group[1];
+        double other = group[2];
+        double nativeCores = Math.max(0, proc - fw - harness - other);
         Map<String, Double> os = new TreeMap<>();
         osThreadTicks().forEach((key, ticks) -> {
             long used = ticks - startOsThreadTicks.getOrDefault(key, 0L);
@@ -182,24 +187,6 @@ public final class ResourceSampler implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
-    }
-
-    /** CPU time of the live Java threads: {firewall, harness, other}. */
-    long[] javaCpuNanos() {
-        long[] sum = new long[3];
-        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t == null) {
-                continue;
-            }
-            long c = threads.getThreadCpuTime(t.getThreadId());
-            if (c <= 0) {
-                continue;
-            }
-            String name = t.getThreadName();
-            int k = name.contains(firewallMarker) ? 0 : name.contains("sif-bench-") ? 1 : 2;
-            sum[k] += c;
-        }
-        return sum;
     }
 
     /** VmRSS of this process in bytes, -1 where /proc is not available. */
