@@ -370,10 +370,12 @@ public final class BenchCommand implements Callable<Integer> {
                 logRecords += e.getValue().records();
                 logBytes += e.getValue().bytes();
             }
+            double logRecordsPerFlow = (double) logRecords / Math.max(1, sent.sent());
+            double logBytesPerFlow = (double) logBytes / Math.max(1, sent.sent());
             Map<String, Object> cl = new LinkedHashMap<>();
             cl.put("stores", logs);
-            cl.put("records_per_flow", round((double) logRecords / Math.max(1, sent.sent()), 3));
-            cl.put("bytes_per_flow", round((double) logBytes / Math.max(1, sent.sent()), 1));
+            cl.put("records_per_flow", round(logRecordsPerFlow, 3));
+            cl.put("bytes_per_flow", round(logBytesPerFlow, 1));
             r.put("changelogs", cl);
             console.printf(Locale.ROOT, "  e2e: %,.0f flows/s steady (%,.0f overall incl. start-up); "
                             + "mean batch %.1f; %s; %s%n", steady, overall, collector.meanBatchSize(), cpuLine(usage),
@@ -381,7 +383,7 @@ public final class BenchCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  state: %,d sources, %,.0f serialized bytes per source (%,d bytes on disk); "
                             + "changelogs: %.3f records and %,.0f bytes per flow %s%n",
                     sources, sources == 0 ? 0.0 : (double) state.totalBytes() / sources, disk,
-                    (double) logRecords / Math.max(1, sent.sent()), (double) logBytes / Math.max(1, sent.sent()),
+                    logRecordsPerFlow, logBytesPerFlow,
                     changelogs.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().records()).toList());
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
@@ -36,13 +37,13 @@ public final class JfrTop {
             System.exit(2);
         }
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 25;
-        java.util.regex.Pattern filter = args.length > 2 ? java.util.regex.Pattern.compile(args[2]) : null;
+        Pattern filter = args.length > 2 ? Pattern.compile(args[2]) : null;
         for (String type : List.of("jdk.ExecutionSample", "jdk.NativeMethodSample")) {
             summarise(Path.of(args[0]), type, top, filter);
         }
     }
 
-    private static void summarise(Path file, String type, int top, java.util.regex.Pattern filter) throws IOException {
+    private static void summarise(Path file, String type, int top, Pattern filter) throws IOException {
         Map<String, Long> byThread = new HashMap<>();
         Map<String, Long> byTopFrame = new HashMap<>();
         Map<String, Long> inclusive = new HashMap<>();

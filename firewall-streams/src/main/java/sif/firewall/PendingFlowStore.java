@@ -1,6 +1,5 @@
 package sif.firewall;
 
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,13 +136,17 @@ public final class PendingFlowStore implements KeyValueStore<Long, PendingFlow>,
         return QueryResult.forUnknownQueryType(query, this);
     }
 
+    /**
+     * Stores a flow, or with a null value removes one without reading it back (what the firewall does
+     * once a flow is forwarded): from memory when no flush wrote it yet, else from the store.
+     */
     @Override
     public void put(Long key, PendingFlow value) {
         Objects.requireNonNull(key, "key");
-        if (value == null) {
-            delete(key);
-        } else {
+        if (value != null) {
             unflushed.put(key, value);
+        } else if (unflushed.remove(key) == null) {
+            inner.put(key, null);
         }
     }
 
@@ -163,7 +166,7 @@ public final class PendingFlowStore implements KeyValueStore<Long, PendingFlow>,
         }
     }
 
-    /** Removes a flow: from memory when no flush wrote it yet (nothing is written), else from the store. */
+    /** Removes a flow and returns it, decoded if a flush had written it (see {@link #put} for removal alone). */
     @Override
     public PendingFlow delete(Long key) {
         Objects.requireNonNull(key, "key");
@@ -211,16 +214,19 @@ public final class PendingFlowStore implements KeyValueStore<Long, PendingFlow>,
         return inner.approximateNumEntries() + unflushed.size();
     }
 
-    /** A snapshot iterator (the merged view is small: at most a few batches). */
+    /** An iterator over a merged snapshot (small: at most a few batches). */
     private static final class ListIterator implements KeyValueIterator<Long, PendingFlow> {
-        private final List<KeyValue<Long, PendingFlow>> entries = new ArrayList<>();
-        private final Iterator<KeyValue<Long, PendingFlow>> it;
+        private final Iterator<Map.Entry<Long, PendingFlow>> it;
         private KeyValue<Long, PendingFlow> next;
 
         ListIterator(TreeMap<Long, PendingFlow> map) {
-            map.forEach((k, v) -> entries.add(KeyValue.pair(k, v)));
-            it = entries.iterator();
-            next = it.hasNext() ? it.next() : null;
+            it = map.entrySet().iterator();
+            advance();
+        }
+
+        private void advance() {
+            Map.Entry<Long, PendingFlow> e = it.hasNext() ? it.next() : null;
+            next = e == null ? null : KeyValue.pair(e.getKey(), e.getValue());
         }
 
         @Override
@@ -234,7 +240,7 @@ public final class PendingFlowStore implements KeyValueStore<Long, PendingFlow>,
                 throw new NoSuchElementException();
             }
             KeyValue<Long, PendingFlow> current = next;
-            next = it.hasNext() ? it.next() : null;
+            advance();
             return current;
         }
 

@@ -297,7 +297,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
             }
         }
         for (long key : batch.keys()) {
-            pendingStore.delete(key);
+            pendingStore.put(key, null); // removal without reading the flow back
         }
     }
 
