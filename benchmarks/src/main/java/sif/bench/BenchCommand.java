@@ -29,7 +29,9 @@ import sif.firewall.metrics.FirewallMetrics;
 import sif.firewall.metrics.PrometheusFirewallMetrics;
 import sif.firewall.trust.PolicyFeed;
 import sif.firewall.trust.TrustConfig;
+import sif.kafka.BrokerProcess;
 import sif.kafka.EmbeddedKafka;
+import sif.kafka.KafkaBroker;
 import sif.model.SequenceClassifier;
 
 /**
@@ -84,6 +86,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
             description = "Firewall properties for every firewall of the run (e.g. batch.size, streams.*).")
     Path configFile;
+
+    /** Where the benchmark's broker runs. */
+    enum BrokerMode { process, in_jvm }
+
+    @Option(names = "--broker", paramLabel = "in_jvm|process", defaultValue = "in_jvm",
+            description = "Where the embedded KRaft broker runs: in the benchmark's JVM (in_jvm), or in a JVM of its own "
+                    + "(process; the heap and GC settings kafka-server-start.sh gives a broker), so that the measured "
+                    + "firewall shares no heap, GC pauses or JIT with it, as in a deployment. Either way it shares this "
+                    + "machine's cores; on the 2-core development machine process was no faster (docs/performance.md). "
+                    + "Default ${DEFAULT-VALUE}.")
+    BrokerMode brokerMode;
 
     @Option(names = "--partitions", defaultValue = "1",
             description = "Partitions of the input and output topics. Default ${DEFAULT-VALUE}.")
@@ -170,8 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
             work = Files.createTempDirectory("sifbench-run-");
             header(modelPath);
             ceiling();
-            try (EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(work.resolve("kafka")).start()) {
-                console.println("broker: embedded KRaft broker on " + kafka.bootstrapServers());
+            try (KafkaBroker kafka = startBroker()) {
                 if (jitWarmupFlows > 0) {
                     jitWarmup(kafka);
                 }
@@ -197,6 +209,31 @@ public final class BenchCommand implements Callable<Integer> {
 
     // ------------------------------------------------------------------ phases
 
+    /**
+     * The JVM options of the broker process: those {@code kafka-server-start.sh} gives a broker
+     * (1 GB heap, G1 with a 20 ms pause goal), and quiet logging.
+     */
+    static final List<String> BROKER_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+            "-Dlogback.configurationFile=" + StartupProbe.CHILD_LOGBACK);
+
+    /** The broker process's id while it runs ({@code --broker process}), else -1. */
+    private long brokerPid = -1;
+
+    private KafkaBroker startBroker() throws IOException {
+        if (brokerMode == BrokerMode.in_jvm) {
+            EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(work.resolve("kafka")).start();
+            console.println("broker: embedded KRaft broker in this JVM on " + kafka.bootstrapServers());
+            return kafka;
+        }
+        BrokerProcess kafka = BrokerProcess.start(work.resolve("kafka"), BROKER_JVM_OPTIONS, work.resolve("broker.log"),
+                Duration.ofSeconds(120));
+        brokerPid = kafka.pid();
+        console.println("broker: embedded KRaft broker in its own JVM (pid " + brokerPid + ", " + String.join(" ",
+                BROKER_JVM_OPTIONS.subList(0, 4)) + ") on " + kafka.bootstrapServers() + "; log " + kafka.log());
+        return kafka;
+    }
+
     private void header(Path modelPath) {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
@@ -215,6 +252,7 @@ public final class BenchCommand implements Callable<Integer> {
         options.put("duration_s", durationSeconds);
         options.put("flows", flows);
         options.put("loads", loads);
+        options.put("broker", brokerMode.name());
         options.put("partitions", partitions);
         options.put("stream_threads", streamThreads);
         options.put("trust_enabled", !noTrust && Boolean.parseBoolean(baseConfig.getOrDefault(FirewallConfig.TRUST_ENABLED, "true")));
@@ -288,7 +326,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Drains {@code jitWarmupFlows} flows through a firewall of its own; nothing is measured. */
-    private void jitWarmup(EmbeddedKafka kafka) throws Exception {
+    private void jitWarmup(KafkaBroker kafka) throws Exception {
         Phase ph = new Phase(kafka, "warm");
         console.printf(Locale.ROOT, "[2/4] JIT warm-up (not measured): %,d flows through a throw-away firewall ...%n",
                 jitWarmupFlows);
@@ -306,7 +344,7 @@ public final class BenchCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "  warm-up done in %.1f s%n", seconds);
     }
 
-    private void saturation(EmbeddedKafka kafka) throws Exception {
+    private void saturation(KafkaBroker kafka) throws Exception {
         Phase ph = new Phase(kafka, "sat");
         console.printf(Locale.ROOT, "[2/4] saturation: pre-loading %,d flows into %s ...%n", flows, ph.config.inputTopic());
         AtomicLong progress = new AtomicLong();
@@ -321,7 +359,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         try (VerdictCollector collector = ph.collector(); Firewall fw = ph.firewall()) {
             long t0 = System.nanoTime();
-            ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId());
+            ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
             fw.app.start();
             boolean done;
             try (ConsoleStatus s = ConsoleStatus.start(console, "drain", () -> drainStatus(collector, sent.sent(), t0))) {
@@ -395,7 +433,7 @@ public final class BenchCommand implements Callable<Integer> {
                 n, total, n / Math.max(secs, 1e-3));
     }
 
-    private void fixedLoad(EmbeddedKafka kafka, int rate) throws Exception {
+    private void fixedLoad(KafkaBroker kafka, int rate) throws Exception {
         Phase ph = new Phase(kafka, "load" + rate);
         console.printf(Locale.ROOT, "[3/4] fixed load %,d flows/s for %d s ...%n", rate, durationSeconds);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -407,7 +445,7 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalStateException("the firewall did not reach RUNNING in 120 s");
             }
             collector.recordLatenciesFrom(System.currentTimeMillis() + warmupSeconds * 1000L);
-            ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId());
+            ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
             AtomicLong progress = new AtomicLong();
             long total = (long) rate * durationSeconds;
             LoadGenerator.Sent sent;
@@ -452,7 +490,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void startup(EmbeddedKafka kafka, Path modelPath) throws Exception {
+    private void startup(KafkaBroker kafka, Path modelPath) throws Exception {
         Phase ph = new Phase(kafka, "start");
         console.printf(Locale.ROOT, "[4/4] process start -> first verdict: %,d flows waiting, fresh firewall JVM ...%n",
                 startupFlows);
@@ -574,21 +612,37 @@ public final class BenchCommand implements Callable<Integer> {
                 .forEach(e -> os.put(e.getKey(), round(e.getValue(), 3)));
         m.put("os_threads_cpu_cores_by_name", os);
         m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
-        m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
+        if (Double.isNaN(u.brokerProcessCores())) {
+            m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
+        } else {
+            m.put("other_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
+            m.put("broker_process_cpu_cores", round(u.brokerProcessCores(), 2));
+            m.put("broker_rss_max_bytes", u.brokerRssMaxBytes());
+            m.put("total_cpu_cores", round(u.processCores() + u.brokerProcessCores(), 2));
+        }
         m.put("harness_java_threads_cpu_cores", round(u.harnessJavaCores(), 2));
         m.put("process_cpu_load_avg", round(u.processCpuLoadAvg(), 3));
         m.put("machine_cpu_load_avg", round(u.systemCpuLoadAvg(), 3));
+        if (!u.brokerRequestsPerSecond().isEmpty()) {
+            m.put("broker_requests_per_s", u.brokerRequestsPerSecond());
+        }
         m.put("heap_used_max_bytes", u.heapUsedMaxBytes());
         m.put("rss_max_bytes", u.rssMaxBytes());
         return m;
     }
 
     private static String cpuLine(ResourceSampler.Usage u) {
-        return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + broker "
-                        + "%.2f + harness %.2f; machine load %.0f%%", u.processCores(), u.firewallJavaCores(),
-                u.firewallThreadCores().entrySet().stream()
-                        .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList(),
-                u.nativeCores(), u.otherJavaCores(), u.harnessJavaCores(), u.systemCpuLoadAvg() * 100);
+        String roles = u.firewallThreadCores().entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList().toString();
+        if (Double.isNaN(u.brokerProcessCores())) {
+            return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + broker "
+                            + "%.2f + harness %.2f; machine load %.0f%%", u.processCores(), u.firewallJavaCores(), roles,
+                    u.nativeCores(), u.otherJavaCores(), u.harnessJavaCores(), u.systemCpuLoadAvg() * 100);
+        }
+        return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + other "
+                        + "%.2f + harness %.2f, broker process %.2f; machine load %.0f%%",
+                u.processCores() + u.brokerProcessCores(), u.firewallJavaCores(), roles, u.nativeCores(),
+                u.otherJavaCores(), u.harnessJavaCores(), u.brokerProcessCores(), u.systemCpuLoadAvg() * 100);
     }
 
     private static Map<String, Object> latency(VerdictCollector.LatencySummary s) {
@@ -632,11 +686,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** One phase's topics, firewall configuration and state directory. */
     private final class Phase {
-        final EmbeddedKafka kafka;
+        final KafkaBroker kafka;
         final FirewallConfig config;
         final Path stateDir;
 
-        Phase(EmbeddedKafka kafka, String name) throws IOException {
+        Phase(KafkaBroker kafka, String name) throws IOException {
             this.kafka = kafka;
             this.stateDir = work.resolve("state-" + name);
             Files.createDirectories(stateDir);

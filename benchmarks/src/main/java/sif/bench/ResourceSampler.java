@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * PyTorch thread (the firewall's default) the model runs on the calling thread, so its compute is
  * counted in the firewall's inference threads, not in native. The firewall's share is also split by
  * role ({@link Usage#firewallThreadCores}): stream threads, inference threads, producer network
- * threads, other. One sampler per phase.
+ * threads, other. When the broker runs in a process of its own ({@code --broker process}), its CPU
+ * and resident set are read from {@code /proc/<pid>} as well. One sampler per phase.
  */
 public final class ResourceSampler implements AutoCloseable {
 
@@ -45,11 +46,16 @@ public final class ResourceSampler implements AutoCloseable {
      * @param osThreadCores      the whole process's CPU by OS thread name ({@code /proc/self/task/<tid>/comm},
      *                           digits dropped, so "GC Thread#0" and "GC Thread#1" add up), cores; shows
      *                           what the native share is (GC, JIT compilers, RocksDB, any PyTorch pool)
+     * @param brokerProcessCores the broker process's CPU time / wall time (NaN: no broker process)
+     * @param brokerRssMaxBytes  largest VmRSS of the broker process at a sample (-1: none)
+     * @param brokerRequestsPerSecond requests the in-JVM broker handled per second, by type ({@link BrokerRequests};
+     *                           empty for a broker process)
      */
     public record Usage(double processCores, double firewallJavaCores, double harnessJavaCores, double otherJavaCores,
                         double nativeCores, double processCpuLoadAvg,
                         double systemCpuLoadAvg, long heapUsedMaxBytes, long rssMaxBytes, int samples,
-                        Map<String, Double> firewallThreadCores, Map<String, Double> osThreadCores) {}
+                        Map<String, Double> firewallThreadCores, Map<String, Double> osThreadCores,
+                        double brokerProcessCores, long brokerRssMaxBytes, Map<String, Double> brokerRequestsPerSecond) {}
 
     private final com.sun.management.OperatingSystemMXBean os;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -61,6 +67,10 @@ public final class ResourceSampler implements AutoCloseable {
     /** CPU time of each Java thread alive at the start, by thread id. */
     private final Map<Long, Long> startThreadCpu = new HashMap<>();
     private final Map<String, Long> startOsThreadTicks;
+    private final long brokerPid;
+    private final long startBrokerTicks;
+    private long brokerRssMax = -1;
+    private final Map<String, Long> startBrokerRequests = BrokerRequests.snapshot();
     private double processLoadSum;
     private double systemLoadSum;
     private int loadSamples;
@@ -68,8 +78,10 @@ public final class ResourceSampler implements AutoCloseable {
     private long rssMax = -1;
     private int samples;
 
-    private ResourceSampler(long intervalMs, String firewallMarker) {
+    private ResourceSampler(long intervalMs, String firewallMarker, long brokerPid) {
         this.firewallMarker = firewallMarker;
+        this.brokerPid = brokerPid;
+        this.startBrokerTicks = brokerPid > 0 ? processTicks(brokerPid) : -1;
         this.os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         this.startNanos = System.nanoTime();
         this.startProcessCpu = os.getProcessCpuTime();
@@ -88,7 +100,15 @@ public final class ResourceSampler implements AutoCloseable {
 
     /** @param firewallMarker text in the names of the firewall's threads (its application id) */
     public static ResourceSampler start(long intervalMs, String firewallMarker) {
-        return new ResourceSampler(intervalMs, firewallMarker);
+        return new ResourceSampler(intervalMs, firewallMarker, -1);
+    }
+
+    /**
+     * @param firewallMarker text in the names of the firewall's threads (its application id)
+     * @param brokerPid      the broker's process id, or -1 when the broker runs in this JVM
+     */
+    public static ResourceSampler start(long intervalMs, String firewallMarker, long brokerPid) {
+        return new ResourceSampler(intervalMs, firewallMarker, brokerPid);
     }
 
     private synchronized void sample() {
@@ -101,6 +121,9 @@ public final class ResourceSampler implements AutoCloseable {
         }
         heapMax = Math.max(heapMax, memory.getHeapMemoryUsage().getUsed());
         rssMax = Math.max(rssMax, rssBytes());
+        if (brokerPid > 0) {
+            brokerRssMax = Math.max(brokerRssMax, procStatus(Path.of("/proc/" + brokerPid + "/status"), "VmRSS:"));
+        }
         samples++;
     }
 
@@ -140,8 +163,12 @@ public final class ResourceSampler implements AutoCloseable {
             }
         });
         os.values().removeIf(cores -> cores < 0.005);
+        long brokerTicks = brokerPid > 0 ? processTicks(brokerPid) : -1;
+        double broker = startBrokerTicks >= 0 && brokerTicks >= 0
+                ? (brokerTicks - startBrokerTicks) / (double) CLOCK_TICKS / wall : Double.NaN;
         return new Usage(proc, fw, harness, other, nativeCores, loadSamples == 0 ? Double.NaN : processLoadSum / loadSamples,
-                loadSamples == 0 ? Double.NaN : systemLoadSum / loadSamples, heapMax, rssMax, samples, roles, os);
+                loadSamples == 0 ? Double.NaN : systemLoadSum / loadSamples, heapMax, rssMax, samples, roles, os,
+                broker, brokerRssMax, BrokerRequests.rates(startBrokerRequests, BrokerRequests.snapshot(), wall));
     }
 
     /** Linux's USER_HZ: the unit of utime and stime in /proc stat files. */
@@ -157,9 +184,7 @@ public final class ResourceSampler implements AutoCloseable {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.put(task.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    out.put(task.getFileName() + " " + name, statTicks(Files.readString(task.resolve("stat"))));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while being read
                 }
@@ -168,6 +193,21 @@ public final class ResourceSampler implements AutoCloseable {
             return out;
         }
         return out;
+    }
+
+    /** utime + stime of process {@code pid} (all its threads), from {@code /proc/<pid>/stat}; -1 where unreadable. */
+    static long processTicks(long pid) {
+        try {
+            return statTicks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime of a {@code /proc} stat line (fields 14 and 15, counted after the parenthesised name). */
+    private static long statTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     /** The role of a firewall thread, by its name: stream, inference (with the model's compute), producer, other. */
@@ -191,17 +231,19 @@ public final class ResourceSampler implements AutoCloseable {
 
     /** VmRSS of this process in bytes, -1 where /proc is not available. */
     public static long rssBytes() {
-        return procStatus("VmRSS:");
+        return procStatus(SELF_STATUS, "VmRSS:");
     }
 
     /** VmHWM (peak RSS) of this process in bytes, -1 where /proc is not available. */
     public static long peakRssBytes() {
-        return procStatus("VmHWM:");
+        return procStatus(SELF_STATUS, "VmHWM:");
     }
 
-    private static long procStatus(String field) {
+    private static final Path SELF_STATUS = Path.of("/proc/self/status");
+
+    private static long procStatus(Path status, String field) {
         try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/status"));
+            List<String> lines = Files.readAllLines(status);
             for (String l : lines) {
                 if (l.startsWith(field)) {
                     String[] parts = l.substring(field.length()).trim().split("\\s+");

@@ -56,5 +56,25 @@ class BenchCommandIT {
         assertEquals(load.get("sent").asLong(), load.get("outputs").asLong(), "one output per sent flow");
         assertTrue(load.get("latency_ms").get("count").asLong() > 0, "latencies recorded after the warm-up");
         assertTrue(r.get("targets").has("p99_at_5k_within_15ms"));
+        JsonNode requests = sat.get("resources").get("broker_requests_per_s");
+        assertTrue(requests.get("Produce").asDouble() > 0 && requests.get("Fetch").asDouble() > 0,
+                "the in-JVM broker's request rates: " + requests);
+    }
+
+    @Test
+    void theBrokerCanRunInAProcessOfItsOwn(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("bench.json");
+        int exit = new CommandLine(new BenchCommand()).execute("--broker", "process", "--flows", "1000", "--duration", "5",
+                "--jit-warmup-flows", "0", "--skip-loads", "--skip-startup", "--out", out.toString());
+        assertEquals(0, exit, "bench exit code");
+        JsonNode r = new ObjectMapper().readTree(Files.readString(out));
+        assertEquals("process", r.get("options").get("broker").asText());
+        JsonNode sat = r.get("saturation");
+        assertEquals(1000, sat.get("outputs").asLong(), "one output (verdict or DLQ) per pre-loaded flow");
+        JsonNode res = sat.get("resources");
+        double broker = res.get("broker_process_cpu_cores").asDouble();
+        assertTrue(broker > 0, "the broker process's CPU is counted: " + res);
+        assertEquals(res.get("process_cpu_cores").asDouble() + broker, res.get("total_cpu_cores").asDouble(), 0.011);
+        assertTrue(res.get("broker_rss_max_bytes").asLong() > 0);
     }
 }

@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -58,13 +54,12 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #start()} returns once the broker is registered and unfenced (it answers a
  * {@code describeCluster} with itself).
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
     private final int brokerPort;
     private final int controllerPort;
@@ -106,7 +101,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
     }
@@ -129,92 +124,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return server != null;
     }
 
-    /** {@code bootstrap.servers} as a fresh mutable map, to add client settings to. */
-    public Map<String, Object> clientConfig() {
-        Map<String, Object> m = new HashMap<>();
-        m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        return m;
-    }
-
-    /** Creates topics (name → partitions), replication factor 1, not compacted. Existing topics are left as they are. */
-    public void createTopics(Map<String, Integer> partitions) {
-        List<NewTopic> topics = new ArrayList<>();
-        partitions.forEach((name, n) -> topics.add(new NewTopic(name, n, (short) 1)));
-        createTopics(topics);
-    }
-
-    /** Creates one topic, replication factor 1, log-compacted if {@code compacted}. An existing topic is left as it is. */
-    public void createTopic(String name, int partitions, boolean compacted) {
-        NewTopic topic = new NewTopic(name, partitions, (short) 1);
-        if (compacted) {
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
-        createTopics(List.of(topic));
-    }
-
-    /**
-     * Creates topics and waits until the broker serves them. Topics that already exist are skipped
-     * (logged); any other failure is thrown as an {@link IllegalStateException} naming the topic.
-     * The controller acknowledges a creation before the broker's metadata has caught up, so this
-     * also waits until every topic is described with all its partitions led (a client used right
-     * after creation would otherwise see {@code UnknownTopicOrPartitionException}).
-     */
+    /** Creates topics and waits until the broker serves them ({@link KafkaBroker#createTopics(Collection)}). */
+    @Override
     public void createTopics(Collection<NewTopic> topics) {
         requireRunning();
-        try (Admin admin = Admin.create(clientConfig())) {
-            create(admin, topics);
-            awaitServed(admin, topics.stream().map(NewTopic::name).toList());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        }
-    }
-
-    private void awaitServed(Admin admin, Collection<String> names) throws InterruptedException {
-        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                var described = admin.describeTopics(names).allTopicNames()
-                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                boolean led = described.values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                if (led) {
-                    return;
-                }
-            } catch (ExecutionException ex) {
-                if (!(ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-                    throw new IllegalStateException("cannot describe topics " + names + " on " + bootstrapServers()
-                            + ": " + ex.getCause(), ex.getCause());
-                }
-            } catch (TimeoutException ex) {
-                // retried below until the deadline
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("topics " + names + " not served by " + bootstrapServers()
-                        + " within " + ADMIN_TIMEOUT + " after their creation");
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private void create(Admin admin, Collection<NewTopic> topics) throws InterruptedException {
-        Map<String, org.apache.kafka.common.KafkaFuture<Void>> results = admin.createTopics(topics).values();
-        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> e : results.entrySet()) {
-            try {
-                e.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.debug("created topic {}", e.getKey());
-            } catch (ExecutionException ex) {
-                if (ex.getCause() instanceof TopicExistsException) {
-                    LOG.info("topic {} already exists, left as it is", e.getKey());
-                } else {
-                    throw new IllegalStateException("cannot create topic " + e.getKey() + " on " + bootstrapServers()
-                            + ": " + ex.getCause(), ex.getCause());
-                }
-            } catch (TimeoutException ex) {
-                throw new IllegalStateException("creating topic " + e.getKey() + " on " + bootstrapServers()
-                        + " timed out after " + ADMIN_TIMEOUT, ex);
-            }
-        }
+        KafkaBroker.super.createTopics(topics);
     }
 
     /**

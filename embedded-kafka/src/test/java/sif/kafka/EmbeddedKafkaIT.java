@@ -53,6 +53,35 @@ class EmbeddedKafkaIT {
     }
 
     @Test
+    void runsInAJvmOfItsOwn(@TempDir Path dir) throws Exception {
+        ProcessHandle child;
+        try (BrokerProcess kafka = BrokerProcess.start(dir.resolve("data"), List.of("-Xmx512m"), dir.resolve("broker.log"),
+                TIMEOUT)) {
+            child = ProcessHandle.of(kafka.pid()).orElseThrow();
+            assertTrue(child.isAlive());
+            assertTrue(kafka.pid() != ProcessHandle.current().pid(), "another process");
+            kafka.createTopics(Map.of("eos", 2));
+            kafka.createTopic("state", 1, true);
+            try (Admin admin = Admin.create(kafka.clientConfig())) {
+                assertEquals(2, admin.describeTopics(List.of("eos")).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get("eos").partitions().size());
+            }
+            EosRoundTrip.produce(kafka.bootstrapServers(), "eos", List.of("a", "b"), List.of("aborted"));
+            assertEquals(List.of("a", "b"), EosRoundTrip.readCommitted(kafka.bootstrapServers(), "eos", TIMEOUT));
+            assertTrue(Files.readString(kafka.log()).contains("BOOTSTRAP=" + kafka.bootstrapServers()));
+        }
+        assertFalse(child.isAlive(), "the broker process ends with close()");
+        assertTrue(Files.isDirectory(dir.resolve("data")), "a given log directory is kept");
+    }
+
+    @Test
+    void aBrokerProcessThatCannotStartIsReportedWithItsOutput(@TempDir Path dir) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> BrokerProcess.start(dir.resolve("data"),
+                List.of("-Xmx1k"), dir.resolve("broker.log"), TIMEOUT));
+        assertTrue(e.getMessage().contains("exited"), e.getMessage());
+    }
+
+    @Test
     void goesAwayAndComesBackOnTheSamePortWithItsData(@TempDir Path dir) throws Exception {
         int port;
         int controllerPort;

@@ -1,0 +1,129 @@
+package sif.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running single-node broker that tools and tests talk to: its address, client settings and topic
+ * creation. Implemented by {@link EmbeddedKafka} (in this JVM) and {@link BrokerProcess} (the same
+ * broker in a JVM of its own).
+ */
+public interface KafkaBroker extends AutoCloseable {
+
+    /** How long topic creation waits for the broker. */
+    Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+    /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
+    String bootstrapServers();
+
+    /** Stops the broker. Idempotent. */
+    @Override
+    void close();
+
+    /** {@code bootstrap.servers} as a fresh mutable map, to add client settings to. */
+    default Map<String, Object> clientConfig() {
+        Map<String, Object> m = new HashMap<>();
+        m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return m;
+    }
+
+    /** Creates topics (name → partitions), replication factor 1, not compacted. Existing topics are left as they are. */
+    default void createTopics(Map<String, Integer> partitions) {
+        List<NewTopic> topics = new ArrayList<>();
+        partitions.forEach((name, n) -> topics.add(new NewTopic(name, n, (short) 1)));
+        createTopics(topics);
+    }
+
+    /** Creates one topic, replication factor 1, log-compacted if {@code compacted}. An existing topic is left as it is. */
+    default void createTopic(String name, int partitions, boolean compacted) {
+        NewTopic topic = new NewTopic(name, partitions, (short) 1);
+        if (compacted) {
+            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        createTopics(List.of(topic));
+    }
+
+    /**
+     * Creates topics and waits until the broker serves them. Topics that already exist are skipped
+     * (logged); any other failure is thrown as an {@link IllegalStateException} naming the topic.
+     * The controller acknowledges a creation before the broker's metadata has caught up, so this
+     * also waits until every topic is described with all its partitions led (a client used right
+     * after creation would otherwise see {@code UnknownTopicOrPartitionException}).
+     */
+    default void createTopics(Collection<NewTopic> topics) {
+        try (Admin admin = Admin.create(clientConfig())) {
+            Topics.create(admin, topics, bootstrapServers());
+            Topics.awaitServed(admin, topics.stream().map(NewTopic::name).toList(), bootstrapServers());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /** The admin calls behind {@link #createTopics(Collection)}. */
+    final class Topics {
+        private Topics() {}
+
+        static void create(Admin admin, Collection<NewTopic> topics, String where) throws InterruptedException {
+            Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+            for (Map.Entry<String, KafkaFuture<Void>> e : results.entrySet()) {
+                try {
+                    e.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    LoggerFactory.getLogger(KafkaBroker.class).debug("created topic {}", e.getKey());
+                } catch (ExecutionException ex) {
+                    if (ex.getCause() instanceof TopicExistsException) {
+                        LoggerFactory.getLogger(KafkaBroker.class).info("topic {} already exists, left as it is", e.getKey());
+                    } else {
+                        throw new IllegalStateException("cannot create topic " + e.getKey() + " on " + where + ": "
+                                + ex.getCause(), ex.getCause());
+                    }
+                } catch (TimeoutException ex) {
+                    throw new IllegalStateException("creating topic " + e.getKey() + " on " + where + " timed out after "
+                            + ADMIN_TIMEOUT, ex);
+                }
+            }
+        }
+
+        static void awaitServed(Admin admin, Collection<String> names, String where) throws InterruptedException {
+            long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+            while (true) {
+                try {
+                    var described = admin.describeTopics(names).allTopicNames()
+                            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    boolean led = described.values().stream()
+                            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                    if (led) {
+                        return;
+                    }
+                } catch (ExecutionException ex) {
+                    if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw new IllegalStateException("cannot describe topics " + names + " on " + where + ": "
+                                + ex.getCause(), ex.getCause());
+                    }
+                } catch (TimeoutException ex) {
+                    // retried below until the deadline
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + names + " not served by " + where + " within "
+                            + ADMIN_TIMEOUT + " after their creation");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+}
