@@ -16,6 +16,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -77,6 +78,8 @@ public interface KafkaBroker extends AutoCloseable {
 
     /** The admin calls behind {@link #createTopics(Collection)}. */
     final class Topics {
+        private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+
         private Topics() {}
 
         static void create(Admin admin, Collection<NewTopic> topics, String where) throws InterruptedException {
@@ -84,10 +87,10 @@ public interface KafkaBroker extends AutoCloseable {
             for (Map.Entry<String, KafkaFuture<Void>> e : results.entrySet()) {
                 try {
                     e.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    LoggerFactory.getLogger(KafkaBroker.class).debug("created topic {}", e.getKey());
+                    LOG.debug("created topic {}", e.getKey());
                 } catch (ExecutionException ex) {
                     if (ex.getCause() instanceof TopicExistsException) {
-                        LoggerFactory.getLogger(KafkaBroker.class).info("topic {} already exists, left as it is", e.getKey());
+                        LOG.info("topic {} already exists, left as it is", e.getKey());
                     } else {
                         throw new IllegalStateException("cannot create topic " + e.getKey() + " on " + where + ": "
                                 + ex.getCause(), ex.getCause());
