@@ -612,13 +612,13 @@ public final class BenchCommand implements Callable<Integer> {
                 .forEach(e -> os.put(e.getKey(), round(e.getValue(), 3)));
         m.put("os_threads_cpu_cores_by_name", os);
         m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
-        if (Double.isNaN(u.brokerProcessCores())) {
+        if (!u.brokerApart()) {
             m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
         } else {
             m.put("other_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
             m.put("broker_process_cpu_cores", round(u.brokerProcessCores(), 2));
             m.put("broker_rss_max_bytes", u.brokerRssMaxBytes());
-            m.put("total_cpu_cores", round(u.processCores() + u.brokerProcessCores(), 2));
+            m.put("total_cpu_cores", round(u.totalCores(), 2));
         }
         m.put("harness_java_threads_cpu_cores", round(u.harnessJavaCores(), 2));
         m.put("process_cpu_load_avg", round(u.processCpuLoadAvg(), 3));
@@ -634,15 +634,12 @@ public final class BenchCommand implements Callable<Integer> {
     private static String cpuLine(ResourceSampler.Usage u) {
         String roles = u.firewallThreadCores().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList().toString();
-        if (Double.isNaN(u.brokerProcessCores())) {
-            return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + broker "
-                            + "%.2f + harness %.2f; machine load %.0f%%", u.processCores(), u.firewallJavaCores(), roles,
-                    u.nativeCores(), u.otherJavaCores(), u.harnessJavaCores(), u.systemCpuLoadAvg() * 100);
-        }
-        return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + other "
-                        + "%.2f + harness %.2f, broker process %.2f; machine load %.0f%%",
-                u.processCores() + u.brokerProcessCores(), u.firewallJavaCores(), roles, u.nativeCores(),
-                u.otherJavaCores(), u.harnessJavaCores(), u.brokerProcessCores(), u.systemCpuLoadAvg() * 100);
+        boolean apart = u.brokerApart();
+        return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + %s "
+                        + "%.2f + harness %.2f%s; machine load %.0f%%", u.totalCores(), u.firewallJavaCores(), roles,
+                u.nativeCores(), apart ? "other" : "broker", u.otherJavaCores(), u.harnessJavaCores(),
+                apart ? String.format(Locale.ROOT, ", broker process %.2f", u.brokerProcessCores()) : "",
+                u.systemCpuLoadAvg() * 100);
     }
 
     private static Map<String, Object> latency(VerdictCollector.LatencySummary s) {

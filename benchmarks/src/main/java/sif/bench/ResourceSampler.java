@@ -55,7 +55,18 @@ public final class ResourceSampler implements AutoCloseable {
                         double nativeCores, double processCpuLoadAvg,
                         double systemCpuLoadAvg, long heapUsedMaxBytes, long rssMaxBytes, int samples,
                         Map<String, Double> firewallThreadCores, Map<String, Double> osThreadCores,
-                        double brokerProcessCores, long brokerRssMaxBytes, Map<String, Double> brokerRequestsPerSecond) {}
+                        double brokerProcessCores, long brokerRssMaxBytes, Map<String, Double> brokerRequestsPerSecond) {
+
+        /** Whether the broker ran in a process of its own (its CPU is then in {@link #brokerProcessCores}). */
+        public boolean brokerApart() {
+            return !Double.isNaN(brokerProcessCores);
+        }
+
+        /** This process's CPU plus, when apart, the broker process's. */
+        public double totalCores() {
+            return brokerApart() ? processCores + brokerProcessCores : processCores;
+        }
+    }
 
     private final com.sun.management.OperatingSystemMXBean os;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -26,9 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public interface KafkaBroker extends AutoCloseable {
 
-    /** How long topic creation waits for the broker. */
-    Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-
     /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
     String bootstrapServers();
 
@@ -79,6 +76,8 @@ public interface KafkaBroker extends AutoCloseable {
     /** The admin calls behind {@link #createTopics(Collection)}. */
     final class Topics {
         private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+        /** How long topic creation waits for the broker. */
+        private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
         private Topics() {}
 
