@@ -611,6 +611,10 @@ public final class BenchCommand implements Callable<Integer> {
         u.osThreadCores().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> os.put(e.getKey(), round(e.getValue(), 3)));
         m.put("os_threads_cpu_cores_by_name", os);
+        Map<String, Object> runQueue = new LinkedHashMap<>();
+        u.osThreadRunQueueWait().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> runQueue.put(e.getKey(), round(e.getValue(), 3)));
+        m.put("os_threads_runqueue_wait_cores_by_name", runQueue);
         m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
         if (!u.brokerApart()) {
             m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
@@ -636,10 +640,11 @@ public final class BenchCommand implements Callable<Integer> {
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList().toString();
         boolean apart = u.brokerApart();
         return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + %s "
-                        + "%.2f + harness %.2f%s; machine load %.0f%%", u.totalCores(), u.firewallJavaCores(), roles,
+                        + "%.2f + harness %.2f%s; machine load %.0f%%; runnable but waiting for a CPU: inference %.2f, "
+                        + "all threads %.2f", u.totalCores(), u.firewallJavaCores(), roles,
                 u.nativeCores(), apart ? "other" : "broker", u.otherJavaCores(), u.harnessJavaCores(),
                 apart ? String.format(Locale.ROOT, ", broker process %.2f", u.brokerProcessCores()) : "",
-                u.systemCpuLoadAvg() * 100);
+                u.systemCpuLoadAvg() * 100, u.inferenceRunQueueWait(), u.totalRunQueueWait());
     }
 
     private static Map<String, Object> latency(VerdictCollector.LatencySummary s) {

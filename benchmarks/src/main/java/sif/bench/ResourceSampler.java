@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * PyTorch thread (the firewall's default) the model runs on the calling thread, so its compute is
  * counted in the firewall's inference threads, not in native. The firewall's share is also split by
  * role ({@link Usage#firewallThreadCores}): stream threads, inference threads, producer network
- * threads, other. When the broker runs in a process of its own ({@code --broker process}), its CPU
+ * threads, other. For every OS thread it also reads how long it was runnable but waiting for a CPU
+ * ({@link Usage#osThreadRunQueueWait}): the difference between a thread that is idle and one that is
+ * starved. When the broker runs in a process of its own ({@code --broker process}), its CPU
  * and resident set are read from {@code /proc/<pid>} as well. One sampler per phase.
  */
 public final class ResourceSampler implements AutoCloseable {
@@ -50,16 +52,34 @@ public final class ResourceSampler implements AutoCloseable {
      * @param brokerRssMaxBytes  largest VmRSS of the broker process at a sample (-1: none)
      * @param brokerRequestsPerSecond requests the in-JVM broker handled per second, by type ({@link BrokerRequests};
      *                           empty for a broker process)
+     * @param osThreadRunQueueWait the whole process's time runnable but waiting for a CPU, by OS thread
+     *                           name as in {@code osThreadCores} (seconds per second of the phase, from
+     *                           {@code /proc/self/task/<tid>/schedstat}): where a thread is CPU-starved
+     *                           rather than idle
      */
     public record Usage(double processCores, double firewallJavaCores, double harnessJavaCores, double otherJavaCores,
                         double nativeCores, double processCpuLoadAvg,
                         double systemCpuLoadAvg, long heapUsedMaxBytes, long rssMaxBytes, int samples,
                         Map<String, Double> firewallThreadCores, Map<String, Double> osThreadCores,
-                        double brokerProcessCores, long brokerRssMaxBytes, Map<String, Double> brokerRequestsPerSecond) {
+                        double brokerProcessCores, long brokerRssMaxBytes, Map<String, Double> brokerRequestsPerSecond,
+                        Map<String, Double> osThreadRunQueueWait) {
 
         /** Whether the broker ran in a process of its own (its CPU is then in {@link #brokerProcessCores}). */
         public boolean brokerApart() {
             return !Double.isNaN(brokerProcessCores);
+        }
+
+        /** OS thread name (15 characters, digits as {@code #}) of the firewall's inference threads. */
+        public static final String INFERENCE_OS_THREAD = "sif-inference-#";
+
+        /** Time the inference threads were runnable but waiting for a CPU, in cores (0 where not measured). */
+        public double inferenceRunQueueWait() {
+            return osThreadRunQueueWait.getOrDefault(INFERENCE_OS_THREAD, 0.0);
+        }
+
+        /** Time all this process's threads were runnable but waiting for a CPU, in cores. */
+        public double totalRunQueueWait() {
+            return osThreadRunQueueWait.values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
         /** This process's CPU plus, when apart, the broker process's. */
@@ -77,7 +97,7 @@ public final class ResourceSampler implements AutoCloseable {
     private final String firewallMarker;
     /** CPU time of each Java thread alive at the start, by thread id. */
     private final Map<Long, Long> startThreadCpu = new HashMap<>();
-    private final Map<String, Long> startOsThreadTicks;
+    private final Map<String, OsThreadTimes> startOsThreads;
     private final long brokerPid;
     private final long startBrokerTicks;
     private long brokerRssMax = -1;
@@ -99,7 +119,7 @@ public final class ResourceSampler implements AutoCloseable {
         for (long id : threads.getAllThreadIds()) {
             startThreadCpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
         }
-        this.startOsThreadTicks = osThreadTicks();
+        this.startOsThreads = osThreads();
         os.getProcessCpuLoad(); // the first reading of a fresh bean is meaningless
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sif-bench-sampler");
@@ -167,35 +187,52 @@ public final class ResourceSampler implements AutoCloseable {
         double other = group[2];
         double nativeCores = Math.max(0, proc - fw - harness - other);
         Map<String, Double> os = new TreeMap<>();
-        osThreadTicks().forEach((key, ticks) -> {
-            long used = ticks - startOsThreadTicks.getOrDefault(key, 0L);
+        Map<String, Double> runQueue = new TreeMap<>();
+        osThreads().forEach((key, now) -> {
+            OsThreadTimes start = startOsThreads.getOrDefault(key, OsThreadTimes.ZERO);
+            String name = key.substring(key.indexOf(' ') + 1);
+            long used = now.ticks() - start.ticks();
             if (used > 0) {
-                os.merge(key.substring(key.indexOf(' ') + 1), used / (double) CLOCK_TICKS / wall, Double::sum);
+                os.merge(name, used / (double) CLOCK_TICKS / wall, Double::sum);
+            }
+            long waited = now.runQueueNanos() - start.runQueueNanos();
+            if (now.runQueueNanos() >= 0 && waited > 0) {
+                runQueue.merge(name, waited / 1e9 / wall, Double::sum);
             }
         });
         os.values().removeIf(cores -> cores < 0.005);
+        runQueue.values().removeIf(cores -> cores < 0.005);
         long brokerTicks = brokerPid > 0 ? processTicks(brokerPid) : -1;
         double broker = startBrokerTicks >= 0 && brokerTicks >= 0
                 ? (brokerTicks - startBrokerTicks) / (double) CLOCK_TICKS / wall : Double.NaN;
         return new Usage(proc, fw, harness, other, nativeCores, loadSamples == 0 ? Double.NaN : processLoadSum / loadSamples,
                 loadSamples == 0 ? Double.NaN : systemLoadSum / loadSamples, heapMax, rssMax, samples, roles, os,
-                broker, brokerRssMax, BrokerRequests.rates(startBrokerRequests, BrokerRequests.snapshot(), wall));
+                broker, brokerRssMax, BrokerRequests.rates(startBrokerRequests, BrokerRequests.snapshot(), wall), runQueue);
     }
 
     /** Linux's USER_HZ: the unit of utime and stime in /proc stat files. */
     private static final int CLOCK_TICKS = 100;
 
     /**
-     * utime + stime of every thread of this process, keyed "tid name" (name with digits removed), from
-     * {@code /proc/self/task}; empty where /proc is not available.
+     * What the kernel counts for one thread: CPU time (utime + stime, in clock ticks) and the time it
+     * spent runnable on a run queue, waiting for a CPU (ns; -1 where {@code schedstat} is absent).
      */
-    static Map<String, Long> osThreadTicks() {
-        Map<String, Long> out = new HashMap<>();
+    record OsThreadTimes(long ticks, long runQueueNanos) {
+        static final OsThreadTimes ZERO = new OsThreadTimes(0, 0);
+    }
+
+    /**
+     * {@link OsThreadTimes} of every thread of this process, keyed "tid name" (name with digits
+     * removed), from {@code /proc/self/task}; empty where /proc is not available.
+     */
+    static Map<String, OsThreadTimes> osThreads() {
+        Map<String, OsThreadTimes> out = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
-                    out.put(task.getFileName() + " " + name, statTicks(Files.readString(task.resolve("stat"))));
+                    out.put(task.getFileName() + " " + name, new OsThreadTimes(
+                            statTicks(Files.readString(task.resolve("stat"))), runQueueNanos(task)));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended while being read
                 }
@@ -204,6 +241,18 @@ public final class ResourceSampler implements AutoCloseable {
             return out;
         }
         return out;
+    }
+
+    /**
+     * Field 2 of a thread's {@code schedstat} ("time spent waiting on a runqueue", ns; kernel
+     * documentation, scheduler/sched-stats); -1 where the kernel does not provide it.
+     */
+    private static long runQueueNanos(Path task) {
+        try {
+            return Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split(" ")[1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** utime + stime of process {@code pid} (all its threads), from {@code /proc/<pid>/stat}; -1 where unreadable. */
@@ -223,7 +272,7 @@ public final class ResourceSampler implements AutoCloseable {
 
     /** The role of a firewall thread, by its name: stream, inference (with the model's compute), producer, other. */
     static String role(String threadName) {
-        if (threadName.contains("-inference-")) {
+        if (threadName.startsWith("sif-inference-")) {
             return "inference";
         }
         if (threadName.startsWith("kafka-producer-network-thread")) {

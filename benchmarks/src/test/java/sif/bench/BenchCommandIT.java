@@ -59,6 +59,12 @@ class BenchCommandIT {
         JsonNode requests = sat.get("resources").get("broker_requests_per_s");
         assertTrue(requests.get("Produce").asDouble() > 0 && requests.get("Fetch").asDouble() > 0,
                 "the in-JVM broker's request rates: " + requests);
+        JsonNode res = sat.get("resources");
+        assertTrue(res.has("os_threads_runqueue_wait_cores_by_name"), res.toString());
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertTrue(res.get("os_threads_cpu_cores_by_name").path(ResourceSampler.Usage.INFERENCE_OS_THREAD).asDouble() > 0,
+                    "the inference thread is told apart by its OS name: " + res.get("os_threads_cpu_cores_by_name"));
+        }
     }
 
     @Test

@@ -184,7 +184,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         oldestArrivalMs = System.currentTimeMillis();
         this.runner = pipelined
                 ? InferenceRunner.pipelined(classifier, inputFormat, inputWidth,
-                        Thread.currentThread().getName() + "-inference-" + context.taskId())
+                        inferenceThreadName(context.taskId().toString(), Thread.currentThread().getName()))
                 : InferenceRunner.inline(classifier, inputFormat, inputWidth);
         // check a few times per maxWait; drain only once the oldest flow waited maxWait, so that a
         // slow inference call (during which the next records pile up) still lets batches fill
@@ -222,6 +222,16 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         if (pending.size() >= batchSize) {
             drain(true);
         }
+    }
+
+    /**
+     * The name of a task's inference thread: {@code sif-inference-<task> (<stream thread>)}. It starts
+     * with what it is because Linux keeps only a thread's first 15 characters ({@code top -H},
+     * {@code /proc/<pid>/task/<tid>/comm}), where a name starting with the stream thread's would be
+     * indistinguishable from it.
+     */
+    static String inferenceThreadName(String taskId, String streamThread) {
+        return "sif-inference-" + taskId + " (" + streamThread + ")";
     }
 
     /** How often the drain punctuator checks the oldest pending flow's wait: a quarter of maxWait. */

@@ -205,11 +205,11 @@ class SequenceInferenceProcessorTest {
         assertArrayEquals(RuleClassifier.probs(1, 0.95f), forwardedScores().get(1).probabilities());
         assertEquals(2, forwardedScores().get(2).flow().sequenceLength(), "a2 sees a1 then itself");
         assertEquals(0, count(pending));
-        assertTrue(classifier.callThreads.stream().allMatch(t -> t.equals(Thread.currentThread().getName() + "-inference-0_0")),
+        assertTrue(classifier.callThreads.stream().allMatch(t -> t.equals("sif-inference-0_0 (" + Thread.currentThread().getName() + ")")),
                 classifier.callThreads.toString());
         p.close();
         assertEquals(List.of(1), classifier.sessionsClosed);
-        String modelThread = Thread.currentThread().getName() + "-inference-0_0";
+        String modelThread = "sif-inference-0_0 (" + Thread.currentThread().getName() + ")";
         assertEquals(List.of("open:" + modelThread, "close:" + modelThread), classifier.sessionThreads,
                 "the session is opened, used and closed on the task's inference thread");
     }
