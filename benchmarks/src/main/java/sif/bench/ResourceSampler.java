@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import sif.firewall.SequenceInferenceProcessor;
 
 /**
  * Samples this process every {@code interval}: its CPU (time used and {@code getProcessCpuLoad}),
@@ -64,13 +65,16 @@ public final class ResourceSampler implements AutoCloseable {
                         double brokerProcessCores, long brokerRssMaxBytes, Map<String, Double> brokerRequestsPerSecond,
                         Map<String, Double> osThreadRunQueueWait) {
 
+        /**
+         * The OS name of the firewall's inference threads as keyed here: Linux keeps a thread name's
+         * first 15 characters, the prefix's 14 and the first digit of the task id, shown as {@code #}.
+         */
+        public static final String INFERENCE_OS_THREAD = SequenceInferenceProcessor.INFERENCE_THREAD_PREFIX + "#";
+
         /** Whether the broker ran in a process of its own (its CPU is then in {@link #brokerProcessCores}). */
         public boolean brokerApart() {
             return !Double.isNaN(brokerProcessCores);
         }
-
-        /** OS thread name (15 characters, digits as {@code #}) of the firewall's inference threads. */
-        public static final String INFERENCE_OS_THREAD = "sif-inference-#";
 
         /** Time the inference threads were runnable but waiting for a CPU, in cores (0 where not measured). */
         public double inferenceRunQueueWait() {
@@ -272,7 +276,7 @@ public final class ResourceSampler implements AutoCloseable {
 
     /** The role of a firewall thread, by its name: stream, inference (with the model's compute), producer, other. */
     static String role(String threadName) {
-        if (threadName.startsWith("sif-inference-")) {
+        if (threadName.startsWith(SequenceInferenceProcessor.INFERENCE_THREAD_PREFIX)) {
             return "inference";
         }
         if (threadName.startsWith("kafka-producer-network-thread")) {

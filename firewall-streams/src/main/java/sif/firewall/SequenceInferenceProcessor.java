@@ -65,6 +65,8 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     public static final String SEQUENCE_STORE = "sif-sequences";
     public static final String PENDING_STORE = "sif-pending";
     public static final String STAGE = "inference";
+    /** How the names of the inference threads begin ({@link #inferenceThreadName}). */
+    public static final String INFERENCE_THREAD_PREFIX = "sif-inference-";
     private static final Logger LOG = LoggerFactory.getLogger(SequenceInferenceProcessor.class);
     /** Batches handed to the runner and not yet forwarded, at most. */
     static final int MAX_IN_FLIGHT = 2;
@@ -231,7 +233,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
      * indistinguishable from it.
      */
     static String inferenceThreadName(String taskId, String streamThread) {
-        return "sif-inference-" + taskId + " (" + streamThread + ")";
+        return INFERENCE_THREAD_PREFIX + taskId + " (" + streamThread + ")";
     }
 
     /** How often the drain punctuator checks the oldest pending flow's wait: a quarter of maxWait. */
