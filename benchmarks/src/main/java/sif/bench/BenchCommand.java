@@ -607,14 +607,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> roles = new LinkedHashMap<>();
         u.firewallThreadCores().forEach((role, cores) -> roles.put(role, round(cores, 2)));
         m.put("firewall_threads_cpu_cores_by_role", roles);
-        Map<String, Object> os = new LinkedHashMap<>();
-        u.osThreadCores().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(e -> os.put(e.getKey(), round(e.getValue(), 3)));
-        m.put("os_threads_cpu_cores_by_name", os);
-        Map<String, Object> runQueue = new LinkedHashMap<>();
-        u.osThreadRunQueueWait().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(e -> runQueue.put(e.getKey(), round(e.getValue(), 3)));
-        m.put("os_threads_runqueue_wait_cores_by_name", runQueue);
+        m.put("os_threads_cpu_cores_by_name", largestFirst(u.osThreadCores()));
+        m.put("os_threads_runqueue_wait_cores_by_name", largestFirst(u.osThreadRunQueueWait()));
         m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
         if (!u.brokerApart()) {
             m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
@@ -633,6 +627,14 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("heap_used_max_bytes", u.heapUsedMaxBytes());
         m.put("rss_max_bytes", u.rssMaxBytes());
         return m;
+    }
+
+    /** Cores by OS thread name, largest first, to 3 decimals. */
+    private static Map<String, Object> largestFirst(Map<String, Double> coresByName) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        coresByName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> out.put(e.getKey(), round(e.getValue(), 3)));
+        return out;
     }
 
     private static String cpuLine(ResourceSampler.Usage u) {

@@ -1,9 +1,6 @@
 package sif.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import sif.kafka.ChildJvm;
 
 /**
  * Process start → first verdict: launches the firewall ({@code sif.firewall.FirewallMain}) in a
@@ -91,11 +90,7 @@ public final class StartupProbe {
                 return new Result(first, new LinkedHashMap<>(milestones), log);
             }
         } finally {
-            child.destroy();
-            if (!child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-                child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
+            ChildJvm.stop(child);
             reader.join(5_000);
         }
     }
@@ -110,37 +105,26 @@ public final class StartupProbe {
         try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(w, "sif bench: start-to-first-verdict child");
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmOptions);
-        cmd.add("-Dai.djl.offline=true");
-        cmd.add("-Dlogback.configurationFile=" + CHILD_LOGBACK);
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.add("-Dai.djl.offline=true");
+        options.add("-Dlogback.configurationFile=" + CHILD_LOGBACK);
         for (String key : List.of("ai.djl.pytorch.num_threads", "ai.djl.pytorch.num_interop_threads")) {
             String v = System.getProperty(key);
             if (v != null) {
-                cmd.add("-D" + key + "=" + v);
+                options.add("-D" + key + "=" + v);
             }
         }
         String repoRoot = System.getProperty("sif.repo.root");
         if (repoRoot != null) {
-            cmd.add("-Dsif.repo.root=" + repoRoot);
+            options.add("-Dsif.repo.root=" + repoRoot);
         }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("sif.firewall.FirewallMain");
-        cmd.add("--config");
-        cmd.add(config.toString());
-        return cmd;
+        return ChildJvm.command(options, "sif.firewall.FirewallMain", List.of("--config", config.toString()));
     }
 
     private static void pump(Process child, Path log, long t0, Map<String, Double> milestones) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
+        try {
+            ChildJvm.copyOutput(child, log, line -> {
                 double at = (System.nanoTime() - t0) / 1e9;
-                out.printf("[+%.3fs] %s%n", at, line);
-                out.flush();
                 synchronized (milestones) {
                     if (line.contains("loaded model")) {
                         milestones.putIfAbsent("model_loaded_s", at);
@@ -148,7 +132,8 @@ public final class StartupProbe {
                         milestones.putIfAbsent("streams_running_s", at);
                     }
                 }
-            }
+                return String.format(Locale.ROOT, "[+%.3fs] %s", at, line);
+            });
         } catch (IOException e) {
             // the child went away; its log is what it is
         }

@@ -1,14 +1,10 @@
 package sif.kafka;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -50,14 +46,8 @@ public final class BrokerProcess implements KafkaBroker {
      */
     public static BrokerProcess start(Path logDir, List<String> jvmOptions, Path outputLog, Duration timeout)
             throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(EmbeddedKafkaMain.class.getName());
-        cmd.add("--log-dir");
-        cmd.add(logDir.toAbsolutePath().toString());
+        List<String> cmd = ChildJvm.command(jvmOptions, EmbeddedKafkaMain.class.getName(),
+                List.of("--log-dir", logDir.toAbsolutePath().toString()));
         Files.createDirectories(outputLog.toAbsolutePath().getParent());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         CompletableFuture<String> ready = new CompletableFuture<>();
@@ -80,16 +70,13 @@ public final class BrokerProcess implements KafkaBroker {
     }
 
     private static void pump(Process p, Path outputLog, CompletableFuture<String> ready) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-             PrintWriter out = new PrintWriter(Files.newBufferedWriter(outputLog, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                out.println(line);
-                out.flush();
+        try {
+            ChildJvm.copyOutput(p, outputLog, line -> {
                 if (line.startsWith(READY) && !ready.isDone()) {
                     ready.complete(line.substring(READY.length()).trim());
                 }
-            }
+                return line;
+            });
         } catch (IOException e) {
             ready.completeExceptionally(e);
         }
@@ -123,18 +110,7 @@ public final class BrokerProcess implements KafkaBroker {
 
     @Override
     public void close() {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        ChildJvm.stop(process);
     }
 
     @Override
