@@ -66,6 +66,7 @@ public final class EmbeddedKafka implements KafkaBroker {
     private final Path logDir;
     private final boolean ownsLogDir;
     private final Map<String, String> overrides;
+    private final Map<String, String> clientSettings;
     private final Duration startTimeout;
     private KafkaRaftServer server;
     private boolean closed;
@@ -78,6 +79,7 @@ public final class EmbeddedKafka implements KafkaBroker {
         }
         this.controllerPort = cp;
         this.overrides = Map.copyOf(b.overrides);
+        this.clientSettings = Map.copyOf(b.clientSettings);
         this.startTimeout = b.startTimeout;
         if (b.logDir != null) {
             this.logDir = b.logDir.toAbsolutePath();
@@ -104,6 +106,14 @@ public final class EmbeddedKafka implements KafkaBroker {
     @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + brokerPort;
+    }
+
+    /** {@code bootstrap.servers} plus the client settings given to the builder ({@link Builder#clientConfig}). */
+    @Override
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> m = KafkaBroker.super.clientConfig();
+        m.putAll(clientSettings);
+        return m;
     }
 
     public int brokerPort() {
@@ -334,6 +344,7 @@ public final class EmbeddedKafka implements KafkaBroker {
         private int controllerPort;
         private Path logDir;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> clientSettings = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
 
         private Builder() {}
@@ -359,6 +370,16 @@ public final class EmbeddedKafka implements KafkaBroker {
         /** An extra or overriding broker setting (e.g. {@code log.retention.ms}). */
         public Builder config(String key, String value) {
             overrides.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * A setting every client needs on a broker configured to require it (e.g. {@code security.protocol}
+         * and {@code sasl.*} with a SASL listener): used by this broker's own start check and topic
+         * creation, and included in {@link #clientConfig()}.
+         */
+        public Builder clientConfig(String key, String value) {
+            clientSettings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 

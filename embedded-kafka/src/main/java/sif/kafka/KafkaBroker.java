@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running single-node broker that tools and tests talk to: its address, client settings and topic
- * creation. Implemented by {@link EmbeddedKafka} (in this JVM) and {@link BrokerProcess} (the same
- * broker in a JVM of its own).
+ * A running broker that tools and tests talk to: its address, client settings and topic creation.
+ * Implemented by {@link EmbeddedKafka} (a single-node broker in this JVM), {@link BrokerProcess} (the
+ * same broker in a JVM of its own) and {@link ExternalKafka} (a cluster SIF did not start).
  */
 public interface KafkaBroker extends AutoCloseable {
 
@@ -33,6 +34,11 @@ public interface KafkaBroker extends AutoCloseable {
     @Override
     void close();
 
+    /** Replication factor of the topics created here: 1 on a single-node broker; empty for the cluster's default. */
+    default Optional<Short> replicationFactor() {
+        return Optional.of((short) 1);
+    }
+
     /** {@code bootstrap.servers} as a fresh mutable map, to add client settings to. */
     default Map<String, Object> clientConfig() {
         Map<String, Object> m = new HashMap<>();
@@ -40,16 +46,16 @@ public interface KafkaBroker extends AutoCloseable {
         return m;
     }
 
-    /** Creates topics (name → partitions), replication factor 1, not compacted. Existing topics are left as they are. */
+    /** Creates topics (name → partitions), {@link #replicationFactor()}, not compacted. Existing topics are left as they are. */
     default void createTopics(Map<String, Integer> partitions) {
         List<NewTopic> topics = new ArrayList<>();
-        partitions.forEach((name, n) -> topics.add(new NewTopic(name, n, (short) 1)));
+        partitions.forEach((name, n) -> topics.add(new NewTopic(name, Optional.of(n), replicationFactor())));
         createTopics(topics);
     }
 
-    /** Creates one topic, replication factor 1, log-compacted if {@code compacted}. An existing topic is left as it is. */
+    /** Creates one topic, {@link #replicationFactor()}, log-compacted if {@code compacted}. An existing topic is left as it is. */
     default void createTopic(String name, int partitions, boolean compacted) {
-        NewTopic topic = new NewTopic(name, partitions, (short) 1);
+        NewTopic topic = new NewTopic(name, Optional.of(partitions), replicationFactor());
         if (compacted) {
             topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }

@@ -39,15 +39,20 @@ public final class DlqPublisher implements AutoCloseable {
         this.producer = Objects.requireNonNull(producer, "producer");
     }
 
-    /** An idempotent producer to {@code config}'s DLQ topic. */
+    /** An idempotent producer to {@code config}'s DLQ topic, on the firewall's cluster with its security settings. */
     public static DlqPublisher create(FirewallConfig config) {
+        return new DlqPublisher(config.dlqTopic(), new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(),
+                new ByteArraySerializer()));
+    }
+
+    /** The dead-letter producer's settings: the cluster's address and security ({@link FirewallConfig#clusterClientConfig()}). */
+    static Properties producerConfig(FirewallConfig config) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.putAll(config.clusterClientConfig());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-dlq");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return new DlqPublisher(config.dlqTopic(), new KafkaProducer<>(p, new ByteArraySerializer(),
-                new ByteArraySerializer()));
+        return p;
     }
 
     public String topic() {

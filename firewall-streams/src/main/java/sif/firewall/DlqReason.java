@@ -23,6 +23,8 @@ public final class DlqReason {
     public static final String ABSURD_FEATURE = "absurd-feature";
     /** The classifier failed on this flow alone (after its batch failed). */
     public static final String INFERENCE_FAILED = "inference-failed";
+    /** The policy threw on this flow (a policy bug or a case it does not handle); nothing else was affected. */
+    public static final String POLICY_FAILED = "policy-failed";
     /** Kafka Streams' handlers: a record could not be deserialized / processed / produced. */
     public static final String DESERIALIZATION_ERROR = "deserialization-error";
     public static final String PROCESSING_ERROR = "processing-error";

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,8 +143,7 @@ public final class FirewallCommand implements Callable<Integer> {
             StatusLogger status = null;
             try {
                 if (port >= 0) {
-                    probe = BrokerProbe.start(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                            config.bootstrapServers()), Duration.ofSeconds(10), Duration.ofSeconds(5));
+                    probe = BrokerProbe.start(config.clusterClientConfig(), Duration.ofSeconds(10), Duration.ofSeconds(5));
                     server = MetricsServer.start(port, metrics.registry(), new StreamsHealth(app.streams(), probe));
                     LOG.info("metrics on http://localhost:{}/metrics, health on /health/live and /health/ready",
                             server.port());

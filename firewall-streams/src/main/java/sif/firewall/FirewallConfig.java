@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -322,6 +323,29 @@ public final class FirewallConfig {
         } catch (java.net.UnknownHostException e) {
             return "localhost";
         }
+    }
+
+    /**
+     * The cluster's security settings among the {@value #STREAMS_PREFIX} keys, without the prefix
+     * ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}): what every other client of the same
+     * cluster needs — the dead-letter producer, the readiness probe, tools — besides
+     * {@code bootstrap.servers}. Empty for a plaintext cluster.
+     */
+    public Map<String, String> clientSecurity() {
+        Map<String, String> m = new TreeMap<>();
+        streamsOverrides().forEach((k, v) -> {
+            if (k.equals("security.protocol") || k.startsWith("sasl.") || k.startsWith("ssl.")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    /** {@code bootstrap.servers} plus {@link #clientSecurity()}: a client configuration for the firewall's cluster. */
+    public Map<String, Object> clusterClientConfig() {
+        Map<String, Object> m = new HashMap<>(clientSecurity());
+        m.put(BOOTSTRAP_SERVERS, bootstrapServers());
+        return m;
     }
 
     /** The {@value #STREAMS_PREFIX} keys without their prefix. */

@@ -19,9 +19,10 @@ import sif.firewall.metrics.FirewallMetrics;
  * <pre>
  * flows-source ─ validate ─ validated-(rejected|accepted)
  *   accepted ─ accepted-flows ─ [zero-trust step] ─ sequence-inference ─ inference-(rejected|scored)
- *   scored ─ scored-flows ─ policy ─ route-(allowed|blocked|alerts) ─ (allowed|blocked|alerts)-sink
- *                                 └ [after-policy extension, e.g. SIEM alert documents, blocklist]
- *   validated-rejected + inference-rejected ─ dlq-merge ─ dlq-raw ─ dlq-sink
+ *   scored ─ scored-flows ─ policy ─ policy-(rejected|decided)
+ *   decided ─ verdicts ─ route-(allowed|blocked|alerts) ─ (allowed|blocked|alerts)-sink
+ *                    └ [after-policy extension, e.g. SIEM alert documents, blocklist]
+ *   validated-rejected + inference-rejected + policy-rejected ─ dlq-merge(-policy) ─ dlq-raw ─ dlq-sink
  * </pre>
  * Stores: {@value SequenceInferenceProcessor#SEQUENCE_STORE}, {@value SequenceInferenceProcessor#PENDING_STORE}
  * (both owned by {@code sequence-inference}). Every node, store and branch is named; a test pins the
@@ -82,9 +83,14 @@ public final class FirewallTopology {
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("scored"));
 
-        KStream<String, Verdict> verdicts = inferred.get("inference-scored")
+        Map<String, KStream<String, FirewallEvent>> decided = inferred.get("inference-scored")
                 .mapValues(e -> (Scored) e, Named.as("scored-flows"))
-                .processValues(() -> new PolicyProcessor(policy, model, metrics), Named.as(POLICY));
+                .processValues(() -> new PolicyProcessor(policy, model, metrics), Named.as(POLICY))
+                .split(Named.as("policy-"))
+                .branch(FirewallEvent::isRejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("decided"));
+        KStream<String, Verdict> verdicts = decided.get("policy-decided")
+                .mapValues(e -> ((Decided) e).verdict(), Named.as("verdicts"));
         extensions.afterPolicy().apply(builder, verdicts, config);
         Map<String, KStream<String, Verdict>> routed = verdicts
                 .split(Named.as("route-"))
@@ -101,6 +107,7 @@ public final class FirewallTopology {
 
         validated.get("validated-rejected")
                 .merge(inferred.get("inference-rejected"), Named.as("dlq-merge"))
+                .merge(decided.get("policy-rejected"), Named.as("dlq-merge-policy"))
                 .mapValues(e -> ((Rejected) e).rawValue(), Named.as("dlq-raw"))
                 .to(topics.dlq(), Produced.with(topics.keySerde(), topics.rawSerde()).withName(DLQ_SINK));
         return builder.build();

@@ -3,6 +3,7 @@ package sif.firewall;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -10,18 +11,30 @@ import sif.model.SequenceClassifier;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
 import sif.firewall.metrics.FirewallMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies the {@link Policy} to a scored flow and writes the {@link Verdict}. Stateless; the
  * decision logic is the policy's, this only maps between the stream and it.
+ *
+ * <p>A policy that throws on a flow sends that flow to the dead-letter topic ({@link
+ * DlqReason#POLICY_FAILED}, its original bytes and source coordinates) and the next flow goes on. This
+ * cannot be left to Kafka Streams' processing exception handler: with pipelined inference a batch's
+ * flows are forwarded from a punctuation or while a later record is processed, so the handler would
+ * see no source record, or another one, and the flow would be lost.
  */
-public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, Verdict> {
+public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, FirewallEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyProcessor.class);
+    /** The {@value DlqHeaders#STAGE} of a policy failure. */
+    static final String STAGE = "policy";
 
     private final Policy policy;
     private final List<String> classNames;
     private final String modelVersion;
     private final FirewallMetrics metrics;
-    private FixedKeyProcessorContext<String, Verdict> context;
+    private FixedKeyProcessorContext<String, FirewallEvent> context;
 
     public PolicyProcessor(Policy policy, SequenceClassifier.ModelInfo model, FirewallMetrics metrics) {
         this.policy = policy;
@@ -31,7 +44,7 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
     }
 
     @Override
-    public void init(FixedKeyProcessorContext<String, Verdict> context) {
+    public void init(FixedKeyProcessorContext<String, FirewallEvent> context) {
         this.context = context;
     }
 
@@ -48,7 +61,13 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
         }
         Policy.Input in = new Policy.Input(f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.protocol(), f.principal(),
                 f.identityStatus(), classNames, probs, best, f.reasons());
-        Policy.Decision d = policy.decide(in);
+        Policy.Decision d;
+        try {
+            d = policy.decide(in);
+        } catch (RuntimeException e) {
+            deadLetter(record, f, e);
+            return;
+        }
         Map<String, Double> byClass = new HashMap<>(probs.length * 2);
         for (int i = 0; i < probs.length; i++) {
             byClass.put(classNames.get(i), (double) probs[i]);
@@ -81,7 +100,20 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
                 .build();
         metrics.verdict(d.action().name(), v.getPredictedClass(), probs[best]);
         metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), now);
-        context.forward(record.withValue(v));
+        context.forward(record.withValue(new Decided(v)));
+    }
+
+    private void deadLetter(FixedKeyRecord<String, Scored> record, PendingFlow f, RuntimeException e) {
+        String detail = "policy failed on flow " + f.flowId() + ": " + e + (f.rawValue() == null
+                ? " (original value not kept across the restart: see the source topic/partition/offset headers)"
+                : "");
+        LOG.error("flow {} to the dead-letter topic: {}", f.flowId(), detail, e);
+        metrics.dlq(DlqReason.POLICY_FAILED);
+        var headers = DlqHeaders.add(new RecordHeaders(), DlqReason.POLICY_FAILED, detail, STAGE, f.sourceTopic(),
+                f.sourcePartition(), f.sourceOffset());
+        DlqHeaders.put(headers, DlqHeaders.EXCEPTION, e.getClass().getName());
+        context.forward(record.<FirewallEvent>withValue(new Rejected(f.rawValue(), DlqReason.POLICY_FAILED, detail, STAGE))
+                .withHeaders(headers));
     }
 
     static Decision toAvro(Policy.Action a) {

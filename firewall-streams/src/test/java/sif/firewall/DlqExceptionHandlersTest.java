@@ -7,56 +7,116 @@ import static sif.firewall.TestFlows.T0;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sif.firewall.metrics.FirewallMetrics;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
 import sif.schemas.serde.AvroSerdes;
 
-/** A processor that throws on one record: the processing exception handler DLQs it and processing goes on. */
+/**
+ * Failures on one record send that record to the dead-letter topic and processing goes on: a policy
+ * that throws (caught by the policy node, through the topology's DLQ sink, with or without pipelined
+ * inference), and any other processor that throws (Kafka Streams' processing exception handler,
+ * through the DLQ publisher; here an after-policy extension, which runs beside the routing).
+ */
 class DlqExceptionHandlersTest {
 
     @TempDir
     Path stateDir;
 
+    private static final NetworkFlow BAD = TestFlows.flow("boom", "10.7.0.66", T0, 500, 5);
+    private static final NetworkFlow FINE = TestFlows.flow("fine", "10.7.0.1", T0, 500, 5);
+
     @Test
-    void aPolicyFailureSendsTheOriginalRecordToTheDlqAndProcessingContinues() {
-        FirewallConfig config = FirewallConfig.of(java.util.Map.of(FirewallConfig.BATCH_SIZE, "1",
-                FirewallConfig.INFERENCE_PIPELINED, "false")); // outputs read right after each input
-        RuleClassifier classifier = new RuleClassifier();
-        Policy failing = in -> {
-            if (in.srcIp().equals("10.7.0.66")) {
-                throw new IllegalStateException("policy bug for " + in.srcIp());
+    void aPolicyFailureSendsTheOriginalRecordToTheDlqTopicAndProcessingContinues() {
+        for (String pipelined : List.of("false", "true")) {
+            FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
+                    FirewallConfig.INFERENCE_PIPELINED, pipelined));
+            RuleClassifier classifier = new RuleClassifier();
+            Policy failing = in -> {
+                if (in.srcIp().equals("10.7.0.66")) {
+                    throw new IllegalStateException("policy bug for " + in.srcIp());
+                }
+                return new ThresholdPolicy(0.85, "BENIGN").decide(in);
+            };
+            var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
+            Properties props = FirewallApp.streamsProperties(config);
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(pipelined).toString());
+            try (metrics; TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config,
+                    classifier, failing, FirewallExtensions.defaults().withMetrics(metrics)), props,
+                    Instant.ofEpochMilli(1))) {
+                var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+                var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
+                        AvroSerdes.singleObject(Verdict.class).deserializer());
+                var dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(),
+                        Serdes.ByteArray().deserializer());
+                in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
+                in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
+                // pipelined: the batches complete on the inference thread; the punctuator forwards them
+                for (int i = 0; i < 100 && allowed.isEmpty(); i++) {
+                    driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
+                }
+
+                assertEquals(List.of("fine"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList(),
+                        "pipelined=" + pipelined);
+                var dead = dlq.readRecordsToList();
+                assertEquals(1, dead.size(), "pipelined=" + pipelined);
+                assertArrayEquals(TestFlows.bytes(BAD), dead.get(0).value(), "the flow's original bytes");
+                assertEquals(DlqReason.POLICY_FAILED, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.REASON));
+                assertEquals(PolicyProcessor.STAGE, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.STAGE));
+                assertEquals("flows", DlqHeaders.get(dead.get(0).headers(), DlqHeaders.SOURCE_TOPIC));
+                assertEquals("0", DlqHeaders.get(dead.get(0).headers(), DlqHeaders.SOURCE_OFFSET));
+                assertEquals(IllegalStateException.class.getName(),
+                        DlqHeaders.get(dead.get(0).headers(), DlqHeaders.EXCEPTION));
+                var counts = metrics.snapshot();
+                assertEquals(2, counts.flowsIn());
+                assertEquals(counts.flowsIn(), counts.allowed() + counts.blocked() + counts.alerts() + counts.dlq(),
+                        "every flow counted once");
             }
-            return new ThresholdPolicy(0.85, "BENIGN").decide(in);
-        };
+        }
+    }
+
+    @Test
+    void aProcessorFailureGoesThroughTheProcessingHandlerToTheDlqPublisher() {
+        FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
+                FirewallConfig.INFERENCE_PIPELINED, "false")); // outputs forwarded while their input is processed
+        RuleClassifier classifier = new RuleClassifier();
+        AfterPolicy failing = (builder, verdicts, cfg) -> verdicts.peek((k, v) -> {
+            if (v.getSrcIp().equals("10.7.0.66")) {
+                throw new IllegalStateException("extension bug for " + v.getSrcIp());
+            }
+        }, Named.as("failing-extension"));
         MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
                 new ByteArraySerializer());
         Properties props = FirewallApp.streamsProperties(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
-        try (TopologyTestDriver driver = new TopologyTestDriver(
-                FirewallTopology.buildTopology(config, classifier, failing), props, Instant.ofEpochMilli(1))) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config, classifier,
+                new ThresholdPolicy(0.85, "BENIGN"), FirewallExtensions.defaults().withAfterPolicy(failing)), props,
+                Instant.ofEpochMilli(1))) {
             var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
             var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
                     AvroSerdes.singleObject(Verdict.class).deserializer());
-            NetworkFlow bad = TestFlows.flow("boom", "10.7.0.66", T0, 500, 5);
-            in.pipeInput("10.7.0.66", TestFlows.bytes(bad), T0);
-            in.pipeInput("10.7.0.1", TestFlows.bytes(TestFlows.flow("fine", "10.7.0.1", T0, 500, 5)), T0);
+            in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
+            in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
 
-            assertEquals(List.of("fine"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
+            // the extension sits beside the routing: the failing flow's verdict was routed, the next flow's too
+            assertEquals(List.of("boom", "fine"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
             assertEquals(1, producer.history().size());
             var dead = producer.history().get(0);
             assertEquals("flows.dlq", dead.topic());
-            assertArrayEquals(TestFlows.bytes(bad), dead.value());
+            assertArrayEquals(TestFlows.bytes(BAD), dead.value());
             assertEquals(DlqReason.PROCESSING_ERROR, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
-            assertEquals("policy", DlqHeaders.get(dead.headers(), DlqHeaders.STAGE));
+            assertEquals("failing-extension", DlqHeaders.get(dead.headers(), DlqHeaders.STAGE));
             assertEquals("0", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
             assertEquals(IllegalStateException.class.getName(), DlqHeaders.get(dead.headers(), DlqHeaders.EXCEPTION));
         }

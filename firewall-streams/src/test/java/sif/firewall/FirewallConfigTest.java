@@ -130,4 +130,25 @@ class FirewallConfigTest {
         var e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.load(dir.resolve("nope.properties")));
         assertTrue(e.getMessage().startsWith("firewall config file not found: "), e.getMessage());
     }
+
+    @Test
+    void theClustersSecuritySettingsServeEveryClient() {
+        FirewallConfig c = FirewallConfig.defaults().with(Map.of(
+                "bootstrap.servers", "b1:9093,b2:9093",
+                "streams.security.protocol", "SASL_SSL",
+                "streams.sasl.mechanism", "SCRAM-SHA-512",
+                "streams.ssl.truststore.location", "/etc/sif/truststore.jks",
+                "streams.num.stream.threads", "2",
+                "streams.producer.linger.ms", "5",
+                "sasl.mechanism", "not a streams key"));
+        assertEquals(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                "ssl.truststore.location", "/etc/sif/truststore.jks"), c.clientSecurity());
+        Map<String, Object> client = c.clusterClientConfig();
+        assertEquals("b1:9093,b2:9093", client.get("bootstrap.servers"));
+        assertEquals(4, client.size(), client.toString());
+        Properties dlq = DlqPublisher.producerConfig(c);
+        assertEquals("SASL_SSL", dlq.get("security.protocol"), "the DLQ producer authenticates like Kafka Streams");
+        assertEquals("all", dlq.get("acks"));
+        assertTrue(FirewallConfig.defaults().clientSecurity().isEmpty(), "plaintext by default");
+    }
 }

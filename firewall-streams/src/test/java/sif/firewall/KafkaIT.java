@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import sif.flows.FlowCsvReader;
 import sif.flows.FlowRecord;
 import sif.kafka.EmbeddedKafka;
+import sif.kafka.KafkaBroker;
 import sif.producer.CsvFlowSource;
 import sif.producer.FlowReplayer;
 import sif.producer.FlowSource;
@@ -40,7 +41,7 @@ final class KafkaIT {
     }
 
     /** Topics with a unique prefix, created on {@code kafka}, and a firewall config using them. */
-    static FirewallConfig topicsAndConfig(EmbeddedKafka kafka, String prefix, int inputPartitions,
+    static FirewallConfig topicsAndConfig(KafkaBroker kafka, String prefix, int inputPartitions,
                                           Map<String, String> extra) {
         String p = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         Map<String, Integer> topics = new HashMap<>();
@@ -117,8 +118,13 @@ final class KafkaIT {
     }
 
     static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+        return consumer(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+    }
+
+    /** A read_committed consumer of the cluster {@code clientConfig} names (address and security settings). */
+    static KafkaConsumer<String, byte[]> consumer(Map<String, ?> clientConfig) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(clientConfig);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -131,8 +137,14 @@ final class KafkaIT {
      */
     static List<ConsumerRecord<String, byte[]>> readUntil(String bootstrap, List<String> topics, long expected,
                                                           Duration timeout) {
+        return readUntil(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), topics, expected, timeout);
+    }
+
+    /** {@link #readUntil(String, List, long, Duration)} on the cluster {@code clientConfig} names. */
+    static List<ConsumerRecord<String, byte[]>> readUntil(Map<String, ?> clientConfig, List<String> topics, long expected,
+                                                          Duration timeout) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> c = consumer(clientConfig)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : topics) {
                 c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));

@@ -53,7 +53,11 @@ class TopologyNamesTest {
         expected.put("inference-rejected", "processor[] -> [dlq-merge]");
         expected.put("inference-scored", "processor[] -> [scored-flows]");
         expected.put("scored-flows", "processor[] -> [policy]");
-        expected.put("policy", "processor[] -> [route-]");
+        expected.put("policy", "processor[] -> [policy-]");
+        expected.put("policy-", "processor[] -> [policy-decided, policy-rejected]");
+        expected.put("policy-decided", "processor[] -> [verdicts]");
+        expected.put("policy-rejected", "processor[] -> [dlq-merge-policy]");
+        expected.put("verdicts", "processor[] -> [route-]");
         expected.put("route-", "processor[] -> [route-alerts, route-allowed, route-blocked]");
         expected.put("route-allowed", "processor[] -> [allowed-sink]");
         expected.put("route-blocked", "processor[] -> [blocked-sink]");
@@ -61,7 +65,8 @@ class TopologyNamesTest {
         expected.put("allowed-sink", "sink[flows.allowed] -> []");
         expected.put("blocked-sink", "sink[flows.blocked] -> []");
         expected.put("alerts-sink", "sink[flows.alerted] -> []");
-        expected.put("dlq-merge", "processor[] -> [dlq-raw]");
+        expected.put("dlq-merge", "processor[] -> [dlq-merge-policy]");
+        expected.put("dlq-merge-policy", "processor[] -> [dlq-raw]");
         expected.put("dlq-raw", "processor[] -> [dlq-sink]");
         expected.put("dlq-sink", "sink[flows.dlq] -> []");
         assertEquals(expected, nodes(d), d.toString());

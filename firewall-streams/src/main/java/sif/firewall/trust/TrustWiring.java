@@ -15,7 +15,7 @@ import sif.schemas.avro.Verdict;
  * <pre>{@code
  * Policy policy = TrustWiring.policy(config, classifier.info());              // instead of defaultPolicy
  * FirewallExtensions ext = TrustWiring.withZeroTrust(FirewallExtensions.defaults().withMetrics(metrics));
- * ... in buildTopology, on the verdict stream out of the "policy" node, before split():
+ * ... in buildTopology, on the "verdicts" stream (the policy's decided flows), before split():
  * TrustWiring.afterPolicy(builder, verdicts, config, policy, metrics, model.version());
  * }</pre>
  */
