@@ -16,6 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -31,6 +38,7 @@ import sif.firewall.trust.PolicyFeed;
 import sif.firewall.trust.TrustConfig;
 import sif.kafka.BrokerProcess;
 import sif.kafka.EmbeddedKafka;
+import sif.kafka.ExternalKafka;
 import sif.kafka.KafkaBroker;
 import sif.model.SequenceClassifier;
 
@@ -98,6 +106,15 @@ public final class BenchCommand implements Callable<Integer> {
                     + "Default ${DEFAULT-VALUE}.")
     BrokerMode brokerMode;
 
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Run against an existing Kafka cluster instead of an embedded broker (--broker is then ignored): "
+                    + "the firewall on this machine, the brokers where they are deployed. Client security settings "
+                    + "come from --config (its streams.security.*, streams.sasl.* and streams.ssl.* keys also serve the "
+                    + "benchmark's own clients). Topics are created with the cluster's default replication factor and "
+                    + "named after a run id (bench.<run>.<phase>.*, firewall-bench-<phase>-<run>); the run deletes its "
+                    + "topics and consumer groups at the end. The broker's CPU is then not counted.")
+    String bootstrapServers;
+
     @Option(names = "--partitions", defaultValue = "1",
             description = "Partitions of the input and output topics. Default ${DEFAULT-VALUE}.")
     int partitions;
@@ -147,6 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private final PrintStream console = System.out;
     private final Map<String, Object> report = new LinkedHashMap<>();
+    /** Names this run's topics and application ids apart from other runs on the same cluster ("" on a broker of its own). */
+    private String runId = "";
     /** The representative sequences of both ceiling measurements (built once). */
     private List<float[][]> ceilingSequences;
     private Path work;
@@ -181,21 +200,28 @@ public final class BenchCommand implements Callable<Integer> {
         try (SequenceClassifier m = model) {
             benchFlows = synthetic ? BenchFlows.synthetic(4096, 42) : BenchFlows.realOrSynthetic(data);
             work = Files.createTempDirectory("sifbench-run-");
+            runId = external() ? Long.toString(System.currentTimeMillis(), 36) : "";
             header(modelPath);
             ceiling();
             try (KafkaBroker kafka = startBroker()) {
-                if (jitWarmupFlows > 0) {
-                    jitWarmup(kafka);
-                }
-                saturation(kafka);
-                ceilingAgain();
-                if (!skipLoads) {
-                    for (int load : loads) {
-                        fixedLoad(kafka, load);
+                try {
+                    if (jitWarmupFlows > 0) {
+                        jitWarmup(kafka);
                     }
-                }
-                if (!skipStartup) {
-                    startup(kafka, modelPath);
+                    saturation(kafka);
+                    ceilingAgain();
+                    if (!skipLoads) {
+                        for (int load : loads) {
+                            fixedLoad(kafka, load);
+                        }
+                    }
+                    if (!skipStartup) {
+                        startup(kafka, modelPath);
+                    }
+                } finally {
+                    if (external()) {
+                        deleteRunTopicsAndGroups(kafka);
+                    }
                 }
             }
             summary();
@@ -220,7 +246,17 @@ public final class BenchCommand implements Callable<Integer> {
     /** The broker process's id while it runs ({@code --broker process}), else -1. */
     private long brokerPid = -1;
 
+    private boolean external() {
+        return bootstrapServers != null;
+    }
+
     private KafkaBroker startBroker() throws IOException {
+        if (external()) {
+            ExternalKafka kafka = new ExternalKafka(bootstrapServers, FirewallConfig.of(baseConfig).clientSecurity());
+            console.println("broker: existing cluster at " + kafka.bootstrapServers() + " (run id " + runId
+                    + "; the brokers' CPU is not counted)");
+            return kafka;
+        }
         if (brokerMode == BrokerMode.in_jvm) {
             EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(work.resolve("kafka")).start();
             console.println("broker: embedded KRaft broker in this JVM on " + kafka.bootstrapServers());
@@ -232,6 +268,49 @@ public final class BenchCommand implements Callable<Integer> {
         console.println("broker: embedded KRaft broker in its own JVM (pid " + brokerPid + ", " + String.join(" ",
                 BROKER_JVM_OPTIONS.subList(0, 4)) + ") on " + kafka.bootstrapServers() + "; log " + kafka.log());
         return kafka;
+    }
+
+    /**
+     * On a cluster the run did not start: deletes the topics it created (its phases' and the firewalls'
+     * internal ones) and the firewalls' consumer groups — everything named after {@link #runId}.
+     */
+    private void deleteRunTopicsAndGroups(KafkaBroker kafka) {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(this::ofThisRun).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> groups = admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
+                    .map(ConsumerGroupListing::groupId).filter(this::ofThisRun).collect(Collectors.toCollection(TreeSet::new));
+            for (String group : groups) {
+                // the firewalls are static members (FirewallConfig.groupInstanceId) and do not leave on close
+                try {
+                    admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions())
+                            .all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    console.println("cleanup: no members removed from " + group + ": " + e.getCause());
+                }
+            }
+            if (!groups.isEmpty()) {
+                admin.deleteConsumerGroups(groups).all().get(30, TimeUnit.SECONDS);
+            }
+            if (!topics.isEmpty()) {
+                admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+            }
+            report.put("cleanup", Map.of("topics_deleted", topics.size(), "consumer_groups_deleted", groups.size()));
+            console.printf(Locale.ROOT, "cleanup: deleted %d topics and %d consumer groups of run %s from %s%n",
+                    topics.size(), groups.size(), runId, kafka.bootstrapServers());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            console.println("cleanup: could not delete the topics and groups of run " + runId + " (named bench." + runId
+                    + ".* and firewall-bench-*-" + runId + "*): " + e);
+        }
+    }
+
+    /** Whether a topic or group name belongs to this run ({@link Phase} names them). */
+    private boolean ofThisRun(String name) {
+        return name.startsWith("bench." + runId + ".")
+                || (name.startsWith("firewall-bench-") && (name.endsWith("-" + runId) || name.contains("-" + runId + "-")));
     }
 
     private void header(Path modelPath) {
@@ -252,7 +331,11 @@ public final class BenchCommand implements Callable<Integer> {
         options.put("duration_s", durationSeconds);
         options.put("flows", flows);
         options.put("loads", loads);
-        options.put("broker", brokerMode.name());
+        options.put("broker", external() ? "external" : brokerMode.name());
+        if (external()) {
+            options.put("bootstrap_servers", bootstrapServers);
+            options.put("run_id", runId);
+        }
         options.put("partitions", partitions);
         options.put("stream_threads", streamThreads);
         options.put("trust_enabled", !noTrust && Boolean.parseBoolean(baseConfig.getOrDefault(FirewallConfig.TRUST_ENABLED, "true")));
@@ -600,7 +683,7 @@ public final class BenchCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), report);
     }
 
-    private static Map<String, Object> usage(ResourceSampler.Usage u) {
+    private Map<String, Object> usage(ResourceSampler.Usage u) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("process_cpu_cores", round(u.processCores(), 2));
         m.put("firewall_java_threads_cpu_cores", round(u.firewallJavaCores(), 2));
@@ -610,7 +693,9 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("os_threads_cpu_cores_by_name", largestFirst(u.osThreadCores()));
         m.put("os_threads_runqueue_wait_cores_by_name", largestFirst(u.osThreadRunQueueWait()));
         m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
-        if (!u.brokerApart()) {
+        if (external()) {
+            m.put("other_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
+        } else if (!u.brokerApart()) {
             m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
         } else {
             m.put("other_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
@@ -637,14 +722,15 @@ public final class BenchCommand implements Callable<Integer> {
         return out;
     }
 
-    private static String cpuLine(ResourceSampler.Usage u) {
+    private String cpuLine(ResourceSampler.Usage u) {
         String roles = u.firewallThreadCores().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList().toString();
         boolean apart = u.brokerApart();
+        String others = external() || apart ? "other" : "broker";
         return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + %s "
                         + "%.2f + harness %.2f%s; machine load %.0f%%; runnable but waiting for a CPU: inference %.2f, "
                         + "all threads %.2f", u.totalCores(), u.firewallJavaCores(), roles,
-                u.nativeCores(), apart ? "other" : "broker", u.otherJavaCores(), u.harnessJavaCores(),
+                u.nativeCores(), others, u.otherJavaCores(), u.harnessJavaCores(),
                 apart ? String.format(Locale.ROOT, ", broker process %.2f", u.brokerProcessCores()) : "",
                 u.systemCpuLoadAvg() * 100, u.inferenceRunQueueWait(), u.totalRunQueueWait());
     }
@@ -698,10 +784,10 @@ public final class BenchCommand implements Callable<Integer> {
             this.kafka = kafka;
             this.stateDir = work.resolve("state-" + name);
             Files.createDirectories(stateDir);
-            String prefix = "bench." + name + ".";
+            String prefix = runId.isEmpty() ? "bench." + name + "." : "bench." + runId + "." + name + ".";
             Map<String, String> o = new HashMap<>();
             o.put(FirewallConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            o.put(FirewallConfig.APPLICATION_ID, "firewall-bench-" + name);
+            o.put(FirewallConfig.APPLICATION_ID, "firewall-bench-" + name + (runId.isEmpty() ? "" : "-" + runId));
             o.put(FirewallConfig.TOPIC_INPUT, prefix + "flows");
             o.put(FirewallConfig.TOPIC_ALLOWED, prefix + "allowed");
             o.put(FirewallConfig.TOPIC_BLOCKED, prefix + "blocked");

@@ -1,6 +1,7 @@
 package sif.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import sif.kafka.EmbeddedKafka;
 
 /**
  * {@code ./sif bench} on a tiny workload, end to end on the embedded broker with the committed model:
@@ -82,5 +89,39 @@ class BenchCommandIT {
         assertTrue(broker > 0, "the broker process's CPU is counted: " + res);
         assertEquals(res.get("process_cpu_cores").asDouble() + broker, res.get("total_cpu_cores").asDouble(), 0.011);
         assertTrue(res.get("broker_rss_max_bytes").asLong() > 0);
+    }
+
+    @Test
+    void anExistingClusterIsUsedAndLeftAsItWas(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafka cluster = EmbeddedKafka.builder().logDir(dir.resolve("cluster")).start();
+             Admin admin = Admin.create(cluster.clientConfig())) {
+            // what another run or another team left on the cluster: not this run's to delete
+            cluster.createTopics(Map.of("bench.other.sat.flows", 1, "firewall-bench-sat-other-sif-sequences-changelog", 1));
+            Set<String> before = admin.listTopics().names().get();
+            Path out = dir.resolve("bench.json");
+            int exit = new CommandLine(new BenchCommand()).execute("--bootstrap-servers", cluster.bootstrapServers(),
+                    "--flows", "1000", "--duration", "5", "--jit-warmup-flows", "0", "--skip-loads", "--skip-startup",
+                    "--out", out.toString());
+            assertEquals(0, exit, "bench exit code");
+            JsonNode r = new ObjectMapper().readTree(Files.readString(out));
+            assertEquals("external", r.get("options").get("broker").asText());
+            assertEquals(cluster.bootstrapServers(), r.get("options").get("bootstrap_servers").asText());
+            String run = r.get("options").get("run_id").asText();
+            assertFalse(run.isEmpty());
+            JsonNode sat = r.get("saturation");
+            assertEquals(1000, sat.get("outputs").asLong(), "one output (verdict or DLQ) per pre-loaded flow");
+            assertTrue(sat.get("resources").has("other_java_threads_cpu_cores"), "no broker threads claimed: " + sat);
+            assertFalse(sat.get("resources").has("broker_java_threads_cpu_cores"));
+            assertTrue(sat.get("changelogs").get("stores").get("sif-sequences").get("records").asLong() > 0,
+                    "the firewall's changelogs were read from the cluster");
+            // the run created its topics (phase topics, internal topics) and deleted them, and only them
+            assertTrue(r.get("cleanup").get("topics_deleted").asInt() >= 10, r.get("cleanup").toString());
+            assertEquals(1, r.get("cleanup").get("consumer_groups_deleted").asInt(), "the saturation firewall's group");
+            Set<String> after = admin.listTopics().names().get();
+            assertEquals(before, after, "the cluster's topics after the run");
+            Set<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
+                    .filter(g -> g.contains(run)).collect(Collectors.toSet());
+            assertEquals(Set.of(), groups, "the run's consumer groups are gone");
+        }
     }
 }
