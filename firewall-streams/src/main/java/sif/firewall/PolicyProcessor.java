@@ -3,16 +3,15 @@ package sif.firewall;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import sif.model.SequenceClassifier;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
-import sif.firewall.metrics.FirewallMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sif.firewall.metrics.FirewallMetrics;
 
 /**
  * Applies the {@link Policy} to a scored flow and writes the {@link Verdict}. Stateless; the
@@ -104,16 +103,10 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
     }
 
     private void deadLetter(FixedKeyRecord<String, Scored> record, PendingFlow f, RuntimeException e) {
-        String detail = "policy failed on flow " + f.flowId() + ": " + e + (f.rawValue() == null
-                ? " (original value not kept across the restart: see the source topic/partition/offset headers)"
-                : "");
-        LOG.error("flow {} to the dead-letter topic: {}", f.flowId(), detail, e);
+        Rejected r = Rejected.pendingFlow(f, DlqReason.POLICY_FAILED, STAGE, "policy failed", e);
+        LOG.error("flow {} to the dead-letter topic: {}", f.flowId(), r.detail(), e);
         metrics.dlq(DlqReason.POLICY_FAILED);
-        var headers = DlqHeaders.add(new RecordHeaders(), DlqReason.POLICY_FAILED, detail, STAGE, f.sourceTopic(),
-                f.sourcePartition(), f.sourceOffset());
-        DlqHeaders.put(headers, DlqHeaders.EXCEPTION, e.getClass().getName());
-        context.forward(record.<FirewallEvent>withValue(new Rejected(f.rawValue(), DlqReason.POLICY_FAILED, detail, STAGE))
-                .withHeaders(headers));
+        context.forward(record.<FirewallEvent>withValue(r).withHeaders(r.headers(f, e)));
     }
 
     static Decision toAvro(Policy.Action a) {

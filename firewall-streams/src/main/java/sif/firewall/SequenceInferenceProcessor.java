@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Future;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -314,17 +313,11 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     }
 
     private void deadLetter(PendingFlow p, RuntimeException e) {
-        String detail = "classifier failed on flow " + p.flowId() + " (sequence of " + p.sequenceLength()
-                + "): " + e + (p.rawValue() == null
-                ? " (original value not kept across the restart: see the source topic/partition/offset headers)"
-                : "");
-        LOG.error("flow {} to the dead-letter topic: {}", p.flowId(), detail, e);
+        Rejected r = Rejected.pendingFlow(p, DlqReason.INFERENCE_FAILED, STAGE,
+                "classifier failed (sequence of " + p.sequenceLength() + ")", e);
+        LOG.error("flow {} to the dead-letter topic: {}", p.flowId(), r.detail(), e);
         metrics.dlq(DlqReason.INFERENCE_FAILED);
-        var headers = DlqHeaders.add(new RecordHeaders(), DlqReason.INFERENCE_FAILED, detail, STAGE,
-                p.sourceTopic(), p.sourcePartition(), p.sourceOffset());
-        DlqHeaders.put(headers, DlqHeaders.EXCEPTION, e.getClass().getName());
-        context.forward(new Record<String, FirewallEvent>(p.srcIp(),
-                new Rejected(p.rawValue(), DlqReason.INFERENCE_FAILED, detail, STAGE), p.ingestTimeMs(), headers));
+        context.forward(new Record<String, FirewallEvent>(p.srcIp(), r, p.ingestTimeMs(), r.headers(p, e)));
     }
 
     private void evictIdleSources() {
