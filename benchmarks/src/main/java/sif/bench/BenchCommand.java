@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -53,7 +52,7 @@ import sif.model.SequenceClassifier;
  * Prints a summary against the targets and writes JSON with {@code --out}.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"End-to-end benchmark on the embedded broker: inference ceiling, firewall throughput at "
+        description = {"End-to-end benchmark on the embedded broker (or an existing cluster: --bootstrap-servers): inference ceiling, firewall throughput at "
                 + "saturation, produce->verdict latency at fixed offered loads, CPU / heap / RSS, state bytes per "
                 + "source, process start -> first verdict. Prints ratio = end-to-end / ceiling.",
                 "Figures are for this machine and whatever else runs on it (the console shows the machine's CPU load)."})
@@ -280,13 +279,11 @@ public final class BenchCommand implements Callable<Integer> {
                     .filter(this::ofThisRun).collect(Collectors.toCollection(TreeSet::new));
             Set<String> groups = admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
                     .map(ConsumerGroupListing::groupId).filter(this::ofThisRun).collect(Collectors.toCollection(TreeSet::new));
-            for (String group : groups) {
-                // the firewalls are static members (FirewallConfig.groupInstanceId) and do not leave on close
-                try {
-                    admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions())
+            // the firewalls are static members (FirewallConfig.groupInstanceId): they do not leave on close
+            for (var g : admin.describeConsumerGroups(groups).all().get(30, TimeUnit.SECONDS).values()) {
+                if (!g.members().isEmpty()) {
+                    admin.removeMembersFromConsumerGroup(g.groupId(), new RemoveMembersFromConsumerGroupOptions())
                             .all().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    console.println("cleanup: no members removed from " + group + ": " + e.getCause());
                 }
             }
             if (!groups.isEmpty()) {
