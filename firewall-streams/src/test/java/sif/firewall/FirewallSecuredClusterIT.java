@@ -16,12 +16,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -114,9 +115,8 @@ class FirewallSecuredClusterIT {
 
             // the exception handlers' own producer (a record Kafka Streams could not process or produce)
             try (DlqPublisher publisher = DlqPublisher.create(config)) {
-                publisher.publish("handler".getBytes(), "original bytes".getBytes(), DlqHeaders.add(
-                        new org.apache.kafka.common.header.internals.RecordHeaders(), DlqReason.PROCESSING_ERROR,
-                        "test", "test", config.inputTopic(), 0, 99));
+                publisher.publish("handler".getBytes(), "original bytes".getBytes(), DlqHeaders.add(new RecordHeaders(),
+                        DlqReason.PROCESSING_ERROR, "test", "test", config.inputTopic(), 0, 99));
             }
             List<ConsumerRecord<String, byte[]>> dlq = KafkaIT.readUntil(cluster.clientConfig(), List.of(config.dlqTopic()),
                     3, Duration.ofMinutes(1));
@@ -132,7 +132,7 @@ class FirewallSecuredClusterIT {
         try (Admin admin = Admin.create(plain)) {
             Exception e = assertThrows(Exception.class, () -> admin.listTopics().names().get(10, TimeUnit.SECONDS));
             assertFalse(e instanceof InterruptedException, e.toString());
-            assertTrue(e instanceof ExecutionException || e instanceof java.util.concurrent.TimeoutException, e.toString());
+            assertTrue(e instanceof ExecutionException || e instanceof TimeoutException, e.toString());
         }
     }
 }
