@@ -690,12 +690,9 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("os_threads_cpu_cores_by_name", largestFirst(u.osThreadCores()));
         m.put("os_threads_runqueue_wait_cores_by_name", largestFirst(u.osThreadRunQueueWait()));
         m.put("native_threads_cpu_cores", round(u.nativeCores(), 2));
-        if (external()) {
-            m.put("other_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
-        } else if (!u.brokerApart()) {
-            m.put("broker_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
-        } else {
-            m.put("other_java_threads_cpu_cores", round(u.otherJavaCores(), 2));
+        m.put(brokerThreadsHere(u) ? "broker_java_threads_cpu_cores" : "other_java_threads_cpu_cores",
+                round(u.otherJavaCores(), 2));
+        if (u.brokerApart()) {
             m.put("broker_process_cpu_cores", round(u.brokerProcessCores(), 2));
             m.put("broker_rss_max_bytes", u.brokerRssMaxBytes());
             m.put("total_cpu_cores", round(u.totalCores(), 2));
@@ -711,6 +708,11 @@ public final class BenchCommand implements Callable<Integer> {
         return m;
     }
 
+    /** Whether the broker's threads are this JVM's "other" Java threads: the embedded broker in this JVM. */
+    private boolean brokerThreadsHere(ResourceSampler.Usage u) {
+        return !external() && !u.brokerApart();
+    }
+
     /** Cores by OS thread name, largest first, to 3 decimals. */
     private static Map<String, Object> largestFirst(Map<String, Double> coresByName) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -723,7 +725,7 @@ public final class BenchCommand implements Callable<Integer> {
         String roles = u.firewallThreadCores().entrySet().stream()
                 .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue())).toList().toString();
         boolean apart = u.brokerApart();
-        String others = external() || apart ? "other" : "broker";
+        String others = brokerThreadsHere(u) ? "broker" : "other";
         return String.format(Locale.ROOT, "CPU %.2f cores = firewall Java %.2f %s + native (GC, JIT, RocksDB) %.2f + %s "
                         + "%.2f + harness %.2f%s; machine load %.0f%%; runnable but waiting for a CPU: inference %.2f, "
                         + "all threads %.2f", u.totalCores(), u.firewallJavaCores(), roles,

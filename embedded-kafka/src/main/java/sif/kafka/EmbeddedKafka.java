@@ -108,12 +108,10 @@ public final class EmbeddedKafka implements KafkaBroker {
         return "127.0.0.1:" + brokerPort;
     }
 
-    /** {@code bootstrap.servers} plus the client settings given to the builder ({@link Builder#clientConfig}). */
+    /** The client settings given to the builder ({@link Builder#clientConfig}). */
     @Override
-    public Map<String, Object> clientConfig() {
-        Map<String, Object> m = KafkaBroker.super.clientConfig();
-        m.putAll(clientSettings);
-        return m;
+    public Map<String, String> clientSettings() {
+        return clientSettings;
     }
 
     public int brokerPort() {

@@ -1,9 +1,7 @@
 package sif.kafka;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * A Kafka cluster that SIF did not start and does not stop: an address plus the client settings its
@@ -14,14 +12,14 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 public final class ExternalKafka implements KafkaBroker {
 
     private final String bootstrapServers;
-    private final Map<String, Object> clientSettings;
+    private final Map<String, String> clientSettings;
 
     /**
      * @param bootstrapServers {@code host:port[,host:port...]}
      * @param clientSettings   settings every client of this cluster needs besides {@code bootstrap.servers}
      *                         (e.g. {@code security.protocol}, {@code sasl.*}, {@code ssl.*}); may be empty
      */
-    public ExternalKafka(String bootstrapServers, Map<String, ?> clientSettings) {
+    public ExternalKafka(String bootstrapServers, Map<String, String> clientSettings) {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers must be given as host:port[,host:port...]");
         }
@@ -35,10 +33,8 @@ public final class ExternalKafka implements KafkaBroker {
     }
 
     @Override
-    public Map<String, Object> clientConfig() {
-        Map<String, Object> m = new HashMap<>(clientSettings);
-        m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        return m;
+    public Map<String, String> clientSettings() {
+        return clientSettings;
     }
 
     @Override

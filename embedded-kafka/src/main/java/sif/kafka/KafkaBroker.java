@@ -39,9 +39,14 @@ public interface KafkaBroker extends AutoCloseable {
         return Optional.of((short) 1);
     }
 
-    /** {@code bootstrap.servers} as a fresh mutable map, to add client settings to. */
+    /** Settings every client needs besides {@code bootstrap.servers} (security protocol, SASL, TLS); none by default. */
+    default Map<String, String> clientSettings() {
+        return Map.of();
+    }
+
+    /** {@code bootstrap.servers} and {@link #clientSettings()} as a fresh mutable map, to add client settings to. */
     default Map<String, Object> clientConfig() {
-        Map<String, Object> m = new HashMap<>();
+        Map<String, Object> m = new HashMap<>(clientSettings());
         m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         return m;
     }

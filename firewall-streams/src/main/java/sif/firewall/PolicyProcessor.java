@@ -6,11 +6,11 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sif.model.SequenceClassifier;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sif.firewall.metrics.FirewallMetrics;
 
 /**
