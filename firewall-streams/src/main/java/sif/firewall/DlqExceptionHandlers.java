@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -90,14 +91,24 @@ public final class DlqExceptionHandlers {
 
     /**
      * An output record could not be serialized or was refused by the broker for what it is (too
-     * large, invalid): it goes to the dead-letter topic and processing continues. Other production
-     * errors (authorization, missing topic, ...) are not about the record, so they fail the
-     * application rather than drop data silently.
+     * large, invalid): it goes to the dead-letter topic and processing continues. A retriable error
+     * (the broker away or slow for longer than the producer waits: {@code delivery.timeout.ms}, not
+     * enough replicas, ...) is retried: Kafka Streams closes the task dirty and processes its records
+     * again from the last commit, as its own default handler does — failing here shut the firewall
+     * down whenever its broker was away for more than two minutes ({@code FirewallBrokerOutageIT}).
+     * Other production errors (authorization, missing topic, ...) are not about the record and will
+     * not pass by themselves, so they fail the application rather than drop data silently.
      */
     public static final class Production extends DeadLetters implements ProductionExceptionHandler {
         @Override
         public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context,
                                                          ProducerRecord<byte[], byte[]> record, Exception exception) {
+            if (exception instanceof RetriableException) {
+                metrics.productionRetry();
+                LOG.warn("cannot produce to {} yet: {}; the task's records since its last commit are processed "
+                        + "again", record.topic(), exception.toString());
+                return ProductionExceptionHandlerResponse.RETRY;
+            }
             if (!(exception instanceof RecordTooLargeException || exception instanceof InvalidRecordException)) {
                 LOG.error("cannot produce to {}: {}; failing (not a problem of the record)", record.topic(),
                         exception.toString(), exception);

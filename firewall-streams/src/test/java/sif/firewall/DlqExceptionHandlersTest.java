@@ -4,20 +4,33 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static sif.firewall.TestFlows.T0;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler.ProductionExceptionHandlerResponse;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.TaskId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.PrometheusFirewallMetrics;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
 import sif.schemas.serde.AvroSerdes;
@@ -26,7 +39,8 @@ import sif.schemas.serde.AvroSerdes;
  * Failures on one record send that record to the dead-letter topic and processing goes on: a policy
  * that throws (caught by the policy node, through the topology's DLQ sink, with or without pipelined
  * inference), and any other processor that throws (Kafka Streams' processing exception handler,
- * through the DLQ publisher; here an after-policy extension, which runs beside the routing).
+ * through the DLQ publisher; here an after-policy extension, which runs beside the routing). And
+ * what the production handler does with each kind of send error.
  */
 class DlqExceptionHandlersTest {
 
@@ -120,5 +134,53 @@ class DlqExceptionHandlersTest {
             assertEquals("0", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
             assertEquals(IllegalStateException.class.getName(), DlqHeaders.get(dead.headers(), DlqHeaders.EXCEPTION));
         }
+    }
+
+    /**
+     * The production handler by kind of error: the broker away (a retriable error) is retried by
+     * Kafka Streams, a record the broker refuses goes to the dead-letter topic, anything else fails.
+     */
+    @Test
+    void productionErrorsAreRetriedDeadLetteredOrFatalByKind() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        DlqExceptionHandlers.Production handler = new DlqExceptionHandlers.Production();
+        PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
+        handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
+                DlqPublisher.METRICS_KEY, metrics));
+        byte[] input = TestFlows.bytes(BAD);
+        ErrorHandlerContext context = new ErrorHandlerContext() {
+            @Override public String topic() { return "flows"; }
+            @Override public int partition() { return 0; }
+            @Override public long offset() { return 7; }
+            @Override public Headers headers() { return new RecordHeaders(); }
+            @Override public String processorNodeId() { return "route-blocked"; }
+            @Override public TaskId taskId() { return new TaskId(0, 0); }
+            @Override public long timestamp() { return T0; }
+            @Override public byte[] sourceRawKey() { return "10.7.0.66".getBytes(StandardCharsets.UTF_8); }
+            @Override public byte[] sourceRawValue() { return input; }
+        };
+        ProducerRecord<byte[], byte[]> verdict = new ProducerRecord<>("flows.blocked", new byte[] {1}, new byte[] {2});
+
+        assertEquals(ProductionExceptionHandlerResponse.RETRY, handler.handle(context, verdict,
+                new TimeoutException("Expiring 4 record(s) for flows.blocked-0: 120000 ms has passed")));
+        assertEquals(ProductionExceptionHandlerResponse.RETRY, handler.handle(context, verdict,
+                new NotEnoughReplicasException("not enough replicas")));
+        assertEquals(List.of(), producer.history(), "a retried record is not a dead letter");
+        assertEquals(2.0, metrics.registry().get("sif.production.retries").counter().count());
+        assertEquals(0, metrics.snapshot().dlq());
+
+        assertEquals(ProductionExceptionHandlerResponse.CONTINUE, handler.handle(context, verdict,
+                new RecordTooLargeException("too large")));
+        assertEquals(1, producer.history().size());
+        assertArrayEquals(input, producer.history().get(0).value());
+        assertEquals(DlqReason.PRODUCTION_ERROR, DlqHeaders.get(producer.history().get(0).headers(), DlqHeaders.REASON));
+
+        assertEquals(ProductionExceptionHandlerResponse.FAIL, handler.handle(context, verdict,
+                new TopicAuthorizationException(Set.of("flows.blocked"))));
+        assertEquals(1, producer.history().size());
+        assertEquals(1, metrics.snapshot().dlq());
+        assertEquals(2.0, metrics.registry().get("sif.production.retries").counter().count());
+        metrics.close();
     }
 }

@@ -311,7 +311,7 @@ class FirewallCrashIT {
     }
 
     /** Polls (read_committed) until at least {@code n} output records are committed; returns the count. */
-    private static long awaitCommittedOutputs(String bootstrap, List<String> topics, long n, Duration timeout) {
+    static long awaitCommittedOutputs(String bootstrap, List<String> topics, long n, Duration timeout) {
         try (KafkaConsumer<String, byte[]> c = KafkaIT.consumer(bootstrap)) {
             List<TopicPartition> parts = new ArrayList<>();
             for (String t : topics) {

@@ -21,7 +21,8 @@ import java.util.List;
  * {@code sif_inference_latency_seconds} (histogram), {@code sif_batch_wait_seconds{trigger}} (histogram,
  * trigger = full | timer), {@code sif_e2e_latency_seconds{kind}}
  * (histogram, kind = event | ingest), {@code sif_identity_status_total{status}},
- * {@code sif_challenges_total}, {@code sif_blocklist_size}, {@code sif_model_info{version}}.
+ * {@code sif_challenges_total}, {@code sif_production_retries_total}, {@code sif_blocklist_size},
+ * {@code sif_model_info{version}}.
  */
 public interface FirewallMetrics {
 
@@ -62,6 +63,14 @@ public interface FirewallMetrics {
 
     /** The zero-trust step issued one challenge. */
     void challenge();
+
+    /**
+     * An output record could not be sent for a transient reason (broker away or slow) and its task
+     * is processed again from its last commit; a rising count means the firewall cannot reach its
+     * broker.
+     */
+    default void productionRetry() {
+    }
 
     /** Current number of blocked sources (gauge), when one owner holds the whole blocklist. */
     void blocklistSize(long size);

@@ -62,6 +62,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final TagCache<Counter> dlq;
     private final TagCache<Counter> identity;
     private final Counter challenges;
+    private final Counter productionRetries;
     private final AtomicLong blocklist = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> blocklistByOwner = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
@@ -115,6 +116,10 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .register(registry), true, 16);
         challenges = Counter.builder("sif.challenges")
                 .description("Zero-trust challenges issued")
+                .register(registry);
+        productionRetries = Counter.builder("sif.production.retries")
+                .description("Output sends that failed for a transient reason (broker away or slow); "
+                        + "the task is processed again from its last commit")
                 .register(registry);
         Gauge.builder("sif.blocklist.size", this, PrometheusFirewallMetrics::blocklistTotal)
                 .description("Sources currently on the blocklist")
@@ -237,6 +242,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     @Override
     public void challenge() {
         challenges.increment();
+    }
+
+    @Override
+    public void productionRetry() {
+        productionRetries.increment();
     }
 
     @Override

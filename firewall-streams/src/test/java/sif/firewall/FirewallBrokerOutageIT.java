@@ -1,0 +1,199 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sif.firewall.metrics.FirewallMetrics;
+import sif.flows.FlowRecord;
+import sif.kafka.EmbeddedKafka;
+import sif.model.SequenceClassifier;
+import sif.producer.FlowReplayer;
+import sif.producer.FlowSource;
+import sif.producer.ReplayOptions;
+import sif.producer.ReplaySummary;
+import sif.schemas.avro.NetworkFlow;
+import sif.schemas.avro.Verdict;
+import sif.schemas.serde.AvroSerdes;
+
+/**
+ * The broker goes away in the middle of a replay for 20 s and comes back: the firewall (in this
+ * JVM, the trained model, pipelined inference, exactly-once) rides it out without a restart of its
+ * own. The replayer keeps sending into the outage (its producer buffers and retries). Reading the
+ * outputs with read_committed afterwards, every input flow has exactly one output record, the
+ * client is RUNNING and never went to ERROR or shut down, and no stream thread died.
+ *
+ * <p>Every flow waits 2 s for its batch here, so that flows are waiting for the model when the
+ * broker goes away and their verdicts are made during the outage. Within what the producer waits
+ * for the broker ({@code max.block.ms}, 60 s by default) the stream thread just waits; longer
+ * than that, the production exception handler has Kafka Streams retry (see the cases below) and
+ * counts it in {@code sif_production_retries_total}.
+ */
+class FirewallBrokerOutageIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FirewallBrokerOutageIT.class);
+    /** Flows replayed before and during the outage (paced); the rest go in once the broker is back. */
+    private static final int FIRST_PART = 1500;
+    /** Longer than Kafka Streams' exactly-once transaction.timeout.ms (10 s). */
+    private static final Duration OUTAGE = Duration.ofSeconds(20);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void everyFlowDecidedOnceAcrossABrokerOutage() throws Exception {
+        run("outage", Map.of(), true, false);
+    }
+
+    /**
+     * At least once (a user's choice), an outage longer than the producer's {@code delivery.timeout.ms}
+     * expires the firewall's pending sends: they are retried (the task's records since its last commit
+     * are processed again), not fatal. Every flow has a verdict; some may have two (at least once).
+     * (Under exactly-once Kafka Streams lets sends wait forever, and {@link FirewallConfig} refuses a
+     * {@code delivery.timeout.ms}: Kafka Streams 4.1 does not survive an exactly-once send expiring.)
+     */
+    @Test
+    void atLeastOnceEveryFlowDecidedAcrossAnOutageLongerThanTheDeliveryTimeout() throws Exception {
+        run("outage-alos", Map.of("streams.processing.guarantee", "at_least_once",
+                "streams.producer.request.timeout.ms", "3000", "streams.producer.delivery.timeout.ms", "8000"),
+                false, true);
+    }
+
+    /**
+     * @param exactlyOnce every flow has exactly one output (else at least one)
+     * @param retried     the outage outlasts what the producer waits: the production handler retries
+     */
+    private void run(String prefix, Map<String, String> extra, boolean exactlyOnce, boolean retried)
+            throws Exception {
+        Path data = FirewallEndToEndIT.cicids();
+        Path model = FirewallEndToEndIT.realModel();
+        List<FlowRecord> all = new ArrayList<>();
+        try (FlowSource.Pass pass = KafkaIT.uniqueIds(data).open()) {
+            pass.forEachRemaining(all::add);
+        }
+        List<FlowRecord> first = all.subList(0, FIRST_PART);
+        List<FlowRecord> rest = all.subList(FIRST_PART, all.size());
+
+        try (EmbeddedKafka kafka = KafkaIT.startBroker();
+             SequenceClassifier classifier = ModelLoader.load(model)) {
+            Map<String, String> settings = new HashMap<>(extra);
+            settings.put("streams.state.dir", work.resolve(prefix).toString());
+            // every flow waits 2 s for its batch: when the broker goes away, flows are pending, and their
+            // verdicts are made (and sent, into the outage) while it is away
+            settings.put(FirewallConfig.BATCH_SIZE, "1000000");
+            settings.put(FirewallConfig.BATCH_MAX_WAIT_MS, "2000");
+            FirewallConfig config = KafkaIT.topicsAndConfig(kafka, prefix, 3, settings);
+            List<String> outputs = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
+                    config.dlqTopic());
+            List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
+            try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
+                 FirewallApp app = new FirewallApp(config, classifier,
+                         FirewallTopology.defaultPolicy(config, classifier.info()),
+                         FirewallExtensions.defaults().withMetrics(metrics));
+                 FlowReplayer replayer = FlowReplayer.create(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                         new ReplayOptions(config.inputTopic(), 150, 0, 0, false))) {
+                app.addStateListener((now, before) -> states.add(now));
+                app.start();
+                assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "firewall running");
+                int threads = app.streams().metadataForLocalThreads().size();
+
+                CompletableFuture<ReplaySummary> firstPart = replayAsync(replayer, "before and during the outage", first);
+                // the broker goes away while flows are still arriving and being decided
+                long committed = FirewallCrashIT.awaitCommittedOutputs(config.bootstrapServers(), outputs, 300,
+                        Duration.ofMinutes(2));
+                long sentAtStop = replayer.sentTotal();
+                kafka.stop();
+                LOG.info("broker stopped with {} committed outputs, {} flows sent; down for {}", committed,
+                        sentAtStop, OUTAGE);
+                Thread.sleep(OUTAGE.toMillis());
+                kafka.restart();
+                LOG.info("broker back at {}", kafka.bootstrapServers());
+
+                ReplaySummary a = firstPart.get(5, TimeUnit.MINUTES);
+                assertEquals(0, a.sendErrors(), "the replayer's sends survive the outage: " + a.describe());
+                ReplaySummary b = replayAsync(replayer, "after the outage", rest).get(5, TimeUnit.MINUTES);
+                assertEquals(0, b.sendErrors(), b.describe());
+                assertEquals(all.size(), replayer.sentTotal());
+
+                Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+                Deserializer<NetworkFlow> flows = AvroSerdes.singleObject(NetworkFlow.class).deserializer();
+                Function<ConsumerRecord<String, byte[]>, String> flowId = r -> r.topic().equals(config.dlqTopic())
+                        ? flows.deserialize(r.topic(), r.value()).getFlowId()
+                        : verdicts.deserialize(r.topic(), r.value()).getFlowId();
+                List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(), outputs,
+                        all.size(), Duration.ofMinutes(4));
+                // at least once, duplicates can make up the count before the last verdicts are in: read on
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+                while (!exactlyOnce && out.stream().map(flowId).distinct().count() < all.size()
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(2000);
+                    out = KafkaIT.readUntil(config.bootstrapServers(), outputs, out.size() + 1, Duration.ofSeconds(10));
+                }
+                Map<String, Integer> seen = new HashMap<>();
+                Map<String, Integer> perTopic = new TreeMap<>();
+                Map<String, Integer> dlqReasons = new TreeMap<>();
+                for (ConsumerRecord<String, byte[]> r : out) {
+                    seen.merge(flowId.apply(r), 1, Integer::sum);
+                    perTopic.merge(r.topic(), 1, Integer::sum);
+                    if (r.topic().equals(config.dlqTopic())) {
+                        dlqReasons.merge(DlqHeaders.get(r.headers(), DlqHeaders.REASON), 1, Integer::sum);
+                    }
+                }
+                List<String> lost = all.stream().map(FlowRecord::flowId).filter(id -> !seen.containsKey(id)).toList();
+                long duplicated = seen.values().stream().filter(n -> n > 1).count();
+                LOG.info("after the outage: {} outputs {}, DLQ reasons {}, lost {}, duplicated {}; client states {}",
+                        out.size(), perTopic, dlqReasons, lost.size(), duplicated, states);
+                assertEquals(List.of(), lost.subList(0, Math.min(20, lost.size())), "lost verdicts");
+                if (exactlyOnce) {
+                    assertEquals(0, duplicated, "duplicated verdicts");
+                    assertEquals(all.size(), out.size());
+                }
+                for (String reason : List.of(DlqReason.PRODUCTION_ERROR, DlqReason.PROCESSING_ERROR,
+                        DlqReason.INFERENCE_FAILED, DlqReason.POLICY_FAILED, DlqReason.DESERIALIZATION_ERROR)) {
+                    assertNull(dlqReasons.get(reason), "the outage sends no flow to the dead-letter topic: " + dlqReasons);
+                }
+
+                assertEquals(KafkaStreams.State.RUNNING, app.state(), "still running: " + states);
+                assertTrue(states.stream().noneMatch(s -> s == KafkaStreams.State.ERROR
+                        || s == KafkaStreams.State.PENDING_SHUTDOWN), "never failed or shut down: " + states);
+                assertNull(app.failure(), "no stream thread failed");
+                assertEquals(threads, app.streams().metadataForLocalThreads().size(), "no stream thread lost");
+                double retries = metrics.registry().get("sif.production.retries").counter().count();
+                LOG.info("production errors retried: {}", retries);
+                if (retried) {
+                    assertTrue(retries > 0, "the outage outlasted the producer's wait: sends were retried");
+                }
+            }
+        }
+    }
+
+    private static CompletableFuture<ReplaySummary> replayAsync(FlowReplayer replayer, String name,
+                                                                List<FlowRecord> flows) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return replayer.replay(FlowSource.of(name, flows::iterator));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+}
