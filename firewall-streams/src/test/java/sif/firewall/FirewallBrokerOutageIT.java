@@ -53,8 +53,11 @@ class FirewallBrokerOutageIT {
     private static final Logger LOG = LoggerFactory.getLogger(FirewallBrokerOutageIT.class);
     /** Flows replayed before and during the outage (paced); the rest go in once the broker is back. */
     private static final int FIRST_PART = 1500;
-    /** Longer than Kafka Streams' exactly-once transaction.timeout.ms (10 s). */
-    private static final Duration OUTAGE = Duration.ofSeconds(20);
+    /**
+     * Longer than Kafka Streams' exactly-once transaction.timeout.ms (10 s); {@code -Dsif.it.outage.seconds}
+     * for a longer one by hand (e.g. 90: past the producer's 60-s max.block.ms).
+     */
+    private static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("sif.it.outage.seconds", 20));
 
     @TempDir
     Path work;
@@ -109,7 +112,10 @@ class FirewallBrokerOutageIT {
                  FirewallApp app = new FirewallApp(config, classifier,
                          FirewallTopology.defaultPolicy(config, classifier.info()),
                          FirewallExtensions.defaults().withMetrics(metrics));
-                 FlowReplayer replayer = FlowReplayer.create(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                 // the replayer's sends wait out the outage (by default they give up after 30 s without metadata)
+                 FlowReplayer replayer = FlowReplayer.create(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                         "max.block.ms", String.valueOf(OUTAGE.plusSeconds(60).toMillis()),
+                         "delivery.timeout.ms", String.valueOf(OUTAGE.plusSeconds(120).toMillis())),
                          new ReplayOptions(config.inputTopic(), 150, 0, 0, false))) {
                 app.addStateListener((now, before) -> states.add(now));
                 app.start();
