@@ -1,5 +1,6 @@
 package sif.firewall;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -45,13 +46,20 @@ public final class DlqPublisher implements AutoCloseable {
                 new ByteArraySerializer()));
     }
 
-    /** The dead-letter producer's settings: the cluster's address and security ({@link FirewallConfig#clusterClientConfig()}). */
+    /**
+     * The dead-letter producer's settings: the cluster's address and security
+     * ({@link FirewallConfig#clusterClientConfig()}); a dead letter waits for the broker as long as
+     * the firewall's own (exactly-once) outputs do ({@code delivery.timeout.ms} at its maximum, where
+     * the producer's default gives up after two minutes and the record, already handled, would be
+     * lost) — until {@link #close(Duration)}.
+     */
     static Properties producerConfig(FirewallConfig config) {
         Properties p = new Properties();
         p.putAll(config.clusterClientConfig());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-dlq");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         return p;
     }
 
@@ -80,8 +88,16 @@ public final class DlqPublisher implements AutoCloseable {
         return o instanceof FirewallMetrics m ? m : FirewallMetrics.noop();
     }
 
+    /**
+     * Sends what is pending within {@code timeout}; dead letters still unsent then (the broker away)
+     * fail, each logged with its reason.
+     */
+    public void close(Duration timeout) {
+        producer.close(timeout);
+    }
+
     @Override
     public void close() {
-        producer.close();
+        close(Duration.ofSeconds(30));
     }
 }

@@ -155,7 +155,7 @@ public final class FirewallApp implements AutoCloseable {
     /** Stops processing (committing what was processed) and releases the DLQ producer. */
     public void close(Duration timeout) {
         streams.close(timeout);
-        dlqPublisher.close();
+        dlqPublisher.close(timeout);
     }
 
     @Override

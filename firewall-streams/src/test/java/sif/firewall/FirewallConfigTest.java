@@ -163,6 +163,7 @@ class FirewallConfigTest {
         Properties dlq = DlqPublisher.producerConfig(c);
         assertEquals("SASL_SSL", dlq.get("security.protocol"), "the DLQ producer authenticates like Kafka Streams");
         assertEquals("all", dlq.get("acks"));
+        assertEquals(Integer.MAX_VALUE, dlq.get("delivery.timeout.ms"), "a dead letter waits out a broker outage");
         assertTrue(FirewallConfig.defaults().clientSecurity().isEmpty(), "plaintext by default");
     }
 }
