@@ -8,7 +8,7 @@
 #   docs/model-seeds.sh [SEED ...]      default seeds: 42 1 2 3 4 5 6 7 8 9 10
 #   SIF_SEEDS_WORK=DIR                  where the per-seed artifacts go (default /tmp/sif-seeds)
 #
-# About 2 to 4 minutes per seed on 2 cores. Needs jq and the data (see the README's Data section).
+# About 1 to 4 minutes per seed on 2 cores (about 1 here in session 10). Needs jq and the data (see the README's Data section).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=("$@")
@@ -27,12 +27,14 @@ for s in "${seeds[@]}"; do
   echo "model-seeds: training seed $s -> $dir"
   ./sif train --seed "$s" --no-baselines --out "$dir" --report "$dir/report.md" > "$dir.log" 2>&1 \
     || { echo "model-seeds: seed $s failed, see $dir.log" >&2; exit 1; }
+  git describe --always --dirty > "$dir/commit"
 done
 
 {
   echo "# Detection model: seed study"
   echo
-  echo "Written by \`docs/model-seeds.sh ${seeds[*]}\` on $(date -u +%Y-%m-%d) (commit $(git rev-parse --short HEAD))."
+  trained_at=$(for s in "${seeds[@]}"; do cat "$work/seed-$s/commit" 2>/dev/null || echo unknown; done | sort -u | paste -sd, -)
+  echo "Written by \`docs/model-seeds.sh ${seeds[*]}\` on $(date -u +%Y-%m-%d); the models were trained at commit $trained_at."
   echo "Each row is \`./sif train --seed S --no-baselines\` with every other setting at its default, on"
   echo "the same data; the committed model is seed 42. Temporal = the leakage-free split; random = the paper's"
   echo "per-flow random split. ECE is on the calibrated probabilities of the test split."

@@ -92,17 +92,24 @@ public final class DlqExceptionHandlers {
     /**
      * An output record could not be serialized or was refused by the broker for what it is (too
      * large, invalid): it goes to the dead-letter topic and processing continues. A retriable error
-     * (the broker away or slow for longer than the producer waits: {@code delivery.timeout.ms}, not
-     * enough replicas, ...) is retried: Kafka Streams closes the task dirty and processes its records
-     * again from the last commit, as its own default handler does — failing here shut the firewall
-     * down whenever its broker was away for more than two minutes ({@code FirewallBrokerOutageIT}).
-     * Other production errors (authorization, missing topic, ...) are not about the record and will
-     * not pass by themselves, so they fail the application rather than drop data silently.
+     * (the broker away or slow for longer than the producer waits, not enough replicas, ...) is
+     * retried: Kafka Streams closes the task dirty and processes its records again from the last
+     * commit, as its own default handler does — failing here shut the firewall down whenever a send
+     * expired ({@code FirewallBrokerOutageIT}). Except the one retriable error that does not pass by
+     * itself: an output topic the cluster does not know ("not present in metadata" after
+     * {@code max.block.ms}), which would otherwise be retried forever. That and other production
+     * errors that are not about the record fail the application rather than drop data silently.
+     * (Authorization errors never reach a handler: Kafka Streams treats them as fatal itself.)
      */
     public static final class Production extends DeadLetters implements ProductionExceptionHandler {
         @Override
         public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context,
                                                          ProducerRecord<byte[], byte[]> record, Exception exception) {
+            if (unknownTopic(exception)) {
+                LOG.error("cannot produce to {}: the cluster does not know the topic ({}); create it, or fix the "
+                        + "topic setting; failing", record.topic(), exception.toString());
+                return ProductionExceptionHandlerResponse.FAIL;
+            }
             if (exception instanceof RetriableException) {
                 metrics.productionRetry();
                 LOG.warn("cannot produce to {} yet: {}; the task's records since its last commit are processed "
@@ -129,6 +136,16 @@ public final class DlqExceptionHandlers {
                     context.partition(), context.offset(), exception);
             toDlq(context, record.topic(), exception);
             return ProductionExceptionHandlerResponse.CONTINUE;
+        }
+
+        /**
+         * The producer's answer when the topic has no metadata after {@code max.block.ms}: a
+         * {@link org.apache.kafka.common.errors.TimeoutException} "Topic T not present in metadata
+         * after N ms." (the wording of {@code KafkaProducer.waitOnMetadata}; pinned by a test).
+         */
+        static boolean unknownTopic(Exception exception) {
+            return exception instanceof org.apache.kafka.common.errors.TimeoutException
+                    && String.valueOf(exception.getMessage()).contains("not present in metadata");
         }
 
         private void toDlq(ErrorHandlerContext context, String outputTopic, Exception exception) {

@@ -152,10 +152,14 @@ public final class FirewallApp implements AutoCloseable {
         }
     }
 
-    /** Stops processing (committing what was processed) and releases the DLQ producer. */
+    /**
+     * Stops processing (committing what was processed) and releases the DLQ producer, within
+     * {@code timeout} in all (the DLQ producer gets what Kafka Streams left of it, at least 1 s).
+     */
     public void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         streams.close(timeout);
-        dlqPublisher.close(timeout);
+        dlqPublisher.close(Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime())));
     }
 
     @Override

@@ -182,11 +182,14 @@ public final class FirewallConfig {
      * so the firewall would stop at the first long broker outage. Refused here with the way out.
      */
     static void requireNoExpiringTransactionalSends(Map<String, String> streams) {
-        String guarantee = streams.getOrDefault("processing.guarantee", "exactly_once_v2");
-        String timeout = streams.get("producer.delivery.timeout.ms");
+        String guarantee = streams.getOrDefault("processing.guarantee", "exactly_once_v2").trim();
+        // Kafka Streams gives its producer the unprefixed client setting too; the prefixed one wins
+        String key = streams.containsKey("producer.delivery.timeout.ms") ? "producer.delivery.timeout.ms"
+                : "delivery.timeout.ms";
+        String timeout = streams.get(key);
         if (guarantee.startsWith("exactly_once") && timeout != null
                 && !timeout.trim().equals(String.valueOf(Integer.MAX_VALUE))) {
-            throw new IllegalArgumentException(STREAMS_PREFIX + "producer.delivery.timeout.ms=" + timeout
+            throw new IllegalArgumentException(STREAMS_PREFIX + key + "=" + timeout
                     + " under " + guarantee + ": an exactly-once transaction whose sends expire cannot be recovered by "
                     + "Kafka Streams (its stream thread dies when the broker is away that long); leave it unset "
                     + "(sends wait for the broker) or set " + STREAMS_PREFIX + "processing.guarantee=at_least_once");

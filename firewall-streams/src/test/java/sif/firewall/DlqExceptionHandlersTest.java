@@ -10,13 +10,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -176,8 +175,13 @@ class DlqExceptionHandlersTest {
         assertArrayEquals(input, producer.history().get(0).value());
         assertEquals(DlqReason.PRODUCTION_ERROR, DlqHeaders.get(producer.history().get(0).headers(), DlqHeaders.REASON));
 
+        // not about the record, and not passing by itself: fail (authorization errors never get here:
+        // Kafka Streams treats them as fatal before asking the handler)
         assertEquals(ProductionExceptionHandlerResponse.FAIL, handler.handle(context, verdict,
-                new TopicAuthorizationException(Set.of("flows.blocked"))));
+                new UnsupportedVersionException("the broker does not support this request")));
+        // retriable in kind, but an unknown topic does not appear by waiting: fail, not retried forever
+        assertEquals(ProductionExceptionHandlerResponse.FAIL, handler.handle(context, verdict,
+                new TimeoutException("Topic flows.blocked not present in metadata after 60000 ms.")));
         assertEquals(1, producer.history().size());
         assertEquals(1, metrics.snapshot().dlq());
         assertEquals(2.0, metrics.registry().get("sif.production.retries").counter().count());

@@ -55,7 +55,6 @@ class FirewallBadInputIT {
     @Test
     void everyBadRecordReachesTheDlqWithItsReasonAndTheAppKeepsRunning() throws Exception {
         FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "bad", 1, Map.of());
-        RuleClassifier classifier = new RuleClassifier();
         NetworkFlow good = TestFlows.flow("good-1", "10.9.0.1", T0, 500, 5);
         byte[] goodBytes = TestFlows.bytes(good);
         byte[] unknownFp = goodBytes.clone();
@@ -94,11 +93,7 @@ class FirewallBadInputIT {
         expectedReasons.put("tombstone", DlqReason.MISSING_FIELD);
 
         try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
-             FirewallApp app = new FirewallApp(config, classifier,
-                     FirewallTopology.defaultPolicy(config, classifier.info()),
-                     FirewallExtensions.defaults().withMetrics(metrics))) {
-            app.start();
-            assertTrue(app.awaitRunning(Duration.ofSeconds(60)));
+             FirewallApp app = startRuleFirewall(config, metrics)) {
             send(config, sends);
 
             List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(),
@@ -149,6 +144,55 @@ class FirewallBadInputIT {
             assertEquals(2, snapshot.allowed());
             assertEquals(1, snapshot.blocked());
             assertEquals(1, snapshot.alerts());
+        }
+    }
+
+    /**
+     * An output topic the cluster does not know (a typo, on a cluster that does not create topics on
+     * first use): the producer's answer, "not present in metadata" after {@code max.block.ms}, is a
+     * retriable error, yet retrying cannot help. The firewall stops with the topic in its error instead
+     * of retrying forever — at least once here, where a retried task would otherwise loop while the
+     * client stays RUNNING.
+     */
+    @Test
+    void aMissingOutputTopicStopsTheFirewallWithTheTopicInItsError() throws Exception {
+        try (EmbeddedKafka strict = EmbeddedKafka.builder().config("auto.create.topics.enable", "false").start()) {
+            FirewallConfig created = KafkaIT.topicsAndConfig(strict, "missing", 1, Map.of(
+                    "streams.processing.guarantee", "at_least_once", "streams.producer.max.block.ms", "3000"));
+            String missing = created.allowedTopic() + "-typo";
+            FirewallConfig config = created.with(Map.of(FirewallConfig.TOPIC_ALLOWED, missing));
+            try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+                 FirewallApp app = startRuleFirewall(config, metrics)) {
+                // an allowed flow: its verdict is for the missing topic
+                send(config, Map.of("good-1", TestFlows.bytes(TestFlows.flow("good-1", "10.9.0.1", T0, 500, 5))));
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (app.state() != KafkaStreams.State.ERROR && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertEquals(KafkaStreams.State.ERROR, app.state(), "the firewall stopped");
+                StringBuilder causes = new StringBuilder();
+                for (Throwable t = app.failure(); t != null; t = t.getCause()) {
+                    causes.append(t).append(" | ");
+                }
+                assertTrue(causes.toString().contains("Topic " + missing + " not present in metadata"), causes.toString());
+                assertEquals(0.0, metrics.registry().get("sif.production.retries").counter().count(),
+                        "not retried: retrying cannot create the topic");
+            }
+        }
+    }
+
+    /** A firewall with the rule classifier and the default policy, started and RUNNING. */
+    private static FirewallApp startRuleFirewall(FirewallConfig config, FirewallMetrics metrics) throws Exception {
+        RuleClassifier classifier = new RuleClassifier();
+        FirewallApp app = new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config, classifier.info()),
+                FirewallExtensions.defaults().withMetrics(metrics));
+        try {
+            app.start();
+            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "firewall running");
+            return app;
+        } catch (Exception | AssertionError e) {
+            app.close();
+            throw e;
         }
     }
 

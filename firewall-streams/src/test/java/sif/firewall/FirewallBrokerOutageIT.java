@@ -43,10 +43,11 @@ import sif.schemas.serde.AvroSerdes;
  * client is RUNNING and never went to ERROR or shut down, and no stream thread died.
  *
  * <p>Every flow waits 2 s for its batch here, so that flows are waiting for the model when the
- * broker goes away and their verdicts are made during the outage. Within what the producer waits
- * for the broker ({@code max.block.ms}, 60 s by default) the stream thread just waits; longer
- * than that, the production exception handler has Kafka Streams retry (see the cases below) and
- * counts it in {@code sif_production_retries_total}.
+ * broker goes away and their verdicts are made during the outage. Under exactly-once the
+ * firewall's sends wait for the broker (Kafka Streams sets {@code delivery.timeout.ms} to its
+ * maximum): no production error at all, here or in 90-s and 6-min runs by hand. At least once, with
+ * a delivery timeout shorter than the outage, sends expire and the production exception handler
+ * has Kafka Streams retry, counted in {@code sif_production_retries_total}.
  */
 class FirewallBrokerOutageIT {
 

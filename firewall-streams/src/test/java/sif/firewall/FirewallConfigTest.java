@@ -133,6 +133,9 @@ class FirewallConfigTest {
         assertTrue(e.getMessage().startsWith("streams.producer.delivery.timeout.ms=120000 under exactly_once_v2"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("processing.guarantee=at_least_once"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FirewallConfig.of(Map.of("streams.delivery.timeout.ms", "120000")));
+        assertTrue(e.getMessage().startsWith("streams.delivery.timeout.ms=120000 under exactly_once_v2"), e.getMessage());
         assertEquals("120000", FirewallConfig.of(Map.of("streams.processing.guarantee", "at_least_once",
                 "streams.producer.delivery.timeout.ms", "120000")).streamsOverrides().get("producer.delivery.timeout.ms"));
         assertEquals(String.valueOf(Integer.MAX_VALUE), FirewallConfig.of(Map.of("streams.producer.delivery.timeout.ms",
