@@ -96,16 +96,28 @@ public final class DlqExceptionHandlers {
      * retried: Kafka Streams closes the task dirty and processes its records again from the last
      * commit, as its own default handler does — failing here shut the firewall down whenever a send
      * expired ({@code FirewallBrokerOutageIT}). Except the one retriable error that does not pass by
-     * itself: an output topic the cluster does not know ("not present in metadata" after
-     * {@code max.block.ms}), which would otherwise be retried forever. That and other production
-     * errors that are not about the record fail the application rather than drop data silently.
-     * (Authorization errors never reach a handler: Kafka Streams treats them as fatal itself.)
+     * itself: an output topic the cluster does not know. The producer reports it as the retriable
+     * "not present in metadata" after {@code max.block.ms} — as it does for an existing topic whose
+     * metadata it dropped while the broker shut down — so the handler asks the cluster
+     * ({@link TopicCheck}): a topic it says is missing fails the application (retrying would loop
+     * forever), anything else is retried. Other production errors that are not about the record
+     * fail the application rather than drop data silently. (Authorization errors never reach a
+     * handler: Kafka Streams treats them as fatal itself.)
      */
     public static final class Production extends DeadLetters implements ProductionExceptionHandler {
+        private TopicCheck topicCheck;
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            topicCheck = TopicCheck.from(configs);
+        }
+
         @Override
         public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context,
                                                          ProducerRecord<byte[], byte[]> record, Exception exception) {
-            if (unknownTopic(exception)) {
+            if (unknownTopic(exception) && topicCheck != null
+                    && topicCheck.ask(record.topic()) == TopicCheck.Answer.MISSING) {
                 LOG.error("cannot produce to {}: the cluster does not know the topic ({}); create it, or fix the "
                         + "topic setting; failing", record.topic(), exception.toString());
                 return ProductionExceptionHandlerResponse.FAIL;

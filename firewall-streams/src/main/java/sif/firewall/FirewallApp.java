@@ -26,6 +26,7 @@ public final class FirewallApp implements AutoCloseable {
     private final FirewallConfig config;
     private final Topology topology;
     private final DlqPublisher dlqPublisher;
+    private final TopicCheck topicCheck;
     private final KafkaStreams streams;
     private final Object stateLock = new Object();
     private final CopyOnWriteArrayList<KafkaStreams.StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -39,6 +40,8 @@ public final class FirewallApp implements AutoCloseable {
         Properties props = streamsProperties(config);
         props.put(DlqPublisher.CONFIG_KEY, dlqPublisher);
         props.put(DlqPublisher.METRICS_KEY, extensions.metrics());
+        this.topicCheck = TopicCheck.create(config);
+        props.put(TopicCheck.CONFIG_KEY, topicCheck);
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("firewall {} -> {}", oldState, newState);
@@ -153,13 +156,14 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /**
-     * Stops processing (committing what was processed) and releases the DLQ producer, within
+     * Stops processing (committing what was processed) and releases the DLQ producer and the topic check, within
      * {@code timeout} in all (the DLQ producer gets what Kafka Streams left of it, at least 1 s).
      */
     public void close(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         streams.close(timeout);
         dlqPublisher.close(Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime())));
+        topicCheck.close();
     }
 
     @Override

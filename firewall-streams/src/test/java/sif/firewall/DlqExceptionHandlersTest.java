@@ -145,8 +145,10 @@ class DlqExceptionHandlersTest {
                 new ByteArraySerializer());
         DlqExceptionHandlers.Production handler = new DlqExceptionHandlers.Production();
         PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
+        Map<String, TopicCheck.Answer> cluster = Map.of("flows.blocked", TopicCheck.Answer.EXISTS,
+                "flows.blocked-typo", TopicCheck.Answer.MISSING, "flows.away", TopicCheck.Answer.NO_ANSWER);
         handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
-                DlqPublisher.METRICS_KEY, metrics));
+                DlqPublisher.METRICS_KEY, metrics, TopicCheck.CONFIG_KEY, TopicCheck.of(cluster::get)));
         byte[] input = TestFlows.bytes(BAD);
         ErrorHandlerContext context = new ErrorHandlerContext() {
             @Override public String topic() { return "flows"; }
@@ -179,12 +181,19 @@ class DlqExceptionHandlersTest {
         // Kafka Streams treats them as fatal before asking the handler)
         assertEquals(ProductionExceptionHandlerResponse.FAIL, handler.handle(context, verdict,
                 new UnsupportedVersionException("the broker does not support this request")));
-        // retriable in kind, but an unknown topic does not appear by waiting: fail, not retried forever
-        assertEquals(ProductionExceptionHandlerResponse.FAIL, handler.handle(context, verdict,
+        // "not present in metadata": a topic the cluster says it does not know fails (waiting will not
+        // create it); one it knows, or no answer (the broker away), is retried
+        assertEquals(ProductionExceptionHandlerResponse.FAIL, handler.handle(context,
+                new ProducerRecord<>("flows.blocked-typo", new byte[] {1}, new byte[] {2}),
+                new TimeoutException("Topic flows.blocked-typo not present in metadata after 60000 ms.")));
+        assertEquals(ProductionExceptionHandlerResponse.RETRY, handler.handle(context, verdict,
                 new TimeoutException("Topic flows.blocked not present in metadata after 60000 ms.")));
+        assertEquals(ProductionExceptionHandlerResponse.RETRY, handler.handle(context,
+                new ProducerRecord<>("flows.away", new byte[] {1}, new byte[] {2}),
+                new TimeoutException("Topic flows.away not present in metadata after 60000 ms.")));
         assertEquals(1, producer.history().size());
         assertEquals(1, metrics.snapshot().dlq());
-        assertEquals(2.0, metrics.registry().get("sif.production.retries").counter().count());
+        assertEquals(4.0, metrics.registry().get("sif.production.retries").counter().count());
         metrics.close();
     }
 }

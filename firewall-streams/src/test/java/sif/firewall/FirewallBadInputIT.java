@@ -11,15 +11,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,8 +87,8 @@ class FirewallBadInputIT {
         expectedReasons.put("tombstone", DlqReason.MISSING_FIELD);
 
         try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
-             FirewallApp app = startRuleFirewall(config, metrics)) {
-            send(config, sends);
+             FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+            KafkaIT.send(config, sends);
 
             List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(),
                     List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(), config.dlqTopic()),
@@ -134,7 +128,7 @@ class FirewallBadInputIT {
             assertNull(app.failure());
 
             // still running: one more good flow gets its verdict
-            send(config, Map.of("good-4", TestFlows.bytes(TestFlows.flow("good-4", "10.9.0.4", T0 + 3, 500, 5))));
+            KafkaIT.send(config, Map.of("good-4", TestFlows.bytes(TestFlows.flow("good-4", "10.9.0.4", T0 + 3, 500, 5))));
             List<ConsumerRecord<String, byte[]>> after = KafkaIT.readUntil(config.bootstrapServers(),
                     List.of(config.allowedTopic()), 2, Duration.ofMinutes(1));
             assertEquals(2, after.size());
@@ -150,9 +144,10 @@ class FirewallBadInputIT {
     /**
      * An output topic the cluster does not know (a typo, on a cluster that does not create topics on
      * first use): the producer's answer, "not present in metadata" after {@code max.block.ms}, is a
-     * retriable error, yet retrying cannot help. The firewall stops with the topic in its error instead
+     * retriable error, yet retrying cannot help. The handler asks the cluster ({@link TopicCheck}),
+     * which says it does not know the topic, and the firewall stops with the topic in its error instead
      * of retrying forever — at least once here, where a retried task would otherwise loop while the
-     * client stays RUNNING.
+     * client stays RUNNING (without the check: still RUNNING after 90 s, 30 retries).
      */
     @Test
     void aMissingOutputTopicStopsTheFirewallWithTheTopicInItsError() throws Exception {
@@ -161,10 +156,14 @@ class FirewallBadInputIT {
                     "streams.processing.guarantee", "at_least_once", "streams.producer.max.block.ms", "3000"));
             String missing = created.allowedTopic() + "-typo";
             FirewallConfig config = created.with(Map.of(FirewallConfig.TOPIC_ALLOWED, missing));
+            try (TopicCheck check = TopicCheck.create(config)) {
+                assertEquals(TopicCheck.Answer.EXISTS, check.ask(config.blockedTopic()));
+                assertEquals(TopicCheck.Answer.MISSING, check.ask(missing));
+            }
             try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
-                 FirewallApp app = startRuleFirewall(config, metrics)) {
+                 FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
                 // an allowed flow: its verdict is for the missing topic
-                send(config, Map.of("good-1", TestFlows.bytes(TestFlows.flow("good-1", "10.9.0.1", T0, 500, 5))));
+                KafkaIT.send(config, Map.of("good-1", TestFlows.bytes(TestFlows.flow("good-1", "10.9.0.1", T0, 500, 5))));
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
                 while (app.state() != KafkaStreams.State.ERROR && System.nanoTime() < deadline) {
                     Thread.sleep(200);
@@ -177,33 +176,6 @@ class FirewallBadInputIT {
                 assertTrue(causes.toString().contains("Topic " + missing + " not present in metadata"), causes.toString());
                 assertEquals(0.0, metrics.registry().get("sif.production.retries").counter().count(),
                         "not retried: retrying cannot create the topic");
-            }
-        }
-    }
-
-    /** A firewall with the rule classifier and the default policy, started and RUNNING. */
-    private static FirewallApp startRuleFirewall(FirewallConfig config, FirewallMetrics metrics) throws Exception {
-        RuleClassifier classifier = new RuleClassifier();
-        FirewallApp app = new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config, classifier.info()),
-                FirewallExtensions.defaults().withMetrics(metrics));
-        try {
-            app.start();
-            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "firewall running");
-            return app;
-        } catch (Exception | AssertionError e) {
-            app.close();
-            throw e;
-        }
-    }
-
-    private static void send(FirewallConfig config, Map<String, byte[]> records) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            for (Map.Entry<String, byte[]> e : records.entrySet()) {
-                producer.send(new ProducerRecord<>(config.inputTopic(), e.getKey(), e.getValue())).get();
             }
         }
     }

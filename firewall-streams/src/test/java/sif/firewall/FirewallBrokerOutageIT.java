@@ -3,6 +3,7 @@ package sif.firewall;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sif.firewall.TestFlows.T0;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -80,6 +81,60 @@ class FirewallBrokerOutageIT {
         run("outage-alos", Map.of("streams.processing.guarantee", "at_least_once",
                 "streams.producer.request.timeout.ms", "3000", "streams.producer.delivery.timeout.ms", "8000"),
                 false, true);
+    }
+
+    /**
+     * A verdict sent while the broker is away. With commits every 100 ms the stream thread soon
+     * waits in a commit for the broker, and verdicts are made once it is back; with a long commit
+     * interval (at least once here: exactly-once caps it at its 10-s transaction timeout) the stream
+     * thread goes on deciding during the outage. The producer has dropped the output topic's metadata
+     * while the broker shut down, and after {@code max.block.ms} (5 s here) reports the topic "not
+     * present in metadata", as it would a topic that does not exist. The production handler asks the
+     * cluster ({@link TopicCheck}), gets no answer, and retries (a missing topic fails instead:
+     * {@code FirewallBadInputIT}). Every flow is decided (at least once), the client keeps running.
+     */
+    @Test
+    void aVerdictSentDuringTheOutageIsRetriedNotFatal() throws Exception {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("streams.state.dir", work.resolve("sending").toString());
+        settings.put(FirewallConfig.BATCH_SIZE, "1000000");
+        settings.put(FirewallConfig.BATCH_MAX_WAIT_MS, "3000"); // the second alert is decided during the outage
+        settings.put("streams.producer.max.block.ms", "5000");
+        settings.put("streams.processing.guarantee", "at_least_once");
+        settings.put("streams.commit.interval.ms", "30000");
+        try (EmbeddedKafka kafka = KafkaIT.startBroker()) {
+            FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "sending", 1, settings);
+            List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
+            try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+                 FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+                app.addStateListener((now, before) -> states.add(now));
+                KafkaIT.send(config, Map.of("alert-1", TestFlows.bytes(TestFlows.flow("alert-1", "10.9.0.3", T0, 500, 200))));
+                assertEquals(1, KafkaIT.readUntil(config.bootstrapServers(), List.of(config.alertedTopic()), 1,
+                        Duration.ofMinutes(1)).size(), "the first alert");
+                KafkaIT.send(config, Map.of("alert-2", TestFlows.bytes(TestFlows.flow("alert-2", "10.9.0.6", T0 + 1, 500, 200))));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (metrics.snapshot().flowsIn() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(2, metrics.snapshot().flowsIn(), "the second alert's flow was read");
+                kafka.stop(); // its verdict is decided within the 3-s batch wait: during the outage
+                Thread.sleep(15_000);
+                kafka.restart();
+
+                List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(),
+                        List.of(config.alertedTopic()), 2, Duration.ofMinutes(2));
+                Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+                List<String> alerts = out.stream().map(r -> verdicts.deserialize(r.topic(), r.value()).getFlowId())
+                        .toList();
+                double retries = metrics.registry().get("sif.production.retries").counter().count();
+                LOG.info("a verdict sent during the outage: alerts {}, retries {}, states {}, failure {}", alerts,
+                        retries, states, app.failure());
+                assertNull(app.failure(), "the firewall did not stop");
+                assertTrue(alerts.containsAll(List.of("alert-1", "alert-2")), "every alert decided: " + alerts);
+                assertTrue(retries > 0, "the send during the outage was retried");
+                assertEquals(KafkaStreams.State.RUNNING, app.state(), "still running: " + states);
+            }
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package sif.firewall;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,11 +15,17 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import sif.flows.FlowCsvReader;
 import sif.flows.FlowRecord;
+import sif.firewall.metrics.FirewallMetrics;
 import sif.kafka.EmbeddedKafka;
 import sif.kafka.KafkaBroker;
 import sif.producer.CsvFlowSource;
@@ -114,6 +122,34 @@ final class KafkaIT {
         try (FlowReplayer r = FlowReplayer.create(Map.of("bootstrap.servers", config.bootstrapServers()),
                 new ReplayOptions(config.inputTopic(), 0, 0, limit, false))) {
             return r.replay(source);
+        }
+    }
+
+    /** A firewall with the rule classifier and the default policy, started and RUNNING. */
+    static FirewallApp startRuleFirewall(FirewallConfig config, FirewallMetrics metrics) throws Exception {
+        RuleClassifier classifier = new RuleClassifier();
+        FirewallApp app = new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config, classifier.info()),
+                FirewallExtensions.defaults().withMetrics(metrics));
+        try {
+            app.start();
+            assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "firewall running");
+            return app;
+        } catch (Exception | AssertionError e) {
+            app.close();
+            throw e;
+        }
+    }
+
+    /** Sends raw input records (key -> value bytes, in order) to the firewall's input topic, each acknowledged. */
+    static void send(FirewallConfig config, Map<String, byte[]> records) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (Map.Entry<String, byte[]> e : records.entrySet()) {
+                producer.send(new ProducerRecord<>(config.inputTopic(), e.getKey(), e.getValue())).get();
+            }
         }
     }
 
