@@ -1,10 +1,12 @@
 package sif.firewall;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -32,6 +34,7 @@ public final class FirewallApp implements AutoCloseable {
     private final CopyOnWriteArrayList<KafkaStreams.StateListener> listeners = new CopyOnWriteArrayList<>();
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
     private volatile Throwable failure;
+    private final Replacements replacements = new Replacements(5, Duration.ofMinutes(10));
 
     public FirewallApp(FirewallConfig config, SequenceClassifier classifier, Policy policy, FirewallExtensions extensions) {
         this.config = Objects.requireNonNull(config, "config");
@@ -52,10 +55,63 @@ public final class FirewallApp implements AutoCloseable {
             listeners.forEach(l -> l.onChange(newState, oldState));
         });
         streams.setUncaughtExceptionHandler(e -> {
+            if (abortedTransaction(e) && replacements.allow(System.nanoTime())) {
+                LOG.warn("firewall stream thread died with an aborted transaction (the broker away longer than the "
+                        + "producer waits); replacing it: its tasks resume from their last commit", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             LOG.error("firewall stream thread died; shutting the firewall down", e);
             failure = e;
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+    }
+
+    /**
+     * Whether a stream thread died because its producer gave up on the open transaction
+     * ({@link TransactionAbortableException}: a send timed out, e.g. no metadata for a topic while
+     * the broker is away). Nothing of that transaction was committed, so a new thread can take the
+     * tasks over from their last commit, exactly once. Kafka Streams 4.1 lets the thread die here
+     * ({@code TaskManager.handleCorruption} commits the other tasks' part of the doomed transaction).
+     */
+    static boolean abortedTransaction(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TransactionAbortableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Thread replacements allowed: at most {@code max} within {@code window}, so a lasting cause still stops the firewall. */
+    static final class Replacements {
+        private final int max;
+        private final long windowNanos;
+        private final ArrayDeque<Long> times = new ArrayDeque<>();
+
+        Replacements(int max, Duration window) {
+            this.max = max;
+            this.windowNanos = window.toNanos();
+        }
+
+        synchronized boolean allow(long nowNanos) {
+            while (!times.isEmpty() && nowNanos - times.peekFirst() > windowNanos) {
+                times.pollFirst();
+            }
+            if (times.size() >= max) {
+                return false;
+            }
+            times.addLast(nowNanos);
+            return true;
+        }
+
+        synchronized int count() {
+            return times.size();
+        }
+    }
+
+    /** Stream threads replaced after an aborted transaction, within the last 10 minutes. */
+    public int replacedThreads() {
+        return replacements.count();
     }
 
     /**

@@ -165,34 +165,11 @@ public final class FirewallConfig {
             throw new IllegalArgumentException(VALIDATION_MIN_TIMING_VALUE + " must be a finite number <= 0, got "
                     + get(VALIDATION_MIN_TIMING_VALUE));
         }
-        requireNoExpiringTransactionalSends(streamsOverrides());
         for (String k : new String[] {APPLICATION_ID, TOPIC_INPUT, TOPIC_ALLOWED, TOPIC_BLOCKED, TOPIC_ALERTED, TOPIC_DLQ,
                 POLICY_BENIGN_CLASS}) {
             if (get(k).isEmpty()) {
                 throw new IllegalArgumentException(k + " must not be empty");
             }
-        }
-    }
-
-    /**
-     * Under exactly-once, Kafka Streams lets the producer's sends wait for the broker forever
-     * ({@code delivery.timeout.ms} = {@value Integer#MAX_VALUE}). A lower value is accepted by Kafka
-     * Streams but not survived: when a send expires (the broker away for longer), Kafka Streams 4.1
-     * tries to commit the doomed transaction while re-creating the task and its stream thread dies,
-     * so the firewall would stop at the first long broker outage. Refused here with the way out.
-     */
-    static void requireNoExpiringTransactionalSends(Map<String, String> streams) {
-        String guarantee = streams.getOrDefault("processing.guarantee", "exactly_once_v2").trim();
-        // Kafka Streams gives its producer the unprefixed client setting too; the prefixed one wins
-        String key = streams.containsKey("producer.delivery.timeout.ms") ? "producer.delivery.timeout.ms"
-                : "delivery.timeout.ms";
-        String timeout = streams.get(key);
-        if (guarantee.startsWith("exactly_once") && timeout != null
-                && !timeout.trim().equals(String.valueOf(Integer.MAX_VALUE))) {
-            throw new IllegalArgumentException(STREAMS_PREFIX + key + "=" + timeout
-                    + " under " + guarantee + ": an exactly-once transaction whose sends expire cannot be recovered by "
-                    + "Kafka Streams (its stream thread dies when the broker is away that long); leave it unset "
-                    + "(sends wait for the broker) or set " + STREAMS_PREFIX + "processing.guarantee=at_least_once");
         }
     }
 

@@ -70,11 +70,25 @@ class FirewallBrokerOutageIT {
     }
 
     /**
+     * Exactly once, with sends that expire during the outage ({@code delivery.timeout.ms} 8 s; by
+     * default they never do, but a send that finds no metadata for its topic within
+     * {@code max.block.ms} fails the same way in a long outage). The producer aborts the transaction;
+     * Kafka Streams 4.1 re-creates the task but first commits the other tasks' part of the doomed
+     * transaction, and the stream thread dies (before {@link FirewallApp} replaced such threads: the
+     * firewall in ERROR with 371 of 2,972 outputs). The firewall replaces the thread; its tasks resume
+     * from their last commit, and every flow is still decided exactly once.
+     */
+    @Test
+    void everyFlowDecidedOnceWhenAnExactlyOnceSendExpires() throws Exception {
+        run("outage-expiry", Map.of("streams.producer.max.block.ms", "5000",
+                "streams.producer.request.timeout.ms", "3000", "streams.producer.delivery.timeout.ms", "8000"), true, true);
+    }
+
+    /**
      * At least once (a user's choice), an outage longer than the producer's {@code delivery.timeout.ms}
      * expires the firewall's pending sends: they are retried (the task's records since its last commit
      * are processed again), not fatal. Every flow has a verdict; some may have two (at least once).
-     * (Under exactly-once Kafka Streams lets sends wait forever, and {@link FirewallConfig} refuses a
-     * {@code delivery.timeout.ms}: Kafka Streams 4.1 does not survive an exactly-once send expiring.)
+
      */
     @Test
     void atLeastOnceEveryFlowDecidedAcrossAnOutageLongerThanTheDeliveryTimeout() throws Exception {
@@ -87,11 +101,12 @@ class FirewallBrokerOutageIT {
      * A verdict sent while the broker is away. With commits every 100 ms the stream thread soon
      * waits in a commit for the broker, and verdicts are made once it is back; with a long commit
      * interval (at least once here: exactly-once caps it at its 10-s transaction timeout) the stream
-     * thread goes on deciding during the outage. The producer has dropped the output topic's metadata
-     * while the broker shut down, and after {@code max.block.ms} (5 s here) reports the topic "not
-     * present in metadata", as it would a topic that does not exist. The production handler asks the
-     * cluster ({@link TopicCheck}), gets no answer, and retries (a missing topic fails instead:
-     * {@code FirewallBadInputIT}). Every flow is decided (at least once), the client keeps running.
+     * thread goes on deciding during the outage. Usually the producer has dropped the output topic's
+     * metadata while the broker shut down, and after {@code max.block.ms} (5 s here) reports the topic
+     * "not present in metadata", as it would a topic that does not exist. The production handler asks
+     * the cluster ({@link TopicCheck}), gets no answer, and retries (a missing topic fails instead:
+     * {@code FirewallBadInputIT}); with the handler's earlier unconditional stop the firewall stopped
+     * here. Every flow is decided (at least once), the client keeps running.
      */
     @Test
     void aVerdictSentDuringTheOutageIsRetriedNotFatal() throws Exception {
@@ -131,7 +146,9 @@ class FirewallBrokerOutageIT {
                         retries, states, app.failure());
                 assertNull(app.failure(), "the firewall did not stop");
                 assertTrue(alerts.containsAll(List.of("alert-1", "alert-2")), "every alert decided: " + alerts);
-                assertTrue(retries > 0, "the send during the outage was retried");
+                // whether the producer dropped the topic's metadata during the broker's shutdown varies:
+                // in 5 of 7 runs it had, and the send was retried (retries 1); in the other two it waited
+                // in the producer like any other output (retries 0)
                 assertEquals(KafkaStreams.State.RUNNING, app.state(), "still running: " + states);
             }
         }
@@ -240,9 +257,13 @@ class FirewallBrokerOutageIT {
                 assertNull(app.failure(), "no stream thread failed");
                 assertEquals(threads, app.streams().metadataForLocalThreads().size(), "no stream thread lost");
                 double retries = metrics.registry().get("sif.production.retries").counter().count();
-                LOG.info("production errors retried: {}", retries);
+                LOG.info("production errors retried: {}; stream threads replaced: {}", retries, app.replacedThreads());
                 if (retried) {
                     assertTrue(retries > 0, "the outage outlasted the producer's wait: sends were retried");
+                }
+                if (exactlyOnce && retried) {
+                    assertTrue(app.replacedThreads() > 0, "the stream thread that died with the aborted "
+                            + "transaction was replaced");
                 }
             }
         }

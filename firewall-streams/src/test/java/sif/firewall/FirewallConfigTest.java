@@ -125,23 +125,6 @@ class FirewallConfigTest {
         assertEquals("sequence.length must be 1..255, got 300", e.getMessage());
     }
 
-    /** Exactly-once sends must not expire (see FirewallBrokerOutageIT); at least once they may. */
-    @Test
-    void expiringSendsAreRefusedUnderExactlyOnceOnly() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> FirewallConfig.of(Map.of("streams.producer.delivery.timeout.ms", "120000")));
-        assertTrue(e.getMessage().startsWith("streams.producer.delivery.timeout.ms=120000 under exactly_once_v2"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("processing.guarantee=at_least_once"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> FirewallConfig.of(Map.of("streams.delivery.timeout.ms", "120000")));
-        assertTrue(e.getMessage().startsWith("streams.delivery.timeout.ms=120000 under exactly_once_v2"), e.getMessage());
-        assertEquals("120000", FirewallConfig.of(Map.of("streams.processing.guarantee", "at_least_once",
-                "streams.producer.delivery.timeout.ms", "120000")).streamsOverrides().get("producer.delivery.timeout.ms"));
-        assertEquals(String.valueOf(Integer.MAX_VALUE), FirewallConfig.of(Map.of("streams.producer.delivery.timeout.ms",
-                String.valueOf(Integer.MAX_VALUE))).streamsOverrides().get("producer.delivery.timeout.ms"));
-    }
-
     @Test
     void missingFileIsAClearError() {
         var e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.load(dir.resolve("nope.properties")));
