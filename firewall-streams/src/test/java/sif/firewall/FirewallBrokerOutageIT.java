@@ -147,7 +147,7 @@ class FirewallBrokerOutageIT {
                 assertNull(app.failure(), "the firewall did not stop");
                 assertTrue(alerts.containsAll(List.of("alert-1", "alert-2")), "every alert decided: " + alerts);
                 // whether the producer dropped the topic's metadata during the broker's shutdown varies:
-                // in 5 of 7 runs it had, and the send was retried (retries 1); in the other two it waited
+                // in 6 of 8 runs it had, and the send was retried (retries 1); in the other two it waited
                 // in the producer like any other output (retries 0)
                 assertEquals(KafkaStreams.State.RUNNING, app.state(), "still running: " + states);
             }
