@@ -87,6 +87,7 @@ public final class FirewallApp implements AutoCloseable {
         private final int max;
         private final long windowNanos;
         private final ArrayDeque<Long> times = new ArrayDeque<>();
+        private int total;
 
         Replacements(int max, Duration window) {
             this.max = max;
@@ -101,17 +102,19 @@ public final class FirewallApp implements AutoCloseable {
                 return false;
             }
             times.addLast(nowNanos);
+            total++;
             return true;
         }
 
-        synchronized int count() {
-            return times.size();
+        /** Replacements allowed since the start. */
+        synchronized int total() {
+            return total;
         }
     }
 
-    /** Stream threads replaced after an aborted transaction, within the last 10 minutes. */
+    /** Stream threads replaced after an aborted transaction since the start. */
     public int replacedThreads() {
-        return replacements.count();
+        return replacements.total();
     }
 
     /**

@@ -36,8 +36,9 @@ class FirewallAppTest {
         assertTrue(r.allow(t0));
         assertTrue(r.allow(t0 + minute));
         assertFalse(r.allow(t0 + 2 * minute), "a third within 10 minutes: the cause lasts, stop");
-        assertEquals(2, r.count());
+        assertEquals(2, r.total());
         assertTrue(r.allow(t0 + 10 * minute + 1), "the first has left the window");
-        assertEquals(2, r.count());
+        assertFalse(r.allow(t0 + 10 * minute + 2), "two in the window again");
+        assertEquals(3, r.total());
     }
 }
