@@ -41,14 +41,15 @@ import sif.schemas.serde.AvroSerdes;
  * JVM, the trained model, pipelined inference, exactly-once) rides it out without a restart of its
  * own. The replayer keeps sending into the outage (its producer buffers and retries). Reading the
  * outputs with read_committed afterwards, every input flow has exactly one output record, the
- * client is RUNNING and never went to ERROR or shut down, and no stream thread died.
+ * client is RUNNING and never went to ERROR or shut down, and it has as many stream threads as
+ * before (a thread that died of an aborted transaction was replaced: {@link FirewallApp}).
  *
  * <p>Every flow waits 2 s for its batch here, so that flows are waiting for the model when the
  * broker goes away and their verdicts are made during the outage. Under exactly-once the
  * firewall's sends wait for the broker (Kafka Streams sets {@code delivery.timeout.ms} to its
- * maximum): no production error at all, here or in 90-s and 6-min runs by hand. At least once, with
- * a delivery timeout shorter than the outage, sends expire and the production exception handler
- * has Kafka Streams retry, counted in {@code sif_production_retries_total}.
+ * maximum); a send that expires anyway aborts the transaction (the case below forces it). At least
+ * once, with a delivery timeout shorter than the outage, sends expire and the production exception
+ * handler has Kafka Streams retry, counted in {@code sif_production_retries_total}.
  */
 class FirewallBrokerOutageIT {
 
