@@ -129,7 +129,7 @@ public final class BenchFlows {
                 if (out.size() >= n) {
                     break;
                 }
-                if (validator.check(f, Flows.features(f)) != null) {
+                if (validator.check(f, Flows.features(f), System.currentTimeMillis()) != null) {
                     continue;
                 }
                 float[] raw = Flows.featuresAsFloat(f);

@@ -171,6 +171,10 @@ public final class FirewallApp implements AutoCloseable {
         LOG.info("starting firewall {} on {}: {} -> {} / {} / {} (DLQ {})", config.applicationId(),
                 config.bootstrapServers(), config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
                 config.alertedTopic(), config.dlqTopic());
+        if (!config.unknownKeys().isEmpty()) {
+            LOG.warn("ignoring unknown settings {} (misspelt? see the README's configuration table)",
+                    config.unknownKeys());
+        }
         streams.start();
     }
 

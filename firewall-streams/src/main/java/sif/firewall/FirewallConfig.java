@@ -45,6 +45,7 @@ public final class FirewallConfig {
     public static final String POLICY_BENIGN_CLASS = "policy.benign.class";
     public static final String VALIDATION_MAX_FEATURE_VALUE = "validation.max.feature.value";
     public static final String VALIDATION_MIN_TIMING_VALUE = "validation.min.timing.value";
+    public static final String VALIDATION_MAX_FUTURE_SKEW_MS = "validation.max.future.skew.ms";
     public static final String STATUS_INTERVAL_MS = "status.interval.ms";
     public static final String METRICS_PORT = "metrics.port";
     public static final String TRUST_ENABLED = "trust.enabled";
@@ -73,6 +74,7 @@ public final class FirewallConfig {
         d.put(POLICY_BENIGN_CLASS, "BENIGN");
         d.put(VALIDATION_MAX_FEATURE_VALUE, "1e12");
         d.put(VALIDATION_MIN_TIMING_VALUE, "-1000");
+        d.put(VALIDATION_MAX_FUTURE_SKEW_MS, "300000");
         d.put(STATUS_INTERVAL_MS, "10000");
         d.put(METRICS_PORT, "9464");
         d.put(TRUST_ENABLED, "true");
@@ -164,6 +166,10 @@ public final class FirewallConfig {
         if (!(minTiming <= 0) || Double.isInfinite(minTiming)) {
             throw new IllegalArgumentException(VALIDATION_MIN_TIMING_VALUE + " must be a finite number <= 0, got "
                     + get(VALIDATION_MIN_TIMING_VALUE));
+        }
+        if (maxFutureSkew().isNegative()) {
+            throw new IllegalArgumentException(VALIDATION_MAX_FUTURE_SKEW_MS + " must be >= 0, got "
+                    + get(VALIDATION_MAX_FUTURE_SKEW_MS));
         }
         for (String k : new String[] {APPLICATION_ID, TOPIC_INPUT, TOPIC_ALLOWED, TOPIC_BLOCKED, TOPIC_ALERTED, TOPIC_DLQ,
                 POLICY_BENIGN_CLASS}) {
@@ -259,6 +265,11 @@ public final class FirewallConfig {
 
     public double minTimingValue() {
         return parseDouble(VALIDATION_MIN_TIMING_VALUE, get(VALIDATION_MIN_TIMING_VALUE));
+    }
+
+    /** How far a flow's event time may lie ahead of the firewall's wall clock. */
+    public Duration maxFutureSkew() {
+        return Duration.ofMillis(parseLong(VALIDATION_MAX_FUTURE_SKEW_MS));
     }
 
     public Duration statusInterval() {
@@ -357,6 +368,22 @@ public final class FirewallConfig {
             }
         });
         return m;
+    }
+
+    /**
+     * Keys no part of the firewall reads (not a firewall or {@code trust.*} setting, not {@value
+     * #STREAMS_PREFIX}*, not a serde setting): most likely misspelt, e.g. {@code trust.max.flow} for
+     * {@code trust.max.flows}, which would otherwise leave the default in force without a word.
+     */
+    public java.util.SortedSet<String> unknownKeys() {
+        java.util.SortedSet<String> unknown = new java.util.TreeSet<>();
+        for (String k : values.keySet()) {
+            if (!DEFAULTS.containsKey(k) && !sif.firewall.trust.TrustConfig.DEFAULTS.containsKey(k)
+                    && !k.startsWith(STREAMS_PREFIX) && !k.equals("schema.registry.url") && !k.startsWith("apicurio.")) {
+                unknown.add(k);
+            }
+        }
+        return unknown;
     }
 
     /** Settings for the Avro serdes: {@code schema.registry.url} and {@code apicurio.*}. */

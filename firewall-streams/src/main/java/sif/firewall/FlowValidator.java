@@ -11,7 +11,10 @@ import sif.schemas.avro.NetworkFlow;
  * <ol>
  *   <li>flow id, source and destination address present and non-blank ({@link DlqReason#MISSING_FIELD});</li>
  *   <li>ports in 0..65535, protocol in 0..255 ({@link DlqReason#BAD_5TUPLE});</li>
- *   <li>event time a positive epoch-ms value ({@link DlqReason#BAD_TIMESTAMP});</li>
+ *   <li>event time a positive epoch-ms value, at most {@code maxFutureSkewMs} ahead of the firewall's
+ *       wall clock ({@link DlqReason#BAD_TIMESTAMP}): the blocklist, alert and sequence clocks follow
+ *       the largest event time seen, so one flow dated years ahead would expire every block and alert
+ *       and evict every sequence from then on;</li>
  *   <li>every feature finite ({@link DlqReason#NAN_FEATURE}, {@link DlqReason#INFINITE_FEATURE});</li>
  *   <li>every feature at least its lower bound ({@link DlqReason#NEGATIVE_FEATURE}): 0 for counts,
  *       lengths, rates and flags; -1 for {@code Init_Win_bytes_*} (CICFlowMeter's "no packet in that
@@ -41,13 +44,16 @@ public final class FlowValidator {
 
     private final double maxFeatureValue;
     private final double[] lowerBound;
+    private final long maxFutureSkewMs;
 
     /**
      * @param maxFeatureValue largest plausible value of any feature
      * @param minTimingValue  lowest accepted value (<= 0) of Flow Duration and the IAT features, in µs
+     * @param maxFutureSkewMs how far (ms, >= 0) an event time may lie ahead of the wall clock
      */
-    public FlowValidator(double maxFeatureValue, double minTimingValue) {
+    public FlowValidator(double maxFeatureValue, double minTimingValue, long maxFutureSkewMs) {
         this.maxFeatureValue = maxFeatureValue;
+        this.maxFutureSkewMs = maxFutureSkewMs;
         this.lowerBound = LOWER_BOUND_TEMPLATE.clone();
         for (int i = 0; i < FlowFeatures.COUNT; i++) {
             if (TIMING[i]) {
@@ -57,15 +63,16 @@ public final class FlowValidator {
     }
 
     public static FlowValidator from(FirewallConfig config) {
-        return new FlowValidator(config.maxFeatureValue(), config.minTimingValue());
+        return new FlowValidator(config.maxFeatureValue(), config.minTimingValue(), config.maxFutureSkew().toMillis());
     }
 
     /**
      * Checks {@code flow}; its features are {@code features} ({@link Flows#features} order).
      *
+     * @param nowMs the firewall's wall clock (epoch ms)
      * @return {@code null} when the flow is valid, else the first rule it breaks
      */
-    public Rejection check(NetworkFlow flow, double[] features) {
+    public Rejection check(NetworkFlow flow, double[] features, long nowMs) {
         if (blank(flow.getFlowId())) {
             return new Rejection(DlqReason.MISSING_FIELD, "flowId is blank");
         }
@@ -90,6 +97,12 @@ public final class FlowValidator {
         if (flow.getEventTimeMs() <= 0) {
             return new Rejection(DlqReason.BAD_TIMESTAMP, "eventTimeMs=" + flow.getEventTimeMs()
                     + " is not a positive epoch-ms value in flow " + flow.getFlowId());
+        }
+        if (flow.getEventTimeMs() - nowMs > maxFutureSkewMs) {
+            return new Rejection(DlqReason.BAD_TIMESTAMP, "eventTimeMs=" + flow.getEventTimeMs() + " is "
+                    + (flow.getEventTimeMs() - nowMs) + " ms ahead of the firewall's clock (max "
+                    + FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS + "=" + maxFutureSkewMs + ") in flow "
+                    + flow.getFlowId());
         }
         for (int i = 0; i < features.length; i++) {
             double v = features[i];

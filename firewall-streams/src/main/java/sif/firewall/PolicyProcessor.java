@@ -61,19 +61,30 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
         Policy.Input in = new Policy.Input(f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.protocol(), f.principal(),
                 f.identityStatus(), classNames, probs, best, f.reasons());
         Policy.Decision d;
+        Verdict v;
+        // the verdict is built inside the try: whatever fails here is this flow's, and goes to the DLQ
+        // as such (an exception escaping to the processing handler would name the record the stream
+        // thread is on, which with pipelined inference is another flow)
         try {
             d = policy.decide(in);
+            v = verdict(f, s, d, probs, best);
         } catch (RuntimeException e) {
             deadLetter(record, f, e);
             return;
         }
+        metrics.verdict(d.action().name(), v.getPredictedClass(), probs[best]);
+        metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), v.getVerdictTimeMs());
+        context.forward(record.withValue(new Decided(v)));
+    }
+
+    private Verdict verdict(PendingFlow f, Scored s, Policy.Decision d, float[] probs, int best) {
         Map<String, Double> byClass = new HashMap<>(probs.length * 2);
         for (int i = 0; i < probs.length; i++) {
             byClass.put(classNames.get(i), (double) probs[i]);
         }
         // the real clock: the context's cached time was read before the batch's inference ran
         long now = System.currentTimeMillis();
-        Verdict v = Verdict.newBuilder()
+        return Verdict.newBuilder()
                 .setFlowId(f.flowId())
                 .setSrcIp(f.srcIp())
                 .setSrcPort(f.srcPort())
@@ -97,9 +108,6 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
                 .setBatchSize(s.batchSize())
                 .setLabel(f.label())
                 .build();
-        metrics.verdict(d.action().name(), v.getPredictedClass(), probs[best]);
-        metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), now);
-        context.forward(record.withValue(new Decided(v)));
     }
 
     private void deadLetter(FixedKeyRecord<String, Scored> record, PendingFlow f, RuntimeException e) {

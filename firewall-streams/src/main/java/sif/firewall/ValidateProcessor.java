@@ -63,7 +63,7 @@ public final class ValidateProcessor implements Processor<String, byte[], String
             return;
         }
         double[] features = Flows.features(flow);
-        FlowValidator.Rejection rejection = validator.check(flow, features);
+        FlowValidator.Rejection rejection = validator.check(flow, features, context.currentSystemTimeMs());
         if (rejection != null) {
             reject(record, rejection.reason(), rejection.detail(), topic, partition, offset);
             return;

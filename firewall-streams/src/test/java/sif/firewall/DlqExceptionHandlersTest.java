@@ -66,7 +66,7 @@ class DlqExceptionHandlersTest {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(pipelined).toString());
             try (metrics; TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config,
                     classifier, failing, FirewallExtensions.defaults().withMetrics(metrics)), props,
-                    Instant.ofEpochMilli(1))) {
+                    Instant.ofEpochMilli(T0 + 86_400_000L))) {
                 var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
                 var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
                         AvroSerdes.singleObject(Verdict.class).deserializer());
@@ -115,7 +115,7 @@ class DlqExceptionHandlersTest {
         props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
         try (TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config, classifier,
                 new ThresholdPolicy(0.85, "BENIGN"), FirewallExtensions.defaults().withAfterPolicy(failing)), props,
-                Instant.ofEpochMilli(1))) {
+                Instant.ofEpochMilli(T0 + 86_400_000L))) {
             var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
             var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
                     AvroSerdes.singleObject(Verdict.class).deserializer());

@@ -102,6 +102,15 @@ class FirewallConfigTest {
     }
 
     @Test
+    void misspeltKeysAreReported() {
+        FirewallConfig c = FirewallConfig.of(Map.of("trust.max.flow", "100", "batch.sise", "8",
+                "trust.max.flows", "100", "streams.num.stream.threads", "2", "schema.registry.url", "http://r",
+                "apicurio.registry.auto-register", "true", FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS, "1000"));
+        assertEquals(new java.util.TreeSet<>(java.util.List.of("batch.sise", "trust.max.flow")), c.unknownKeys());
+        assertTrue(FirewallConfig.defaults().unknownKeys().isEmpty());
+    }
+
+    @Test
     void commandLineOverridesApplyOnTop() {
         FirewallConfig c = FirewallConfig.defaults().with(Map.of(FirewallConfig.APPLICATION_ID, "fw-2"));
         assertEquals("fw-2", c.applicationId());
@@ -123,6 +132,9 @@ class FirewallConfigTest {
         assertEquals("trust.enabled must be true or false, got 'yes'", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("sequence.length", "300")));
         assertEquals("sequence.length must be 1..255, got 300", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FirewallConfig.of(Map.of("validation.max.future.skew.ms", "-1")));
+        assertEquals("validation.max.future.skew.ms must be >= 0, got -1", e.getMessage());
     }
 
     @Test

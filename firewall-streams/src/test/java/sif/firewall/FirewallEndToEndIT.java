@@ -152,7 +152,7 @@ class FirewallEndToEndIT {
         List<float[][]> sequences = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : sortedByPartitionAndOffset(input)) {
             NetworkFlow f = flows.deserialize(r.topic(), r.value());
-            boolean valid = validator.check(f, Flows.features(f)) == null;
+            boolean valid = validator.check(f, Flows.features(f), System.currentTimeMillis()) == null;
             assertEquals(valid, !where.get(f.getFlowId()).equals(config.dlqTopic()),
                     "DLQ exactly for the flows the validator rejects: " + f.getFlowId());
             if (!valid) {

@@ -61,7 +61,8 @@ class FirewallTopologyTest {
                 FirewallExtensions.defaults().withMetrics(counters));
         Properties props = FirewallApp.streamsProperties(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(1_000_000));
+        // the wall clock a day after the test flows (2017): event times ahead of it would be rejected as from the future
+        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(T0 + 86_400_000L));
         in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         var verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
         allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(), verdicts);
@@ -236,6 +237,8 @@ class FirewallTopologyTest {
         NetworkFlow badPort = flow("badport", "10.0.4.1", T0, 500, 5);
         badPort.setDstPort(70000);
         cases.put("bad-port", bytes(badPort));
+        // 10 years ahead of the driver's wall clock: would poison the blocklist, alert and sequence clocks
+        cases.put("future", bytes(flow("future", "10.0.4.1", System.currentTimeMillis() + 315_360_000_000L, 500, 5)));
         cases.forEach((k, v) -> in.pipeInput(k, v, T0));
         in.pipeInput("tombstone", null, T0);
         pipe(good);
@@ -263,9 +266,10 @@ class FirewallTopologyTest {
         expected.put("absurd", DlqReason.ABSURD_FEATURE);
         expected.put("no-src", DlqReason.MISSING_FIELD);
         expected.put("bad-port", DlqReason.BAD_5TUPLE);
+        expected.put("future", DlqReason.BAD_TIMESTAMP);
         expected.put("tombstone", DlqReason.MISSING_FIELD);
         assertEquals(expected, reasonByKey);
-        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
                 dead.stream().map(r -> DlqHeaders.get(r.headers(), DlqHeaders.SOURCE_OFFSET)).toList());
         String fpDetail = DlqHeaders.get(dead.get(2).headers(), DlqHeaders.DETAIL);
         assertTrue(fpDetail.contains("unknown schema fingerprint"), fpDetail);
@@ -273,8 +277,8 @@ class FirewallTopologyTest {
         assertTrue(nanDetail.startsWith("flowIATMean=NaN"), nanDetail);
 
         assertEquals(List.of("good"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
-        assertEquals(10, counters.snapshot().dlq());
-        assertEquals(11, counters.snapshot().flowsIn());
+        assertEquals(11, counters.snapshot().dlq());
+        assertEquals(12, counters.snapshot().flowsIn());
     }
 
     @Test

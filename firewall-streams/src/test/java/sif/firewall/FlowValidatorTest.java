@@ -10,11 +10,11 @@ import sif.schemas.avro.NetworkFlow;
 
 class FlowValidatorTest {
 
-    private final FlowValidator validator = new FlowValidator(1e12, -1000);
+    private final FlowValidator validator = new FlowValidator(1e12, -1000, 300_000);
     private final NetworkFlow good = TestFlows.flow("f1", "10.0.0.1", T0, 500, 5);
 
     private FlowValidator.Rejection check(NetworkFlow f) {
-        return validator.check(f, Flows.features(f));
+        return validator.check(f, Flows.features(f), T0 + 3_600_000);
     }
 
     private FlowValidator.Rejection withFeature(String field, double v) {
@@ -32,6 +32,17 @@ class FlowValidatorTest {
         assertNull(withFeature("flowIATMin", -1), "Flow IAT Min -1 occurs in real CICIDS2017 rows");
         assertNull(withFeature("flowDuration", 0));
         assertNull(withFeature("flowBytesPerSec", 2.07e9));
+    }
+
+    @Test
+    void anEventTimeTooFarAheadOfTheClockIsRejected() {
+        long now = T0 + 3_600_000;
+        assertNull(validator.check(TestFlows.flow("f2", "10.0.0.1", now + 300_000, 500, 5),
+                Flows.features(good), now), "at the allowed skew");
+        NetworkFlow ahead = TestFlows.flow("f3", "10.0.0.1", now + 300_001, 500, 5);
+        assertEquals(new FlowValidator.Rejection(DlqReason.BAD_TIMESTAMP, "eventTimeMs=" + (now + 300_001)
+                + " is 300001 ms ahead of the firewall's clock (max validation.max.future.skew.ms=300000) in flow f3"),
+                validator.check(ahead, Flows.features(ahead), now));
     }
 
     @Test

@@ -227,7 +227,9 @@ public final class CompiledPolicy {
         Decision action = ca == null ? defaultAction : ca.action();
         double t = ca == null ? threshold : ca.threshold();
         String modelReason;
-        if (action != Decision.ALLOW && !(f.confidence() > t)) {
+        // the model's probabilities are floats: compare at float precision (as the firewall's threshold
+        // policy does), so that a probability reported as 0.85f is "at" a 0.85 threshold, not above it
+        if (action != Decision.ALLOW && !((float) f.confidence() > (float) t)) {
             action = belowThreshold;
             modelReason = "model:" + f.predictedClass() + " p=" + fmt(f.confidence()) + "<=" + fmt(t) + "=>" + action;
         } else if (action != Decision.ALLOW) {

@@ -52,6 +52,9 @@ class PolicyEngineTest {
                 IdentityStatus.TRUSTED));
         assertEquals(Decision.ALERT, at.decision());
         assertEquals("model:DoS p=0.850<=0.850=>ALERT", at.decidingRule());
+        // the model's float 0.85f (0.8500000238 as a double) is at the threshold too
+        assertEquals(Decision.ALERT, e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "DoS", 0.85f,
+                IdentityStatus.TRUSTED)).decision());
 
         // per-class threshold
         assertEquals(Decision.ALERT, e.evaluate(flow("192.168.10.5", "192.168.10.3", 80, null, "PortScan", 0.88,

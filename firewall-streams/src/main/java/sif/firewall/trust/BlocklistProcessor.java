@@ -49,6 +49,8 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
     private long size;
+    /** This task's share of the blocklist gauge (the blocklist is partitioned like the flows). */
+    private String owner;
 
     public BlocklistProcessor(Duration ttl, Duration expireInterval, FirewallMetrics metrics) {
         this.ttlMs = ttl.toMillis();
@@ -81,6 +83,10 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     public void init(ProcessorContext<String, String> context) {
         this.context = context;
         this.store = context.getStateStore(STORE);
+        this.owner = "blocklist-" + context.taskId();
+        // a task re-initialised after a retried error (same instance) counts its store afresh
+        size = 0;
+        maxEventTime = Long.MIN_VALUE;
         try (KeyValueIterator<String, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
@@ -89,7 +95,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
                 maxEventTime = Math.max(maxEventTime, e.lastBlockedMs());
             }
         }
-        metrics.blocklistSize(size);
+        metrics.blocklistSize(owner, size);
         context.schedule(expireInterval, PunctuationType.STREAM_TIME, t -> expire());
     }
 
@@ -104,7 +110,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
             boolean own = origin != null && ORIGIN_FIREWALL.equals(new String(origin.value(), StandardCharsets.UTF_8));
             if (!own && store.delete(cmd.source()) != null) {
                 size--;
-                metrics.blocklistSize(size);
+                metrics.blocklistSize(owner, size);
             }
             return;
         }
@@ -121,7 +127,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
                     cmd.verdictId() == null ? List.of() : List.of(cmd.verdictId()), 1, until);
             publish = true;
             size++;
-            metrics.blocklistSize(size);
+            metrics.blocklistSize(owner, size);
         } else {
             List<String> ids = new ArrayList<>(old.verdictIds());
             if (cmd.verdictId() != null) {
@@ -163,7 +169,14 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
             context.forward(new Record<>(source, (String) null, context.currentStreamTimeMs(), headers));
         }
         if (!expired.isEmpty()) {
-            metrics.blocklistSize(size);
+            metrics.blocklistSize(owner, size);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (owner != null) {
+            metrics.blocklistSize(owner, 0); // the partition moved away: its entries are another task's now
         }
     }
 }

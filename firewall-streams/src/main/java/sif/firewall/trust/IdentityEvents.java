@@ -20,6 +20,26 @@ public final class IdentityEvents {
                 e.getEventTimeMs(), e.getCompliant(), e.getAssuranceLevel());
     }
 
+    /**
+     * The trust-reducing part of an event that failed validation (a bad CIDR among its addresses, a
+     * validity window ending before it starts, ...): a REVOKED or DEVICE_NONCOMPLIANT event that names
+     * its principal and serial, as a valid event with no addresses, an empty validity window and no
+     * verification time — all a revocation or a posture change needs, and nothing that could add trust. Null for any other event (which adds trust and is
+     * therefore dropped).
+     */
+    public static IdentityEvent failClosed(sif.schemas.avro.IdentityEvent e) {
+        if (e == null || e.getType() == null || e.getPrincipal() == null || e.getPrincipal().isBlank()
+                || e.getCredentialSerial() == null || e.getCredentialSerial().isBlank()) {
+            return null;
+        }
+        IdentityEventType type = IdentityEventType.valueOf(e.getType().name());
+        if (type != IdentityEventType.REVOKED && type != IdentityEventType.DEVICE_NONCOMPLIANT) {
+            return null;
+        }
+        return new IdentityEvent(e.getPrincipal(), type, List.of(), e.getCredentialSerial(), 0L, 0L, 0L,
+                e.getMethod(), e.getEventTimeMs(), false, e.getAssuranceLevel());
+    }
+
     /** For producers (e.g. {@code ./sif replay --identities} with {@code SimulatedIdentities}). */
     public static sif.schemas.avro.IdentityEvent toAvro(IdentityEvent e) {
         return sif.schemas.avro.IdentityEvent.newBuilder()

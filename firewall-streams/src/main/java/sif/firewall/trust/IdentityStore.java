@@ -124,7 +124,12 @@ public final class IdentityStore {
         return BindingIndex.build(all);
     }
 
-    /** Applies identity events to the global store. Bad events are logged and skipped. */
+    /**
+     * Applies identity events to the global store. Bad events are logged and skipped, except those
+     * that take trust away (a revocation, a non-compliant device): they still take effect, reduced to
+     * what they need ({@link IdentityEvents#failClosed}), so a malformed revocation cannot leave a
+     * credential trusted.
+     */
     static final class Updater implements Processor<String, sif.schemas.avro.IdentityEvent, Void, Void> {
         private KeyValueStore<String, String> store;
         private ProcessorContext<Void, Void> context;
@@ -150,8 +155,14 @@ public final class IdentityStore {
             try {
                 event = IdentityEvents.fromAvro(record.value());
             } catch (RuntimeException e) {
-                LOG.warn("skipping invalid identity event at {} (key '{}'): {}", where, record.key(), e.getMessage());
-                return;
+                event = IdentityEvents.failClosed(record.value());
+                if (event == null) {
+                    LOG.warn("skipping invalid identity event at {} (key '{}'): {}", where, record.key(),
+                            e.getMessage());
+                    return;
+                }
+                LOG.warn("invalid {} event at {} (key '{}'): {}; applied as a bare {} of serial '{}' (fail closed)",
+                        event.type(), where, record.key(), e.getMessage(), event.type(), event.credentialSerial());
             }
             if (record.key() != null && !record.key().equals(event.principal())) {
                 LOG.warn("identity event at {} keyed '{}' names principal '{}'; using the principal", where,

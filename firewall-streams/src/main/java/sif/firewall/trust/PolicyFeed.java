@@ -18,7 +18,11 @@ import sif.policy.PolicyEngine;
  * {@link PolicyEngine#update}. A bad document is logged and the current rules stay; a tombstone
  * reverts to the rules the engine started with (file or built-in). Global stores are restored by
  * replaying the topic through this updater (Kafka ≥ 3.8), so a restart ends on the last good
- * document.
+ * document. The store is in memory on purpose: the rules live in the engine, not in the store, and
+ * Kafka Streams checkpoints only persistent global stores — a persistent one would resume from its
+ * checkpoint after a restart that keeps the state directory, and the new process's engine would never
+ * see the documents before it (pinned by {@code ZeroTrustRestartIT}). Use one key for the policy:
+ * a tombstone on any key reverts the engine.
  */
 public final class PolicyFeed {
 
@@ -34,7 +38,7 @@ public final class PolicyFeed {
 
     public static void addTo(StreamsBuilder builder, String policyTopic, PolicyEngine engine) {
         builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String())
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.String())
                         .withLoggingDisabled(),
                 policyTopic, Consumed.with(Serdes.String(), Serdes.String()).withName(UPDATER),
                 () -> new Updater(engine));

@@ -119,6 +119,12 @@ public record TrustConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad zero-trust settings: " + e.getMessage(), e);
         }
+        if (positive(v, SOURCE_IDLE_MS) < positive(v, MAX_AGE_MS)) {
+            // an evicted source starts its flow count again: below the age limit that would let a source
+            // pass trust.max.flows without re-verification by pausing between bursts
+            throw new IllegalArgumentException(SOURCE_IDLE_MS + " (" + v.apply(SOURCE_IDLE_MS) + ") must be at least "
+                    + MAX_AGE_MS + " (" + v.apply(MAX_AGE_MS) + ")");
+        }
         String unblock = v.apply(BLOCKLIST_OPERATOR_UNBLOCK).toLowerCase(Locale.ROOT);
         if (!unblock.equals("true") && !unblock.equals("false")) {
             throw new IllegalArgumentException(BLOCKLIST_OPERATOR_UNBLOCK + " must be true or false, got " + unblock);

@@ -29,7 +29,11 @@ import sif.trust.TrustAssessment;
  * {@link SourceStateCodec} layout: principal, serial, verification time, flows since, last
  * challenge), and forwards the flow with its identity status, principal and one reason
  * ({@code identity:<STATUS> <detail>}), plus the challenge to emit if any. A stream-time punctuator
- * evicts sources idle for longer than {@code sourceIdle}.
+ * evicts sources idle for longer than {@code sourceIdle}, idle measured in flow event time (the
+ * largest event time this task has seen), the clock of {@link SourceState#lastSeenMs()}: record
+ * timestamps may be a different clock altogether (a replay stamps records with the time of sending and
+ * carries 2017 event times in the payload), and comparing the two would evict every source each
+ * interval, restarting its flow count.
  */
 public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowContext, TrustedFlow> {
 
@@ -43,6 +47,8 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     private FixedKeyProcessorContext<String, TrustedFlow> context;
     private KeyValueStore<String, byte[]> sources;
     private IdentityStore.Reader identities;
+    /** The largest flow event time this task has seen since it was (re)initialised. */
+    private long maxEventTimeMs = Long.MIN_VALUE;
 
     public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval,
                               FirewallMetrics metrics) {
@@ -82,6 +88,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         this.context = context;
         this.sources = context.getStateStore(SOURCE_STORE);
         this.identities = new IdentityStore.Reader(context.getStateStore(IdentityStore.STORE));
+        this.maxEventTimeMs = Long.MIN_VALUE;
         context.schedule(evictInterval, PunctuationType.STREAM_TIME, this::evictIdle);
     }
 
@@ -90,6 +97,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         FlowContext flow = record.value();
         String src = flow.srcIp();
         long t = flow.flow().getEventTimeMs();
+        maxEventTimeMs = Math.max(maxEventTimeMs, t);
         PrincipalIdentity identity = identities.bySource(src);
         SourceState previous = SourceStateCodec.INSTANCE.decode(sources.get(src), src);
         TrustAssessment a = rule.assess(src, t, identity, previous);
@@ -107,7 +115,10 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     }
 
     private void evictIdle(long streamTime) {
-        long cutoff = streamTime - sourceIdle.toMillis();
+        if (maxEventTimeMs == Long.MIN_VALUE) {
+            return; // no flow since (re)initialisation: no clock to measure idleness by
+        }
+        long cutoff = maxEventTimeMs - sourceIdle.toMillis();
         List<String> idle = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = sources.all()) {
             while (it.hasNext()) {

@@ -93,5 +93,8 @@ class EnginePolicyTest {
                 () -> TrustConfig.from(Map.of(TrustConfig.CHALLENGE_ON, "SLEEPY")::get));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TrustConfig.from(Map.of(TrustConfig.ALERTS_FORMAT, "cef")::get));
+        IllegalArgumentException idle = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrustConfig.from(Map.of(TrustConfig.SOURCE_IDLE_MS, "60000")::get));
+        assertEquals("trust.source.idle.ms (60000) must be at least trust.max.age.ms (300000)", idle.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package sif.firewall.trust;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,22 +17,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sif.firewall.FirewallConfig;
 import sif.kafka.EmbeddedKafka;
+import sif.policy.PolicyEngine;
 import sif.schemas.avro.NetworkFlow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The zero-trust step on a real broker across a restart that wipes local state: the per-source
+ * The trust module on a real broker across restarts. One that wipes local state: the per-source
  * counters come back from the changelog and the identities from the identity topic (replayed
  * through the global store's updater), so the 21st flow after the restart is STALE and only one
- * challenge is ever sent.
+ * challenge is ever sent. One that keeps it: a policy pushed on the policy topic is still in force
+ * (a persistent global store would resume from its checkpoint and never hand the document to the
+ * new process's engine), and a later tombstone still reverts it.
  */
 class ZeroTrustRestartIT {
 
@@ -83,7 +89,7 @@ class ZeroTrustRestartIT {
             for (int i = 1; i <= 15; i++) {
                 send(flows, "a" + i, ZeroTrustStepTest.T0 + i);
             }
-            KafkaStreams first = started(config, props, p);
+            KafkaStreams first = started(ZeroTrustStepTest.topology(config), props);
             List<String> before = read(out, 15);
             first.close(Duration.ofSeconds(30));
             first.cleanUp(); // wipe local state: the restart must restore from Kafka
@@ -92,7 +98,7 @@ class ZeroTrustRestartIT {
             for (int i = 16; i <= 22; i++) {
                 send(flows, "a" + i, ZeroTrustStepTest.T0 + i);
             }
-            KafkaStreams second = started(config, props, p);
+            KafkaStreams second = started(ZeroTrustStepTest.topology(config), props);
             try {
                 List<String> after = read(out, 7);
                 assertEquals(List.of("TRUSTED", "TRUSTED", "TRUSTED", "TRUSTED", "TRUSTED", "STALE", "STALE"),
@@ -110,8 +116,51 @@ class ZeroTrustRestartIT {
                 ZeroTrustStepTest.flow(id, ZeroTrustStepTest.HOST, t))).get();
     }
 
-    private static KafkaStreams started(FirewallConfig config, Properties props, String p) throws Exception {
-        KafkaStreams streams = new KafkaStreams(ZeroTrustStepTest.topology(config), props);
+    @Test
+    void aPushedPolicySurvivesARestartThatKeepsLocalState() throws Exception {
+        String p = "pfit-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        kafka.createTopic(p + "policy", 1, true);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, p + "app");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sif-policy-feed").toString());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientConfig(),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(p + "policy", "current", "version: pushed-v7\n")).get();
+
+            PolicyEngine first = PolicyEngine.withDefaults();
+            KafkaStreams one = started(policyOnly(p + "policy", first), props);
+            awaitVersion(first, "pushed-v7");
+            one.close(Duration.ofSeconds(30)); // no cleanUp(): the state directory stays, as on a pod restart
+
+            PolicyEngine second = PolicyEngine.withDefaults();
+            KafkaStreams two = started(policyOnly(p + "policy", second), props);
+            try {
+                awaitVersion(second, "pushed-v7");
+                producer.send(new ProducerRecord<>(p + "policy", "current", null)).get();
+                awaitVersion(second, PolicyEngine.withDefaults().current().version());
+            } finally {
+                two.close(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    private static Topology policyOnly(String topic, PolicyEngine engine) {
+        StreamsBuilder builder = new StreamsBuilder();
+        PolicyFeed.addTo(builder, topic, engine);
+        return builder.build();
+    }
+
+    private static void awaitVersion(PolicyEngine engine, String version) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!version.equals(engine.current().version()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(version, engine.current().version());
+    }
+
+    private static KafkaStreams started(Topology topology, Properties props) throws Exception {
+        KafkaStreams streams = new KafkaStreams(topology, props);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, old) -> {
             if (now == KafkaStreams.State.RUNNING) {

@@ -165,6 +165,42 @@ class ZeroTrustStepTest {
     }
 
     @Test
+    void aMalformedRevocationStillRevokes() {
+        driver = open(stateDir, CONFIG);
+        identity(issued("s1", T0));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 1_000));
+        // a revocation with an address that is no CIDR and a validity window that ends before it starts
+        sif.schemas.avro.IdentityEvent bad = IdentityEvents.toAvro(new IdentityEvent(P, IdentityEventType.REVOKED,
+                List.of(), "s1", T0, T0 + 60 * MIN, T0, "mTLS", T0 + 2_000, true, null));
+        bad.setBoundAddresses(List.of("not-an-address"));
+        bad.setNotAfterMs(T0 - 1);
+        identities.pipeInput(P, bad, T0 + 2_000);
+        assertEquals("REVOKED|" + P + "|1", pipe(HOST, T0 + 3_000));
+        // a malformed ISSUED adds nothing: the principal stays revoked
+        sif.schemas.avro.IdentityEvent badIssue = IdentityEvents.toAvro(issued("s2", T0 + 4_000));
+        badIssue.setBoundAddresses(List.of("not-an-address"));
+        identities.pipeInput(P, badIssue, T0 + 4_000);
+        assertEquals("REVOKED|" + P + "|1", pipe(HOST, T0 + 5_000));
+    }
+
+    @Test
+    void recordTimestampsOnAnotherClockDoNotResetTheFlowCount() {
+        // as ./sif replay sends: record timestamps are the time of sending, event times from 2017
+        driver = open(stateDir, SMALL);
+        identity(issued("s1", T0));
+        long sent = System.currentTimeMillis();
+        List<String> statuses = new ArrayList<>();
+        for (int i = 1; i <= 22; i++) {
+            // two eviction intervals of record time between flows: the stream-time punctuator runs each time
+            flows.pipeInput(HOST, flow("r" + i, HOST, T0 + i * 1_000L), sent + i * 2 * MIN);
+            String out = trusted.readValue();
+            statuses.add(out.substring(0, out.indexOf('|')));
+        }
+        assertEquals(20, statuses.stream().filter("TRUSTED"::equals).count(), statuses.toString());
+        assertEquals(List.of("STALE", "STALE"), statuses.subList(20, 22));
+    }
+
+    @Test
     void oneChallengePerSourcePerPeriod() {
         driver = open(stateDir, SMALL);
         identity(issued("s1", T0));
