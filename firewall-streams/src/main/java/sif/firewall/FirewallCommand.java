@@ -33,7 +33,7 @@ public final class FirewallCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(FirewallCommand.class);
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
-            description = "Kafka bootstrap servers (overrides bootstrap.servers; default ${DEFAULT-VALUE} from the config)")
+            description = "Kafka bootstrap servers (overrides bootstrap.servers; default localhost:9092)")
     String bootstrapServers;
 
     @Option(names = "--config", paramLabel = "FILE",
@@ -55,7 +55,8 @@ public final class FirewallCommand implements Callable<Integer> {
 
     @Option(names = "--check",
             description = "load the configuration and the model, build the topology and the Kafka Streams client, "
-                    + "print what would run, and exit without connecting (exit 0 when everything loads). "
+                    + "print what would run, and exit without processing (exit 0 when everything loads; the "
+                    + "client is created, so it may log that the broker is unreachable). "
                     + "./sif also uses it to record its class-data-sharing archive.")
     boolean check;
 
@@ -104,6 +105,15 @@ public final class FirewallCommand implements Callable<Integer> {
             }
         }, "sif-firewall-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run(config, classifier, stop, closed);
+        } finally {
+            closed.countDown(); // every way out, early ones included: the hook must not wait for nothing
+        }
+    }
+
+    private int run(FirewallConfig config, SequenceClassifier classifier, CountDownLatch stop, CountDownLatch closed)
+            throws InterruptedException {
         int port = metricsPort != null ? metricsPort : config.metricsPort();
         try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
             metrics.modelInfo(classifier.info().version());
@@ -115,7 +125,13 @@ public final class FirewallCommand implements Callable<Integer> {
                 return 2;
             }
             Policy policy = wiring.policy();
-            FirewallApp app = new FirewallApp(config, classifier, policy, wiring.extensions());
+            FirewallApp app;
+            try {
+                app = new FirewallApp(config, classifier, policy, wiring.extensions());
+            } catch (RuntimeException e) { // e.g. another instance holds the state directory's lock
+                System.err.println("firewall: cannot create the Kafka Streams client: " + e.getMessage());
+                return 2;
+            }
             if (check) {
                 try {
                     ModelLoader.awaitLoaded(classifier);
@@ -141,6 +157,7 @@ public final class FirewallCommand implements Callable<Integer> {
             BrokerProbe probe = null;
             MetricsServer server = null;
             StatusLogger status = null;
+            Thread starter = null;
             try {
                 if (port >= 0) {
                     probe = BrokerProbe.start(config.clusterClientConfig(), Duration.ofSeconds(10), Duration.ofSeconds(5));
@@ -152,7 +169,18 @@ public final class FirewallCommand implements Callable<Integer> {
                         classifier.info().sequenceLength(), classifier.info().classNames(),
                         policy instanceof ThresholdPolicy t ? "threshold " + t.threshold() : policy.getClass().getSimpleName(),
                         config.trustEnabled() ? "on" : "off (pass-through)");
-                app.start();
+                // KafkaStreams.start() blocks until the global stores (identities, policy) are loaded,
+                // i.e. for as long as the broker is unreachable: started aside, Ctrl-C still ends the process
+                starter = new Thread(() -> {
+                    try {
+                        app.start();
+                    } catch (RuntimeException e) {
+                        LOG.error("firewall could not start", e);
+                        stop.countDown();
+                    }
+                }, "sif-firewall-start");
+                starter.setDaemon(true);
+                starter.start();
                 try {
                     ModelLoader.awaitLoaded(classifier);
                 } catch (RuntimeException e) {
@@ -166,7 +194,14 @@ public final class FirewallCommand implements Callable<Integer> {
                 if (status != null) {
                     status.close();
                 }
-                app.close(Duration.ofSeconds(30));
+                if (starter != null && starter.isAlive()) {
+                    // KafkaStreams.close() waits for start() to return (both synchronized), which waits for
+                    // the broker: nothing was processed yet, so there is nothing to commit or flush
+                    LOG.warn("stopping before Kafka Streams finished starting (its global stores never loaded: "
+                            + "is the broker at {} reachable?)", config.bootstrapServers());
+                } else {
+                    app.close(Duration.ofSeconds(30));
+                }
                 if (server != null) {
                     server.close();
                 }

@@ -223,8 +223,18 @@ public final class FirewallConfig {
         return get(TOPIC_DLQ);
     }
 
+    /**
+     * The model directory. A relative path that does not exist from the working directory is taken
+     * from the SIF checkout ({@code sif.repo.root}, set by {@code ./sif}), so that the default
+     * {@code models/cicids2017-lstm} is found wherever {@code ./sif firewall} is run from.
+     */
     public Path modelDir() {
-        return Path.of(get(MODEL_DIR));
+        Path dir = Path.of(get(MODEL_DIR));
+        String root = System.getProperty("sif.repo.root");
+        if (!dir.isAbsolute() && !Files.exists(dir) && root != null && Files.exists(Path.of(root).resolve(dir))) {
+            return Path.of(root).resolve(dir);
+        }
+        return dir;
     }
 
     /** T when configured; {@code null} means "the model's sequence length". */

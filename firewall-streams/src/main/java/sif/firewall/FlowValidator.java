@@ -3,6 +3,7 @@ package sif.firewall;
 import sif.flows.FlowFeatures;
 import sif.schemas.Flows;
 import sif.schemas.avro.NetworkFlow;
+import sif.trust.IpAddress;
 
 /**
  * Decides whether a decoded flow is fit for the model. Pure: no Kafka, no state.
@@ -10,7 +11,8 @@ import sif.schemas.avro.NetworkFlow;
  * <p>Rules, in order (the first that fails is the reason):
  * <ol>
  *   <li>flow id, source and destination address present and non-blank ({@link DlqReason#MISSING_FIELD});</li>
- *   <li>ports in 0..65535, protocol in 0..255 ({@link DlqReason#BAD_5TUPLE});</li>
+ *   <li>addresses IPv4 or IPv6 literals (the source address keys every store, the blocklist and the
+ *       SIEM alerts), ports in 0..65535, protocol in 0..255 ({@link DlqReason#BAD_5TUPLE});</li>
  *   <li>event time a positive epoch-ms value, at most {@code maxFutureSkewMs} ahead of the firewall's
  *       wall clock ({@link DlqReason#BAD_TIMESTAMP}): the blocklist, alert and sequence clocks follow
  *       the largest event time seen, so one flow dated years ahead would expire every block and alert
@@ -81,6 +83,14 @@ public final class FlowValidator {
         }
         if (blank(flow.getDstIp())) {
             return new Rejection(DlqReason.MISSING_FIELD, "dstIp is blank in flow " + flow.getFlowId());
+        }
+        if (!IpAddress.isValid(flow.getSrcIp().toString())) {
+            return new Rejection(DlqReason.BAD_5TUPLE, "srcIp '" + flow.getSrcIp() + "' is not an IPv4 or IPv6 address in flow "
+                    + flow.getFlowId());
+        }
+        if (!IpAddress.isValid(flow.getDstIp().toString())) {
+            return new Rejection(DlqReason.BAD_5TUPLE, "dstIp '" + flow.getDstIp() + "' is not an IPv4 or IPv6 address in flow "
+                    + flow.getFlowId());
         }
         if (flow.getSrcPort() < 0 || flow.getSrcPort() > 65535) {
             return new Rejection(DlqReason.BAD_5TUPLE, "srcPort=" + flow.getSrcPort() + " outside 0..65535 in flow "

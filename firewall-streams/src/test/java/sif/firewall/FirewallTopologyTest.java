@@ -237,6 +237,7 @@ class FirewallTopologyTest {
         NetworkFlow badPort = flow("badport", "10.0.4.1", T0, 500, 5);
         badPort.setDstPort(70000);
         cases.put("bad-port", bytes(badPort));
+        cases.put("not-an-ip", bytes(flow("notip", "999.1.1", T0, 500, 5)));
         // 10 years ahead of the driver's wall clock: would poison the blocklist, alert and sequence clocks
         cases.put("future", bytes(flow("future", "10.0.4.1", System.currentTimeMillis() + 315_360_000_000L, 500, 5)));
         cases.forEach((k, v) -> in.pipeInput(k, v, T0));
@@ -266,10 +267,11 @@ class FirewallTopologyTest {
         expected.put("absurd", DlqReason.ABSURD_FEATURE);
         expected.put("no-src", DlqReason.MISSING_FIELD);
         expected.put("bad-port", DlqReason.BAD_5TUPLE);
+        expected.put("not-an-ip", DlqReason.BAD_5TUPLE);
         expected.put("future", DlqReason.BAD_TIMESTAMP);
         expected.put("tombstone", DlqReason.MISSING_FIELD);
         assertEquals(expected, reasonByKey);
-        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"),
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"),
                 dead.stream().map(r -> DlqHeaders.get(r.headers(), DlqHeaders.SOURCE_OFFSET)).toList());
         String fpDetail = DlqHeaders.get(dead.get(2).headers(), DlqHeaders.DETAIL);
         assertTrue(fpDetail.contains("unknown schema fingerprint"), fpDetail);
@@ -277,8 +279,8 @@ class FirewallTopologyTest {
         assertTrue(nanDetail.startsWith("flowIATMean=NaN"), nanDetail);
 
         assertEquals(List.of("good"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
-        assertEquals(11, counters.snapshot().dlq());
-        assertEquals(12, counters.snapshot().flowsIn());
+        assertEquals(12, counters.snapshot().dlq());
+        assertEquals(13, counters.snapshot().flowsIn());
     }
 
     @Test

@@ -46,6 +46,15 @@ class FlowValidatorTest {
     }
 
     @Test
+    void addressesMustBeIpLiterals() {
+        assertEquals(new FlowValidator.Rejection(DlqReason.BAD_5TUPLE,
+                "srcIp 'hello' is not an IPv4 or IPv6 address in flow f4"),
+                check(TestFlows.flow("f4", "hello", T0, 500, 5)));
+        assertEquals(DlqReason.BAD_5TUPLE, check(TestFlows.flow("f5", "999.1.1", T0, 500, 5)).reason());
+        assertNull(check(TestFlows.flow("f6", "fe80::250:56ff:fe9f:d5d", T0, 500, 5)), "IPv6 is an address");
+    }
+
+    @Test
     void eachBadValueHasItsReason() {
         assertEquals(new FlowValidator.Rejection(DlqReason.NAN_FEATURE, "flowIATMean=NaN in flow f1"),
                 withFeature("flowIATMean", Double.NaN));

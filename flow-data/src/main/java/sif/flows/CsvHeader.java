@@ -184,10 +184,12 @@ final class CsvHeader {
             }
         }
         if (present < FlowFeatures.COUNT / 2) {
+            String header = String.join(",", Arrays.asList(rawNames));
+            boolean binary = header.chars().anyMatch(ch -> ch < 0x20 && ch != '\t' || ch == 0xFFFD);
             throw new FlowCsvFormatException(file + ": not a CICFlowMeter flow CSV: only " + present + " of "
-                    + FlowFeatures.COUNT + " flow feature columns recognised in header "
-                    + String.join(",", Arrays.asList(rawNames)).substring(0,
-                            Math.min(200, String.join(",", Arrays.asList(rawNames)).length())));
+                    + FlowFeatures.COUNT + " flow feature columns recognised in "
+                    + (binary ? "a header that is not text (a packet capture? pass it with --pcap)"
+                            : "header " + header.substring(0, Math.min(200, header.length()))));
         }
         CsvLayout layout;
         if (seenId[-SRC_IP] || seenId[-FLOW_ID] || seenId[-TIMESTAMP]) {

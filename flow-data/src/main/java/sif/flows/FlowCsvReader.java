@@ -60,12 +60,22 @@ public final class FlowCsvReader {
      *
      * @param includeSubdirs     for a directory, also read the CSVs of its subdirectories
      * @param skippedDetailLimit how many skipped rows the summary keeps with details
+     * @param logSkipped         log skipped rows (the first few per file); off for a second pass over
+     *                           files whose skipped rows were logged already (the summary still has them)
      */
-    public record Options(boolean includeSubdirs, int skippedDetailLimit) {
-        public static final Options DEFAULT = new Options(false, ReadSummary.DEFAULT_DETAIL_LIMIT);
+    public record Options(boolean includeSubdirs, int skippedDetailLimit, boolean logSkipped) {
+        public static final Options DEFAULT = new Options(false, ReadSummary.DEFAULT_DETAIL_LIMIT, true);
+
+        public Options(boolean includeSubdirs, int skippedDetailLimit) {
+            this(includeSubdirs, skippedDetailLimit, true);
+        }
 
         public Options withIncludeSubdirs(boolean include) {
-            return new Options(include, skippedDetailLimit);
+            return new Options(include, skippedDetailLimit, logSkipped);
+        }
+
+        public Options withLogSkipped(boolean log) {
+            return new Options(includeSubdirs, skippedDetailLimit, log);
         }
     }
 
@@ -168,6 +178,7 @@ public final class FlowCsvReader {
     public static final class FlowIterator implements Iterator<FlowRecord>, Closeable {
         private final List<Path> files;
         private final ReadSummary summary;
+        private final boolean logSkipped;
         private int nextFile;
         private FileParser parser;
         private FlowRecord next;
@@ -175,6 +186,7 @@ public final class FlowCsvReader {
 
         private FlowIterator(List<Path> files, Options options) {
             this.files = List.copyOf(files);
+            this.logSkipped = options.logSkipped();
             this.summary = new ReadSummary(options.skippedDetailLimit());
         }
 
@@ -201,6 +213,7 @@ public final class FlowCsvReader {
                     InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
                     try {
                         parser = new FileParser(in, file.getFileName().toString(), summary);
+                        parser.logLimit = logSkipped ? LOGGED_SKIPS_PER_FILE : 0;
                     } catch (IOException | RuntimeException e) {
                         in.close();
                         throw e;
@@ -276,6 +289,7 @@ public final class FlowCsvReader {
         private String lastTimestampText;
         private long lastTimestamp;
         private long logged;
+        private long logLimit = LOGGED_SKIPS_PER_FILE;
 
         FileParser(InputStream in, String file, ReadSummary summary) throws IOException {
             this.lines = new ByteLines(in, file);
@@ -334,7 +348,7 @@ public final class FlowCsvReader {
                     return parse(line, lineNo);
                 } catch (BadRow e) {
                     summary.skipped(file, lineNo, e.getMessage());
-                    if (logged++ < LOGGED_SKIPS_PER_FILE) {
+                    if (logged++ < logLimit) {
                         LOG.warn("{}:{}: skipped malformed row: {}", file, lineNo, e.getMessage());
                     }
                 }

@@ -169,7 +169,8 @@ public final class CsvFlowSource implements FlowSource {
             List<FlowRecord> rows = new ArrayList<>();
             for (int i : fileIndexes) {
                 try {
-                    summary.add(FlowCsvReader.read(files.get(i), options, rows::add));
+                    // the scan logged this file's skipped rows already; the summary counts them again
+                    summary.add(FlowCsvReader.read(files.get(i), options.withLogSkipped(false), rows::add));
                 } catch (IOException e) {
                     throw new UncheckedIOException("reading " + files.get(i) + " failed: " + e.getMessage(), e);
                 }

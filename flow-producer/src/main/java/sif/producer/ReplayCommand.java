@@ -42,7 +42,7 @@ import sif.schemas.Topics;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Replays flows to Kafka as Avro NetworkFlow records keyed by source IP. One source:",
+            "Replays flows to Kafka as Avro NetworkFlow records keyed by source IP, from one of these sources.",
             "  PATH...             CICIDS2017 / CICFlowMeter CSV files or directories, in event-time order (stable "
                     + "sort by timestamp; file, then line order breaks ties). Every real-world quirk of the published "
                     + "CSVs is read; malformed rows are skipped and reported. Rows without a source IP "

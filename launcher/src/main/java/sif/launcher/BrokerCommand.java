@@ -25,6 +25,7 @@ public final class BrokerCommand implements Callable<Integer> {
             builder.brokerPort(port);
         }
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         try (EmbeddedKafka kafka = builder.start()) {
             Topics topics = Topics.defaults();
             for (String t : topics.all()) {
@@ -32,8 +33,17 @@ public final class BrokerCommand implements Callable<Integer> {
             }
             System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());
             System.out.println("topics: " + String.join(", ", topics.all()) + " (Ctrl-C to stop)");
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try { // let close() stop the broker and delete its temporary log directory
+                    closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sif-broker-shutdown"));
             stop.await();
+        } finally {
+            closed.countDown();
         }
         return 0;
     }

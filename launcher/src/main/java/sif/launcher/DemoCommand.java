@@ -88,6 +88,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path modelDir = model != null ? model : Launcher.repoPath("models/cicids2017-lstm");
+        if (durationSeconds != null && !(durationSeconds > 0)) {
+            System.err.println("demo: --duration must be a positive number of seconds, got " + durationSeconds);
+            return 2;
+        }
+        if (!Files.isRegularFile(modelDir.resolve("metadata.json"))) {
+            System.err.println("demo: no model in " + modelDir.toAbsolutePath()
+                    + " (no metadata.json; train one with ./sif train, or pass --model DIR)");
+            return 2;
+        }
         if (data != null && !Files.exists(data)) {
             System.err.println("demo: no such file or directory: " + data.toAbsolutePath()
                     + " (CICIDS2017 CSVs: see README, 'Data')");
@@ -110,6 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }, "sif-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        Path stateDir = null;
 
         out.println(synthetic
                 ? "SIF demo: replaying SYNTHETIC flows drawn from per-class distributions fitted on real CICIDS2017 rows (not real traffic)"
@@ -132,7 +142,8 @@ public final class DemoCommand implements Callable<Integer> {
                     FirewallConfig.APPLICATION_ID, "sif-demo",
                     FirewallConfig.MODEL_DIR, modelDir.toString(),
                     FirewallConfig.TOPIC_ALERTED, topics.alerted(),
-                    FirewallConfig.STREAMS_PREFIX + "state.dir", Files.createTempDirectory("sif-demo-state").toString()));
+                    FirewallConfig.STREAMS_PREFIX + "state.dir", (stateDir = Files.createTempDirectory("sif-demo-state"))
+                            .toString()));
             VerdictTally tally = new VerdictTally();
             try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames());
                  FirewallApp app = firewall(config, classifier, metrics);
@@ -209,6 +220,13 @@ public final class DemoCommand implements Callable<Integer> {
                 return replayFailure.get() == null && tally.total() == sent ? 0 : 1;
             }
         } finally {
+            if (stateDir != null) {
+                try {
+                    org.apache.kafka.common.utils.Utils.delete(stateDir.toFile());
+                } catch (java.io.IOException e) {
+                    System.err.println("demo: could not delete the state directory " + stateDir + ": " + e);
+                }
+            }
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -13,8 +13,8 @@ import sif.producer.ReplayCommand;
 
 /** {@code ./sif}: the one entry point for every user task. */
 @Command(name = "sif", mixinStandardHelpOptions = true, version = "SIF 0.1.0",
-        description = {"SIF, a streaming intelligent firewall on Kafka: CICFlowMeter flows in, an LSTM per",
-                "source IP, zero trust and policy, allow / block / alert out.", ""},
+        description = {"SIF, a streaming intelligent firewall on Kafka: CICFlowMeter flows in, an LSTM per "
+                + "source IP, zero trust and policy, allow / block / alert out.", ""},
         subcommands = {
                 DemoCommand.class,
                 ReplayCommand.class,
@@ -35,7 +35,51 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::userError).execute(args);
         System.exit(code);
+    }
+
+    /**
+     * A bad argument, a missing file or a model that cannot be loaded ends with one line naming the
+     * problem ({@code sif <command>: <what>}), not a stack trace; anything else is a bug and keeps its
+     * trace. {@code SIF_DEBUG=1} shows the trace always.
+     */
+    static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        if (!isUserError(e) || "1".equals(System.getenv("SIF_DEBUG"))) {
+            throw e;
+        }
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message(e));
+        cmd.getErr().flush();
+        return 2;
+    }
+
+    static boolean isUserError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException || t instanceof java.io.IOException
+                    || t instanceof java.io.UncheckedIOException
+                    || t instanceof sif.model.artifact.ModelArtifactException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String message(Throwable e) {
+        StringBuilder m = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String text = t.getMessage();
+            if (t instanceof java.nio.file.NoSuchFileException && text != null && !text.contains("no such file")) {
+                text = "no such file or directory: " + text;
+            }
+            if (text == null || m.indexOf(text) >= 0) {
+                continue;
+            }
+            if (m.length() > 0) {
+                m.append(": ");
+            }
+            m.append(text);
+        }
+        return m.length() == 0 ? e.toString() : m.toString();
     }
 }

@@ -1,0 +1,36 @@
+package sif.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** What a user sees when a command fails: one line for their mistakes, the trace for our bugs. */
+class MainTest {
+
+    @Test
+    void aMissingModelIsOneLineNotAStackTrace() {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new Main()).setExecutionExceptionHandler(Main::userError);
+        cmd.setErr(new PrintWriter(err));
+        int code = cmd.execute("evaluate", "--model", "/nonexistent-sif-model");
+        assertEquals(2, code);
+        String text = err.toString().strip();
+        assertTrue(text.startsWith("sif evaluate: "), text);
+        assertTrue(text.contains("/nonexistent-sif-model"), text);
+        assertFalse(text.contains("\tat "), "no stack trace: " + text);
+        assertEquals(1, text.lines().count(), text);
+    }
+
+    @Test
+    void userErrorsAreRecognisedThroughTheirCauses() {
+        assertTrue(Main.isUserError(new RuntimeException(new java.nio.file.NoSuchFileException("/x.pcap"))));
+        assertFalse(Main.isUserError(new NullPointerException("a bug")));
+        assertEquals("cannot read: no such file or directory: /x.pcap",
+                Main.message(new RuntimeException("cannot read", new java.nio.file.NoSuchFileException("/x.pcap"))));
+    }
+}
