@@ -66,7 +66,9 @@ public final class DlqExceptionHandlers {
                                                      Exception exception) {
             LOG.warn("cannot deserialize record {}-{}@{} at {}: {}; sent to the dead-letter topic", record.topic(),
                     record.partition(), record.offset(), context.processorNodeId(), exception.toString());
-            metrics.dlq(DlqReason.DESERIALIZATION_ERROR);
+            // flows are decoded by the validate step (their source reads bytes): what fails here is a
+            // control record (identity event, unblock), not a flow, and is counted apart
+            metrics.controlDeadLetter(record.topic());
             publish(record.key(), record.value(), headers(record.headers(), DlqReason.DESERIALIZATION_ERROR, exception,
                     "source", record.topic(), record.partition(), record.offset()));
             return DeserializationHandlerResponse.CONTINUE;

@@ -67,20 +67,28 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /**
-     * Whether a stream thread died because its producer gave up on the open transaction
-     * ({@link TransactionAbortableException}: a send timed out, e.g. no metadata for a topic while
-     * the broker is away). Nothing of that transaction was committed, so a new thread can take the
-     * tasks over from their last commit, exactly once. Kafka Streams 4.1 lets the thread die here
-     * ({@code TaskManager.handleCorruption} commits the other tasks' part of the doomed transaction).
+     * Whether a stream thread died because its producer gave up on the open transaction. Nothing of
+     * that transaction was committed, so a new thread can take the tasks over from their last commit,
+     * exactly once. Kafka Streams 4.1 lets the thread die here ({@code TaskManager.handleCorruption}
+     * commits the other tasks' part of the doomed transaction). The producer says so in two ways: a
+     * {@link TransactionAbortableException} (a send timed out, e.g. no metadata for a topic while the
+     * broker is away), or — when batches expired without an acknowledgement and their sequence numbers
+     * could not be resolved ({@code TransactionManager.maybeResolveSequences}) — a plain
+     * {@code KafkaException} whose message ends with {@value #ABORTABLE}. Both were seen in
+     * {@code FirewallBrokerOutageIT}.
      */
     static boolean abortedTransaction(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TransactionAbortableException) {
+            if (t instanceof TransactionAbortableException
+                    || t.getMessage() != null && t.getMessage().contains(ABORTABLE)) {
                 return true;
             }
         }
         return false;
     }
+
+    /** The producer's words for an abortable (not fatal) transaction error, kafka-clients 4.1. */
+    static final String ABORTABLE = "It is safe to abort the transaction and continue.";
 
     /** Thread replacements allowed: at most {@code max} within {@code window}, so a lasting cause still stops the firewall. */
     static final class Replacements {

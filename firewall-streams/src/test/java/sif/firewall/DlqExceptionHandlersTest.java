@@ -135,6 +135,41 @@ class DlqExceptionHandlersTest {
         }
     }
 
+    /** An undecodable control record (here an identity event) is a dead letter, but not a flow's. */
+    @Test
+    void anUndecodableControlRecordIsDeadLetteredAndCountedApartFromFlows() {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        DlqExceptionHandlers.Deserialization handler = new DlqExceptionHandlers.Deserialization();
+        PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
+        handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
+                DlqPublisher.METRICS_KEY, metrics));
+        byte[] garbage = "not an identity event".getBytes(StandardCharsets.UTF_8);
+        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>("identity", 0, 3L,
+                "spiffe://x".getBytes(StandardCharsets.UTF_8), garbage);
+        ErrorHandlerContext context = new ErrorHandlerContext() {
+            @Override public String topic() { return "identity"; }
+            @Override public int partition() { return 0; }
+            @Override public long offset() { return 3; }
+            @Override public Headers headers() { return new RecordHeaders(); }
+            @Override public String processorNodeId() { return "identity-source"; }
+            @Override public TaskId taskId() { return new TaskId(-1, -1); }
+            @Override public long timestamp() { return T0; }
+            @Override public byte[] sourceRawKey() { return record.key(); }
+            @Override public byte[] sourceRawValue() { return garbage; }
+        };
+        assertEquals(org.apache.kafka.streams.errors.DeserializationExceptionHandler.DeserializationHandlerResponse
+                .CONTINUE, handler.handle(context, record, new org.apache.kafka.common.errors.SerializationException(
+                        "unknown schema fingerprint")));
+        assertEquals(1, producer.history().size());
+        assertArrayEquals(garbage, producer.history().get(0).value());
+        assertEquals(DlqReason.DESERIALIZATION_ERROR, DlqHeaders.get(producer.history().get(0).headers(),
+                DlqHeaders.REASON));
+        assertEquals(0, metrics.snapshot().dlq(), "no flow was dead-lettered");
+        assertEquals(1.0, metrics.registry().get("sif.control.dead.letters").tag("topic", "identity").counter().count());
+        metrics.close();
+    }
+
     /**
      * The production handler by kind of error: the broker away (a retriable error) is retried by
      * Kafka Streams, a record the broker refuses goes to the dead-letter topic, anything else fails.

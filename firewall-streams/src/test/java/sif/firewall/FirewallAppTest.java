@@ -22,6 +22,16 @@ class FirewallAppTest {
                         new TransactionAbortableException("Transaction Request was aborted after exhausting retries.",
                                 new TimeoutException("Topic t not present in metadata after 60000 ms."))));
         assertTrue(FirewallApp.abortedTransaction(aborted));
+        // the other form, from expired batches whose sequences cannot be resolved (seen in CI)
+        assertTrue(FirewallApp.abortedTransaction(new StreamsException(
+                "Error encountered trying to commit a transaction [stream-thread [main]]",
+                new org.apache.kafka.common.KafkaException("Cannot execute transactional method because we are in an "
+                        + "error state", new org.apache.kafka.common.KafkaException("The client hasn't received "
+                        + "acknowledgment for some previously sent messages and can no longer retry them. It is safe to "
+                        + "abort the transaction and continue.")))));
+        // a fenced producer is not abortable: Kafka Streams handles fencing itself
+        assertFalse(FirewallApp.abortedTransaction(new StreamsException("Error encountered trying to commit",
+                new org.apache.kafka.common.errors.ProducerFencedException("There is a newer producer"))));
         // a send the handler failed (e.g. a topic the cluster does not know) is not
         assertFalse(FirewallApp.abortedTransaction(new StreamsException("Error encountered sending record to topic t",
                 new TimeoutException("Topic t not present in metadata after 60000 ms."))));

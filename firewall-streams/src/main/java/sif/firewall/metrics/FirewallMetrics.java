@@ -72,6 +72,14 @@ public interface FirewallMetrics {
     default void productionRetry() {
     }
 
+    /**
+     * A record of a control topic (identity events, operator unblocks: not a flow) could not be
+     * decoded and went to the dead-letter topic. Not counted in {@link #dlq}, so that flows in =
+     * allowed + blocked + alerts + dead-lettered flows holds exactly.
+     */
+    default void controlDeadLetter(String topic) {
+    }
+
     /** Current number of blocked sources (gauge), when one owner holds the whole blocklist. */
     void blocklistSize(long size);
 

@@ -63,6 +63,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final TagCache<Counter> identity;
     private final Counter challenges;
     private final Counter productionRetries;
+    private final TagCache<Counter> controlDeadLetters;
     private final AtomicLong blocklist = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> blocklistByOwner = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
@@ -121,6 +122,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .description("Output sends that failed for a transient reason (broker away or slow); "
                         + "the task is processed again from its last commit")
                 .register(registry);
+        controlDeadLetters = new TagCache<>(topic -> Counter.builder("sif.control.dead.letters")
+                .description("Undecodable records of control topics (identity events, unblocks), not flows; "
+                        + "sent to the dead-letter topic")
+                .tag("topic", topic)
+                .register(registry), false, 16);
         Gauge.builder("sif.blocklist.size", this, PrometheusFirewallMetrics::blocklistTotal)
                 .description("Sources currently on the blocklist")
                 .register(registry);
@@ -247,6 +253,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     @Override
     public void productionRetry() {
         productionRetries.increment();
+    }
+
+    @Override
+    public void controlDeadLetter(String topic) {
+        controlDeadLetters.get(topic).increment();
     }
 
     @Override
