@@ -147,17 +147,7 @@ class DlqExceptionHandlersTest {
         byte[] garbage = "not an identity event".getBytes(StandardCharsets.UTF_8);
         var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>("identity", 0, 3L,
                 "spiffe://x".getBytes(StandardCharsets.UTF_8), garbage);
-        ErrorHandlerContext context = new ErrorHandlerContext() {
-            @Override public String topic() { return "identity"; }
-            @Override public int partition() { return 0; }
-            @Override public long offset() { return 3; }
-            @Override public Headers headers() { return new RecordHeaders(); }
-            @Override public String processorNodeId() { return "identity-source"; }
-            @Override public TaskId taskId() { return new TaskId(-1, -1); }
-            @Override public long timestamp() { return T0; }
-            @Override public byte[] sourceRawKey() { return record.key(); }
-            @Override public byte[] sourceRawValue() { return garbage; }
-        };
+        ErrorHandlerContext context = context("identity", 3, "identity-source", record.key(), garbage);
         assertEquals(org.apache.kafka.streams.errors.DeserializationExceptionHandler.DeserializationHandlerResponse
                 .CONTINUE, handler.handle(context, record, new org.apache.kafka.common.errors.SerializationException(
                         "unknown schema fingerprint")));
@@ -185,17 +175,8 @@ class DlqExceptionHandlersTest {
         handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
                 DlqPublisher.METRICS_KEY, metrics, TopicCheck.CONFIG_KEY, TopicCheck.of(cluster::get)));
         byte[] input = TestFlows.bytes(BAD);
-        ErrorHandlerContext context = new ErrorHandlerContext() {
-            @Override public String topic() { return "flows"; }
-            @Override public int partition() { return 0; }
-            @Override public long offset() { return 7; }
-            @Override public Headers headers() { return new RecordHeaders(); }
-            @Override public String processorNodeId() { return "route-blocked"; }
-            @Override public TaskId taskId() { return new TaskId(0, 0); }
-            @Override public long timestamp() { return T0; }
-            @Override public byte[] sourceRawKey() { return "10.7.0.66".getBytes(StandardCharsets.UTF_8); }
-            @Override public byte[] sourceRawValue() { return input; }
-        };
+        ErrorHandlerContext context = context("flows", 7, "route-blocked",
+                "10.7.0.66".getBytes(StandardCharsets.UTF_8), input);
         ProducerRecord<byte[], byte[]> verdict = new ProducerRecord<>("flows.blocked", new byte[] {1}, new byte[] {2});
 
         assertEquals(ProductionExceptionHandlerResponse.RETRY, handler.handle(context, verdict,
@@ -230,5 +211,20 @@ class DlqExceptionHandlersTest {
         assertEquals(1, metrics.snapshot().dlq());
         assertEquals(4.0, metrics.registry().get("sif.production.retries").counter().count());
         metrics.close();
+    }
+
+    /** The context Kafka Streams hands a handler: where the failing record came from (partition 0). */
+    private static ErrorHandlerContext context(String topic, long offset, String node, byte[] key, byte[] value) {
+        return new ErrorHandlerContext() {
+            @Override public String topic() { return topic; }
+            @Override public int partition() { return 0; }
+            @Override public long offset() { return offset; }
+            @Override public Headers headers() { return new RecordHeaders(); }
+            @Override public String processorNodeId() { return node; }
+            @Override public TaskId taskId() { return new TaskId(0, 0); }
+            @Override public long timestamp() { return T0; }
+            @Override public byte[] sourceRawKey() { return key; }
+            @Override public byte[] sourceRawValue() { return value; }
+        };
     }
 }
