@@ -11,7 +11,10 @@ import java.util.UUID;
  * outside [notBefore, notAfter] → EXPIRED; device non-compliant → NONCOMPLIANT; stale → STALE;
  * otherwise TRUSTED.
  *
- * <p>The flow counter restarts when the source's principal, serial or verification time changes
+ * <p>The verification that counts for a flow is the latest one at or before the flow's time
+ * ({@link PrincipalIdentity#verificationAtOrBefore}), so a flow evaluated late (consumer lag,
+ * catching up after an outage) is not vouched for by a re-verification that happened after it. The
+ * flow counter restarts when the source's principal, serial or that verification time changes
  * (a re-verification); that also closes any open challenge. A challenge is emitted when the
  * status is in {@link FreshnessPolicy#challengeOn()} and no challenge went out for this source
  * within {@code challengePeriodMs} (event time) — so one per source per period, not one per flow.
@@ -47,17 +50,21 @@ public final class FreshnessRule {
             return finish(sourceIp, flowTimeMs, IdentityStatus.UNKNOWN, null, null, 0L, n, lastChallenge,
                     "no identity bound to " + sourceIp);
         }
+        // the verification that covers this flow: the latest at or before it, not the newest on record
+        // (a firewall catching up on old flows already holds verifications made after them)
+        long verifiedAt = identity.verificationAtOrBefore(flowTimeMs);
+        long covered = verifiedAt == PrincipalIdentity.NONE ? 0L : verifiedAt; // what state and challenge record
         boolean reset = previous == null
                 || !identity.principal().equals(previous.principal())
                 || !identity.credentialSerial().equals(previous.credentialSerial())
-                || identity.verifiedAtMs() != previous.verifiedAtMs();
+                || covered != previous.verifiedAtMs();
         long n = reset ? 1 : previous.flowsSinceVerification() + 1;
         if (reset) {
             lastChallenge = SourceState.NO_CHALLENGE;
         }
         IdentityStatus status;
         String detail;
-        long age = flowTimeMs - identity.verifiedAtMs();
+        long age = flowTimeMs - verifiedAt;
         if (identity.revoked()) {
             status = IdentityStatus.REVOKED;
             detail = "credential " + identity.credentialSerial() + " revoked";
@@ -68,6 +75,10 @@ public final class FreshnessRule {
         } else if (!identity.compliant()) {
             status = IdentityStatus.NONCOMPLIANT;
             detail = "device of " + identity.principal() + " non-compliant";
+        } else if (verifiedAt == PrincipalIdentity.NONE) {
+            status = IdentityStatus.STALE;
+            detail = "flow at " + flowTimeMs + " precedes every verification on record (earliest "
+                    + identity.verifications().get(0) + ")";
         } else if (age > policy.maxAgeMs()) {
             status = IdentityStatus.STALE;
             detail = "verified " + age + " ms ago > " + policy.maxAgeMs() + " ms";
@@ -79,7 +90,7 @@ public final class FreshnessRule {
             detail = "verified " + age + " ms ago, flow " + n + " of " + policy.maxFlows();
         }
         return finish(sourceIp, flowTimeMs, status, identity.principal(), identity.credentialSerial(),
-                identity.verifiedAtMs(), n, lastChallenge, detail);
+                covered, n, lastChallenge, detail);
     }
 
     private TrustAssessment finish(String sourceIp, long t, IdentityStatus status, String principal, String serial,

@@ -39,6 +39,47 @@ public final class IdentityResolver {
      * @throws IllegalArgumentException when the event names another principal
      */
     public static PrincipalIdentity apply(PrincipalIdentity current, IdentityEvent event) {
+        PrincipalIdentity after = resolve(current, event);
+        List<Long> history = verifications(current, event, after);
+        if (history.equals(after.verifications())) {
+            return after;
+        }
+        return new PrincipalIdentity(after.principal(), after.boundAddresses(), after.credentialSerial(),
+                after.notBeforeMs(), after.notAfterMs(), after.verifiedAtMs(), after.method(), after.eventTimeMs(),
+                after.lastType(), after.compliant(), after.assuranceLevel(), after.revokedSerials(), history);
+    }
+
+    /**
+     * The verification times after {@code event}: those before it, the event's own when it reports a
+     * verification (any event but a revocation, about a credential it defines or the current one —
+     * late ones too: the verification happened), and the resulting {@code verifiedAtMs}; ascending,
+     * within {@link PrincipalIdentity#VERIFICATION_HISTORY_MS} of the newest, at most
+     * {@link PrincipalIdentity#MAX_VERIFICATIONS}.
+     */
+    private static List<Long> verifications(PrincipalIdentity current, IdentityEvent event, PrincipalIdentity after) {
+        java.util.TreeSet<Long> times = new java.util.TreeSet<>();
+        if (current != null) {
+            times.addAll(current.verifications());
+            if (current.verifications().isEmpty() && current.verifiedAtMs() > 0) {
+                times.add(current.verifiedAtMs()); // a state from before the history existed
+            }
+        }
+        boolean aboutCurrent = current != null && event.credentialSerial().equals(current.credentialSerial());
+        if (event.type() != IdentityEventType.REVOKED && event.verifiedAtMs() > 0
+                && (event.type().definesCredential() || aboutCurrent || current == null)) {
+            times.add(event.verifiedAtMs());
+        }
+        if (after.verifiedAtMs() > 0) {
+            times.add(after.verifiedAtMs());
+        }
+        while (!times.isEmpty() && (times.size() > PrincipalIdentity.MAX_VERIFICATIONS
+                || times.first() < times.last() - PrincipalIdentity.VERIFICATION_HISTORY_MS)) {
+            times.pollFirst();
+        }
+        return List.copyOf(times);
+    }
+
+    private static PrincipalIdentity resolve(PrincipalIdentity current, IdentityEvent event) {
         if (current != null && !current.principal().equals(event.principal())) {
             throw new IllegalArgumentException("event for '" + event.principal() + "' applied to state of '"
                     + current.principal() + "'");
@@ -113,6 +154,6 @@ public final class IdentityResolver {
     private static PrincipalIdentity withRevoked(PrincipalIdentity s, List<String> revoked) {
         return new PrincipalIdentity(s.principal(), s.boundAddresses(), s.credentialSerial(), s.notBeforeMs(),
                 s.notAfterMs(), s.verifiedAtMs(), s.method(), s.eventTimeMs(), s.lastType(), s.compliant(),
-                s.assuranceLevel(), revoked);
+                s.assuranceLevel(), revoked, s.verifications());
     }
 }

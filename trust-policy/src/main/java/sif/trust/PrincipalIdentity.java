@@ -19,6 +19,10 @@ import java.util.List;
  * @param compliant        device posture
  * @param assuranceLevel   assurance level, may be null
  * @param revokedSerials   serials known to be revoked (most recent last, bounded)
+ * @param verifications    the principal's recent verification times, ascending: those within
+ *                         {@value #VERIFICATION_HISTORY_MS} ms of the newest, at most
+ *                         {@value #MAX_VERIFICATIONS}; empty in states written before it existed,
+ *                         which then know only {@code verifiedAtMs}
  */
 public record PrincipalIdentity(
         String principal,
@@ -32,11 +36,52 @@ public record PrincipalIdentity(
         IdentityEventType lastType,
         boolean compliant,
         String assuranceLevel,
-        List<String> revokedSerials) {
+        List<String> revokedSerials,
+        List<Long> verifications) {
+
+    /**
+     * How far back (event time, from the newest) verification times are remembered: a flow evaluated
+     * more than this behind the principal's newest verification finds none before it and is STALE.
+     */
+    public static final long VERIFICATION_HISTORY_MS = 3_600_000L;
+    /** At most this many verification times per principal (the newest), whatever their spacing. */
+    public static final int MAX_VERIFICATIONS = 1024;
+
+    /** Sentinel of {@link #verificationAtOrBefore}: no verification on record at or before the time. */
+    public static final long NONE = Long.MIN_VALUE;
 
     public PrincipalIdentity {
         boundAddresses = boundAddresses == null ? List.of() : List.copyOf(boundAddresses);
         revokedSerials = revokedSerials == null ? List.of() : List.copyOf(revokedSerials);
+        verifications = verifications == null ? List.of() : List.copyOf(verifications);
+    }
+
+    /** Without a verification history (only {@code verifiedAtMs} is known). */
+    public PrincipalIdentity(String principal, List<String> boundAddresses, String credentialSerial, long notBeforeMs,
+                             long notAfterMs, long verifiedAtMs, String method, long eventTimeMs,
+                             IdentityEventType lastType, boolean compliant, String assuranceLevel,
+                             List<String> revokedSerials) {
+        this(principal, boundAddresses, credentialSerial, notBeforeMs, notAfterMs, verifiedAtMs, method, eventTimeMs,
+                lastType, compliant, assuranceLevel, revokedSerials, List.of());
+    }
+
+    /**
+     * The verification a flow at {@code timeMs} was covered by: the latest verification time at or
+     * before it. A firewall catching up on old flows sees the principal's newest verification in its
+     * store, which happened after those flows and does not vouch for them. {@link #NONE} when the flow
+     * precedes every verification on record; {@code verifiedAtMs} when there is no history.
+     */
+    public long verificationAtOrBefore(long timeMs) {
+        if (verifications.isEmpty()) {
+            return verifiedAtMs;
+        }
+        for (int i = verifications.size() - 1; i >= 0; i--) { // newest first: live flows stop at once
+            long v = verifications.get(i);
+            if (v <= timeMs) {
+                return v;
+            }
+        }
+        return NONE;
     }
 
     /** True when the current credential serial has been revoked. */

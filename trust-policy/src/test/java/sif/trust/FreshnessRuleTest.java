@@ -207,6 +207,30 @@ class FreshnessRuleTest {
     }
 
     @Test
+    void aFlowEvaluatedLateIsCoveredByTheVerificationBeforeItNotTheNewest() {
+        ZeroTrustEvaluator zt = evaluator(); // verified at T0
+        // catching up after an outage: the re-verification at T0+30min is already in the store
+        zt.onIdentityEvent(event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + 30 * MIN, T0 + 30 * MIN));
+        TrustAssessment early = zt.onFlow(IP, T0 + 4 * MIN);
+        assertEquals(IdentityStatus.TRUSTED, early.status(), "4 min after the verification before it");
+        assertEquals(T0, early.next().verifiedAtMs());
+        TrustAssessment stale = zt.onFlow(IP, T0 + 6 * MIN);
+        assertEquals(IdentityStatus.STALE, stale.status(), "6 min after the verification before it: "
+                + stale.detail());
+        assertEquals(IdentityStatus.STALE, zt.onFlow(IP, T0 + 29 * MIN).status());
+        TrustAssessment after = zt.onFlow(IP, T0 + 31 * MIN);
+        assertEquals(IdentityStatus.TRUSTED, after.status(), "covered by the re-verification");
+        assertEquals(1, after.next().flowsSinceVerification(), "a new verification restarts the count");
+        // a flow before every verification on record is not vouched for
+        assertEquals(IdentityStatus.STALE, zt.onFlow(IP, T0 - 1).status());
+        // history reaches an hour back from the newest verification: a flow further behind is STALE
+        zt.onIdentityEvent(event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + 62 * MIN, T0 + 62 * MIN));
+        TrustAssessment forgotten = zt.onFlow(IP, T0 + 2 * MIN);
+        assertEquals(IdentityStatus.STALE, forgotten.status(), forgotten.detail());
+        assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + 33 * MIN).status());
+    }
+
+    @Test
     void aRotationAfterRevocationOrAGapStartsANewValidity() {
         ZeroTrustEvaluator revoked = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
         revoked.onIdentityEvent(credential(IdentityEventType.ISSUED, "s1", T0, T0 + 10 * MIN, T0));
