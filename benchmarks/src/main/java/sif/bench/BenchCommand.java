@@ -75,6 +75,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Write the results as JSON to FILE.")
     Path out;
 
+    @Option(names = "--keep-work", description = "keep the work directory (broker logs, state directories) "
+            + "after a successful run; it is always kept when the run fails")
+    boolean keepWork;
+
     @Option(names = "--loads", paramLabel = "FLOWS/S", split = ",", defaultValue = "1000,5000,10000",
             description = "Offered loads of the fixed-load phases, flows/s. Default ${DEFAULT-VALUE}.")
     List<Integer> loads;
@@ -227,6 +231,13 @@ public final class BenchCommand implements Callable<Integer> {
             if (out != null) {
                 writeJson(out);
                 console.println("results written to " + out.toAbsolutePath());
+            }
+            if (!keepWork) {
+                try {
+                    org.apache.kafka.common.utils.Utils.delete(work.toFile());
+                } catch (java.io.IOException e) {
+                    console.println("could not delete the work directory " + work + ": " + e);
+                }
             }
             return 0;
         }
