@@ -179,9 +179,9 @@ public final class FirewallApp implements AutoCloseable {
         LOG.info("starting firewall {} on {}: {} -> {} / {} / {} (DLQ {})", config.applicationId(),
                 config.bootstrapServers(), config.inputTopic(), config.allowedTopic(), config.blockedTopic(),
                 config.alertedTopic(), config.dlqTopic());
-        if (!config.unknownKeys().isEmpty()) {
-            LOG.warn("ignoring unknown settings {} (misspelt? see the README's configuration table)",
-                    config.unknownKeys());
+        var unknown = config.unknownKeys();
+        if (!unknown.isEmpty()) {
+            LOG.warn("ignoring unknown settings {} (misspelt? see the README's configuration table)", unknown);
         }
         streams.start();
     }

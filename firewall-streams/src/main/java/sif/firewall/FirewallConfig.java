@@ -12,7 +12,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import sif.firewall.trust.TrustConfig;
 
 /**
  * The firewall's configuration: a properties file first, then defaults filled in with
@@ -385,11 +388,11 @@ public final class FirewallConfig {
      * #STREAMS_PREFIX}*, not a serde setting): most likely misspelt, e.g. {@code trust.max.flow} for
      * {@code trust.max.flows}, which would otherwise leave the default in force without a word.
      */
-    public java.util.SortedSet<String> unknownKeys() {
-        java.util.SortedSet<String> unknown = new java.util.TreeSet<>();
+    public SortedSet<String> unknownKeys() {
+        SortedSet<String> unknown = new TreeSet<>();
         for (String k : values.keySet()) {
-            if (!DEFAULTS.containsKey(k) && !sif.firewall.trust.TrustConfig.DEFAULTS.containsKey(k)
-                    && !k.startsWith(STREAMS_PREFIX) && !k.equals("schema.registry.url") && !k.startsWith("apicurio.")) {
+            if (!DEFAULTS.containsKey(k) && !TrustConfig.DEFAULTS.containsKey(k) && !k.startsWith(STREAMS_PREFIX)
+                    && !isSerdeKey(k)) {
                 unknown.add(k);
             }
         }
@@ -400,11 +403,15 @@ public final class FirewallConfig {
     public Map<String, String> serdeConfig() {
         Map<String, String> m = new TreeMap<>();
         values.forEach((k, v) -> {
-            if (k.equals("schema.registry.url") || k.startsWith("apicurio.")) {
+            if (isSerdeKey(k)) {
                 m.put(k, v);
             }
         });
         return m;
+    }
+
+    private static boolean isSerdeKey(String key) {
+        return key.equals("schema.registry.url") || key.startsWith("apicurio.");
     }
 
     private long parseLong(String key) {

@@ -84,13 +84,12 @@ public final class FlowValidator {
         if (blank(flow.getDstIp())) {
             return new Rejection(DlqReason.MISSING_FIELD, "dstIp is blank in flow " + flow.getFlowId());
         }
-        if (!IpAddress.isValid(flow.getSrcIp().toString())) {
-            return new Rejection(DlqReason.BAD_5TUPLE, "srcIp '" + flow.getSrcIp() + "' is not an IPv4 or IPv6 address in flow "
-                    + flow.getFlowId());
+        Rejection address = notAnAddress("srcIp", flow.getSrcIp(), flow);
+        if (address == null) {
+            address = notAnAddress("dstIp", flow.getDstIp(), flow);
         }
-        if (!IpAddress.isValid(flow.getDstIp().toString())) {
-            return new Rejection(DlqReason.BAD_5TUPLE, "dstIp '" + flow.getDstIp() + "' is not an IPv4 or IPv6 address in flow "
-                    + flow.getFlowId());
+        if (address != null) {
+            return address;
         }
         if (flow.getSrcPort() < 0 || flow.getSrcPort() > 65535) {
             return new Rejection(DlqReason.BAD_5TUPLE, "srcPort=" + flow.getSrcPort() + " outside 0..65535 in flow "
@@ -134,6 +133,11 @@ public final class FlowValidator {
                     + " in flow " + flow.getFlowId());
         }
         return null;
+    }
+
+    private static Rejection notAnAddress(String field, CharSequence ip, NetworkFlow flow) {
+        return IpAddress.isValid(ip.toString()) ? null : new Rejection(DlqReason.BAD_5TUPLE,
+                field + " '" + ip + "' is not an IPv4 or IPv6 address in flow " + flow.getFlowId());
     }
 
     private static boolean blank(CharSequence s) {

@@ -108,8 +108,7 @@ class DlqExceptionHandlersTest {
                 throw new IllegalStateException("extension bug for " + v.getSrcIp());
             }
         }, Named.as("failing-extension"));
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        MockProducer<byte[], byte[]> producer = dlqProducer();
         Properties props = FirewallApp.streamsProperties(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
@@ -138,8 +137,7 @@ class DlqExceptionHandlersTest {
     /** An undecodable control record (here an identity event) is a dead letter, but not a flow's. */
     @Test
     void anUndecodableControlRecordIsDeadLetteredAndCountedApartFromFlows() {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        MockProducer<byte[], byte[]> producer = dlqProducer();
         DlqExceptionHandlers.Deserialization handler = new DlqExceptionHandlers.Deserialization();
         PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
         handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
@@ -166,8 +164,7 @@ class DlqExceptionHandlersTest {
      */
     @Test
     void productionErrorsAreRetriedDeadLetteredOrFatalByKind() {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
-                new ByteArraySerializer());
+        MockProducer<byte[], byte[]> producer = dlqProducer();
         DlqExceptionHandlers.Production handler = new DlqExceptionHandlers.Production();
         PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
         Map<String, TopicCheck.Answer> cluster = Map.of("flows.blocked", TopicCheck.Answer.EXISTS,
@@ -226,5 +223,10 @@ class DlqExceptionHandlersTest {
             @Override public byte[] sourceRawKey() { return key; }
             @Override public byte[] sourceRawValue() { return value; }
         };
+    }
+
+    /** The dead-letter producer the handlers publish to: every send succeeds at once and is kept. */
+    private static MockProducer<byte[], byte[]> dlqProducer() {
+        return new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

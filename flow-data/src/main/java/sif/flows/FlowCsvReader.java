@@ -178,7 +178,7 @@ public final class FlowCsvReader {
     public static final class FlowIterator implements Iterator<FlowRecord>, Closeable {
         private final List<Path> files;
         private final ReadSummary summary;
-        private final boolean logSkipped;
+        private final long logLimit;
         private int nextFile;
         private FileParser parser;
         private FlowRecord next;
@@ -186,7 +186,7 @@ public final class FlowCsvReader {
 
         private FlowIterator(List<Path> files, Options options) {
             this.files = List.copyOf(files);
-            this.logSkipped = options.logSkipped();
+            this.logLimit = options.logSkipped() ? LOGGED_SKIPS_PER_FILE : 0;
             this.summary = new ReadSummary(options.skippedDetailLimit());
         }
 
@@ -213,7 +213,7 @@ public final class FlowCsvReader {
                     InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
                     try {
                         parser = new FileParser(in, file.getFileName().toString(), summary);
-                        parser.logLimit = logSkipped ? LOGGED_SKIPS_PER_FILE : 0;
+                        parser.logLimit = logLimit;
                     } catch (IOException | RuntimeException e) {
                         in.close();
                         throw e;

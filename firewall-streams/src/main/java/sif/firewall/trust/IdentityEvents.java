@@ -24,8 +24,8 @@ public final class IdentityEvents {
      * The trust-reducing part of an event that failed validation (a bad CIDR among its addresses, a
      * validity window ending before it starts, ...): a REVOKED or DEVICE_NONCOMPLIANT event that names
      * its principal and serial, as a valid event with no addresses, an empty validity window and no
-     * verification time — all a revocation or a posture change needs, and nothing that could add trust. Null for any other event (which adds trust and is
-     * therefore dropped).
+     * verification time — all a revocation or a posture change needs, and nothing that could add
+     * trust. Null for any other event (which adds trust and is therefore dropped).
      */
     public static IdentityEvent failClosed(sif.schemas.avro.IdentityEvent e) {
         if (e == null || e.getType() == null || e.getPrincipal() == null || e.getPrincipal().isBlank()
