@@ -18,7 +18,10 @@ create flows.alerted 4
 create alerts 4
 create flows.dlq 1
 create identity.challenges 1
-create identity 4 --config cleanup.policy=compact
+# compacted per principal; events younger than a day (broker time) are kept whole, so a firewall that
+# rebuilds its identity store sees every recent event, not only each principal's last (Topics.creationConfig)
+create identity 4 --config cleanup.policy=compact --config min.compaction.lag.ms=86400000 \
+  --config message.timestamp.type=LogAppendTime
 create policy 1 --config cleanup.policy=compact
 # same partition count as flows: the firewall joins operator unblocks (tombstones) with the flow stream
 create blocklist 4 --config cleanup.policy=compact

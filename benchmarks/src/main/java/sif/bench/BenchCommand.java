@@ -825,7 +825,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             kafka.createTopics(topics);
             // the trust module's topics (created whether or not it is enabled: harmless, and the child needs them)
-            kafka.createTopic(prefix + "identity", 1, true);
+            kafka.createTopic(prefix + "identity", 1, sif.schemas.Topics.defaults().creationConfig("identity"));
             kafka.createTopic(prefix + "policy", 1, true);
             kafka.createTopic(prefix + "blocklist", 1, true);
             kafka.createTopic(prefix + "identity.challenges", partitions, false);

@@ -60,9 +60,15 @@ public interface KafkaBroker extends AutoCloseable {
 
     /** Creates one topic, {@link #replicationFactor()}, log-compacted if {@code compacted}. An existing topic is left as it is. */
     default void createTopic(String name, int partitions, boolean compacted) {
+        createTopic(name, partitions, compacted
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT) : Map.of());
+    }
+
+    /** Creates one topic, {@link #replicationFactor()}, with {@code configs}. An existing topic is left as it is. */
+    default void createTopic(String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, Optional.of(partitions), replicationFactor());
-        if (compacted) {
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        if (!configs.isEmpty()) {
+            topic.configs(configs);
         }
         createTopics(List.of(topic));
     }

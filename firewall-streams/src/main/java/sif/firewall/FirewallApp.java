@@ -183,7 +183,21 @@ public final class FirewallApp implements AutoCloseable {
         if (!unknown.isEmpty()) {
             LOG.warn("ignoring unknown settings {} (misspelt? see the README's configuration table)", unknown);
         }
+        if (config.trustEnabled()) {
+            checkIdentityTopic();
+        }
         streams.start();
+    }
+
+    /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */
+    private void checkIdentityTopic() {
+        sif.firewall.trust.TrustConfig tc = sif.firewall.trust.TrustConfig.from(config);
+        Map<String, String> topicConfig = topicCheck.configOf(tc.identityTopic());
+        String problem = topicConfig == null ? null
+                : sif.firewall.trust.IdentityTopicCheck.problem(tc.identityTopic(), topicConfig, tc);
+        if (problem != null) {
+            LOG.warn(problem);
+        }
     }
 
     /**

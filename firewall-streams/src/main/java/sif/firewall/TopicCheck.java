@@ -81,6 +81,34 @@ public final class TopicCheck implements AutoCloseable {
         return ask.apply(topic);
     }
 
+    /**
+     * The configuration of {@code topic} as the cluster reports it (every key, defaults included),
+     * or null when there is no answer within 10 s or the check has no cluster (tests).
+     */
+    public Map<String, String> configOf(String topic) {
+        if (admin == null) {
+            return null;
+        }
+        var resource = new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+        try {
+            var config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .get(resource);
+            Map<String, String> out = new java.util.TreeMap<>();
+            config.entries().forEach(e -> {
+                if (e.value() != null) {
+                    out.put(e.name(), e.value());
+                }
+            });
+            return out;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** The check in a handler's {@code configure} map, or {@code null}. */
     static TopicCheck from(Map<String, ?> configs) {
         Object o = configs.get(CONFIG_KEY);

@@ -242,7 +242,7 @@ public final class ReplayCommand implements Callable<Integer> {
             FlowReplayer.checkBroker(config, options.topic(), connectTimeout, createTopic ? partitions : 0);
             if (identities) {
                 FlowReplayer.checkBroker(config, topics.identity(), connectTimeout, createTopic ? partitions : 0,
-                        Map.of("cleanup.policy", "compact"));
+                        topics.creationConfig(topics.identity()));
             }
         } catch (ReplayException e) {
             err.println("replay: " + e.getMessage());

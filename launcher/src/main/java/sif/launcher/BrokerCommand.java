@@ -29,7 +29,7 @@ public final class BrokerCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = builder.start()) {
             Topics topics = Topics.defaults();
             for (String t : topics.all()) {
-                kafka.createTopic(t, t.equals(topics.input()) ? partitions : 1, topics.isCompacted(t));
+                kafka.createTopic(t, t.equals(topics.input()) ? partitions : 1, topics.creationConfig(t));
             }
             System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());
             System.out.println("topics: " + String.join(", ", topics.all()) + " (Ctrl-C to stop)");

@@ -135,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
              SequenceClassifier classifier = ModelLoader.load(modelDir)) {
             Topics topics = Topics.defaults();
             for (String t : topics.all()) {
-                kafka.createTopic(t, 1, topics.isCompacted(t));
+                kafka.createTopic(t, 1, topics.creationConfig(t));
             }
             FirewallConfig config = FirewallConfig.defaults().with(Map.of(
                     FirewallConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),

@@ -43,6 +43,17 @@ public record Topics(String input, String allowed, String blocked, String alerte
     public static final String POLICY = "sif.topic.policy";
     public static final String BLOCKLIST = "sif.topic.blocklist";
 
+    /**
+     * {@code min.compaction.lag.ms} of the identity topic: one day. The topic is compacted per
+     * principal, and a firewall that rebuilds its identity store replays what compaction left. While
+     * an event is younger than this lag compaction keeps it, so a rebuild sees every event of the
+     * last day exactly — a revocation, the verifications of the last hour that freshness is judged
+     * on — and not only each principal's last event (after which a revocation followed by a late
+     * event about the same credential would be forgotten). The firewall warns at start when the
+     * topic's lag is shorter than the hour its verification history covers.
+     */
+    public static final long IDENTITY_MIN_COMPACTION_LAG_MS = 86_400_000L;
+
     /** Every key with its default, in role order. */
     public static final Map<String, String> DEFAULTS = defaultsMap();
 
@@ -111,6 +122,26 @@ public record Topics(String input, String allowed, String blocked, String alerte
     /** Whether {@code topic} is one of {@link #compacted()}. */
     public boolean isCompacted(String topic) {
         return topic.equals(identity) || topic.equals(policy) || topic.equals(blocklist);
+    }
+
+    /**
+     * The topic configuration to create {@code topic} with: {@code cleanup.policy=compact} for the
+     * {@link #compacted()} topics, and for the identity topic also {@code min.compaction.lag.ms}
+     * ({@link #IDENTITY_MIN_COMPACTION_LAG_MS}) measured in broker append time
+     * ({@code message.timestamp.type=LogAppendTime}); empty for the others.
+     */
+    public Map<String, String> creationConfig(String topic) {
+        Map<String, String> c = new LinkedHashMap<>();
+        if (isCompacted(topic)) {
+            c.put("cleanup.policy", "compact");
+        }
+        if (topic.equals(identity)) {
+            c.put("min.compaction.lag.ms", Long.toString(IDENTITY_MIN_COMPACTION_LAG_MS));
+            // the lag is measured on record timestamps; replays stamp identity events with their
+            // (historical) event times, which would make every event old enough to compact at once
+            c.put("message.timestamp.type", "LogAppendTime");
+        }
+        return java.util.Collections.unmodifiableMap(c);
     }
 
     /** The names as configuration ({@code sif.topic.*} → name), in role order. */

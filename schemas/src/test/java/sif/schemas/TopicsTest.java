@@ -27,6 +27,11 @@ class TopicsTest {
         assertTrue(t.isCompacted("policy"));
         assertFalse(t.isCompacted("flows"));
         assertEquals(Topics.DEFAULTS, t.asConfig());
+        assertEquals(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "86400000",
+                        "message.timestamp.type", "LogAppendTime"),
+                t.creationConfig("identity"));
+        assertEquals(Map.of("cleanup.policy", "compact"), t.creationConfig("blocklist"));
+        assertEquals(Map.of(), t.creationConfig("flows"));
     }
 
     @Test

@@ -73,15 +73,20 @@ class ZeroTrustStepTest {
     int flowSeq;
 
     static Topology topology(FirewallConfig config) {
+        return topology(config, "flows", "trusted");
+    }
+
+    /** The zero-trust step between a flow source on {@code input} and a summary sink on {@code output}. */
+    static Topology topology(FirewallConfig config, String input, String output) {
         StreamsBuilder b = new StreamsBuilder();
-        KStream<String, FlowContext> in = b.stream("flows", Consumed.with(Serdes.String(), FLOW_SERDE)
+        KStream<String, FlowContext> in = b.stream(input, Consumed.with(Serdes.String(), FLOW_SERDE)
                         .withName("test-source"))
                 .mapValues(f -> new FlowContext(f, new float[FlowFeatures.COUNT], new byte[0], f.getEventTimeMs(),
                         "flows", 0, 0L, IdentityStatus.NOT_EVALUATED, null, List.of()), Named.as("test-context"));
         new ZeroTrustStep(FirewallMetrics.noop()).apply(b, in, config)
                 .mapValues(c -> c.identityStatus() + "|" + c.principal() + "|" + c.reasons().size(),
                         Named.as("test-summary"))
-                .to("trusted", Produced.with(Serdes.String(), Serdes.String()).withName("test-sink"));
+                .to(output, Produced.with(Serdes.String(), Serdes.String()).withName("test-sink"));
         return b.build();
     }
 
