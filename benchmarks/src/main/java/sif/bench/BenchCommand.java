@@ -457,6 +457,8 @@ public final class BenchCommand implements Callable<Integer> {
                 done = collector.awaitCount(sent.sent(), Duration.ofSeconds(Math.max(300, sent.sent() / 500)));
             }
             ResourceSampler.Usage usage = sampler.stop();
+            Map<String, Object> commits = CommitStats.between(CommitStats.NONE, CommitStats.of(fw.app.streams()),
+                    (System.nanoTime() - t0) / 1e9);
             long outputs = collector.count();
             double overall = outputs / ((collector.lastReceiptNanos() - t0) / 1e9);
             double steady = collector.rateBetween(outputs / 10, outputs * 9 / 10);
@@ -481,6 +483,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
             r.put("latency_ms_queueing", latency(collector.eventLatency()));
+            r.put("commits", commits);
             report.put("e2e_flows_per_s", round(steady));
             report.put("saturation", r);
             Map<String, Object> st = new LinkedHashMap<>();
@@ -509,6 +512,7 @@ public final class BenchCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  e2e: %,.0f flows/s steady (%,.0f overall incl. start-up); "
                             + "mean batch %.1f; %s; %s%n", steady, overall, collector.meanBatchSize(), cpuLine(usage),
                     done ? "all outputs seen" : "TIMED OUT before all outputs");
+            console.printf(Locale.ROOT, "  %s%n", CommitStats.line(commits));
             console.printf(Locale.ROOT, "  state: %,d sources, %,.0f serialized bytes per source (%,d bytes on disk); "
                             + "changelogs: %.3f records and %,.0f bytes per flow %s%n",
                     sources, sources == 0 ? 0.0 : (double) state.totalBytes() / sources, disk,
@@ -537,6 +541,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             collector.recordLatenciesFrom(System.currentTimeMillis() + warmupSeconds * 1000L);
             ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
+            CommitStats commitsBefore = CommitStats.of(fw.app.streams());
+            long loadStart = System.nanoTime();
             AtomicLong progress = new AtomicLong();
             long total = (long) rate * durationSeconds;
             LoadGenerator.Sent sent;
@@ -546,6 +552,8 @@ public final class BenchCommand implements Callable<Integer> {
                 sent = gen.paced(ph.config.inputTopic(), rate, Duration.ofSeconds(durationSeconds), progress::set);
             }
             ResourceSampler.Usage usage = sampler.stop();
+            Map<String, Object> commits = CommitStats.between(commitsBefore, CommitStats.of(fw.app.streams()),
+                    (System.nanoTime() - loadStart) / 1e9);
             // kept up: every verdict within 5 s of the last send; then wait (up to a minute) for the backlog
             boolean keptUp = collector.awaitCount(sent.sent(), Duration.ofSeconds(5));
             boolean done = keptUp || collector.awaitCount(sent.sent(), Duration.ofSeconds(60));
@@ -563,6 +571,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("mean_batch_size", round(collector.meanBatchSize(), 1));
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
+            r.put("commits", commits);
             console.printf(Locale.ROOT, "  %,d/s: sent %,d (%.0f/s), outputs %,d%s; produce->verdict p50 %d / p99 %d / "
                             + "p99.9 %d ms (visible to read_committed consumers: p50 %d / p99 %d ms); mean batch %.1f; "
                             + "%s%n",
@@ -570,6 +579,7 @@ public final class BenchCommand implements Callable<Integer> {
                     keptUp ? "" : done ? " (DID NOT KEEP UP: backlog drained after the load stopped)" : " (DID NOT KEEP UP: backlog left after 60 s)",
                     lat.p50(), lat.p99(), lat.p999(), vis.p50(), vis.p99(), collector.meanBatchSize(),
                     cpuLine(usage));
+            console.printf(Locale.ROOT, "  %s%n", CommitStats.line(commits));
         }
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) report.computeIfAbsent("loads", k -> new ArrayList<>());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -62,6 +63,18 @@ class BenchCommandIT {
         assertEquals(400, load.get("offered_flows_per_s").asInt());
         assertEquals(load.get("sent").asLong(), load.get("outputs").asLong(), "one output per sent flow");
         assertTrue(load.get("latency_ms").get("count").asLong() > 0, "latencies recorded after the warm-up");
+        // exactly-once commits, from Kafka's metrics: counted, and the producer's blocking adds up
+        for (JsonNode phase : List.of(sat, load)) {
+            JsonNode commits = phase.get("commits");
+            assertTrue(commits.get("commits").asLong() > 0, commits.toString());
+            assertTrue(commits.get("txn_commit_ms_per_commit").asDouble() > 0, "transactions committed: " + commits);
+            assertEquals(commits.get("flush_ms_per_commit").asDouble()
+                    + commits.get("send_offsets_ms_per_commit").asDouble()
+                    + commits.get("txn_commit_ms_per_commit").asDouble(),
+                    commits.get("blocked_ms_per_commit").asDouble(), 0.02);
+            assertTrue(commits.get("commit_latency_max_ms").asDouble()
+                    >= commits.get("commit_latency_avg_ms").asDouble(), commits.toString());
+        }
         assertTrue(r.get("targets").has("p99_at_5k_within_15ms"));
         JsonNode requests = sat.get("resources").get("broker_requests_per_s");
         assertTrue(requests.get("Produce").asDouble() > 0 && requests.get("Fetch").asDouble() > 0,
