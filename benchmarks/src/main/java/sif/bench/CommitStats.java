@@ -13,16 +13,19 @@ import org.apache.kafka.streams.KafkaStreams;
  * producers' cumulative blocking times ({@code producer-metrics}: {@code flush-time-ns-total},
  * {@code txn-send-offsets-time-ns-total}, {@code txn-commit-time-ns-total}). Under exactly-once a
  * commit flushes the producer, sends the consumed offsets and commits the transaction, and the
- * stream thread processes nothing meanwhile: the flows that arrive wait, which is what the
- * produce→verdict tail at fixed loads is made of. Snapshots are taken at a phase's start and end;
- * {@link #between} gives the phase's share.
+ * stream thread processes nothing meanwhile: the flows that arrive wait (docs/performance.md,
+ * session 12: this fits the produce→verdict tail at fixed loads). Snapshots are taken at a phase's
+ * start and end; {@link #between} gives the phase's share.
  */
 record CommitStats(double commits, double flushNs, double sendOffsetsNs, double txnCommitNs, double latencyAvgMs,
                    double latencyMaxMs) {
 
     static final CommitStats NONE = new CommitStats(0, 0, 0, 0, Double.NaN, Double.NaN);
 
-    /** Sums over every stream thread (and its producer) of {@code streams}. */
+    /**
+     * Counts and blocking times summed over every stream thread (and its producer) of
+     * {@code streams}; commit latency avg and max the highest over the threads.
+     */
     static CommitStats of(KafkaStreams streams) {
         double commits = 0;
         double flush = 0;
