@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sif.firewall.FirewallApp;
+import sif.schemas.Topics;
 import sif.firewall.FirewallConfig;
 import sif.firewall.ModelLoader;
 import sif.firewall.FirewallWiring;
@@ -835,7 +836,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             kafka.createTopics(topics);
             // the trust module's topics (created whether or not it is enabled: harmless, and the child needs them)
-            kafka.createTopic(prefix + "identity", 1, sif.schemas.Topics.defaults().creationConfig("identity"));
+            kafka.createTopic(prefix + "identity", 1, Topics.defaults().creationConfig("identity"));
             kafka.createTopic(prefix + "policy", 1, true);
             kafka.createTopic(prefix + "blocklist", 1, true);
             kafka.createTopic(prefix + "identity.challenges", partitions, false);

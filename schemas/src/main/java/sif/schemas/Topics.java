@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * SIF's topic names, one immutable value. Built from configuration with {@link #from(Map)}; each
@@ -133,13 +134,13 @@ public record Topics(String input, String allowed, String blocked, String alerte
     public Map<String, String> creationConfig(String topic) {
         Map<String, String> c = new LinkedHashMap<>();
         if (isCompacted(topic)) {
-            c.put("cleanup.policy", "compact");
+            c.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         }
         if (topic.equals(identity)) {
-            c.put("min.compaction.lag.ms", Long.toString(IDENTITY_MIN_COMPACTION_LAG_MS));
+            c.put(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(IDENTITY_MIN_COMPACTION_LAG_MS));
             // the lag is measured on record timestamps; replays stamp identity events with their
             // (historical) event times, which would make every event old enough to compact at once
-            c.put("message.timestamp.type", "LogAppendTime");
+            c.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
         }
         return java.util.Collections.unmodifiableMap(c);
     }

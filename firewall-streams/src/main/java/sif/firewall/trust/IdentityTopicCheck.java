@@ -1,6 +1,7 @@
 package sif.firewall.trust;
 
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import sif.schemas.Topics;
 import sif.trust.PrincipalIdentity;
 
@@ -31,13 +32,13 @@ public final class IdentityTopicCheck {
      * null when compaction keeps enough or the topic is not compacted at all.
      */
     public static String problem(String topic, Map<String, String> topicConfig, TrustConfig tc) {
-        String policy = topicConfig.getOrDefault("cleanup.policy", "delete");
-        if (!policy.contains("compact")) {
+        String policy = topicConfig.getOrDefault(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+        if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
             return null;
         }
         long lag;
         try {
-            lag = Long.parseLong(topicConfig.getOrDefault("min.compaction.lag.ms", "0"));
+            lag = Long.parseLong(topicConfig.getOrDefault(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0"));
         } catch (NumberFormatException e) {
             lag = 0;
         }

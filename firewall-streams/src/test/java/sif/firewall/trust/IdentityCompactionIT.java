@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,7 +20,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -170,18 +168,12 @@ class IdentityCompactionIT {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("sif-idc").toString());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        KafkaStreams streams = new KafkaStreams(ZeroTrustStepTest.topology(config, in, out), props);
-        CountDownLatch running = new CountDownLatch(1);
-        streams.setStateListener((now, old) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-                running.countDown();
-            }
-        });
+        KafkaStreams streams = null;
         try (KafkaProducer<String, NetworkFlow> flows = new KafkaProducer<>(kafka.clientConfig(),
                 new StringSerializer(), ZeroTrustStepTest.FLOW_SERDE.serializer());
-             KafkaConsumer<String, String> trusted = consumer(out, app + ".out")) {
-            streams.start(); // the global identity store is rebuilt from the topic before RUNNING
-            assertTrue(running.await(60, TimeUnit.SECONDS), "streams did not reach RUNNING");
+             KafkaConsumer<String, String> trusted = ZeroTrustRestartIT.consumer(kafka, out, app + ".out")) {
+            // the global identity store is rebuilt from the topic before RUNNING
+            streams = ZeroTrustRestartIT.started(ZeroTrustStepTest.topology(config, in, out), props);
             long t = T0 + 2 * MIN + 30_000;
             flows.send(new ProducerRecord<>(in, null, t, ZeroTrustStepTest.HOST,
                     ZeroTrustStepTest.flow("f1", ZeroTrustStepTest.HOST, t))).get();
@@ -193,18 +185,10 @@ class IdentityCompactionIT {
             assertEquals(1, values.size(), values.toString());
             return values.get(0).substring(0, values.get(0).indexOf('|'));
         } finally {
-            streams.close(Duration.ofSeconds(30));
-            streams.cleanUp();
+            if (streams != null) {
+                streams.close(Duration.ofSeconds(30));
+                streams.cleanUp();
+            }
         }
-    }
-
-    private static KafkaConsumer<String, String> consumer(String topic, String group) {
-        Map<String, Object> c = new HashMap<>(kafka.clientConfig());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new StringDeserializer());
-        consumer.subscribe(List.of(topic));
-        return consumer;
     }
 }

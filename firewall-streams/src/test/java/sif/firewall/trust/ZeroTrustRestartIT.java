@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sif.firewall.FirewallConfig;
 import sif.kafka.EmbeddedKafka;
+import sif.kafka.KafkaBroker;
 import sif.policy.PolicyEngine;
 import sif.schemas.avro.NetworkFlow;
 
@@ -159,7 +160,8 @@ class ZeroTrustRestartIT {
         assertEquals(version, engine.current().version());
     }
 
-    private static KafkaStreams started(Topology topology, Properties props) throws Exception {
+    /** Starts {@code topology} and waits (up to 60 s) until it is RUNNING. */
+    static KafkaStreams started(Topology topology, Properties props) throws Exception {
         KafkaStreams streams = new KafkaStreams(topology, props);
         CountDownLatch running = new CountDownLatch(1);
         streams.setStateListener((now, old) -> {
@@ -173,7 +175,12 @@ class ZeroTrustRestartIT {
     }
 
     private static KafkaConsumer<String, String> consumer(String topic, String group) {
-        Map<String, Object> c = new java.util.HashMap<>(kafka.clientConfig());
+        return consumer(kafka, topic, group);
+    }
+
+    /** A read_committed String consumer of {@code topic} on {@code broker}, from the beginning. */
+    static KafkaConsumer<String, String> consumer(KafkaBroker broker, String topic, String group) {
+        Map<String, Object> c = new java.util.HashMap<>(broker.clientConfig());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
