@@ -465,7 +465,7 @@ public final class BenchCommand implements Callable<Integer> {
             double steady = collector.rateBetween(outputs / 10, outputs * 9 / 10);
             List<String> stores = StateSize.perSourceStores(fw.app.topology(),
                     Set.of(SequenceInferenceProcessor.PENDING_STORE, PolicyFeed.STORE));
-            StateSize.Stores state = StateSize.serialized(fw.app.streams(), stores);
+            StateSize.Stores state = StateSize.serialized(fw.app.streams(), stores, Duration.ofSeconds(60));
             fw.close();
             Map<String, StateSize.Changelog> changelogs = StateSize.changelogs(kafka.clientConfig(),
                     ph.config.applicationId(), StateSize.perSourceStores(fw.app.topology(), Set.of()));

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -62,8 +63,39 @@ public final class StateSize {
         return List.copyOf(names);
     }
 
-    /** Serialized sizes of {@code storeNames} (key-value stores) in a RUNNING app. */
-    public static Stores serialized(KafkaStreams streams, List<String> storeNames) {
+    /**
+     * Serialized sizes of {@code storeNames} (key-value stores) of a started app. A store cannot be
+     * queried while the app rebalances (a group can rebalance again right after its first
+     * assignment, e.g. when a member's metadata changes): the whole reading is retried until the app
+     * is RUNNING and every store answers, for up to {@code timeout}.
+     *
+     * @throws InvalidStateStoreException when the stores do not answer within {@code timeout}
+     */
+    public static Stores serialized(KafkaStreams streams, List<String> storeNames, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (streams.state() == KafkaStreams.State.RUNNING) {
+                    return readStores(streams, storeNames);
+                }
+                if (!streams.state().isRunningOrRebalancing()) {
+                    throw new InvalidStateStoreException("the app is " + streams.state() + ": its stores cannot be read");
+                }
+            } catch (InvalidStateStoreException e) {
+                if (!streams.state().isRunningOrRebalancing() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new InvalidStateStoreException("the app stayed " + streams.state() + " for " + timeout
+                        + ": its stores cannot be read");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Stores readStores(KafkaStreams streams, List<String> storeNames) {
         Map<String, Long> entries = new LinkedHashMap<>();
         Map<String, Long> bytes = new LinkedHashMap<>();
         for (String name : storeNames) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,12 +29,21 @@ import sif.kafka.EmbeddedKafka;
  */
 class BenchCommandIT {
 
+    /** Runs {@code ./sif bench} with {@code args}; a failed run fails the test with what it printed to stderr. */
+    private static void bench(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        System.err.print(err);
+        assertEquals(0, exit, () -> "bench exit code; its stderr:\n" + err);
+    }
+
     @Test
     void aTinyRunWritesConsistentResults(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
-        int exit = new CommandLine(new BenchCommand()).execute("--flows", "3000", "--duration", "5", "--loads", "400",
+        bench("--flows", "3000", "--duration", "5", "--loads", "400",
                 "--warmup", "1", "--jit-warmup-flows", "0", "--skip-startup", "--out", out.toString());
-        assertEquals(0, exit, "bench exit code");
         JsonNode r = new ObjectMapper().readTree(Files.readString(out));
         for (String key : new String[] {"ceiling_flows_per_s", "e2e_flows_per_s", "ratio", "state_bytes_per_source"}) {
             assertNotNull(r.get(key), key);
@@ -90,9 +101,8 @@ class BenchCommandIT {
     @Test
     void theBrokerCanRunInAProcessOfItsOwn(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench.json");
-        int exit = new CommandLine(new BenchCommand()).execute("--broker", "process", "--flows", "1000", "--duration", "5",
+        bench("--broker", "process", "--flows", "1000", "--duration", "5",
                 "--jit-warmup-flows", "0", "--skip-loads", "--skip-startup", "--out", out.toString());
-        assertEquals(0, exit, "bench exit code");
         JsonNode r = new ObjectMapper().readTree(Files.readString(out));
         assertEquals("process", r.get("options").get("broker").asText());
         JsonNode sat = r.get("saturation");
@@ -112,10 +122,9 @@ class BenchCommandIT {
             cluster.createTopics(Map.of("bench.other.sat.flows", 1, "firewall-bench-sat-other-sif-sequences-changelog", 1));
             Set<String> before = admin.listTopics().names().get();
             Path out = dir.resolve("bench.json");
-            int exit = new CommandLine(new BenchCommand()).execute("--bootstrap-servers", cluster.bootstrapServers(),
+            bench("--bootstrap-servers", cluster.bootstrapServers(),
                     "--flows", "1000", "--duration", "5", "--jit-warmup-flows", "0", "--skip-loads", "--skip-startup",
                     "--out", out.toString());
-            assertEquals(0, exit, "bench exit code");
             JsonNode r = new ObjectMapper().readTree(Files.readString(out));
             assertEquals("external", r.get("options").get("broker").asText());
             assertEquals(cluster.bootstrapServers(), r.get("options").get("bootstrap_servers").asText());

@@ -29,6 +29,8 @@ public final class FirewallApp implements AutoCloseable {
     private final Topology topology;
     private final DlqPublisher dlqPublisher;
     private final TopicCheck topicCheck;
+    /** {@code <state.dir>/<application.id>}: Kafka Streams' state of this firewall, and its {@link StateOrigin}. */
+    private final java.nio.file.Path appStateDir;
     private final KafkaStreams streams;
     private final Object stateLock = new Object();
     private final CopyOnWriteArrayList<KafkaStreams.StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -43,6 +45,8 @@ public final class FirewallApp implements AutoCloseable {
         Properties props = streamsProperties(config);
         props.put(DlqPublisher.CONFIG_KEY, dlqPublisher);
         props.put(DlqPublisher.METRICS_KEY, extensions.metrics());
+        this.appStateDir = java.nio.file.Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
+                System.getProperty("java.io.tmpdir") + java.io.File.separator + "kafka-streams"), config.applicationId());
         this.topicCheck = TopicCheck.create(config);
         props.put(TopicCheck.CONFIG_KEY, topicCheck);
         this.streams = new KafkaStreams(topology, props);
@@ -186,7 +190,34 @@ public final class FirewallApp implements AutoCloseable {
         if (config.trustEnabled()) {
             checkIdentityTopic();
         }
+        checkStateOrigin();
         streams.start();
+    }
+
+    /**
+     * Wipes the local state when it was built from another cluster, or from an earlier incarnation of
+     * a topic a global store reads ({@link StateOrigin}); then records where the state comes from.
+     * Without an answer from the cluster nothing is checked or recorded.
+     */
+    private void checkStateOrigin() {
+        java.util.Set<String> globalTopics = new java.util.TreeSet<>();
+        topology.describe().globalStores().forEach(g -> globalTopics.addAll(g.source().topicSet()));
+        String clusterId = topicCheck.clusterId();
+        Map<String, String> ids = clusterId == null ? null : topicCheck.topicIds(globalTopics);
+        if (ids == null) {
+            LOG.info("no answer from the cluster about its id: the local state's origin is not checked");
+            return;
+        }
+        StateOrigin now = new StateOrigin(clusterId, ids);
+        StateOrigin recorded = StateOrigin.read(appStateDir);
+        String mismatch = recorded == null ? null : now.mismatch(recorded);
+        if (mismatch != null) {
+            LOG.warn("the local state in {} cannot be used: {}. Deleting it; the stores are rebuilt from the cluster",
+                    appStateDir, mismatch);
+            streams.cleanUp();
+            recorded = null;
+        }
+        (recorded == null ? now : now.keeping(recorded)).write(appStateDir);
     }
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */

@@ -109,6 +109,48 @@ public final class TopicCheck implements AutoCloseable {
         }
     }
 
+    /** The cluster's id, or null when there is no answer within 10 s or the check has no cluster (tests). */
+    public String clusterId() {
+        if (admin == null) {
+            return null;
+        }
+        try {
+            return admin.describeCluster().clusterId().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The ids of those of {@code topics} that exist (a topic deleted and created again gets a new
+     * one), or null when there is no answer within 10 s or the check has no cluster (tests).
+     */
+    public Map<String, String> topicIds(java.util.Collection<String> topics) {
+        if (admin == null) {
+            return null;
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String topic : topics) {
+            try {
+                var d = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                out.put(topic, d.get(topic).topicId().toString());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    return null;
+                }
+            } catch (TimeoutException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return out;
+    }
+
     /** The check in a handler's {@code configure} map, or {@code null}. */
     static TopicCheck from(Map<String, ?> configs) {
         Object o = configs.get(CONFIG_KEY);

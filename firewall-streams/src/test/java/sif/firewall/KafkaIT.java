@@ -59,18 +59,28 @@ final class KafkaIT {
         topics.put(p + "alerts", inputPartitions);
         topics.put(p + "dlq", 1);
         kafka.createTopics(topics);
+        Map<String, String> m = settings(kafka, p + "firewall", p,
+                Path.of(System.getProperty("java.io.tmpdir"), "sif-it-state", p));
+        m.putAll(extra);
+        return FirewallConfig.of(m);
+    }
+
+    /**
+     * A firewall's settings on {@code kafka}: application {@code app}, flows from {@code p + "flows"},
+     * verdicts to {@code p + "allowed"/"blocked"/"alerts"}, DLQ {@code p + "dlq"}, no metrics port.
+     */
+    static Map<String, String> settings(KafkaBroker kafka, String app, String p, Path stateDir) {
         Map<String, String> m = new HashMap<>();
         m.put(FirewallConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-        m.put(FirewallConfig.APPLICATION_ID, p + "firewall");
+        m.put(FirewallConfig.APPLICATION_ID, app);
         m.put(FirewallConfig.TOPIC_INPUT, p + "flows");
         m.put(FirewallConfig.TOPIC_ALLOWED, p + "allowed");
         m.put(FirewallConfig.TOPIC_BLOCKED, p + "blocked");
         m.put(FirewallConfig.TOPIC_ALERTED, p + "alerts");
         m.put(FirewallConfig.TOPIC_DLQ, p + "dlq");
         m.put(FirewallConfig.METRICS_PORT, "-1");
-        m.put("streams.state.dir", System.getProperty("java.io.tmpdir") + "/sif-it-state/" + p);
-        m.putAll(extra);
-        return FirewallConfig.of(m);
+        m.put("streams.state.dir", stateDir.toString());
+        return m;
     }
 
     /**
