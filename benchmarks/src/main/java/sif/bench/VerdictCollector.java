@@ -187,6 +187,15 @@ public final class VerdictCollector implements AutoCloseable {
      * {@code to} (by this consumer's clock, per poll); NaN when not enough outputs arrived.
      */
     public synchronized double rateBetween(long from, long to) {
+        return rateBetween(receipts, from, to);
+    }
+
+    /**
+     * The rate between the receipts of output {@code from} and output {@code to} in {@code receipts}
+     * ({nanoTime, outputs so far} per read); NaN when both fall in one read (under exactly-once a
+     * read_committed consumer can receive a whole small run at once, after one commit).
+     */
+    static double rateBetween(List<long[]> receipts, long from, long to) {
         long[] a = null;
         long[] b = null;
         for (long[] r : receipts) {

@@ -45,6 +45,7 @@ class BenchCommandIT {
         bench("--flows", "3000", "--duration", "5", "--loads", "400",
                 "--warmup", "1", "--jit-warmup-flows", "0", "--skip-startup", "--out", out.toString());
         JsonNode r = new ObjectMapper().readTree(Files.readString(out));
+        assertTrue(Set.of("steady", "overall").contains(r.get("e2e_basis").asText()), r.get("e2e_basis").toString());
         for (String key : new String[] {"ceiling_flows_per_s", "e2e_flows_per_s", "ratio", "state_bytes_per_source"}) {
             assertNotNull(r.get(key), key);
             assertTrue(r.get(key).asDouble() > 0, key + " = " + r.get(key));

@@ -115,4 +115,19 @@ class HarnessSmokeTest {
         public void close() {
         }
     }
+
+    @Test
+    void aRunWhoseOutputsArriveInOneReadFallsBackToTheOverallRate() {
+        // under exactly-once, 1,000 flows decided in one transaction reach the collector in one read
+        List<long[]> oneRead = List.of(new long[] {5_000_000_000L, 1000});
+        double steady = VerdictCollector.rateBetween(oneRead, 100, 900);
+        assertTrue(Double.isNaN(steady), "no interval to measure");
+        assertEquals(400.0, BenchCommand.e2eRate(steady, 400.0));
+        // two reads a second apart, outputs 100 and 900 in them: 800 outputs/s
+        List<long[]> twoReads = List.of(new long[] {1_000_000_000L, 100}, new long[] {2_000_000_000L, 900},
+                new long[] {2_500_000_000L, 1000});
+        double rate = VerdictCollector.rateBetween(twoReads, 100, 900);
+        assertEquals(800.0, rate, 1e-9);
+        assertEquals(800.0, BenchCommand.e2eRate(rate, 400.0));
+    }
 }
