@@ -16,6 +16,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.schemas.avro.Verdict;
 
 /**
  * Kafka Streams exception handlers that send the offending record's original bytes to the
@@ -75,10 +76,27 @@ public final class DlqExceptionHandlers {
         }
     }
 
-    /** A processor threw while processing a record (a bug or an unforeseen input). */
+    /**
+     * A processor threw while processing a record (a bug or an unforeseen input). Before the policy,
+     * the stream thread's source record is the failing flow: it goes to the dead-letter topic. After
+     * it — a step that works on a decided flow's {@link Verdict} or on something derived from one
+     * ({@link OfVerdict}: alert documents, the blocklist, an extension) — the flow has its verdict and
+     * is routed (those steps sit beside the routing), and with pipelined inference the source record is
+     * another flow or none: the failure is logged with the verdict's flow id and counted
+     * ({@code sif_verdict_step_failures_total}), and nothing is dead-lettered, so that flows in =
+     * allowed + blocked + alerts + dead-lettered flows holds exactly.
+     */
     public static final class Processing extends DeadLetters implements ProcessingExceptionHandler {
         @Override
         public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            String decided = decidedFlowId(record);
+            if (decided != null) {
+                LOG.error("processor {} failed on the verdict of flow {}, which is decided and routed; what the step "
+                                + "derives from it (an alert document, a blocklist entry) is missing; nothing is "
+                                + "dead-lettered", context.processorNodeId(), decided, exception);
+                metrics.verdictStepFailure(context.processorNodeId());
+                return ProcessingHandlerResponse.CONTINUE;
+            }
             LOG.error("processor {} failed on record {}-{}@{}; its source record goes to the dead-letter topic",
                     context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
             metrics.dlq(DlqReason.PROCESSING_ERROR);
@@ -89,6 +107,15 @@ public final class DlqExceptionHandlers {
             }
             return ProcessingHandlerResponse.CONTINUE;
         }
+    }
+
+    /** The flow id of the verdict {@code record} holds or comes from, or null when it is no such record. */
+    static String decidedFlowId(Record<?, ?> record) {
+        Object value = record == null ? null : record.value();
+        if (value instanceof Verdict v) {
+            return v.getFlowId();
+        }
+        return value instanceof OfVerdict o ? o.verdictFlowId() : null;
     }
 
     /**

@@ -37,8 +37,9 @@ import sif.schemas.serde.AvroSerdes;
 /**
  * Failures on one record send that record to the dead-letter topic and processing goes on: a policy
  * that throws (caught by the policy node, through the topology's DLQ sink, with or without pipelined
- * inference), and any other processor that throws (Kafka Streams' processing exception handler,
- * through the DLQ publisher; here an after-policy extension, which runs beside the routing). And
+ * inference), and any other processor that throws before the verdict (Kafka Streams' processing
+ * exception handler, through the DLQ publisher); a step failing on a decided flow's verdict (an
+ * after-policy extension, which runs beside the routing) is counted, not dead-lettered. And
  * what the production handler does with each kind of send error.
  */
 class DlqExceptionHandlersTest {
@@ -99,39 +100,83 @@ class DlqExceptionHandlersTest {
     }
 
     @Test
-    void aProcessorFailureGoesThroughTheProcessingHandlerToTheDlqPublisher() {
-        FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
-                FirewallConfig.INFERENCE_PIPELINED, "false")); // outputs forwarded while their input is processed
-        RuleClassifier classifier = new RuleClassifier();
-        AfterPolicy failing = (builder, verdicts, cfg) -> verdicts.peek((k, v) -> {
-            if (v.getSrcIp().equals("10.7.0.66")) {
-                throw new IllegalStateException("extension bug for " + v.getSrcIp());
-            }
-        }, Named.as("failing-extension"));
-        MockProducer<byte[], byte[]> producer = dlqProducer();
-        Properties props = FirewallApp.streamsProperties(config);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
-        try (TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config, classifier,
-                new ThresholdPolicy(0.85, "BENIGN"), FirewallExtensions.defaults().withAfterPolicy(failing)), props,
-                Instant.ofEpochMilli(T0 + 86_400_000L))) {
-            var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
-            var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
-                    AvroSerdes.singleObject(Verdict.class).deserializer());
-            in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
-            in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
+    void aStepFailingOnADecidedFlowsVerdictIsCountedNotDeadLettered() {
+        // before session 13 the handler sent the stream thread's source record to the DLQ: the failing
+        // flow's own bytes without pipelining (a flow both routed and dead-lettered), another flow's
+        // bytes or none with it
+        for (String pipelined : List.of("false", "true")) {
+            FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
+                    FirewallConfig.INFERENCE_PIPELINED, pipelined));
+            RuleClassifier classifier = new RuleClassifier();
+            AfterPolicy failing = (builder, verdicts, cfg) -> verdicts.peek((k, v) -> {
+                if (v.getSrcIp().equals("10.7.0.66")) {
+                    throw new IllegalStateException("extension bug for " + v.getSrcIp());
+                }
+            }, Named.as("failing-extension"));
+            MockProducer<byte[], byte[]> producer = dlqProducer();
+            var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
+            Properties props = FirewallApp.streamsProperties(config);
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(pipelined).toString());
+            props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
+            props.put(DlqPublisher.METRICS_KEY, metrics);
+            try (metrics; TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config,
+                    classifier, new ThresholdPolicy(0.85, "BENIGN"),
+                    FirewallExtensions.defaults().withMetrics(metrics).withAfterPolicy(failing)), props,
+                    Instant.ofEpochMilli(T0 + 86_400_000L))) {
+                var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+                var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
+                        AvroSerdes.singleObject(Verdict.class).deserializer());
+                var dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(),
+                        Serdes.ByteArray().deserializer());
+                in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
+                in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
+                List<String> routed = new java.util.ArrayList<>();
+                for (int i = 0; i < 100 && routed.size() < 2; i++) {
+                    allowed.readValuesToList().forEach(v -> routed.add(v.getFlowId()));
+                    driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
+                }
 
-            // the extension sits beside the routing: the failing flow's verdict was routed, the next flow's too
-            assertEquals(List.of("boom", "fine"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
-            assertEquals(1, producer.history().size());
-            var dead = producer.history().get(0);
-            assertEquals("flows.dlq", dead.topic());
-            assertArrayEquals(TestFlows.bytes(BAD), dead.value());
-            assertEquals(DlqReason.PROCESSING_ERROR, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
-            assertEquals("failing-extension", DlqHeaders.get(dead.headers(), DlqHeaders.STAGE));
-            assertEquals("0", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
-            assertEquals(IllegalStateException.class.getName(), DlqHeaders.get(dead.headers(), DlqHeaders.EXCEPTION));
+                // the extension sits beside the routing: the failing flow's verdict was routed, the next flow's too
+                assertEquals(List.of("boom", "fine"), routed, "pipelined=" + pipelined);
+                assertEquals(List.of(), producer.history(), "nothing dead-lettered by the handler, pipelined=" + pipelined);
+                assertEquals(List.of(), dlq.readRecordsToList(), "nor by the topology");
+                assertEquals(1, metrics.verdictStepFailures(), "pipelined=" + pipelined);
+                var counts = metrics.snapshot();
+                assertEquals(2, counts.flowsIn());
+                assertEquals(counts.flowsIn(), counts.allowed() + counts.blocked() + counts.alerts() + counts.dlq(),
+                        "every flow counted once, pipelined=" + pipelined);
+            }
         }
+    }
+
+    @Test
+    void theProcessingHandlerDeadLettersTheSourceRecordOfAFailureBeforeTheVerdict() {
+        MockProducer<byte[], byte[]> producer = dlqProducer();
+        DlqExceptionHandlers.Processing handler = new DlqExceptionHandlers.Processing();
+        PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
+        handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
+                DlqPublisher.METRICS_KEY, metrics));
+        byte[] raw = TestFlows.bytes(BAD);
+        ErrorHandlerContext context = context("flows", 7, "some-step", "10.7.0.66".getBytes(StandardCharsets.UTF_8), raw);
+        var record = new org.apache.kafka.streams.processor.api.Record<>("10.7.0.66", "not a verdict", T0);
+        assertEquals(org.apache.kafka.streams.errors.ProcessingExceptionHandler.ProcessingHandlerResponse.CONTINUE,
+                handler.handle(context, record, new IllegalStateException("bug")));
+        assertEquals(1, producer.history().size());
+        assertArrayEquals(raw, producer.history().get(0).value());
+        assertEquals(DlqReason.PROCESSING_ERROR, DlqHeaders.get(producer.history().get(0).headers(), DlqHeaders.REASON));
+        assertEquals("some-step", DlqHeaders.get(producer.history().get(0).headers(), DlqHeaders.STAGE));
+        assertEquals(1, metrics.snapshot().dlq());
+        assertEquals(0, metrics.verdictStepFailures());
+        // a blocklist command of a verdict is past the verdict; an operator's unblock is a record of its own
+        var block = new org.apache.kafka.streams.processor.api.Record<>("10.7.0.66",
+                new sif.firewall.trust.BlockCommand("10.7.0.66", sif.firewall.trust.BlockCommand.Kind.BLOCK, "boom",
+                        "r", T0), T0);
+        handler.handle(context, block, new IllegalStateException("bug"));
+        assertEquals(1, producer.history().size());
+        assertEquals(1, metrics.verdictStepFailures());
+        handler.handle(context, block.withValue(sif.firewall.trust.BlockCommand.unblock("10.7.0.66")),
+                new IllegalStateException("bug"));
+        assertEquals(2, producer.history().size());
     }
 
     /** An undecodable control record (here an identity event) is a dead letter, but not a flow's. */

@@ -80,6 +80,15 @@ public interface FirewallMetrics {
     default void controlDeadLetter(String topic) {
     }
 
+    /**
+     * A step after the policy (alert documents, blocklist, an extension) failed on a flow's verdict.
+     * The flow is decided and routed; what that step derives from the verdict (an alert document, a
+     * blocklist entry) is missing. Not a dead letter: flows in = allowed + blocked + alerts + dead-lettered
+     * flows still holds exactly. {@code node} is the failing processor's name.
+     */
+    default void verdictStepFailure(String node) {
+    }
+
     /** Current number of blocked sources (gauge), when one owner holds the whole blocklist. */
     void blocklistSize(long size);
 

@@ -64,6 +64,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final Counter challenges;
     private final Counter productionRetries;
     private final TagCache<Counter> controlDeadLetters;
+    private final TagCache<Counter> verdictStepFailures;
     private final AtomicLong blocklist = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> blocklistByOwner = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
@@ -126,6 +127,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .description("Undecodable records of control topics (identity events, unblocks), not flows; "
                         + "sent to the dead-letter topic")
                 .tag("topic", topic)
+                .register(registry), false, 16);
+        verdictStepFailures = new TagCache<>(node -> Counter.builder("sif.verdict.step.failures")
+                .description("Failures of a step after the policy (alert documents, blocklist) on a decided flow's "
+                        + "verdict: the flow is routed, what the step derives from it is missing")
+                .tag("node", node)
                 .register(registry), false, 16);
         Gauge.builder("sif.blocklist.size", this, PrometheusFirewallMetrics::blocklistTotal)
                 .description("Sources currently on the blocklist")
@@ -258,6 +264,20 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     @Override
     public void controlDeadLetter(String topic) {
         controlDeadLetters.get(topic).increment();
+    }
+
+    @Override
+    public void verdictStepFailure(String node) {
+        verdictStepFailures.get(node).increment();
+    }
+
+    /** Failures of steps after the policy on decided flows' verdicts, summed over nodes. */
+    public long verdictStepFailures() {
+        long n = 0;
+        for (Counter c : registry.find("sif.verdict.step.failures").counters()) {
+            n += (long) c.count();
+        }
+        return n;
     }
 
     @Override

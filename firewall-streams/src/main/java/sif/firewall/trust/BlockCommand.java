@@ -16,7 +16,14 @@ import sif.schemas.avro.Verdict;
  * @param reason      deciding rule of the verdict, or "operator" for an unblock
  * @param eventTimeMs flow event time of the verdict (0 for unblock)
  */
-public record BlockCommand(String source, Kind kind, String verdictId, String reason, long eventTimeMs) {
+public record BlockCommand(String source, Kind kind, String verdictId, String reason, long eventTimeMs)
+        implements sif.firewall.OfVerdict {
+
+    /** The verdict's flow id for BLOCK and TICK; null for an operator's UNBLOCK (a record of its own). */
+    @Override
+    public String verdictFlowId() {
+        return kind == Kind.UNBLOCK ? null : verdictId;
+    }
 
     /** Command kinds. */
     public enum Kind { BLOCK, TICK, UNBLOCK }
