@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler.ProductionExceptionHandlerResponse;
 import org.apache.kafka.streams.kstream.Named;
@@ -65,24 +66,11 @@ class DlqExceptionHandlersTest {
             var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
             Properties props = FirewallApp.streamsProperties(config);
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(pipelined).toString());
-            try (metrics; TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config,
-                    classifier, failing, FirewallExtensions.defaults().withMetrics(metrics)), props,
-                    Instant.ofEpochMilli(T0 + 86_400_000L))) {
-                var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
-                var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
-                        AvroSerdes.singleObject(Verdict.class).deserializer());
-                var dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(),
-                        Serdes.ByteArray().deserializer());
-                in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
-                in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
-                // pipelined: the batches complete on the inference thread; the punctuator forwards them
-                for (int i = 0; i < 100 && allowed.isEmpty(); i++) {
-                    driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
-                }
-
-                assertEquals(List.of("fine"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList(),
-                        "pipelined=" + pipelined);
-                var dead = dlq.readRecordsToList();
+            try (metrics) {
+                Piped r = pipeBadThenFine(FirewallTopology.buildTopology(config, classifier, failing,
+                        FirewallExtensions.defaults().withMetrics(metrics)), props, 1);
+                assertEquals(List.of("fine"), r.allowed(), "pipelined=" + pipelined);
+                var dead = r.dlq();
                 assertEquals(1, dead.size(), "pipelined=" + pipelined);
                 assertArrayEquals(TestFlows.bytes(BAD), dead.get(0).value(), "the flow's original bytes");
                 assertEquals(DlqReason.POLICY_FAILED, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.REASON));
@@ -119,27 +107,15 @@ class DlqExceptionHandlersTest {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(pipelined).toString());
             props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
             props.put(DlqPublisher.METRICS_KEY, metrics);
-            try (metrics; TopologyTestDriver driver = new TopologyTestDriver(FirewallTopology.buildTopology(config,
-                    classifier, new ThresholdPolicy(0.85, "BENIGN"),
-                    FirewallExtensions.defaults().withMetrics(metrics).withAfterPolicy(failing)), props,
-                    Instant.ofEpochMilli(T0 + 86_400_000L))) {
-                var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
-                var allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
-                        AvroSerdes.singleObject(Verdict.class).deserializer());
-                var dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(),
-                        Serdes.ByteArray().deserializer());
-                in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
-                in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
-                List<String> routed = new java.util.ArrayList<>();
-                for (int i = 0; i < 100 && routed.size() < 2; i++) {
-                    allowed.readValuesToList().forEach(v -> routed.add(v.getFlowId()));
-                    driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
-                }
+            try (metrics) {
+                Piped r = pipeBadThenFine(FirewallTopology.buildTopology(config, classifier,
+                        new ThresholdPolicy(0.85, "BENIGN"),
+                        FirewallExtensions.defaults().withMetrics(metrics).withAfterPolicy(failing)), props, 2);
 
                 // the extension sits beside the routing: the failing flow's verdict was routed, the next flow's too
-                assertEquals(List.of("boom", "fine"), routed, "pipelined=" + pipelined);
+                assertEquals(List.of("boom", "fine"), r.allowed(), "pipelined=" + pipelined);
                 assertEquals(List.of(), producer.history(), "nothing dead-lettered by the handler, pipelined=" + pipelined);
-                assertEquals(List.of(), dlq.readRecordsToList(), "nor by the topology");
+                assertEquals(List.of(), r.dlq(), "nor by the topology");
                 assertEquals(1, metrics.verdictStepFailures(), "pipelined=" + pipelined);
                 var counts = metrics.snapshot();
                 assertEquals(2, counts.flowsIn());
@@ -268,6 +244,33 @@ class DlqExceptionHandlersTest {
             @Override public byte[] sourceRawKey() { return key; }
             @Override public byte[] sourceRawValue() { return value; }
         };
+    }
+
+    /** What a topology made of BAD then FINE: the allowed flows' ids and the DLQ topic's records. */
+    private record Piped(List<String> allowed, List<TestRecord<String, byte[]>> dlq) {}
+
+    /**
+     * Pipes BAD then FINE through {@code topology} and advances the wall clock until {@code allowed}
+     * verdicts are out (pipelined: the batches complete on the inference thread, the punctuator
+     * forwards them), at most 2 s.
+     */
+    private static Piped pipeBadThenFine(org.apache.kafka.streams.Topology topology, Properties props, int allowed) {
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(T0 + 86_400_000L))) {
+            var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
+            var allowedTopic = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
+                    AvroSerdes.singleObject(Verdict.class).deserializer());
+            var dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(),
+                    Serdes.ByteArray().deserializer());
+            in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
+            in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
+            List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 100 && ids.size() < allowed; i++) {
+                allowedTopic.readValuesToList().forEach(v -> ids.add(v.getFlowId()));
+                driver.advanceWallClockTime(java.time.Duration.ofMillis(20));
+            }
+            allowedTopic.readValuesToList().forEach(v -> ids.add(v.getFlowId()));
+            return new Piped(ids, dlq.readRecordsToList());
+        }
     }
 
     /** The dead-letter producer the handlers publish to: every send succeeds at once and is kept. */
