@@ -453,12 +453,14 @@ public final class BenchCommand implements Callable<Integer> {
         try (VerdictCollector collector = ph.collector(); Firewall fw = ph.firewall()) {
             long t0 = System.nanoTime();
             ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
+            GcPauses gc = GcPauses.start();
             fw.app.start();
             boolean done;
             try (ConsoleStatus s = ConsoleStatus.start(console, "drain", () -> drainStatus(collector, sent.sent(), t0))) {
                 done = collector.awaitCount(sent.sent(), Duration.ofSeconds(Math.max(300, sent.sent() / 500)));
             }
             ResourceSampler.Usage usage = sampler.stop();
+            Map<String, Object> gcPauses = gc.stop();
             Map<String, Object> commits = CommitStats.between(CommitStats.NONE, CommitStats.of(fw.app.streams()),
                     (System.nanoTime() - t0) / 1e9);
             long outputs = collector.count();
@@ -486,6 +488,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("resources", usage(usage));
             r.put("latency_ms_queueing", latency(collector.eventLatency()));
             r.put("commits", commits);
+            r.put("gc", gcPauses);
             report.put("e2e_flows_per_s", round(e2eRate(steady, overall)));
             report.put("e2e_basis", Double.isNaN(steady) ? "overall" : "steady");
             report.put("saturation", r);
@@ -520,6 +523,7 @@ public final class BenchCommand implements Callable<Integer> {
                             + "mean batch %.1f; %s; %s%n", steady, overall, collector.meanBatchSize(), cpuLine(usage),
                     done ? "all outputs seen" : "TIMED OUT before all outputs");
             console.printf(Locale.ROOT, "  %s%n", CommitStats.line(commits));
+            console.printf(Locale.ROOT, "  %s%n", GcPauses.line(gcPauses));
             console.printf(Locale.ROOT, "  state: %,d sources, %,.0f serialized bytes per source (%,d bytes on disk); "
                             + "changelogs: %.3f records and %,.0f bytes per flow %s%n",
                     sources, sources == 0 ? 0.0 : (double) state.totalBytes() / sources, disk,
@@ -557,6 +561,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             collector.recordLatenciesFrom(System.currentTimeMillis() + warmupSeconds * 1000L);
             ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
+            GcPauses gc = GcPauses.start();
             CommitStats commitsBefore = CommitStats.of(fw.app.streams());
             long loadStart = System.nanoTime();
             AtomicLong progress = new AtomicLong();
@@ -568,6 +573,7 @@ public final class BenchCommand implements Callable<Integer> {
                 sent = gen.paced(ph.config.inputTopic(), rate, Duration.ofSeconds(durationSeconds), progress::set);
             }
             ResourceSampler.Usage usage = sampler.stop();
+            Map<String, Object> gcPauses = gc.stop();
             Map<String, Object> commits = CommitStats.between(commitsBefore, CommitStats.of(fw.app.streams()),
                     (System.nanoTime() - loadStart) / 1e9);
             // kept up: every verdict within 5 s of the last send; then wait (up to a minute) for the backlog
@@ -588,6 +594,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
             r.put("commits", commits);
+            r.put("gc", gcPauses);
             console.printf(Locale.ROOT, "  %,d/s: sent %,d (%.0f/s), outputs %,d%s; produce->verdict p50 %d / p99 %d / "
                             + "p99.9 %d ms (visible to read_committed consumers: p50 %d / p99 %d ms); mean batch %.1f; "
                             + "%s%n",
@@ -596,6 +603,7 @@ public final class BenchCommand implements Callable<Integer> {
                     lat.p50(), lat.p99(), lat.p999(), vis.p50(), vis.p99(), collector.meanBatchSize(),
                     cpuLine(usage));
             console.printf(Locale.ROOT, "  %s%n", CommitStats.line(commits));
+            console.printf(Locale.ROOT, "  %s%n", GcPauses.line(gcPauses));
         }
         @SuppressWarnings("unchecked")
         List<Object> list = (List<Object>) report.computeIfAbsent("loads", k -> new ArrayList<>());

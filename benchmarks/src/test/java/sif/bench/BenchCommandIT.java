@@ -87,6 +87,10 @@ class BenchCommandIT {
             assertTrue(commits.get("commit_latency_max_ms").asDouble()
                     >= commits.get("commit_latency_avg_ms").asDouble(), commits.toString());
         }
+        for (JsonNode phase : List.of(sat, load)) {
+            assertTrue(phase.get("gc").get("pauses").isObject() && phase.get("gc").has("pause_share_of_phase"),
+                    "GC pauses per phase: " + phase.get("gc"));
+        }
         assertTrue(r.get("targets").has("p99_at_5k_within_15ms"));
         JsonNode requests = sat.get("resources").get("broker_requests_per_s");
         assertTrue(requests.get("Produce").asDouble() > 0 && requests.get("Fetch").asDouble() > 0,

@@ -130,4 +130,26 @@ class HarnessSmokeTest {
         assertEquals(800.0, rate, 1e-9);
         assertEquals(800.0, BenchCommand.e2eRate(rate, 400.0));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void gcPausesAreSummedPerCollectorAndConcurrentWorkIsKeptApart() {
+        List<GcPauses.Gc> gcs = List.of(new GcPauses.Gc("G1 Young Generation", "end of minor GC", 12),
+                new GcPauses.Gc("G1 Young Generation", "end of minor GC", 21),
+                new GcPauses.Gc("G1 Concurrent GC", "end of concurrent GC pause", 300),
+                new GcPauses.Gc("G1 Old Generation", "end of major GC", 40));
+        var m = GcPauses.summary(gcs, 10.0);
+        var young = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) m.get("pauses")).get("G1 Young Generation");
+        assertEquals(2L, young.get("count"));
+        assertEquals(33L, young.get("total_ms"));
+        assertEquals(21L, young.get("max_ms"));
+        assertEquals(1L, young.get("over_15ms"));
+        assertTrue(((java.util.Map<String, Object>) m.get("concurrent")).containsKey("G1 Concurrent GC"));
+        assertFalse(((java.util.Map<String, Object>) m.get("pauses")).containsKey("G1 Concurrent GC"));
+        assertEquals(7.3, m.get("pause_ms_per_s"), "(12 + 21 + 40) ms over 10 s");
+        assertEquals(0.0073, m.get("pause_share_of_phase"));
+        assertTrue(GcPauses.concurrent("ZGC Minor Cycles"));
+        assertFalse(GcPauses.concurrent("ZGC Minor Pauses"));
+        assertTrue(GcPauses.line(m).contains("G1 Young Generation 2 (total 33 ms, max 21 ms, 1 over 15 ms)"), GcPauses.line(m));
+    }
 }
