@@ -75,20 +75,20 @@ public final class StateSize {
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            try {
-                if (streams.state() == KafkaStreams.State.RUNNING) {
-                    return readStores(streams, storeNames);
-                }
-                if (!streams.state().isRunningOrRebalancing()) {
-                    throw new InvalidStateStoreException("the app is " + streams.state() + ": its stores cannot be read");
-                }
-            } catch (InvalidStateStoreException e) {
-                if (!streams.state().isRunningOrRebalancing() || System.nanoTime() > deadline) {
-                    throw e;
-                }
+            KafkaStreams.State state = streams.state();
+            if (!state.isRunningOrRebalancing()) {
+                throw new InvalidStateStoreException("the app is " + state + ": its stores cannot be read");
             }
-            if (System.nanoTime() > deadline) {
-                throw new InvalidStateStoreException("the app stayed " + streams.state() + " for " + timeout
+            if (state == KafkaStreams.State.RUNNING) {
+                try {
+                    return readStores(streams, storeNames);
+                } catch (InvalidStateStoreException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+            } else if (System.nanoTime() > deadline) {
+                throw new InvalidStateStoreException("the app stayed " + state + " for " + timeout
                         + ": its stores cannot be read");
             }
             Thread.sleep(100);

@@ -1,10 +1,14 @@
 package sif.firewall;
 
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,7 +34,7 @@ public final class FirewallApp implements AutoCloseable {
     private final DlqPublisher dlqPublisher;
     private final TopicCheck topicCheck;
     /** {@code <state.dir>/<application.id>}: Kafka Streams' state of this firewall, and its {@link StateOrigin}. */
-    private final java.nio.file.Path appStateDir;
+    private final Path appStateDir;
     private final KafkaStreams streams;
     private final Object stateLock = new Object();
     private final CopyOnWriteArrayList<KafkaStreams.StateListener> listeners = new CopyOnWriteArrayList<>();
@@ -45,8 +49,8 @@ public final class FirewallApp implements AutoCloseable {
         Properties props = streamsProperties(config);
         props.put(DlqPublisher.CONFIG_KEY, dlqPublisher);
         props.put(DlqPublisher.METRICS_KEY, extensions.metrics());
-        this.appStateDir = java.nio.file.Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
-                System.getProperty("java.io.tmpdir") + java.io.File.separator + "kafka-streams"), config.applicationId());
+        this.appStateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
+                System.getProperty("java.io.tmpdir") + File.separator + "kafka-streams"), config.applicationId());
         this.topicCheck = TopicCheck.create(config);
         props.put(TopicCheck.CONFIG_KEY, topicCheck);
         this.streams = new KafkaStreams(topology, props);
@@ -200,7 +204,7 @@ public final class FirewallApp implements AutoCloseable {
      * Without an answer from the cluster nothing is checked or recorded.
      */
     private void checkStateOrigin() {
-        java.util.Set<String> globalTopics = new java.util.TreeSet<>();
+        Set<String> globalTopics = new TreeSet<>();
         topology.describe().globalStores().forEach(g -> globalTopics.addAll(g.source().topicSet()));
         String clusterId = topicCheck.clusterId();
         Map<String, String> ids = clusterId == null ? null : topicCheck.topicIds(globalTopics);

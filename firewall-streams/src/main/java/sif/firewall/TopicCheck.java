@@ -133,17 +133,17 @@ public final class TopicCheck implements AutoCloseable {
             return null;
         }
         Map<String, String> out = new java.util.TreeMap<>();
-        for (String topic : topics) {
+        // one request; each topic answers on its own future (a missing one fails only its own)
+        for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
             try {
-                var d = admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                out.put(topic, d.get(topic).topicId().toString());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                out.put(e.getKey(), e.getValue().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).topicId().toString());
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
                     return null;
                 }
-            } catch (TimeoutException e) {
+            } catch (TimeoutException ex) {
                 return null;
-            } catch (InterruptedException e) {
+            } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 return null;
             }

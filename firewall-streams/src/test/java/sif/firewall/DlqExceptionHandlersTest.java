@@ -129,9 +129,7 @@ class DlqExceptionHandlersTest {
     void theProcessingHandlerDeadLettersTheSourceRecordOfAFailureBeforeTheVerdict() {
         MockProducer<byte[], byte[]> producer = dlqProducer();
         DlqExceptionHandlers.Processing handler = new DlqExceptionHandlers.Processing();
-        PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
-        handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
-                DlqPublisher.METRICS_KEY, metrics));
+        PrometheusFirewallMetrics metrics = configure(handler, producer, Map.of());
         byte[] raw = TestFlows.bytes(BAD);
         ErrorHandlerContext context = context("flows", 7, "some-step", "10.7.0.66".getBytes(StandardCharsets.UTF_8), raw);
         var record = new org.apache.kafka.streams.processor.api.Record<>("10.7.0.66", "not a verdict", T0);
@@ -160,9 +158,7 @@ class DlqExceptionHandlersTest {
     void anUndecodableControlRecordIsDeadLetteredAndCountedApartFromFlows() {
         MockProducer<byte[], byte[]> producer = dlqProducer();
         DlqExceptionHandlers.Deserialization handler = new DlqExceptionHandlers.Deserialization();
-        PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
-        handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
-                DlqPublisher.METRICS_KEY, metrics));
+        PrometheusFirewallMetrics metrics = configure(handler, producer, Map.of());
         byte[] garbage = "not an identity event".getBytes(StandardCharsets.UTF_8);
         var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>("identity", 0, 3L,
                 "spiffe://x".getBytes(StandardCharsets.UTF_8), garbage);
@@ -187,11 +183,10 @@ class DlqExceptionHandlersTest {
     void productionErrorsAreRetriedDeadLetteredOrFatalByKind() {
         MockProducer<byte[], byte[]> producer = dlqProducer();
         DlqExceptionHandlers.Production handler = new DlqExceptionHandlers.Production();
-        PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
         Map<String, TopicCheck.Answer> cluster = Map.of("flows.blocked", TopicCheck.Answer.EXISTS,
                 "flows.blocked-typo", TopicCheck.Answer.MISSING, "flows.away", TopicCheck.Answer.NO_ANSWER);
-        handler.configure(Map.of(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer),
-                DlqPublisher.METRICS_KEY, metrics, TopicCheck.CONFIG_KEY, TopicCheck.of(cluster::get)));
+        PrometheusFirewallMetrics metrics = configure(handler, producer,
+                Map.of(TopicCheck.CONFIG_KEY, TopicCheck.of(cluster::get)));
         byte[] input = TestFlows.bytes(BAD);
         ErrorHandlerContext context = context("flows", 7, "route-blocked",
                 "10.7.0.66".getBytes(StandardCharsets.UTF_8), input);
@@ -271,6 +266,17 @@ class DlqExceptionHandlersTest {
             allowedTopic.readValuesToList().forEach(v -> ids.add(v.getFlowId()));
             return new Piped(ids, dlq.readRecordsToList());
         }
+    }
+
+    /** Configures {@code handler} with a DLQ publisher on {@code producer}, new metrics (returned) and {@code more}. */
+    private static PrometheusFirewallMetrics configure(org.apache.kafka.common.Configurable handler,
+                                                       MockProducer<byte[], byte[]> producer, Map<String, Object> more) {
+        PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN", "DDoS"));
+        Map<String, Object> configs = new java.util.HashMap<>(more);
+        configs.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
+        configs.put(DlqPublisher.METRICS_KEY, metrics);
+        handler.configure(configs);
+        return metrics;
     }
 
     /** The dead-letter producer the handlers publish to: every send succeeds at once and is kept. */
