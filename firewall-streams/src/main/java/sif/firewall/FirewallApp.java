@@ -1,6 +1,5 @@
 package sif.firewall;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.model.SequenceClassifier;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.trust.IdentityTopicCheck;
+import sif.firewall.trust.TrustConfig;
 
 /**
  * The running firewall: {@link FirewallTopology#buildTopology} inside a {@link KafkaStreams} client,
@@ -49,8 +50,7 @@ public final class FirewallApp implements AutoCloseable {
         Properties props = streamsProperties(config);
         props.put(DlqPublisher.CONFIG_KEY, dlqPublisher);
         props.put(DlqPublisher.METRICS_KEY, extensions.metrics());
-        this.appStateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG,
-                System.getProperty("java.io.tmpdir") + File.separator + "kafka-streams"), config.applicationId());
+        this.appStateDir = config.stateDir().resolve(config.applicationId());
         this.topicCheck = TopicCheck.create(config);
         props.put(TopicCheck.CONFIG_KEY, topicCheck);
         this.streams = new KafkaStreams(topology, props);
@@ -226,10 +226,10 @@ public final class FirewallApp implements AutoCloseable {
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */
     private void checkIdentityTopic() {
-        sif.firewall.trust.TrustConfig tc = sif.firewall.trust.TrustConfig.from(config);
+        TrustConfig tc = TrustConfig.from(config);
         Map<String, String> topicConfig = topicCheck.configOf(tc.identityTopic());
         String problem = topicConfig == null ? null
-                : sif.firewall.trust.IdentityTopicCheck.problem(tc.identityTopic(), topicConfig, tc);
+                : IdentityTopicCheck.problem(tc.identityTopic(), topicConfig, tc);
         if (problem != null) {
             LOG.warn(problem);
         }

@@ -331,10 +331,14 @@ public final class FirewallConfig {
         if (!v.isEmpty()) {
             return v;
         }
-        String stateDir = values.getOrDefault(STREAMS_PREFIX + "state.dir",
-                System.getProperty("java.io.tmpdir") + "/kafka-streams");
-        String dirHash = Integer.toHexString(java.nio.file.Path.of(stateDir).toAbsolutePath().normalize().hashCode());
+        String dirHash = Integer.toHexString(stateDir().toAbsolutePath().normalize().hashCode());
         return applicationId() + "-" + hostName() + "-" + dirHash;
+    }
+
+    /** Kafka Streams' {@code state.dir}: {@code streams.state.dir}, else its default {@code <java.io.tmpdir>/kafka-streams}. */
+    public java.nio.file.Path stateDir() {
+        return java.nio.file.Path.of(values.getOrDefault(STREAMS_PREFIX + "state.dir",
+                System.getProperty("java.io.tmpdir") + "/kafka-streams"));
     }
 
     private static String hostName() {

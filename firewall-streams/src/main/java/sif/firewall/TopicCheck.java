@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -63,16 +64,27 @@ public final class TopicCheck implements AutoCloseable {
     }
 
     static Answer ask(Admin admin, String topic) {
+        Reply<?> r = await(admin.describeTopics(List.of(topic)).allTopicNames());
+        return r.value() != null ? Answer.EXISTS : r.unknownTopic() ? Answer.MISSING : Answer.NO_ANSWER;
+    }
+
+    /** What a request returned within 10 s: its value, or the error (a timeout or an interrupt included). */
+    private record Reply<T>(T value, Throwable error) {
+        boolean unknownTopic() {
+            return error instanceof UnknownTopicOrPartitionException;
+        }
+    }
+
+    private static <T> Reply<T> await(KafkaFuture<T> future) {
         try {
-            admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            return Answer.EXISTS;
+            return new Reply<>(future.get(TIMEOUT_MS, TimeUnit.MILLISECONDS), null);
         } catch (ExecutionException e) {
-            return e.getCause() instanceof UnknownTopicOrPartitionException ? Answer.MISSING : Answer.NO_ANSWER;
+            return new Reply<>(null, e.getCause());
         } catch (TimeoutException e) {
-            return Answer.NO_ANSWER;
+            return new Reply<>(null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Answer.NO_ANSWER;
+            return new Reply<>(null, e);
         }
     }
 
@@ -91,37 +103,22 @@ public final class TopicCheck implements AutoCloseable {
         }
         var resource = new org.apache.kafka.common.config.ConfigResource(
                 org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-        try {
-            var config = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-                    .get(resource);
-            Map<String, String> out = new java.util.TreeMap<>();
-            config.entries().forEach(e -> {
-                if (e.value() != null) {
-                    out.put(e.name(), e.value());
-                }
-            });
-            return out;
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        var configs = await(admin.describeConfigs(List.of(resource)).all()).value();
+        if (configs == null) {
             return null;
         }
+        Map<String, String> out = new java.util.TreeMap<>();
+        configs.get(resource).entries().forEach(e -> {
+            if (e.value() != null) {
+                out.put(e.name(), e.value());
+            }
+        });
+        return out;
     }
 
     /** The cluster's id, or null when there is no answer within 10 s or the check has no cluster (tests). */
     public String clusterId() {
-        if (admin == null) {
-            return null;
-        }
-        try {
-            return admin.describeCluster().clusterId().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return admin == null ? null : await(admin.describeCluster().clusterId()).value();
     }
 
     /**
@@ -135,16 +132,10 @@ public final class TopicCheck implements AutoCloseable {
         Map<String, String> out = new java.util.TreeMap<>();
         // one request; each topic answers on its own future (a missing one fails only its own)
         for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
-            try {
-                out.put(e.getKey(), e.getValue().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).topicId().toString());
-            } catch (ExecutionException ex) {
-                if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    return null;
-                }
-            } catch (TimeoutException ex) {
-                return null;
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
+            Reply<org.apache.kafka.clients.admin.TopicDescription> r = await(e.getValue());
+            if (r.value() != null) {
+                out.put(e.getKey(), r.value().topicId().toString());
+            } else if (!r.unknownTopic()) {
                 return null;
             }
         }

@@ -273,8 +273,13 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
     /** Failures of steps after the policy on decided flows' verdicts, summed over nodes. */
     public long verdictStepFailures() {
+        return total("sif.verdict.step.failures");
+    }
+
+    /** The sum of every counter named {@code name}, over its tags. */
+    private long total(String name) {
         long n = 0;
-        for (Counter c : registry.find("sif.verdict.step.failures").counters()) {
+        for (Counter c : registry.find(name).counters()) {
             n += (long) c.count();
         }
         return n;
@@ -326,10 +331,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
             byDecision.merge(c.getId().getTag("decision"), n, Long::sum);
             byClass.merge(c.getId().getTag("class"), n, Long::sum);
         }
-        long dlqTotal = 0;
-        for (Counter c : registry.find("sif.dlq").counters()) {
-            dlqTotal += (long) c.count();
-        }
+        long dlqTotal = total("sif.dlq");
         return new MetricsSnapshot((long) flowsIn.count(),
                 byDecision.getOrDefault("allow", 0L), byDecision.getOrDefault("block", 0L),
                 byDecision.getOrDefault("alert", 0L), dlqTotal, (long) challenges.count(), (long) blocklistTotal(),
