@@ -454,6 +454,7 @@ public final class BenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
             GcPauses gc = GcPauses.start();
+            fw.stages.recordFrom(0);
             fw.app.start();
             boolean done;
             try (ConsoleStatus s = ConsoleStatus.start(console, "drain", () -> drainStatus(collector, sent.sent(), t0))) {
@@ -487,6 +488,8 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
             r.put("latency_ms_queueing", latency(collector.eventLatency()));
+            Map<String, Object> stages = fw.stages.summary();
+            r.put("stages_ms", stages);
             r.put("commits", commits);
             r.put("gc", gcPauses);
             report.put("e2e_flows_per_s", round(e2eRate(steady, overall)));
@@ -522,6 +525,7 @@ public final class BenchCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "  e2e: %,.0f flows/s steady (%,.0f overall incl. start-up); "
                             + "mean batch %.1f; %s; %s%n", steady, overall, collector.meanBatchSize(), cpuLine(usage),
                     done ? "all outputs seen" : "TIMED OUT before all outputs");
+            console.printf(Locale.ROOT, "  %s%n", StageTap.line(stages));
             console.printf(Locale.ROOT, "  %s%n", CommitStats.line(commits));
             console.printf(Locale.ROOT, "  %s%n", GcPauses.line(gcPauses));
             console.printf(Locale.ROOT, "  state: %,d sources, %,.0f serialized bytes per source (%,d bytes on disk); "
@@ -559,7 +563,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!fw.app.awaitRunning(Duration.ofSeconds(120))) {
                 throw new IllegalStateException("the firewall did not reach RUNNING in 120 s");
             }
-            collector.recordLatenciesFrom(System.currentTimeMillis() + warmupSeconds * 1000L);
+            long measuredFrom = System.currentTimeMillis() + warmupSeconds * 1000L;
+            collector.recordLatenciesFrom(measuredFrom);
+            fw.stages.recordFrom(measuredFrom);
             ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
             GcPauses gc = GcPauses.start();
             CommitStats commitsBefore = CommitStats.of(fw.app.streams());
@@ -590,6 +596,8 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("all_outputs_seen", done);
             r.put("latency_ms", latency(lat));
             r.put("visible_latency_ms", latency(vis));
+            Map<String, Object> stages = fw.stages.summary();
+            r.put("stages_ms", stages);
             r.put("mean_batch_size", round(collector.meanBatchSize(), 1));
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
@@ -602,6 +610,7 @@ public final class BenchCommand implements Callable<Integer> {
                     keptUp ? "" : done ? " (DID NOT KEEP UP: backlog drained after the load stopped)" : " (DID NOT KEEP UP: backlog left after 60 s)",
                     lat.p50(), lat.p99(), lat.p999(), vis.p50(), vis.p99(), collector.meanBatchSize(),
                     cpuLine(usage));
+            console.printf(Locale.ROOT, "  %s%n", StageTap.line(stages));
             console.printf(Locale.ROOT, "  %s%n", CommitStats.line(commits));
             console.printf(Locale.ROOT, "  %s%n", GcPauses.line(gcPauses));
         }
@@ -880,15 +889,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The in-process firewall of a phase: the standard wiring of {@code ./sif firewall}, with its metrics. */
+    /**
+     * The in-process firewall of a phase: the standard wiring of {@code ./sif firewall}, with its
+     * metrics, and each flow's stages kept for the phase's breakdown.
+     */
     private final class Firewall implements AutoCloseable {
         final PrometheusFirewallMetrics metrics;
+        final StageTap stages;
         final FirewallApp app;
         private boolean closed;
 
         Firewall(FirewallConfig config) {
             this.metrics = FirewallMetrics.prometheus(model.info().classNames());
-            FirewallWiring wiring = FirewallWiring.standard(config, model, metrics);
+            this.stages = new StageTap(metrics);
+            FirewallWiring wiring = FirewallWiring.standard(config, model, stages);
             this.app = new FirewallApp(config, model, wiring.policy(), wiring.extensions());
         }
 

@@ -91,6 +91,20 @@ class BenchCommandIT {
             assertTrue(phase.get("gc").get("pauses").isObject() && phase.get("gc").has("pause_share_of_phase"),
                     "GC pauses per phase: " + phase.get("gc"));
         }
+        // each flow's stages, from the firewall itself: every verdict of the saturation phase, and of
+        // the load phase those measured (the same window as its latencies)
+        assertEquals(sat.get("outputs").asLong() - sat.get("decisions").get("DLQ").asLong(),
+                sat.get("stages_ms").get("flows").asLong(), "one stage record per verdict: " + sat.get("stages_ms"));
+        JsonNode stages = load.get("stages_ms");
+        assertEquals(load.get("latency_ms").get("count").asLong(), stages.get("flows").asLong(), stages.toString());
+        JsonNode tail = stages.get("slowest_1pct");
+        double tailSum = 0;
+        for (String stage : StageTap.STAGES) {
+            assertTrue(stages.get("all").get(stage).get("p99").asDouble() >= 0, stages.toString());
+            tailSum += tail.get(stage + "_mean").asDouble();
+        }
+        assertEquals(tail.get("total_mean").asDouble(), tailSum, 0.05, "the tail's stages add up: " + tail);
+        assertTrue(tail.get("total_mean").asDouble() >= tail.get("total_from_ms").asDouble(), tail.toString());
         assertTrue(r.get("targets").has("p99_at_5k_within_15ms"));
         JsonNode requests = sat.get("resources").get("broker_requests_per_s");
         assertTrue(requests.get("Produce").asDouble() > 0 && requests.get("Fetch").asDouble() > 0,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,34 @@ class HarnessSmokeTest {
         double rate = VerdictCollector.rateBetween(twoReads, 100, 900);
         assertEquals(800.0, rate, 1e-9);
         assertEquals(800.0, BenchCommand.e2eRate(rate, 400.0));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSlowestFlowsStagesSayWhereTheTailsTimeWent() {
+        // 199 quick flows (1 ms inbound, 3 batch, 1 model, 0 handoff) and two slow ones: the 1 % is 2 flows
+        double[][] flows = new double[201][];
+        for (int i = 0; i < 199; i++) {
+            flows[i] = new double[] {1, 3, 1, 0};
+        }
+        flows[199] = new double[] {20, 3, 1, 2}; // 26 ms, mostly inbound
+        flows[200] = new double[] {2, 4, 12, 0}; // 18 ms, mostly the model
+        Map<String, Object> s = StageTap.summarize(flows);
+        assertEquals(201, s.get("flows"));
+        Map<String, Object> tail = (Map<String, Object>) s.get("slowest_1pct");
+        assertEquals(2, tail.get("flows"));
+        assertEquals(18.0, tail.get("total_from_ms"));
+        assertEquals(11.0, tail.get("inbound_mean"));
+        assertEquals(3.5, tail.get("batch_mean"));
+        assertEquals(6.5, tail.get("model_mean"));
+        assertEquals(1.0, tail.get("handoff_mean"));
+        assertEquals(22.0, tail.get("total_mean"));
+        Map<String, Map<String, Object>> all = (Map<String, Map<String, Object>>) s.get("all");
+        assertEquals(1.0, all.get("inbound").get("p50"));
+        assertEquals(1.0, all.get("inbound").get("p99")); // the 199th smallest of 201 (nearest rank)
+        assertEquals(1.1, all.get("inbound").get("mean")); // 221 / 201
+        assertTrue(StageTap.line(s).contains("inbound 1.1 | 11.0"), StageTap.line(s));
+        assertEquals(Map.of("flows", 0), StageTap.summarize(new double[0][]));
     }
 
     @Test

@@ -85,6 +85,8 @@ final class InferenceRunner implements AutoCloseable {
         final int[] callSizes; // flows in that call
         /** Inference calls made (size, nanos), for the metrics: one, or one per flow after a failure. */
         final List<long[]> calls = new ArrayList<>(1);
+        /** {@code System.nanoTime()} when the batch's work was done. */
+        long doneNanos;
 
         Outcome(int n) {
             probabilities = new float[n][];
@@ -117,6 +119,7 @@ final class InferenceRunner implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 out.classified(i, probs[i], nanos, n);
             }
+            out.doneNanos = System.nanoTime();
             return out;
         } catch (RuntimeException e) {
             LOG.error("inference failed for a batch of {} flows (first flow {}); classifying them one by one",
@@ -133,6 +136,7 @@ final class InferenceRunner implements AutoCloseable {
                 out.errors[i] = e;
             }
         }
+        out.doneNanos = System.nanoTime();
         return out;
     }
 

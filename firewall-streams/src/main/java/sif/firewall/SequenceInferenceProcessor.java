@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.model.SequenceClassifier;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.FlowStages;
 
 /**
  * Per-source sequences and batched inference, without loss under exactly-once.
@@ -70,8 +71,15 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     /** Batches handed to the runner and not yet forwarded, at most. */
     static final int MAX_IN_FLIGHT = 2;
 
-    /** A batch handed to the runner: its flows, their pending-store keys, the call. */
-    private record InFlight(List<PendingFlow> flows, long[] keys, Future<InferenceRunner.Outcome> outcome) {}
+    /**
+     * A pending flow's store key, and when this instance read it: {@code System.nanoTime()}, and
+     * its input record's timestamp to then in ms ({@code readNanos} -1: restored from the store).
+     */
+    private record Slot(long key, long readNanos, long inboundMs) {}
+
+    /** A batch handed to the runner: its flows, their slots, when (nanoTime), the call. */
+    private record InFlight(List<PendingFlow> flows, Slot[] slots, long submittedNanos,
+                            Future<InferenceRunner.Outcome> outcome) {}
 
     private final SequenceClassifier classifier;
     private final int sequenceLength;
@@ -91,7 +99,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     /** Batches handed to the runner, oldest first, not yet forwarded (their flows are still in the store). */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final List<PendingFlow> pending = new ArrayList<>();
-    private final List<Long> pendingKeys = new ArrayList<>();
+    private final List<Slot> pendingSlots = new ArrayList<>();
     private long nextKey;
     private long newestEventTime = Long.MIN_VALUE;
     /**
@@ -167,14 +175,14 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         this.sequences = context.getStateStore(SEQUENCE_STORE);
         this.pendingStore = context.getStateStore(PENDING_STORE);
         pending.clear();
-        pendingKeys.clear();
+        pendingSlots.clear();
         inFlight.clear();
         nextKey = 0;
         try (KeyValueIterator<Long, PendingFlow> it = pendingStore.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, PendingFlow> kv = it.next();
                 pending.add(kv.value);
-                pendingKeys.add(kv.key);
+                pendingSlots.add(new Slot(kv.key, -1, 0));
                 nextKey = kv.key + 1;
             }
         }
@@ -195,6 +203,8 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
 
     @Override
     public void process(Record<String, FlowContext> record) {
+        long readNanos = System.nanoTime();
+        long readMs = System.currentTimeMillis();
         forwardCompleted();
         FlowContext flow = record.value();
         String source = flow.srcIp();
@@ -219,7 +229,8 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         long key = nextKey++;
         pendingStore.put(key, p);
         pending.add(p);
-        pendingKeys.add(key);
+        long ingest = p.ingestTimeMs();
+        pendingSlots.add(new Slot(key, readNanos, ingest > 0 ? Math.max(0, readMs - ingest) : 0));
         if (pending.size() >= batchSize) {
             drain(true);
         }
@@ -273,14 +284,11 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
             forward(inFlight.poll());
         }
         List<PendingFlow> flows = List.copyOf(pending);
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            keys[i] = pendingKeys.get(i);
-        }
+        Slot[] slots = pendingSlots.toArray(new Slot[0]);
         pending.clear();
-        pendingKeys.clear();
+        pendingSlots.clear();
         oldestPendingSince = -1;
-        inFlight.add(new InFlight(flows, keys, runner.submit(flows)));
+        inFlight.add(new InFlight(flows, slots, System.nanoTime(), runner.submit(flows)));
         forwardCompleted();
     }
 
@@ -291,24 +299,35 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         }
     }
 
-    /** Forwards a batch's verdicts (or dead letters) in arrival order and removes its flows from the store. */
+    /**
+     * Forwards a batch's verdicts (or dead letters) in arrival order and removes its flows from the
+     * store; reports where each classified flow's time went ({@link FlowStages}).
+     */
     private void forward(InFlight batch) {
         InferenceRunner.Outcome out = InferenceRunner.await(batch.outcome());
+        long forwardedNanos = System.nanoTime();
         for (long[] call : out.calls) {
             metrics.inferenceBatch((int) call[0], call[1]);
         }
         List<PendingFlow> flows = batch.flows();
+        Slot[] slots = batch.slots();
         for (int i = 0; i < flows.size(); i++) {
             PendingFlow p = flows.get(i);
             if (out.probabilities[i] != null) {
+                Slot slot = slots[i];
+                if (slot.readNanos() >= 0) {
+                    metrics.flowStages(new FlowStages(p.ingestTimeMs(), slot.inboundMs(),
+                            batch.submittedNanos() - slot.readNanos(), out.doneNanos - batch.submittedNanos(),
+                            forwardedNanos - out.doneNanos));
+                }
                 context.forward(new Record<>(p.srcIp(), new Scored(p, out.probabilities[i], out.micros[i],
                         out.callSizes[i]), p.ingestTimeMs()));
             } else {
                 deadLetter(p, out.errors[i]);
             }
         }
-        for (long key : batch.keys()) {
-            pendingStore.put(key, null); // removal without reading the flow back
+        for (Slot slot : slots) {
+            pendingStore.put(slot.key(), null); // removal without reading the flow back
         }
     }
 

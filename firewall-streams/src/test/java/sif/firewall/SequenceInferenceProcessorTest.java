@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static sif.firewall.TestFlows.T0;
 
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -19,6 +21,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.FlowStages;
+import sif.firewall.metrics.PrometheusFirewallMetrics;
 import sif.schemas.Flows;
 import sif.schemas.avro.IdentityStatus;
 import sif.schemas.avro.NetworkFlow;
@@ -244,6 +248,47 @@ class SequenceInferenceProcessorTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Test
+    void reportsWhereEachFlowsTimeWentButNotForFlowsRestoredFromTheStore() {
+        try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
+            var p = new SequenceInferenceProcessor(classifier, 3, Duration.ofMinutes(10), 2, Duration.ofMillis(20),
+                    Duration.ofSeconds(60), false, metrics);
+            p.init(context);
+            long sent = System.currentTimeMillis() - 40; // produced 40 ms before the step reads it
+            p.process(withIngestTime(record("a1", "10.1.0.1", T0, 5, 0), sent));
+            p.process(withIngestTime(record("a2", "10.1.0.1", T0 + 1, 5, 1), sent));
+            assertEquals(2, forwardedScores().size());
+            for (String stage : List.of(FlowStages.INBOUND, FlowStages.BATCH, FlowStages.MODEL, FlowStages.HANDOFF)) {
+                assertEquals(2, stageTimer(metrics, stage).count(), stage + ": one per classified flow");
+            }
+            assertTrue(stageTimer(metrics, FlowStages.INBOUND).totalTime(TimeUnit.MILLISECONDS) >= 80,
+                    "inbound: the input record's timestamp to the read");
+            assertTrue(stageTimer(metrics, FlowStages.MODEL).totalTime(TimeUnit.NANOSECONDS) > 0, "the inference call");
+
+            // a flow waiting in the store when the task restarts: classified, but its stages are unknown
+            p.process(withIngestTime(record("a3", "10.1.0.1", T0 + 2, 5, 2), sent));
+            pending.flushCache();
+            p.close();
+            context.resetForwards();
+            var restarted = new SequenceInferenceProcessor(classifier, 3, Duration.ofMinutes(10), 2,
+                    Duration.ofMillis(20), Duration.ofSeconds(60), false, metrics);
+            restarted.init(context);
+            restarted.process(withIngestTime(record("a4", "10.1.0.1", T0 + 3, 5, 3), sent));
+            assertEquals(List.of("a3", "a4"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
+            assertEquals(3, stageTimer(metrics, FlowStages.BATCH).count(), "a4 only");
+        }
+    }
+
+    private static Record<String, FlowContext> withIngestTime(Record<String, FlowContext> r, long ingestMs) {
+        FlowContext c = r.value();
+        return r.withValue(new FlowContext(c.flow(), c.features(), c.rawValue(), ingestMs, c.sourceTopic(),
+                c.sourcePartition(), c.sourceOffset(), c.identityStatus(), c.principal(), c.reasons()));
+    }
+
+    private static Timer stageTimer(PrometheusFirewallMetrics metrics, String stage) {
+        return metrics.registry().find("sif.flow.stage").tag("stage", stage).timer();
     }
 
     private static long count(KeyValueStore<?, ?> store) {

@@ -19,7 +19,8 @@ import java.util.List;
  * {@code sif_verdicts_total{decision,class}}, {@code sif_verdict_confidence_percent{class}} (histogram, 0..100),
  * {@code sif_dlq_total{reason}}, {@code sif_inference_batch_size} (histogram),
  * {@code sif_inference_latency_seconds} (histogram), {@code sif_batch_wait_seconds{trigger}} (histogram,
- * trigger = full | timer), {@code sif_e2e_latency_seconds{kind}}
+ * trigger = full | timer), {@code sif_flow_stage_seconds{stage}} (histogram, stage = inbound | batch | model |
+ * handoff, {@link FlowStages}), {@code sif_e2e_latency_seconds{kind}}
  * (histogram, kind = event | ingest), {@code sif_identity_status_total{status}},
  * {@code sif_challenges_total}, {@code sif_production_retries_total}, {@code sif_blocklist_size},
  * {@code sif_model_info{version}}.
@@ -49,6 +50,13 @@ public interface FirewallMetrics {
      * it was drained ({@code full}: it reached the batch size; otherwise the wait bound fired).
      */
     default void batchWait(boolean full, long waitMs) {
+    }
+
+    /**
+     * Where one flow's time went before its verdict ({@link FlowStages}); reported for the flows
+     * this instance read, not for flows restored from the pending store after a restart.
+     */
+    default void flowStages(FlowStages stages) {
     }
 
     /**

@@ -51,6 +51,8 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
             250, 500, 1000, 2500);
     private static final Duration[] E2E_BUCKETS = millis(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500,
             5000, 10_000, 30_000, 60_000, 300_000);
+    private static final Duration[] STAGE_BUCKETS = millis(0.1, 0.25, 0.5, 1, 2, 5, 10, 15, 25, 50, 100, 250, 500,
+            1000, 2500, 10_000);
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024};
     // percent: Micrometer's fixed-boundary histograms round recorded values up to integers
     private static final double[] CONFIDENCE_BUCKETS = {20, 30, 40, 50, 60, 70, 80, 85, 90, 95, 99, 100};
@@ -73,6 +75,10 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final Timer batchWaitTimer;
     private final Timer eventLatency;
     private final Timer ingestLatency;
+    private final Timer stageInbound;
+    private final Timer stageBatch;
+    private final Timer stageModel;
+    private final Timer stageHandoff;
     private final JvmGcMetrics gcMetrics;
     private final List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
     private Meter modelInfo;
@@ -148,6 +154,10 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
         batchWaitTimer = batchWaitTimer("timer");
         eventLatency = e2eTimer("event", "Flow event time to verdict");
         ingestLatency = e2eTimer("ingest", "Input record timestamp (ingest) to verdict");
+        stageInbound = stageTimer(FlowStages.INBOUND);
+        stageBatch = stageTimer(FlowStages.BATCH);
+        stageModel = stageTimer(FlowStages.MODEL);
+        stageHandoff = stageTimer(FlowStages.HANDOFF);
 
         for (String decision : DECISIONS) {
             TagCache<Counter> byClass = verdicts.preRegister(decision);
@@ -171,6 +181,15 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .description(description)
                 .tag("kind", kind)
                 .serviceLevelObjectives(E2E_BUCKETS)
+                .register(registry);
+    }
+
+    private Timer stageTimer(String stage) {
+        return Timer.builder("sif.flow.stage")
+                .description("Where a flow's time goes before its verdict: inbound (record timestamp to read), batch "
+                        + "(waiting for its batch), model (queue and inference call), handoff (result to forwarded)")
+                .tag("stage", stage)
+                .serviceLevelObjectives(STAGE_BUCKETS)
                 .register(registry);
     }
 
@@ -244,6 +263,14 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
         if (ingestTimeMs > 0) {
             ingestLatency.record(Math.max(0, nowMs - ingestTimeMs), TimeUnit.MILLISECONDS);
         }
+    }
+
+    @Override
+    public void flowStages(FlowStages stages) {
+        stageInbound.record(Math.max(0, stages.inboundMs()), TimeUnit.MILLISECONDS);
+        stageBatch.record(Math.max(0, stages.batchNanos()), TimeUnit.NANOSECONDS);
+        stageModel.record(Math.max(0, stages.modelNanos()), TimeUnit.NANOSECONDS);
+        stageHandoff.record(Math.max(0, stages.handoffNanos()), TimeUnit.NANOSECONDS);
     }
 
     @Override
