@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sif.firewall.FirewallApp;
@@ -454,6 +455,7 @@ public final class BenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             ResourceSampler sampler = ResourceSampler.start(500, ph.config.applicationId(), brokerPid);
             GcPauses gc = GcPauses.start();
+            long startMs = System.currentTimeMillis();
             fw.stages.recordFrom(0);
             fw.app.start();
             boolean done;
@@ -488,7 +490,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
             r.put("latency_ms_queueing", latency(collector.eventLatency()));
-            Map<String, Object> stages = fw.stages.summary();
+            Map<String, Object> stages = fw.stages.summary(CommitWindows.since(startMs), gc.pauseWindows());
             r.put("stages_ms", stages);
             r.put("commits", commits);
             r.put("gc", gcPauses);
@@ -596,7 +598,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("all_outputs_seen", done);
             r.put("latency_ms", latency(lat));
             r.put("visible_latency_ms", latency(vis));
-            Map<String, Object> stages = fw.stages.summary();
+            Map<String, Object> stages = fw.stages.summary(CommitWindows.since(measuredFrom), gc.pauseWindows());
             r.put("stages_ms", stages);
             r.put("mean_batch_size", round(collector.meanBatchSize(), 1));
             r.put("decisions", collector.decisions());
@@ -891,7 +893,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The in-process firewall of a phase: the standard wiring of {@code ./sif firewall}, with its
-     * metrics, and each flow's stages kept for the phase's breakdown.
+     * metrics, each flow's stages kept for the phase's breakdown, and producers that record when
+     * they commit ({@link CommitWindows}).
      */
     private final class Firewall implements AutoCloseable {
         final PrometheusFirewallMetrics metrics;
@@ -899,7 +902,11 @@ public final class BenchCommand implements Callable<Integer> {
         final FirewallApp app;
         private boolean closed;
 
-        Firewall(FirewallConfig config) {
+        Firewall(FirewallConfig phaseConfig) {
+            Map<String, String> timed = new HashMap<>(phaseConfig.asMap());
+            timed.put(FirewallConfig.STREAMS_PREFIX + StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG,
+                    CommitWindows.Supplier.class.getName());
+            FirewallConfig config = FirewallConfig.of(timed);
             this.metrics = FirewallMetrics.prometheus(model.info().classNames());
             this.stages = new StageTap(metrics);
             FirewallWiring wiring = FirewallWiring.standard(config, model, stages);

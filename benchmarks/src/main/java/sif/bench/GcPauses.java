@@ -31,6 +31,9 @@ final class GcPauses implements NotificationListener, AutoCloseable {
 
     private final List<NotificationEmitter> emitters = new ArrayList<>();
     private final List<Gc> gcs = new ArrayList<>();
+    /** The pauses' {start, end}, epoch ms (the collector's times are since JVM start). */
+    private final List<long[]> pauseWindows = new ArrayList<>();
+    private final long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
     private final long startNanos = System.nanoTime();
 
     private GcPauses() {
@@ -56,12 +59,23 @@ final class GcPauses implements NotificationListener, AutoCloseable {
         GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
         synchronized (gcs) {
             gcs.add(new Gc(info.getGcName(), info.getGcAction(), info.getGcInfo().getDuration()));
+            if (!concurrent(info.getGcName())) {
+                pauseWindows.add(new long[] {jvmStartMs + info.getGcInfo().getStartTime(),
+                        jvmStartMs + info.getGcInfo().getEndTime()});
+            }
         }
     }
 
     /** Whether a collector's notifications are concurrent work rather than pauses. */
     static boolean concurrent(String collector) {
         return collector.contains("Concurrent") || collector.endsWith("Cycles");
+    }
+
+    /** The pauses so far, each {start, end} in epoch ms (for {@link StageTap}: which flows they held up). */
+    List<long[]> pauseWindows() {
+        synchronized (gcs) {
+            return List.copyOf(pauseWindows);
+        }
     }
 
     /** Stops recording and summarizes the phase ({@link #summary}). */

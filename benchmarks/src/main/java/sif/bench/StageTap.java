@@ -13,7 +13,8 @@ import sif.firewall.metrics.MetricsSnapshot;
  * The firewall's metrics as {@code ./sif firewall} records them (every call goes on to
  * {@code delegate}), keeping in addition each flow's {@link FlowStages} of a phase, so that the
  * benchmark can say where the slowest flows' time went — not only each stage's own percentiles,
- * which do not add up to the total's.
+ * which do not add up to the total's — and how much of it the JVM or the stream thread stood
+ * still: inside an exactly-once commit ({@link CommitWindows}) or a GC pause ({@link GcPauses}).
  */
 final class StageTap implements FirewallMetrics {
 
@@ -23,7 +24,8 @@ final class StageTap implements FirewallMetrics {
 
     private final FirewallMetrics delegate;
     private volatile long fromIngestMs = Long.MAX_VALUE;
-    private double[][] rows = new double[1 << 14][]; // per flow: the stages in ms, in STAGES order
+    /** Per flow: the stages in ms, in STAGES order, then its input record's timestamp (epoch ms). */
+    private double[][] rows = new double[1 << 14][];
     private int count;
 
     StageTap(FirewallMetrics delegate) {
@@ -40,7 +42,7 @@ final class StageTap implements FirewallMetrics {
         delegate.flowStages(s);
         if (s.ingestTimeMs() >= fromIngestMs) {
             double[] row = {Math.max(0, s.inboundMs()), s.batchNanos() / 1e6, s.modelNanos() / 1e6,
-                    s.handoffNanos() / 1e6};
+                    s.handoffNanos() / 1e6, s.ingestTimeMs()};
             synchronized (this) {
                 if (count == rows.length) {
                     rows = Arrays.copyOf(rows, count * 2);
@@ -50,17 +52,24 @@ final class StageTap implements FirewallMetrics {
         }
     }
 
-    /** The stages of the flows kept so far ({@link #summarize}). */
-    synchronized Map<String, Object> summary() {
-        return summarize(Arrays.copyOf(rows, count));
+    /** The stages of the flows kept so far, against the phase's commits and GC pauses ({@link #summarize}). */
+    synchronized Map<String, Object> summary(List<long[]> commits, List<long[]> gcPauses) {
+        return summarize(Arrays.copyOf(rows, count), commits, gcPauses);
     }
 
     /**
      * For all flows: each stage's mean, p50 and p99; and for the slowest 1 % by the four stages'
      * sum (at least one flow): that sum's lower bound and each stage's mean — where the tail's time
-     * went. Milliseconds; empty when there are no flows.
+     * went. For both, how many flows a commit or a GC pause fell into (from the input record's
+     * timestamp to the verdict) and for how long on average ({@code in_commits_ms_mean},
+     * {@code in_gc_pauses_ms_mean}; a pause during a commit counts in both). Milliseconds; only
+     * {@code flows} when there are none.
+     *
+     * @param flows    per flow: the four stages (ms), then the input record's timestamp (epoch ms)
+     * @param commits  the phase's commits, {start, end} epoch ms
+     * @param gcPauses the phase's GC pauses, {start, end} epoch ms
      */
-    static Map<String, Object> summarize(double[][] flows) {
+    static Map<String, Object> summarize(double[][] flows, List<long[]> commits, List<long[]> gcPauses) {
         Map<String, Object> out = new LinkedHashMap<>();
         int n = flows.length;
         out.put("flows", n);
@@ -77,6 +86,7 @@ final class StageTap implements FirewallMetrics {
             all.put(STAGES.get(s), Map.of("mean", BenchCommand.round(mean(v), 2),
                     "p50", BenchCommand.round(v[rank(n, 0.50)], 2), "p99", BenchCommand.round(v[rank(n, 0.99)], 2)));
         }
+        stalls(all, Arrays.asList(flows), commits, gcPauses);
         out.put("all", all);
         double[][] byTotal = flows.clone();
         Arrays.sort(byTotal, (a, b) -> Double.compare(total(b), total(a)));
@@ -95,6 +105,7 @@ final class StageTap implements FirewallMetrics {
             tail.put(STAGES.get(s) + "_mean", BenchCommand.round(m, 2));
         }
         tail.put("total_mean", BenchCommand.round(sum, 2));
+        stalls(tail, Arrays.asList(byTotal).subList(0, slow), commits, gcPauses);
         out.put("slowest_1pct", tail);
         return out;
     }
@@ -102,7 +113,7 @@ final class StageTap implements FirewallMetrics {
     /** One console line from a {@link #summarize} result. */
     @SuppressWarnings("unchecked")
     static String line(Map<String, Object> summary) {
-        Object all = summary.get("all");
+        Map<String, Object> all = (Map<String, Object>) summary.get("all");
         if (all == null) {
             return "where the time went: no flow recorded";
         }
@@ -111,11 +122,47 @@ final class StageTap implements FirewallMetrics {
                 "where the time went, ms (mean of all %,d flows | of the slowest %,d, from %s ms):",
                 (Integer) summary.get("flows"), (Integer) tail.get("flows"), tail.get("total_from_ms")));
         for (String s : STAGES) {
-            b.append(' ').append(s).append(' ').append(((Map<String, Object>) all).get(s) instanceof Map<?, ?> m
-                    ? m.get("mean") : "?").append(" | ").append(tail.get(s + "_mean")).append(',');
+            b.append(String.format(Locale.ROOT, " %s %s | %s,", s, ((Map<String, Object>) all.get(s)).get("mean"),
+                    tail.get(s + "_mean")));
         }
         b.setLength(b.length() - 1);
+        for (String kind : List.of("commits", "gc_pauses")) {
+            b.append(String.format(Locale.ROOT, "; %s: in %s of all | %s of the slowest, %s | %s ms per flow",
+                    kind.replace('_', ' '), percent(all.get("share_in_" + kind)), percent(tail.get("share_in_" + kind)),
+                    all.get("in_" + kind + "_ms_mean"), tail.get("in_" + kind + "_ms_mean")));
+        }
         return b.toString();
+    }
+
+    /** Into {@code out}: the share of {@code flows} a commit / a GC pause fell into, and its mean time in them. */
+    private static void stalls(Map<String, Object> out, List<double[]> flows, List<long[]> commits,
+                               List<long[]> gcPauses) {
+        for (var kind : List.of(Map.entry("commits", commits), Map.entry("gc_pauses", gcPauses))) {
+            int hit = 0;
+            double ms = 0;
+            for (double[] f : flows) {
+                double in = overlapMs(f[STAGES.size()], f[STAGES.size()] + total(f), kind.getValue());
+                if (in > 0) {
+                    hit++;
+                    ms += in;
+                }
+            }
+            out.put("share_in_" + kind.getKey(), BenchCommand.round((double) hit / flows.size(), 3));
+            out.put("in_" + kind.getKey() + "_ms_mean", BenchCommand.round(ms / flows.size(), 2));
+        }
+    }
+
+    /** How long {@code [from, to]} and the windows overlap, ms. */
+    static double overlapMs(double from, double to, List<long[]> windows) {
+        double ms = 0;
+        for (long[] w : windows) {
+            ms += Math.max(0, Math.min(to, w[1]) - Math.max(from, w[0]));
+        }
+        return ms;
+    }
+
+    private static String percent(Object share) {
+        return share instanceof Number n ? String.format(Locale.ROOT, "%.0f %%", n.doubleValue() * 100) : "?";
     }
 
     private static int rank(int n, double q) {
@@ -130,10 +177,11 @@ final class StageTap implements FirewallMetrics {
         return m / v.length;
     }
 
+    /** The four stages' sum, ms. */
     private static double total(double[] row) {
         double t = 0;
-        for (double x : row) {
-            t += x;
+        for (int s = 0; s < STAGES.size(); s++) {
+            t += row[s];
         }
         return t;
     }

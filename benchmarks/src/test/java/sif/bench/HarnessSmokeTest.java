@@ -135,14 +135,17 @@ class HarnessSmokeTest {
     @Test
     @SuppressWarnings("unchecked")
     void theSlowestFlowsStagesSayWhereTheTailsTimeWent() {
-        // 199 quick flows (1 ms inbound, 3 batch, 1 model, 0 handoff) and two slow ones: the 1 % is 2 flows
+        // 199 quick flows (1 ms inbound, 3 batch, 1 model, 0 handoff), one every 10 ms from t = 0, and two
+        // slow ones: the 1 % is 2 flows
         double[][] flows = new double[201][];
         for (int i = 0; i < 199; i++) {
-            flows[i] = new double[] {1, 3, 1, 0};
+            flows[i] = new double[] {1, 3, 1, 0, i * 10};
         }
-        flows[199] = new double[] {20, 3, 1, 2}; // 26 ms, mostly inbound
-        flows[200] = new double[] {2, 4, 12, 0}; // 18 ms, mostly the model
-        Map<String, Object> s = StageTap.summarize(flows);
+        flows[199] = new double[] {20, 3, 1, 2, 5000}; // 26 ms, mostly inbound: held up by a commit
+        flows[200] = new double[] {2, 4, 12, 0, 6000}; // 18 ms, mostly the model: a GC pause
+        List<long[]> commits = List.of(new long[] {5002, 5014}, new long[] {100, 103}); // 12 ms, 3 ms
+        List<long[]> gcs = List.of(new long[] {6005, 6015});
+        Map<String, Object> s = StageTap.summarize(flows, commits, gcs);
         assertEquals(201, s.get("flows"));
         Map<String, Object> tail = (Map<String, Object>) s.get("slowest_1pct");
         assertEquals(2, tail.get("flows"));
@@ -152,12 +155,23 @@ class HarnessSmokeTest {
         assertEquals(6.5, tail.get("model_mean"));
         assertEquals(1.0, tail.get("handoff_mean"));
         assertEquals(22.0, tail.get("total_mean"));
-        Map<String, Map<String, Object>> all = (Map<String, Map<String, Object>>) s.get("all");
-        assertEquals(1.0, all.get("inbound").get("p50"));
-        assertEquals(1.0, all.get("inbound").get("p99")); // the 199th smallest of 201 (nearest rank)
-        assertEquals(1.1, all.get("inbound").get("mean")); // 221 / 201
-        assertTrue(StageTap.line(s).contains("inbound 1.1 | 11.0"), StageTap.line(s));
-        assertEquals(Map.of("flows", 0), StageTap.summarize(new double[0][]));
+        assertEquals(0.5, tail.get("share_in_commits"));
+        assertEquals(6.0, tail.get("in_commits_ms_mean")); // 12 ms in one of two flows
+        assertEquals(0.5, tail.get("share_in_gc_pauses"));
+        assertEquals(5.0, tail.get("in_gc_pauses_ms_mean"));
+        Map<String, Object> all = (Map<String, Object>) s.get("all");
+        Map<String, Object> inbound = (Map<String, Object>) all.get("inbound");
+        assertEquals(1.0, inbound.get("p50"));
+        assertEquals(1.0, inbound.get("p99")); // the 199th smallest of 201 (nearest rank)
+        assertEquals(1.1, inbound.get("mean")); // 221 / 201
+        // the commit at 100-103 ms holds up the flow of t = 100 (5 ms long) for 3 ms: 2 of 201 flows hit
+        assertEquals(0.01, all.get("share_in_commits"));
+        assertEquals(0.07, all.get("in_commits_ms_mean")); // 15 ms over 201 flows
+        String line = StageTap.line(s);
+        assertTrue(line.contains("inbound 1.1 | 11.0") && line.contains("commits: in 1 % of all | 50 % of the slowest"),
+                line);
+        assertEquals(Map.of("flows", 0), StageTap.summarize(new double[0][], List.of(), List.of()));
+        assertEquals(3.0, StageTap.overlapMs(0, 10, List.of(new long[] {8, 20}, new long[] {-5, 1})));
     }
 
     @Test
