@@ -27,9 +27,4 @@ public record FlowStages(long ingestTimeMs, long inboundMs, long batchNanos, lon
     public static final String BATCH = "batch";
     public static final String MODEL = "model";
     public static final String HANDOFF = "handoff";
-
-    /** The sum of the four stages, in milliseconds. */
-    public double totalMs() {
-        return inboundMs + (batchNanos + modelNanos + handoffNanos) / 1e6;
-    }
 }
