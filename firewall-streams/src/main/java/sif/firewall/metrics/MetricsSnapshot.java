@@ -18,14 +18,28 @@ import java.util.Map;
  * @param inferredSequences  sequences inferred (sum of batch sizes)
  * @param inferenceNanos     time spent in inference calls
  * @param ingestLatency      histogram of ingest-to-verdict latency in seconds
+ * @param stages             where the flows' time went ({@link FlowStages}), summed
  */
 public record MetricsSnapshot(long flowsIn, long allowed, long blocked, long alerts, long dlq,
                               long challenges, long blocklistSize, Map<String, Long> verdictsByClass,
                               long inferenceBatches, long inferredSequences, long inferenceNanos,
-                              LatencyBuckets ingestLatency) {
+                              LatencyBuckets ingestLatency, Stages stages) {
 
     static final MetricsSnapshot EMPTY = new MetricsSnapshot(0, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0,
-            LatencyBuckets.EMPTY);
+            LatencyBuckets.EMPTY, Stages.EMPTY);
+
+    /** Flows with {@link FlowStages} reported, and each stage's total time (nanoseconds). */
+    public record Stages(long flows, long inboundNanos, long batchNanos, long modelNanos, long handoffNanos) {
+
+        static final Stages EMPTY = new Stages(0, 0, 0, 0, 0);
+
+        /** The flows reported after {@code earlier}. */
+        public Stages since(Stages earlier) {
+            return new Stages(flows - earlier.flows, inboundNanos - earlier.inboundNanos,
+                    batchNanos - earlier.batchNanos, modelNanos - earlier.modelNanos,
+                    handoffNanos - earlier.handoffNanos);
+        }
+    }
 
     public MetricsSnapshot {
         verdictsByClass = Map.copyOf(verdictsByClass);

@@ -363,7 +363,13 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 byDecision.getOrDefault("allow", 0L), byDecision.getOrDefault("block", 0L),
                 byDecision.getOrDefault("alert", 0L), dlqTotal, (long) challenges.count(), (long) blocklistTotal(),
                 byClass, batchSize.count(), (long) batchSize.totalAmount(),
-                (long) inferenceLatency.totalTime(TimeUnit.NANOSECONDS), buckets(ingestLatency));
+                (long) inferenceLatency.totalTime(TimeUnit.NANOSECONDS), buckets(ingestLatency),
+                new MetricsSnapshot.Stages(stageBatch.count(), nanos(stageInbound), nanos(stageBatch),
+                        nanos(stageModel), nanos(stageHandoff)));
+    }
+
+    private static long nanos(Timer timer) {
+        return (long) timer.totalTime(TimeUnit.NANOSECONDS);
     }
 
     private static MetricsSnapshot.LatencyBuckets buckets(Timer timer) {

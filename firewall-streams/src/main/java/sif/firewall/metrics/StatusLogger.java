@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Logs one concise INFO status line per interval (never per flow) from the metrics, e.g.
- * <pre>status in=120345 (+2048 204.8/s) allow=118000 block=1900 alert=410 dlq=35 | batch=31.5 infer=1.21ms | ingest-&gt;verdict p50&lt;=0.050s p99&lt;=0.250s | blocklist=3 streams=RUNNING</pre>
+ * <pre>status in=120345 (+2048 204.8/s) allow=118000 block=1900 alert=410 dlq=35 | batch=31.5 infer=1.21ms | ingest-&gt;verdict p50&lt;=0.050s p99&lt;=0.250s | stages in/batch/model/handoff=3.1/2.6/3.9/1.0ms | blocklist=3 streams=RUNNING</pre>
+ * (the stages, {@link FlowStages}, are the interval's means, shown when flows were classified).
  * Logger name {@code sif.firewall.status}.
  */
 public final class StatusLogger implements AutoCloseable {
@@ -89,6 +90,13 @@ public final class StatusLogger implements AutoCloseable {
                     .append(" p99<=").append(seconds(ingest.quantileUpperBound(0.99)));
         } else {
             s.append(" | ingest->verdict -");
+        }
+        MetricsSnapshot.Stages stages = now.stages().since(before.stages());
+        if (stages.flows() > 0) {
+            double n = stages.flows() * 1e6;
+            s.append(String.format(Locale.ROOT, " | stages in/batch/model/handoff=%.1f/%.1f/%.1f/%.1fms",
+                    stages.inboundNanos() / n, stages.batchNanos() / n, stages.modelNanos() / n,
+                    stages.handoffNanos() / n));
         }
         s.append(" | blocklist=").append(now.blocklistSize());
         if (now.challenges() > 0) {

@@ -43,6 +43,20 @@ class StatusLoggerTest {
     }
 
     @Test
+    void saysWhereTheIntervalsFlowsSpentTheirTime() {
+        try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN"))) {
+            metrics.flowStages(new FlowStages(1, 9, 1_000_000, 5_000_000, 0));
+            MetricsSnapshot before = metrics.snapshot();
+            metrics.flowStages(new FlowStages(1, 2, 3_000_000, 2_000_000, 500_000));
+            metrics.flowStages(new FlowStages(1, 4, 2_000_000, 1_000_000, 1_500_000));
+
+            String line = StatusLogger.line(before, metrics.snapshot(), 10.0, "RUNNING");
+
+            assertTrue(line.contains(" | stages in/batch/model/handoff=3.0/2.5/1.5/1.0ms | "), line);
+        }
+    }
+
+    @Test
     void quietIntervalSaysSo() {
         MetricsSnapshot none = FirewallMetrics.noop().snapshot();
         String line = StatusLogger.line(none, none, 10.0, "REBALANCING");
