@@ -41,7 +41,7 @@ final class StageTap implements FirewallMetrics {
     public void flowStages(FlowStages s) {
         delegate.flowStages(s);
         if (s.ingestTimeMs() >= fromIngestMs) {
-            double[] row = {Math.max(0, s.inboundMs()), s.batchNanos() / 1e6, s.modelNanos() / 1e6,
+            double[] row = {s.inboundMs(), s.batchNanos() / 1e6, s.modelNanos() / 1e6,
                     s.handoffNanos() / 1e6, s.ingestTimeMs()};
             synchronized (this) {
                 if (count == rows.length) {

@@ -230,7 +230,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         pendingStore.put(key, p);
         pending.add(p);
         long ingest = p.ingestTimeMs();
-        pendingSlots.add(new Slot(key, readNanos, ingest > 0 ? Math.max(0, readMs - ingest) : 0));
+        pendingSlots.add(new Slot(key, readNanos, ingest > 0 ? readMs - ingest : 0));
         if (pending.size() >= batchSize) {
             drain(true);
         }

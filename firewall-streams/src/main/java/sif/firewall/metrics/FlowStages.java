@@ -22,6 +22,10 @@ package sif.firewall.metrics;
  */
 public record FlowStages(long ingestTimeMs, long inboundMs, long batchNanos, long modelNanos, long handoffNanos) {
 
+    public FlowStages {
+        inboundMs = Math.max(0, inboundMs); // the producer's clock ahead of the firewall's
+    }
+
     /** The four stages' names, in the flow's order (the {@code stage} tag of the metric). */
     public static final String INBOUND = "inbound";
     public static final String BATCH = "batch";

@@ -267,10 +267,10 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
     @Override
     public void flowStages(FlowStages stages) {
-        stageInbound.record(Math.max(0, stages.inboundMs()), TimeUnit.MILLISECONDS);
-        stageBatch.record(Math.max(0, stages.batchNanos()), TimeUnit.NANOSECONDS);
-        stageModel.record(Math.max(0, stages.modelNanos()), TimeUnit.NANOSECONDS);
-        stageHandoff.record(Math.max(0, stages.handoffNanos()), TimeUnit.NANOSECONDS);
+        stageInbound.record(stages.inboundMs(), TimeUnit.MILLISECONDS);
+        stageBatch.record(stages.batchNanos(), TimeUnit.NANOSECONDS);
+        stageModel.record(stages.modelNanos(), TimeUnit.NANOSECONDS);
+        stageHandoff.record(stages.handoffNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -363,7 +363,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 byDecision.getOrDefault("allow", 0L), byDecision.getOrDefault("block", 0L),
                 byDecision.getOrDefault("alert", 0L), dlqTotal, (long) challenges.count(), (long) blocklistTotal(),
                 byClass, batchSize.count(), (long) batchSize.totalAmount(),
-                (long) inferenceLatency.totalTime(TimeUnit.NANOSECONDS), buckets(ingestLatency),
+                nanos(inferenceLatency), buckets(ingestLatency),
                 new MetricsSnapshot.Stages(stageBatch.count(), nanos(stageInbound), nanos(stageBatch),
                         nanos(stageModel), nanos(stageHandoff)));
     }
