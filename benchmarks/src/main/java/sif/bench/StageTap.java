@@ -244,6 +244,11 @@ final class StageTap implements FirewallMetrics {
     }
 
     @Override
+    public void outputRefused(String topic) {
+        delegate.outputRefused(topic);
+    }
+
+    @Override
     public void blocklistSize(long size) {
         delegate.blocklistSize(size);
     }

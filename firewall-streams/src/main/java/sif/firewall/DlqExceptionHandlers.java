@@ -1,6 +1,7 @@
 package sif.firewall;
 
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
@@ -8,6 +9,8 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -119,8 +122,47 @@ public final class DlqExceptionHandlers {
     }
 
     /**
+     * The verdict topics and how to read a verdict's flow id, for the production handler; handed to it
+     * through the Streams config under {@value #CONFIG_KEY} ({@link FirewallApp}).
+     */
+    public record VerdictTopics(Set<String> names, Deserializer<Verdict> decoder) {
+        public static final String CONFIG_KEY = "sif.verdict.topics";
+
+        public static VerdictTopics of(FirewallTopics topics) {
+            return new VerdictTopics(Set.of(topics.allowed(), topics.blocked(), topics.alerts()),
+                    topics.verdictSerde().deserializer());
+        }
+
+        static VerdictTopics from(Map<String, ?> configs) {
+            return configs.get(CONFIG_KEY) instanceof VerdictTopics v ? v : new VerdictTopics(Set.of(), null);
+        }
+
+        /** The flow id of a verdict's value bytes, or "?" when they do not decode. */
+        String flowId(String topic, byte[] value) {
+            try {
+                return decoder == null || value == null ? "?"
+                        : Rejected.shortId(decoder.deserialize(topic, value).getFlowId());
+            } catch (RuntimeException e) {
+                return "?";
+            }
+        }
+    }
+
+    /**
      * An output record could not be serialized or was refused by the broker for what it is (too
-     * large, invalid): it goes to the dead-letter topic and processing continues. A retriable error
+     * large, invalid): processing continues, the record is counted ({@code sif_outputs_refused_total})
+     * and never replaced by the stream thread's source record, which with pipelined inference is
+     * another flow or none. Verdicts are encoded and checked in the policy step ({@link VerdictEncoder}:
+     * against {@code verdict.max.bytes} and what the verdict topics took at start), so one gets here
+     * only when its topic's limit was lowered while the firewall runs. Under at-least-once the verdict
+     * itself (its key, its value bytes, its flow id in {@value DlqHeaders#FLOW_ID}) goes to the
+     * dead-letter topic; any other output (an alert document, a blocklist entry, a changelog record, a
+     * dead letter) is logged and counted, and nothing is dead-lettered: its flow was routed. <b>Under
+     * exactly-once the firewall stops instead</b>: a record the broker refuses fails its transaction —
+     * every other output in it fails with the same error — and would be refused again when the task's
+     * records are processed again, so there is nothing to continue with (seen on a real broker: going
+     * on dead-lettered the transaction's other verdicts too, and the stream thread died anyway). A
+     * record that does not serialize never reaches the producer, and is skipped under both. A retriable error
      * (the broker away or slow for longer than the producer waits, not enough replicas, ...) is
      * retried: Kafka Streams closes the task dirty and processes its records again from the last
      * commit, as its own default handler does — failing here shut the firewall down whenever a send
@@ -135,11 +177,16 @@ public final class DlqExceptionHandlers {
      */
     public static final class Production extends DeadLetters implements ProductionExceptionHandler {
         private TopicCheck topicCheck;
+        private VerdictTopics verdictTopics;
+        private boolean exactlyOnce;
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
             topicCheck = TopicCheck.from(configs);
+            verdictTopics = VerdictTopics.from(configs);
+            Object guarantee = configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+            exactlyOnce = guarantee != null && !StreamsConfig.AT_LEAST_ONCE.equals(guarantee.toString());
         }
 
         @Override
@@ -162,9 +209,19 @@ public final class DlqExceptionHandlers {
                         exception.toString(), exception);
                 return ProductionExceptionHandlerResponse.FAIL;
             }
-            LOG.error("broker refused a record for {} ({}); original input {}-{}@{} goes to the dead-letter topic",
-                    record.topic(), exception.toString(), context.topic(), context.partition(), context.offset());
-            toDlq(context, record.topic(), exception);
+            if (exactlyOnce) {
+                metrics.outputRefused(record.topic());
+                String what = verdictTopics.names().contains(record.topic())
+                        ? "the verdict of flow " + verdictTopics.flowId(record.topic(), record.value()) : "a record";
+                LOG.error("the broker refused {} for {} ({}). Under exactly-once a refused record fails its whole "
+                        + "transaction and is refused again when the task's records are processed again: failing. "
+                        + "Verdicts are checked against {} and the verdict topics' max.message.bytes at start; a "
+                        + "topic's limit lowered while the firewall runs is not: raise it back, or restart the "
+                        + "firewall to have it read", what, record.topic(), exception.toString(),
+                        FirewallConfig.VERDICT_MAX_BYTES);
+                return ProductionExceptionHandlerResponse.FAIL;
+            }
+            refused(record.topic(), record.key(), record.value(), record.headers(), exception);
             return ProductionExceptionHandlerResponse.CONTINUE;
         }
 
@@ -172,11 +229,34 @@ public final class DlqExceptionHandlers {
         @SuppressWarnings("rawtypes")
         public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context,
                 ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
-            LOG.error("cannot serialize the {} of a record for {}: {}; original input {}-{}@{} goes to the "
-                            + "dead-letter topic", origin, record.topic(), exception.toString(), context.topic(),
-                    context.partition(), context.offset(), exception);
-            toDlq(context, record.topic(), exception);
+            LOG.error("cannot serialize the {} of a record for {}: {}", origin, record.topic(), exception.toString(),
+                    exception);
+            // a verdict's value is the policy step's bytes (Decided), which cannot fail; its key could
+            byte[] value = record.value() instanceof Decided d ? d.encoded() : null;
+            refused(record.topic(), null, value, record.headers(), exception);
             return ProductionExceptionHandlerResponse.CONTINUE;
+        }
+
+        /** A record for {@code topic} that cannot be written: a verdict goes to the DLQ, anything else is logged. */
+        private void refused(String topic, byte[] key, byte[] value, Headers original, Exception exception) {
+            metrics.outputRefused(topic);
+            if (!verdictTopics.names().contains(topic) || noDlqFor(topic) || value == null) {
+                LOG.error("the record for {} cannot be written ({}); it is not a verdict (its flow was routed) and "
+                        + "is not dead-lettered", topic, exception.toString());
+                return;
+            }
+            String flowId = verdictTopics.flowId(topic, value);
+            LOG.error("the verdict of flow {} for {} cannot be written ({}); the verdict goes to the dead-letter topic",
+                    flowId, topic, exception.toString());
+            Headers h = new RecordHeaders(original == null ? new org.apache.kafka.common.header.Header[0]
+                    : original.toArray());
+            DlqHeaders.put(h, DlqHeaders.REASON, DlqReason.PRODUCTION_ERROR);
+            DlqHeaders.put(h, DlqHeaders.DETAIL, "the verdict of flow " + flowId + " for " + topic
+                    + " cannot be written: " + exception.getMessage() + " (this record is the verdict, not the input flow)");
+            DlqHeaders.put(h, DlqHeaders.STAGE, "sink:" + topic);
+            DlqHeaders.put(h, DlqHeaders.FLOW_ID, flowId);
+            DlqHeaders.put(h, DlqHeaders.EXCEPTION, exception.getClass().getName());
+            publish(key, value, h);
         }
 
         /**
@@ -187,16 +267,6 @@ public final class DlqExceptionHandlers {
         static boolean unknownTopic(Exception exception) {
             return exception instanceof org.apache.kafka.common.errors.TimeoutException
                     && String.valueOf(exception.getMessage()).contains("not present in metadata");
-        }
-
-        private void toDlq(ErrorHandlerContext context, String outputTopic, Exception exception) {
-            metrics.dlq(DlqReason.PRODUCTION_ERROR);
-            if (noDlqFor(outputTopic) || context.sourceRawValue() == null) {
-                return; // nowhere better to send it: already logged
-            }
-            publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
-                    DlqReason.PRODUCTION_ERROR, exception, "sink:" + outputTopic, context.topic(),
-                    context.partition(), context.offset()));
         }
     }
 }

@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Headers of dead-letter records. The record's key and value are the original bytes; these headers
- * say why and where from. Numbers are written as decimal strings so any tool can read them.
+ * Headers of dead-letter records. The record's key and value are the original bytes (of a verdict
+ * the broker refused: the verdict's, see {@link DlqExceptionHandlers.Production}); these headers say
+ * why and where from. Numbers are written as decimal strings so any tool can read them.
  */
 public final class DlqHeaders {
 
@@ -19,6 +20,11 @@ public final class DlqHeaders {
     public static final String SOURCE_TOPIC = "sif.dlq.source.topic";
     public static final String SOURCE_PARTITION = "sif.dlq.source.partition";
     public static final String SOURCE_OFFSET = "sif.dlq.source.offset";
+    /**
+     * The flow's id, when the record was rejected after it was accepted (inference, policy, an
+     * unwritable verdict).
+     */
+    public static final String FLOW_ID = "sif.dlq.flow.id";
     /** Exception class, when an exception caused the rejection. */
     public static final String EXCEPTION = "sif.dlq.exception";
 

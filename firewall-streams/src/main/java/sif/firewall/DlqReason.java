@@ -11,6 +11,8 @@ public final class DlqReason {
     public static final String UNDECODABLE = "undecodable";
     /** A null value (tombstone) or a missing flow id / address. */
     public static final String MISSING_FIELD = "missing-field";
+    /** A flow id or label longer than {@link FlowValidator#MAX_TEXT_CHARS} characters. */
+    public static final String OVERSIZED_FIELD = "oversized-field";
     /** Port outside 0..65535 or protocol outside 0..255. */
     public static final String BAD_5TUPLE = "bad-5tuple";
     /** Event time not a positive epoch-ms value. */
@@ -25,7 +27,15 @@ public final class DlqReason {
     public static final String INFERENCE_FAILED = "inference-failed";
     /** The policy threw on this flow (a policy bug or a case it does not handle); nothing else was affected. */
     public static final String POLICY_FAILED = "policy-failed";
-    /** Kafka Streams' handlers: a record could not be deserialized / processed / produced. */
+    /**
+     * The flow's verdict cannot be written: it does not serialize, or its record is larger than
+     * {@code verdict.max.bytes} (found in the policy step, with the flow's original bytes).
+     */
+    public static final String VERDICT_UNWRITABLE = "verdict-unwritable";
+    /**
+     * Kafka Streams' handlers: a record could not be deserialized / processed / produced (for a
+     * production error: a verdict the broker refused, whose own bytes then go to the dead-letter topic).
+     */
     public static final String DESERIALIZATION_ERROR = "deserialization-error";
     public static final String PROCESSING_ERROR = "processing-error";
     public static final String PRODUCTION_ERROR = "production-error";

@@ -3,6 +3,7 @@ package sif.firewall;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -34,6 +35,8 @@ public final class FirewallApp implements AutoCloseable {
     private final Topology topology;
     private final DlqPublisher dlqPublisher;
     private final TopicCheck topicCheck;
+    /** What the verdict topics take, learnt at {@link #start}. */
+    private final VerdictLimit verdictLimit = new VerdictLimit();
     /** {@code <state.dir>/<application.id>}: Kafka Streams' state of this firewall, and its {@link StateOrigin}. */
     private final Path appStateDir;
     private final KafkaStreams streams;
@@ -45,7 +48,7 @@ public final class FirewallApp implements AutoCloseable {
 
     public FirewallApp(FirewallConfig config, SequenceClassifier classifier, Policy policy, FirewallExtensions extensions) {
         this.config = Objects.requireNonNull(config, "config");
-        this.topology = FirewallTopology.buildTopology(config, classifier, policy, extensions);
+        this.topology = FirewallTopology.buildTopology(config, classifier, policy, extensions, verdictLimit);
         this.dlqPublisher = DlqPublisher.create(config);
         Properties props = streamsProperties(config);
         props.put(DlqPublisher.CONFIG_KEY, dlqPublisher);
@@ -53,6 +56,8 @@ public final class FirewallApp implements AutoCloseable {
         this.appStateDir = config.stateDir().resolve(config.applicationId());
         this.topicCheck = TopicCheck.create(config);
         props.put(TopicCheck.CONFIG_KEY, topicCheck);
+        props.put(DlqExceptionHandlers.VerdictTopics.CONFIG_KEY,
+                DlqExceptionHandlers.VerdictTopics.of(FirewallTopics.from(config)));
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("firewall {} -> {}", oldState, newState);
@@ -195,6 +200,7 @@ public final class FirewallApp implements AutoCloseable {
             checkIdentityTopic();
         }
         checkStateOrigin();
+        learnVerdictLimit();
         streams.start();
     }
 
@@ -222,6 +228,15 @@ public final class FirewallApp implements AutoCloseable {
             recorded = null;
         }
         (recorded == null ? now : now.keeping(recorded)).write(appStateDir);
+    }
+
+    /**
+     * Reads what the verdict topics take (their {@code max.message.bytes}), so that a verdict that would
+     * not fit is dead-lettered by the policy step instead of failing its transaction ({@link VerdictLimit}).
+     */
+    private void learnVerdictLimit() {
+        verdictLimit.learn(List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic()),
+                topicCheck::configOf, config.verdictMaxBytes()).forEach(LOG::warn);
     }
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */

@@ -46,6 +46,7 @@ public final class FirewallConfig {
     public static final String INFERENCE_PIPELINED = "inference.pipelined";
     public static final String POLICY_CONFIDENCE_THRESHOLD = "policy.confidence.threshold";
     public static final String POLICY_BENIGN_CLASS = "policy.benign.class";
+    public static final String VERDICT_MAX_BYTES = "verdict.max.bytes";
     public static final String VALIDATION_MAX_FEATURE_VALUE = "validation.max.feature.value";
     public static final String VALIDATION_MIN_TIMING_VALUE = "validation.min.timing.value";
     public static final String VALIDATION_MAX_FUTURE_SKEW_MS = "validation.max.future.skew.ms";
@@ -75,6 +76,9 @@ public final class FirewallConfig {
         d.put(INFERENCE_PIPELINED, "true");
         d.put(POLICY_CONFIDENCE_THRESHOLD, "");
         d.put(POLICY_BENIGN_CLASS, "BENIGN");
+        // below the producer's max.request.size and a topic's max.message.bytes (1 MiB by default),
+        // with room for the record batch's own overhead
+        d.put(VERDICT_MAX_BYTES, "1000000");
         d.put(VALIDATION_MAX_FEATURE_VALUE, "1e12");
         d.put(VALIDATION_MIN_TIMING_VALUE, "-1000");
         d.put(VALIDATION_MAX_FUTURE_SKEW_MS, "300000");
@@ -140,6 +144,7 @@ public final class FirewallConfig {
     private void validate() {
         requirePositive(BATCH_SIZE, batchSize());
         requirePositive(BATCH_MAX_WAIT_MS, batchMaxWait().toMillis());
+        requirePositive(VERDICT_MAX_BYTES, verdictMaxBytes());
         requirePositive(SEQUENCE_MAX_AGE_MS, sequenceMaxAge().toMillis());
         requirePositive(SEQUENCE_EVICT_INTERVAL_MS, sequenceEvictInterval().toMillis());
         requirePositive(STATUS_INTERVAL_MS, statusInterval().toMillis());
@@ -260,6 +265,14 @@ public final class FirewallConfig {
 
     public Duration batchMaxWait() {
         return Duration.ofMillis(parseLong(BATCH_MAX_WAIT_MS));
+    }
+
+    /**
+     * The largest verdict record (key, value and headers, in bytes) the policy step sends to a verdict
+     * topic; a larger one sends its flow to the dead-letter topic ({@link DlqReason#VERDICT_UNWRITABLE}).
+     */
+    public int verdictMaxBytes() {
+        return parseInt(VERDICT_MAX_BYTES, get(VERDICT_MAX_BYTES));
     }
 
     /** The BLOCK threshold when configured; {@code null} means "the model's decision threshold". */

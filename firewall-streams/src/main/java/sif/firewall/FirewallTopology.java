@@ -1,6 +1,7 @@
 package sif.firewall;
 
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -20,8 +21,8 @@ import sif.firewall.metrics.FirewallMetrics;
  * flows-source ─ validate ─ validated-(rejected|accepted)
  *   accepted ─ accepted-flows ─ [zero-trust step] ─ sequence-inference ─ inference-(rejected|scored)
  *   scored ─ scored-flows ─ policy ─ policy-(rejected|decided)
- *   decided ─ verdicts ─ route-(allowed|blocked|alerts) ─ (allowed|blocked|alerts)-sink
- *                    └ [after-policy extension, e.g. SIEM alert documents, blocklist]
+ *   decided ─ route-(allowed|blocked|alerts) ─ (allowed|blocked|alerts)-sink (the policy step's bytes)
+ *          └ verdicts ─ [after-policy extension, e.g. SIEM alert documents, blocklist]
  *   validated-rejected + inference-rejected + policy-rejected ─ dlq-merge(-policy) ─ dlq-raw ─ dlq-sink
  * </pre>
  * Stores: {@value SequenceInferenceProcessor#SEQUENCE_STORE}, {@value SequenceInferenceProcessor#PENDING_STORE}
@@ -54,6 +55,15 @@ public final class FirewallTopology {
      */
     public static Topology buildTopology(FirewallConfig config, SequenceClassifier classifier, Policy policy,
                                          FirewallExtensions extensions) {
+        return buildTopology(config, classifier, policy, extensions, new VerdictLimit());
+    }
+
+    /**
+     * @param verdictLimit what the verdict topics take, learnt from the cluster at start
+     *                     ({@link FirewallApp}); the policy step dead-letters a verdict that would not fit
+     */
+    static Topology buildTopology(FirewallConfig config, SequenceClassifier classifier, Policy policy,
+                                  FirewallExtensions extensions, VerdictLimit verdictLimit) {
         FirewallTopics topics = FirewallTopics.from(config);
         FirewallMetrics metrics = extensions.metrics();
         FlowValidator validator = FlowValidator.from(config);
@@ -83,27 +93,31 @@ public final class FirewallTopology {
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("scored"));
 
+        VerdictEncoder encoder = new VerdictEncoder(topics, config.verdictMaxBytes(), verdictLimit);
         Map<String, KStream<String, FirewallEvent>> decided = inferred.get("inference-scored")
                 .mapValues(e -> (Scored) e, Named.as("scored-flows"))
-                .processValues(() -> new PolicyProcessor(policy, model, metrics), Named.as(POLICY))
+                .processValues(() -> new PolicyProcessor(policy, model, metrics, encoder), Named.as(POLICY))
                 .split(Named.as("policy-"))
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("decided"));
-        KStream<String, Verdict> verdicts = decided.get("policy-decided")
-                .mapValues(e -> ((Decided) e).verdict(), Named.as("verdicts"));
+        KStream<String, FirewallEvent> decidedFlows = decided.get("policy-decided");
+        KStream<String, Verdict> verdicts = decidedFlows.mapValues(e -> ((Decided) e).verdict(), Named.as("verdicts"));
         extensions.afterPolicy().apply(builder, verdicts, config);
-        Map<String, KStream<String, Verdict>> routed = verdicts
+        // the sinks write the bytes the policy step made (Decided.encoded): a verdict that cannot be
+        // written was dead-lettered there, with its own flow
+        Serde<FirewallEvent> encoded = Decided.ENCODED;
+        Map<String, KStream<String, FirewallEvent>> routed = decidedFlows
                 .split(Named.as("route-"))
-                .branch((k, v) -> v.getDecision() == Decision.ALLOW, Branched.as("allowed"))
-                .branch((k, v) -> v.getDecision() == Decision.BLOCK, Branched.as("blocked"))
-                .branch((k, v) -> v.getDecision() == Decision.ALERT, Branched.as("alerts"))
+                .branch((k, e) -> Decided.is(e, Decision.ALLOW), Branched.as("allowed"))
+                .branch((k, e) -> Decided.is(e, Decision.BLOCK), Branched.as("blocked"))
+                .branch((k, e) -> Decided.is(e, Decision.ALERT), Branched.as("alerts"))
                 .noDefaultBranch();
         routed.get("route-allowed").to(topics.allowed(),
-                Produced.with(topics.keySerde(), topics.verdictSerde()).withName(ALLOWED_SINK));
+                Produced.with(topics.keySerde(), encoded).withName(ALLOWED_SINK));
         routed.get("route-blocked").to(topics.blocked(),
-                Produced.with(topics.keySerde(), topics.verdictSerde()).withName(BLOCKED_SINK));
+                Produced.with(topics.keySerde(), encoded).withName(BLOCKED_SINK));
         routed.get("route-alerts").to(topics.alerts(),
-                Produced.with(topics.keySerde(), topics.verdictSerde()).withName(ALERTS_SINK));
+                Produced.with(topics.keySerde(), encoded).withName(ALERTS_SINK));
 
         validated.get("validated-rejected")
                 .merge(inferred.get("inference-rejected"), Named.as("dlq-merge"))

@@ -11,6 +11,9 @@ import sif.trust.IpAddress;
  * <p>Rules, in order (the first that fails is the reason):
  * <ol>
  *   <li>flow id, source and destination address present and non-blank ({@link DlqReason#MISSING_FIELD});</li>
+ *   <li>flow id and label at most {@value #MAX_TEXT_CHARS} characters ({@link DlqReason#OVERSIZED_FIELD}):
+ *       both travel into the verdict, the alert documents and the blocklist entries (samples of flow
+ *       ids), and one megabyte-long id would make those records too large for their topics;</li>
  *   <li>addresses IPv4 or IPv6 literals (the source address keys every store, the blocklist and the
  *       SIEM alerts), ports in 0..65535, protocol in 0..255 ({@link DlqReason#BAD_5TUPLE});</li>
  *   <li>event time a positive epoch-ms value, at most {@code maxFutureSkewMs} ahead of the firewall's
@@ -43,6 +46,9 @@ public final class FlowValidator {
             LOWER_BOUND_TEMPLATE[i] = f.startsWith("initWinBytes") ? -1 : 0;
         }
     }
+
+    /** Longest flow id or label accepted (CICFlowMeter's ids are under 100 characters). */
+    public static final int MAX_TEXT_CHARS = 1024;
 
     private final double maxFeatureValue;
     private final double[] lowerBound;
@@ -77,6 +83,14 @@ public final class FlowValidator {
     public Rejection check(NetworkFlow flow, double[] features, long nowMs) {
         if (blank(flow.getFlowId())) {
             return new Rejection(DlqReason.MISSING_FIELD, "flowId is blank");
+        }
+        if (flow.getFlowId().length() > MAX_TEXT_CHARS) {
+            return new Rejection(DlqReason.OVERSIZED_FIELD, "flowId has " + flow.getFlowId().length()
+                    + " characters, more than " + MAX_TEXT_CHARS + ": " + Rejected.shortId(flow.getFlowId()));
+        }
+        if (flow.getLabel() != null && flow.getLabel().length() > MAX_TEXT_CHARS) {
+            return new Rejection(DlqReason.OVERSIZED_FIELD, "label has " + flow.getLabel().length()
+                    + " characters, more than " + MAX_TEXT_CHARS + " in flow " + flow.getFlowId());
         }
         if (blank(flow.getSrcIp())) {
             return new Rejection(DlqReason.MISSING_FIELD, "srcIp is blank in flow " + flow.getFlowId());

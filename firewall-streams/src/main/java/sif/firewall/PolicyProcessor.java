@@ -21,7 +21,10 @@ import sif.firewall.metrics.FirewallMetrics;
  * DlqReason#POLICY_FAILED}, its original bytes and source coordinates) and the next flow goes on. This
  * cannot be left to Kafka Streams' processing exception handler: with pipelined inference a batch's
  * flows are forwarded from a punctuation or while a later record is processed, so the handler would
- * see no source record, or another one, and the flow would be lost.
+ * see no source record, or another one, and the flow would be lost. For the same reason the verdict
+ * is encoded here ({@link VerdictEncoder}): a verdict that does not serialize or is larger than
+ * {@code verdict.max.bytes} sends its flow to the dead-letter topic ({@link DlqReason#VERDICT_UNWRITABLE})
+ * and is not counted as a verdict; the sinks write the bytes made here.
  */
 public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, FirewallEvent> {
 
@@ -33,13 +36,16 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
     private final List<String> classNames;
     private final String modelVersion;
     private final FirewallMetrics metrics;
+    private final VerdictEncoder encoder;
     private FixedKeyProcessorContext<String, FirewallEvent> context;
 
-    public PolicyProcessor(Policy policy, SequenceClassifier.ModelInfo model, FirewallMetrics metrics) {
+    PolicyProcessor(Policy policy, SequenceClassifier.ModelInfo model, FirewallMetrics metrics,
+                    VerdictEncoder encoder) {
         this.policy = policy;
         this.classNames = model.classNames();
         this.modelVersion = model.version();
         this.metrics = metrics;
+        this.encoder = encoder;
     }
 
     @Override
@@ -62,6 +68,7 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
                 f.identityStatus(), classNames, probs, best, f.reasons());
         Policy.Decision d;
         Verdict v;
+        byte[] encoded;
         // the verdict is built inside the try: whatever fails here is this flow's, and goes to the DLQ
         // as such (an exception escaping to the processing handler would name the record the stream
         // thread is on, which with pipelined inference is another flow)
@@ -69,12 +76,18 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
             d = policy.decide(in);
             v = verdict(f, s, d, probs, best);
         } catch (RuntimeException e) {
-            deadLetter(record, f, e);
+            deadLetter(record, f, DlqReason.POLICY_FAILED, "policy failed", e);
+            return;
+        }
+        try {
+            encoded = encoder.encode(record.key(), record.headers(), v);
+        } catch (VerdictEncoder.Unwritable e) {
+            deadLetter(record, f, DlqReason.VERDICT_UNWRITABLE, "verdict unwritable", e);
             return;
         }
         metrics.verdict(d.action().name(), v.getPredictedClass(), probs[best]);
         metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), v.getVerdictTimeMs());
-        context.forward(record.withValue(new Decided(v)));
+        context.forward(record.withValue(new Decided(v, encoded)));
     }
 
     private Verdict verdict(PendingFlow f, Scored s, Policy.Decision d, float[] probs, int best) {
@@ -110,10 +123,11 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
                 .build();
     }
 
-    private void deadLetter(FixedKeyRecord<String, Scored> record, PendingFlow f, RuntimeException e) {
-        Rejected r = Rejected.pendingFlow(f, DlqReason.POLICY_FAILED, STAGE, "policy failed", e);
-        LOG.error("flow {} to the dead-letter topic: {}", f.flowId(), r.detail(), e);
-        metrics.dlq(DlqReason.POLICY_FAILED);
+    private void deadLetter(FixedKeyRecord<String, Scored> record, PendingFlow f, String reason, String failure,
+                            RuntimeException e) {
+        Rejected r = Rejected.pendingFlow(f, reason, STAGE, failure, e);
+        LOG.error("flow {} to the dead-letter topic: {}", Rejected.shortId(f.flowId()), r.detail(), e);
+        metrics.dlq(reason);
         context.forward(record.<FirewallEvent>withValue(r).withHeaders(r.headers(f, e)));
     }
 

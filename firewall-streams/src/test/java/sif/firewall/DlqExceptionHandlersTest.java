@@ -2,6 +2,7 @@ package sif.firewall;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static sif.firewall.TestFlows.T0;
 
 import java.nio.charset.StandardCharsets;
@@ -87,6 +88,45 @@ class DlqExceptionHandlersTest {
         }
     }
 
+    /**
+     * A verdict larger than {@code verdict.max.bytes} is found in the policy step: its own flow goes to
+     * the DLQ through the topology's sink, with its original bytes, and is not counted as a verdict.
+     * Before, the broker's refusal reached the production handler, which dead-lettered the stream
+     * thread's source record (with pipelined inference another flow, or none) and counted the flow twice.
+     */
+    @Test
+    void aVerdictTooLargeToWriteSendsItsOwnFlowToTheDlqAndIsNotCountedAsAVerdict() {
+        NetworkFlow huge = TestFlows.flow("boom-" + "x".repeat(1000), "10.7.0.66", T0, 500, 5); // 1,005 chars: valid
+        for (String pipelined : List.of("false", "true")) {
+            FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
+                    FirewallConfig.INFERENCE_PIPELINED, pipelined, FirewallConfig.VERDICT_MAX_BYTES, "1000"));
+            RuleClassifier classifier = new RuleClassifier();
+            MockProducer<byte[], byte[]> producer = dlqProducer();
+            var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
+            Properties props = withHandlers(config, stateDir.resolve(pipelined), producer, metrics);
+            try (metrics) {
+                Piped r = pipe(FirewallTopology.buildTopology(config, classifier, new ThresholdPolicy(0.85, "BENIGN"),
+                        FirewallExtensions.defaults().withMetrics(metrics)), props, 1, huge, FINE);
+                assertEquals(List.of("fine"), r.allowed(), "pipelined=" + pipelined);
+                assertEquals(1, r.dlq().size(), "pipelined=" + pipelined);
+                Headers h = r.dlq().get(0).headers();
+                assertArrayEquals(TestFlows.bytes(huge), r.dlq().get(0).value(), "the flow's own original bytes");
+                assertEquals(DlqReason.VERDICT_UNWRITABLE, DlqHeaders.get(h, DlqHeaders.REASON));
+                assertEquals(huge.getFlowId().substring(0, Rejected.MAX_ID_CHARS) + "...(1005 chars)",
+                        DlqHeaders.get(h, DlqHeaders.FLOW_ID), "a long id abbreviated");
+                assertEquals("0", DlqHeaders.get(h, DlqHeaders.SOURCE_OFFSET));
+                String detail = DlqHeaders.get(h, DlqHeaders.DETAIL);
+                assertTrue(detail.contains("verdict.max.bytes=1000") && detail.contains("flows.allowed"), detail);
+                assertEquals(List.of(), producer.history(), "nothing left to the handlers");
+                var counts = metrics.snapshot();
+                assertEquals(2, counts.flowsIn());
+                assertEquals(1, counts.allowed() + counts.blocked() + counts.alerts(), "one verdict");
+                assertEquals(1, counts.dlq());
+                assertEquals(0, metrics.outputsRefused());
+            }
+        }
+    }
+
     @Test
     void aStepFailingOnADecidedFlowsVerdictIsCountedNotDeadLettered() {
         // before session 13 the handler sent the stream thread's source record to the DLQ: the failing
@@ -103,10 +143,7 @@ class DlqExceptionHandlersTest {
             }, Named.as("failing-extension"));
             MockProducer<byte[], byte[]> producer = dlqProducer();
             var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
-            Properties props = FirewallApp.streamsProperties(config);
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(pipelined).toString());
-            props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
-            props.put(DlqPublisher.METRICS_KEY, metrics);
+            Properties props = withHandlers(config, stateDir.resolve(pipelined), producer, metrics);
             try (metrics) {
                 Piped r = pipeBadThenFine(FirewallTopology.buildTopology(config, classifier,
                         new ThresholdPolicy(0.85, "BENIGN"),
@@ -186,11 +223,15 @@ class DlqExceptionHandlersTest {
         Map<String, TopicCheck.Answer> cluster = Map.of("flows.blocked", TopicCheck.Answer.EXISTS,
                 "flows.blocked-typo", TopicCheck.Answer.MISSING, "flows.away", TopicCheck.Answer.NO_ANSWER);
         PrometheusFirewallMetrics metrics = configure(handler, producer,
-                Map.of(TopicCheck.CONFIG_KEY, TopicCheck.of(cluster::get)));
+                Map.of(TopicCheck.CONFIG_KEY, TopicCheck.of(cluster::get), DlqExceptionHandlers.VerdictTopics.CONFIG_KEY,
+                        DlqExceptionHandlers.VerdictTopics.of(FirewallTopics.from(FirewallConfig.defaults()))));
         byte[] input = TestFlows.bytes(BAD);
         ErrorHandlerContext context = context("flows", 7, "route-blocked",
                 "10.7.0.66".getBytes(StandardCharsets.UTF_8), input);
-        ProducerRecord<byte[], byte[]> verdict = new ProducerRecord<>("flows.blocked", new byte[] {1}, new byte[] {2});
+        byte[] verdictBytes = AvroSerdes.singleObject(Verdict.class).serializer().serialize("flows.blocked",
+                verdict("v-1"));
+        ProducerRecord<byte[], byte[]> verdict = new ProducerRecord<>("flows.blocked",
+                "10.7.0.66".getBytes(StandardCharsets.UTF_8), verdictBytes);
 
         assertEquals(ProductionExceptionHandlerResponse.RETRY, handler.handle(context, verdict,
                 new TimeoutException("Expiring 4 record(s) for flows.blocked-0: 120000 ms has passed")));
@@ -200,11 +241,38 @@ class DlqExceptionHandlersTest {
         assertEquals(2.0, metrics.registry().get("sif.production.retries").counter().count());
         assertEquals(0, metrics.snapshot().dlq());
 
+        // a verdict the broker refuses (its topic takes less than verdict.max.bytes): the verdict itself goes
+        // to the DLQ with its flow id, not the stream thread's source record (with pipelining another flow)
         assertEquals(ProductionExceptionHandlerResponse.CONTINUE, handler.handle(context, verdict,
                 new RecordTooLargeException("too large")));
         assertEquals(1, producer.history().size());
-        assertArrayEquals(input, producer.history().get(0).value());
-        assertEquals(DlqReason.PRODUCTION_ERROR, DlqHeaders.get(producer.history().get(0).headers(), DlqHeaders.REASON));
+        ProducerRecord<byte[], byte[]> dead = producer.history().get(0);
+        assertArrayEquals(verdict.key(), dead.key());
+        assertArrayEquals(verdict.value(), dead.value(), "the verdict's bytes");
+        assertEquals(DlqReason.PRODUCTION_ERROR, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+        assertEquals("v-1", DlqHeaders.get(dead.headers(), DlqHeaders.FLOW_ID));
+        assertEquals("sink:flows.blocked", DlqHeaders.get(dead.headers(), DlqHeaders.STAGE));
+        // another output the broker refuses (a SIEM document): counted, and its flow (routed) is not a dead letter
+        assertEquals(ProductionExceptionHandlerResponse.CONTINUE, handler.handle(context,
+                new ProducerRecord<>("alerts", new byte[] {1}, new byte[] {2}), new RecordTooLargeException("too large")));
+        assertEquals(1, producer.history().size());
+        assertEquals(2, metrics.outputsRefused());
+        assertEquals(0, metrics.snapshot().dlq(), "no flow counted twice");
+        // under exactly-once a refused record fails its transaction and would be refused again: the
+        // firewall stops (going on dead-lettered the transaction's other verdicts too, on a real broker)
+        DlqExceptionHandlers.Production eos = new DlqExceptionHandlers.Production();
+        MockProducer<byte[], byte[]> eosDlq = dlqProducer();
+        try (PrometheusFirewallMetrics eosMetrics = configure(eos, eosDlq, Map.of(
+                StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
+                DlqExceptionHandlers.VerdictTopics.CONFIG_KEY,
+                DlqExceptionHandlers.VerdictTopics.of(FirewallTopics.from(FirewallConfig.defaults()))))) {
+            assertEquals(ProductionExceptionHandlerResponse.FAIL, eos.handle(context, verdict,
+                    new RecordTooLargeException("too large")));
+            assertEquals(List.of(), eosDlq.history());
+            assertEquals(1, eosMetrics.outputsRefused());
+            assertEquals(ProductionExceptionHandlerResponse.RETRY, eos.handle(context, verdict,
+                    new NotEnoughReplicasException("not enough replicas")), "retriable: retried as before");
+        }
 
         // not about the record, and not passing by itself: fail (authorization errors never get here:
         // Kafka Streams treats them as fatal before asking the handler)
@@ -221,9 +289,18 @@ class DlqExceptionHandlersTest {
                 new ProducerRecord<>("flows.away", new byte[] {1}, new byte[] {2}),
                 new TimeoutException("Topic flows.away not present in metadata after 60000 ms.")));
         assertEquals(1, producer.history().size());
-        assertEquals(1, metrics.snapshot().dlq());
+        assertEquals(0, metrics.snapshot().dlq());
         assertEquals(4.0, metrics.registry().get("sif.production.retries").counter().count());
         metrics.close();
+    }
+
+    /** A BLOCK verdict with flow id {@code id}. */
+    private static Verdict verdict(String id) {
+        return Verdict.newBuilder().setFlowId(id).setSrcIp("10.7.0.66").setSrcPort(40000).setDstIp("192.168.10.50")
+                .setDstPort(80).setProtocol(6).setEventTimeMs(T0).setDecision(sif.schemas.avro.Decision.BLOCK)
+                .setPredictedClass("DDoS").setConfidence(0.97).setProbabilities(Map.of("DDoS", 0.97))
+                .setModelVersion("m1").setReasons(List.of("model:DDoS")).setIdentityStatus(
+                        sif.schemas.avro.IdentityStatus.UNKNOWN).setSuppressed(false).build();
     }
 
     /** The context Kafka Streams hands a handler: where the failing record came from (partition 0). */
@@ -250,14 +327,20 @@ class DlqExceptionHandlersTest {
      * forwards them), at most 2 s.
      */
     private static Piped pipeBadThenFine(org.apache.kafka.streams.Topology topology, Properties props, int allowed) {
+        return pipe(topology, props, allowed, BAD, FINE);
+    }
+
+    /** Pipes {@code first} then {@code second} (each keyed by its source) through {@code topology}, as above. */
+    private static Piped pipe(org.apache.kafka.streams.Topology topology, Properties props, int allowed,
+                              NetworkFlow first, NetworkFlow second) {
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(T0 + 86_400_000L))) {
             var in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
             var allowedTopic = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(),
                     AvroSerdes.singleObject(Verdict.class).deserializer());
             var dlq = driver.createOutputTopic("flows.dlq", Serdes.String().deserializer(),
                     Serdes.ByteArray().deserializer());
-            in.pipeInput("10.7.0.66", TestFlows.bytes(BAD), T0);
-            in.pipeInput("10.7.0.1", TestFlows.bytes(FINE), T0);
+            in.pipeInput(first.getSrcIp(), TestFlows.bytes(first), T0);
+            in.pipeInput(second.getSrcIp(), TestFlows.bytes(second), T0);
             List<String> ids = new java.util.ArrayList<>();
             for (int i = 0; i < 100 && ids.size() < allowed; i++) {
                 allowedTopic.readValuesToList().forEach(v -> ids.add(v.getFlowId()));
@@ -266,6 +349,16 @@ class DlqExceptionHandlersTest {
             allowedTopic.readValuesToList().forEach(v -> ids.add(v.getFlowId()));
             return new Piped(ids, dlq.readRecordsToList());
         }
+    }
+
+    /** Streams properties of {@code config} whose handlers publish dead letters to {@code producer}. */
+    private static Properties withHandlers(FirewallConfig config, Path state, MockProducer<byte[], byte[]> producer,
+                                           FirewallMetrics metrics) {
+        Properties props = FirewallApp.streamsProperties(config);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        props.put(DlqPublisher.CONFIG_KEY, new DlqPublisher("flows.dlq", producer));
+        props.put(DlqPublisher.METRICS_KEY, metrics);
+        return props;
     }
 
     /** Configures {@code handler} with a DLQ publisher on {@code producer}, new metrics (returned) and {@code more}. */

@@ -12,7 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
@@ -139,6 +144,113 @@ class FirewallBadInputIT {
             assertEquals(1, snapshot.blocked());
             assertEquals(1, snapshot.alerts());
         }
+    }
+
+    /**
+     * A verdict topic that takes less than a verdict ({@code max.message.bytes} 100) under exactly-once:
+     * the firewall reads the limit at start and the policy step sends the flow whose verdict would not
+     * fit to the dead-letter topic, with its original bytes; the other flows are routed and it goes on.
+     * Before, the broker's refusal failed the transaction: the handler dead-lettered the transaction's
+     * other verdicts too (for topics that took them) and the stream thread died.
+     */
+    @Test
+    void aVerdictItsTopicCannotTakeSendsItsFlowToTheDlqUnderExactlyOnce() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "refused", 1, Map.of());
+        limitBlockedTopic(config, 100);
+        Map<String, byte[]> sends = fourFlows();
+        try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+             FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+            KafkaIT.send(config, sends);
+            List<ConsumerRecord<String, byte[]>> out = outputs(config, sends.size());
+            Map<String, String> where = new TreeMap<>();
+            Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+            for (ConsumerRecord<String, byte[]> r : out) {
+                where.merge(r.topic().equals(config.dlqTopic()) ? DlqHeaders.get(r.headers(), DlqHeaders.FLOW_ID) : verdicts.deserialize(r.topic(), r.value())
+                        .getFlowId(), r.topic(), (a, b) -> a + "," + b);
+            }
+            assertEquals(Map.of("good-1", config.allowedTopic(), "good-2", config.dlqTopic(),
+                    "good-3", config.alertedTopic(), "good-4", config.allowedTopic()), where, "one output per flow");
+            ConsumerRecord<String, byte[]> dead = KafkaIT.ofTopic(out, config.dlqTopic()).get(0);
+            assertArrayEquals(sends.get("good-2"), dead.value(), "the flow's original bytes");
+            assertEquals(DlqReason.VERDICT_UNWRITABLE, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+            assertEquals("good-2", DlqHeaders.get(dead.headers(), DlqHeaders.FLOW_ID));
+            assertEquals("1", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
+            assertTrue(DlqHeaders.get(dead.headers(), DlqHeaders.DETAIL).contains("max.message.bytes"),
+                    DlqHeaders.get(dead.headers(), DlqHeaders.DETAIL));
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertNull(app.failure());
+            var snapshot = metrics.snapshot();
+            assertEquals(4, snapshot.flowsIn());
+            assertEquals(3, snapshot.allowed() + snapshot.blocked() + snapshot.alerts());
+            assertEquals(1, snapshot.dlq());
+            assertEquals(0, metrics.outputsRefused());
+        }
+    }
+
+    /**
+     * The same limit set while an at-least-once firewall runs (after it read the limits): the broker
+     * refuses the verdict, and the production handler sends that verdict — not the stream thread's
+     * current input record — to the dead-letter topic with its flow id, counts it as refused, and the
+     * firewall goes on.
+     */
+    @Test
+    void aVerdictTheBrokerRefusesGoesToTheDlqAsItselfUnderAtLeastOnce() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "refused-alos", 1,
+                Map.of("streams.processing.guarantee", "at_least_once"));
+        Map<String, byte[]> sends = fourFlows();
+        try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+             FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+            limitBlockedTopic(config, 100);
+            Thread.sleep(1_000); // the broker applies the topic's new config
+            KafkaIT.send(config, sends);
+            List<ConsumerRecord<String, byte[]>> out = outputs(config, sends.size());
+            Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+            Map<String, String> where = new TreeMap<>();
+            for (ConsumerRecord<String, byte[]> r : out) {
+                where.merge(verdicts.deserialize(r.topic(), r.value()).getFlowId(), r.topic(), (a, b) -> a + "," + b);
+            }
+            assertEquals(Map.of("good-1", config.allowedTopic(), "good-2", config.dlqTopic(),
+                    "good-3", config.alertedTopic(), "good-4", config.allowedTopic()), where, "one output per flow");
+            ConsumerRecord<String, byte[]> dead = KafkaIT.ofTopic(out, config.dlqTopic()).get(0);
+            assertEquals("good-2", DlqHeaders.get(dead.headers(), DlqHeaders.FLOW_ID));
+            assertEquals(DlqReason.PRODUCTION_ERROR, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+            assertEquals("sink:" + config.blockedTopic(), DlqHeaders.get(dead.headers(), DlqHeaders.STAGE));
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertNull(app.failure());
+            var snapshot = metrics.snapshot();
+            assertEquals(4, snapshot.flowsIn());
+            assertEquals(4, snapshot.allowed() + snapshot.blocked() + snapshot.alerts(), "decided: four verdicts");
+            assertEquals(0, snapshot.dlq(), "no flow dead-lettered before its verdict");
+            assertEquals(1, metrics.outputsRefused(), "one verdict refused");
+        }
+    }
+
+    /** ALLOW, BLOCK, ALERT, ALLOW (the rule classifier), keyed by flow id. */
+    private static Map<String, byte[]> fourFlows() {
+        Map<String, byte[]> sends = new LinkedHashMap<>();
+        sends.put("good-1", TestFlows.bytes(TestFlows.flow("good-1", "10.9.0.1", T0, 500, 5)));
+        sends.put("good-2", TestFlows.bytes(TestFlows.flow("good-2", "10.9.0.2", T0 + 1, 500, 5000)));
+        sends.put("good-3", TestFlows.bytes(TestFlows.flow("good-3", "10.9.0.3", T0 + 2, 500, 200)));
+        sends.put("good-4", TestFlows.bytes(TestFlows.flow("good-4", "10.9.0.4", T0 + 3, 500, 5)));
+        return sends;
+    }
+
+    /** Sets the blocked topic's {@code max.message.bytes}. */
+    private static void limitBlockedTopic(FirewallConfig config, int bytes) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, config.blockedTopic()),
+                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(bytes)),
+                            AlterConfigOp.OpType.SET)))).all().get();
+        }
+    }
+
+    /** The outputs of {@code n} flows, then 2 s more to see that nothing else comes (no repeats). */
+    private static List<ConsumerRecord<String, byte[]>> outputs(FirewallConfig config, int n) throws Exception {
+        List<String> topics = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
+                config.dlqTopic());
+        KafkaIT.readUntil(config.bootstrapServers(), topics, n, Duration.ofMinutes(2));
+        Thread.sleep(2_000);
+        return KafkaIT.readUntil(config.bootstrapServers(), topics, n + 1, Duration.ofSeconds(5));
     }
 
     /**

@@ -87,4 +87,17 @@ class FlowValidatorTest {
         f = NetworkFlow.newBuilder(good).setEventTimeMs(0).build();
         assertEquals(DlqReason.BAD_TIMESTAMP, check(f).reason());
     }
+
+    @Test
+    void aFlowIdOrLabelLongerThanTheVerdictsAndAlertsCanCarryIsRejected() {
+        String longest = "i".repeat(FlowValidator.MAX_TEXT_CHARS);
+        assertNull(check(NetworkFlow.newBuilder(good).setFlowId(longest).setLabel(longest).build()), "the limit itself");
+        FlowValidator.Rejection r = check(NetworkFlow.newBuilder(good).setFlowId(longest + "i").build());
+        assertEquals(DlqReason.OVERSIZED_FIELD, r.reason());
+        assertEquals("flowId has 1025 characters, more than 1024: " + "i".repeat(Rejected.MAX_ID_CHARS) + "...(1025 chars)",
+                r.detail(), "the detail does not repeat the whole id");
+        assertEquals(new FlowValidator.Rejection(DlqReason.OVERSIZED_FIELD,
+                "label has 1025 characters, more than 1024 in flow f1"),
+                check(NetworkFlow.newBuilder(good).setLabel(longest + "l").build()));
+    }
 }

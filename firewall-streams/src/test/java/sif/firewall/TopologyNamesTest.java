@@ -55,9 +55,9 @@ class TopologyNamesTest {
         expected.put("scored-flows", "processor[] -> [policy]");
         expected.put("policy", "processor[] -> [policy-]");
         expected.put("policy-", "processor[] -> [policy-decided, policy-rejected]");
-        expected.put("policy-decided", "processor[] -> [verdicts]");
+        expected.put("policy-decided", "processor[] -> [route-, verdicts]");
         expected.put("policy-rejected", "processor[] -> [dlq-merge-policy]");
-        expected.put("verdicts", "processor[] -> [route-]");
+        expected.put("verdicts", "processor[] -> []"); // the after-policy extensions read it (none here)
         expected.put("route-", "processor[] -> [route-alerts, route-allowed, route-blocked]");
         expected.put("route-allowed", "processor[] -> [allowed-sink]");
         expected.put("route-blocked", "processor[] -> [blocked-sink]");

@@ -97,6 +97,17 @@ public interface FirewallMetrics {
     default void verdictStepFailure(String node) {
     }
 
+    /**
+     * The broker refused an output record for what it is (too large, invalid), or it did not
+     * serialize: a verdict the policy step let through (its topic's {@code max.message.bytes} is below
+     * {@code verdict.max.bytes}) — then the verdict itself went to the dead-letter topic —, or another
+     * output (an alert document, a blocklist entry, a challenge, a changelog record, a dead letter).
+     * Not a dead-lettered flow: a refused verdict was counted as a verdict, so flows in = allowed +
+     * blocked + alerts + dead-lettered flows holds, and the verdict topics hold that many records fewer.
+     */
+    default void outputRefused(String topic) {
+    }
+
     /** Current number of blocked sources (gauge), when one owner holds the whole blocklist. */
     void blocklistSize(long size);
 

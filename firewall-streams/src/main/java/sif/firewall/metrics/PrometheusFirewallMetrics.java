@@ -67,6 +67,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final Counter productionRetries;
     private final TagCache<Counter> controlDeadLetters;
     private final TagCache<Counter> verdictStepFailures;
+    private final TagCache<Counter> outputsRefused;
     private final AtomicLong blocklist = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> blocklistByOwner = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
@@ -138,6 +139,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .description("Failures of a step after the policy (alert documents, blocklist) on a decided flow's "
                         + "verdict: the flow is routed, what the step derives from it is missing")
                 .tag("node", node)
+                .register(registry), false, 16);
+        outputsRefused = new TagCache<>(topic -> Counter.builder("sif.outputs.refused")
+                .description("Output records the broker refused for what they are (too large, invalid) or that did "
+                        + "not serialize; a refused verdict goes to the dead-letter topic itself")
+                .tag("topic", topic)
                 .register(registry), false, 16);
         Gauge.builder("sif.blocklist.size", this, PrometheusFirewallMetrics::blocklistTotal)
                 .description("Sources currently on the blocklist")
@@ -296,6 +302,16 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     @Override
     public void verdictStepFailure(String node) {
         verdictStepFailures.get(node).increment();
+    }
+
+    @Override
+    public void outputRefused(String topic) {
+        outputsRefused.get(topic).increment();
+    }
+
+    /** Output records refused, summed over topics. */
+    public long outputsRefused() {
+        return total("sif.outputs.refused");
     }
 
     /** Failures of steps after the policy on decided flows' verdicts, summed over nodes. */

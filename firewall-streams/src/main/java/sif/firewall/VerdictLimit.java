@@ -1,0 +1,61 @@
+package sif.firewall;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The largest record batch the verdict topics take, as the cluster reports it at start (their
+ * {@code max.message.bytes}): {@link VerdictEncoder} dead-letters a verdict that would not fit.
+ * Under exactly-once a record the broker refuses cannot be skipped — it fails its whole transaction,
+ * every other output in it included, and the same verdict would be refused again when the task's
+ * records are processed again — so a verdict must be known unwritable before it is sent.
+ * Unknown (no answer from the cluster, or no cluster: tests) until {@link #learn} is called; a
+ * topic's limit changed while the firewall runs is seen at its next start.
+ */
+public final class VerdictLimit {
+
+    /**
+     * Bytes a record batch of one record adds to the record's key, value and headers: the batch
+     * header (61) and the record's own length, attributes, timestamp and offset deltas and field
+     * lengths (at most 36, as varints), rounded up.
+     */
+    static final int BATCH_OVERHEAD = 100;
+    /** Per header: its key's and value's lengths as varints, at most. */
+    static final int HEADER_OVERHEAD = 10;
+
+    private volatile Map<String, Integer> maxBatchBytes = Map.of();
+
+    /** The largest record batch {@code topic} takes, or {@link Integer#MAX_VALUE} when unknown. */
+    int maxBatchBytes(String topic) {
+        return maxBatchBytes.getOrDefault(topic, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Learns the verdict topics' limits from their configurations ({@code configOf}: a topic's
+     * settings, or null without an answer), and returns a warning for each that takes less than a
+     * verdict of {@code verdictMaxBytes} (empty when none does).
+     */
+    java.util.List<String> learn(Iterable<String> verdictTopics, Function<String, Map<String, String>> configOf,
+                                 int verdictMaxBytes) {
+        Map<String, Integer> limits = new java.util.HashMap<>();
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        for (String t : verdictTopics) {
+            Map<String, String> c = configOf.apply(t);
+            String v = c == null ? null : c.get("max.message.bytes");
+            if (v == null) {
+                continue;
+            }
+            int limit = Integer.parseInt(v.trim());
+            limits.put(t, limit);
+            if (limit < (long) verdictMaxBytes + BATCH_OVERHEAD) {
+                warnings.add("verdict topic " + t + " takes record batches of at most " + limit
+                        + " bytes (max.message.bytes), less than " + FirewallConfig.VERDICT_MAX_BYTES + "="
+                        + verdictMaxBytes + " allows: a verdict for it that would not fit goes to the dead-letter "
+                        + "topic (verdict-unwritable). Raise the topic's max.message.bytes, or lower "
+                        + FirewallConfig.VERDICT_MAX_BYTES);
+            }
+        }
+        maxBatchBytes = Map.copyOf(limits);
+        return warnings;
+    }
+}
