@@ -22,9 +22,10 @@ import sif.firewall.metrics.FirewallMetrics;
  * cannot be left to Kafka Streams' processing exception handler: with pipelined inference a batch's
  * flows are forwarded from a punctuation or while a later record is processed, so the handler would
  * see no source record, or another one, and the flow would be lost. For the same reason the verdict
- * is encoded here ({@link VerdictEncoder}): a verdict that does not serialize or is larger than
- * {@code verdict.max.bytes} sends its flow to the dead-letter topic ({@link DlqReason#VERDICT_UNWRITABLE})
- * and is not counted as a verdict; the sinks write the bytes made here.
+ * is encoded here ({@link VerdictEncoder}): a verdict that does not serialize, is larger than
+ * {@code verdict.max.bytes} or would not fit its topic ({@link VerdictLimit}) sends its flow to the
+ * dead-letter topic ({@link DlqReason#VERDICT_UNWRITABLE}) and is not counted as a verdict; the sinks
+ * write the bytes made here.
  */
 public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, FirewallEvent> {
 
