@@ -33,15 +33,31 @@ public record IdentityEvent(
         boolean compliant,
         String assuranceLevel) {
 
+    /**
+     * Longest principal or credential serial accepted: both travel into verdicts, challenges,
+     * blocklist entries and the firewall's pending-flow changelog, and a record too large for its
+     * topic cannot be written under exactly-once (SPIFFE IDs are limited to 2,048 bytes; real ones and
+     * certificate subjects are far shorter).
+     */
+    public static final int MAX_TEXT_CHARS = 1024;
+
     public IdentityEvent {
         if (principal == null || principal.isBlank()) {
             throw new IllegalArgumentException("identity event without principal");
+        }
+        if (principal.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException("identity event with a principal of " + principal.length()
+                    + " characters, more than " + MAX_TEXT_CHARS + ": " + principal.substring(0, 64) + "...");
         }
         if (type == null) {
             throw new IllegalArgumentException("identity event for '" + principal + "' without type");
         }
         if (credentialSerial == null || credentialSerial.isBlank()) {
             throw new IllegalArgumentException("identity event for '" + principal + "' without credential serial");
+        }
+        if (credentialSerial.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException("identity event for '" + principal + "' with a credential serial of "
+                    + credentialSerial.length() + " characters, more than " + MAX_TEXT_CHARS);
         }
         if (notAfterMs < notBeforeMs) {
             throw new IllegalArgumentException("identity event for '" + principal + "' serial " + credentialSerial

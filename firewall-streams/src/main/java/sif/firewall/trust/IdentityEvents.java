@@ -25,11 +25,15 @@ public final class IdentityEvents {
      * validity window ending before it starts, ...): a REVOKED or DEVICE_NONCOMPLIANT event that names
      * its principal and serial, as a valid event with no addresses, an empty validity window and no
      * verification time — all a revocation or a posture change needs, and nothing that could add
-     * trust. Null for any other event (which adds trust and is therefore dropped).
+     * trust. Null for any other event (which adds trust and is therefore dropped), and for one whose
+     * principal or serial is longer than {@link sif.trust.IdentityEvent#MAX_TEXT_CHARS}: no such
+     * credential can have been issued, so there is nothing to revoke.
      */
     public static IdentityEvent failClosed(sif.schemas.avro.IdentityEvent e) {
         if (e == null || e.getType() == null || e.getPrincipal() == null || e.getPrincipal().isBlank()
-                || e.getCredentialSerial() == null || e.getCredentialSerial().isBlank()) {
+                || e.getCredentialSerial() == null || e.getCredentialSerial().isBlank()
+                || e.getPrincipal().length() > IdentityEvent.MAX_TEXT_CHARS
+                || e.getCredentialSerial().length() > IdentityEvent.MAX_TEXT_CHARS) {
             return null;
         }
         IdentityEventType type = IdentityEventType.valueOf(e.getType().name());

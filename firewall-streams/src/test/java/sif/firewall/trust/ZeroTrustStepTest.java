@@ -41,6 +41,7 @@ import sif.trust.IdentityEvent;
 import sif.trust.IdentityEventType;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -186,6 +187,31 @@ class ZeroTrustStepTest {
         badIssue.setBoundAddresses(List.of("not-an-address"));
         identities.pipeInput(P, badIssue, T0 + 4_000);
         assertEquals("REVOKED|" + P + "|1", pipe(HOST, T0 + 5_000));
+    }
+
+    /**
+     * A principal longer than {@link IdentityEvent#MAX_TEXT_CHARS} would travel into verdicts,
+     * challenges, blocklist entries and the pending-flow changelog, possibly past their topics' limits
+     * (a record the broker refuses fails its whole transaction): the event is skipped — an issue adds
+     * no trust, and a revocation of such a principal has nothing to revoke — and flows go on.
+     */
+    @Test
+    void anOverlongPrincipalIsSkippedNotTrustedAndNothingStops() {
+        driver = open(stateDir, CONFIG);
+        String overlong = "spiffe://example.org/" + "p".repeat(IdentityEvent.MAX_TEXT_CHARS);
+        sif.schemas.avro.IdentityEvent issue = IdentityEvents.toAvro(issued("s1", T0));
+        issue.setPrincipal(overlong);
+        identities.pipeInput(overlong, issue, T0);
+        assertEquals("UNKNOWN|null|1", pipe(HOST, T0 + 1_000));
+        sif.schemas.avro.IdentityEvent revoke = IdentityEvents.toAvro(new IdentityEvent(P, IdentityEventType.REVOKED,
+                List.of(), "s1", T0, T0 + 60 * MIN, T0, "mTLS", T0 + 2_000, true, null));
+        revoke.setPrincipal(overlong);
+        identities.pipeInput(overlong, revoke, T0 + 2_000);
+        assertEquals("UNKNOWN|null|1", pipe(HOST, T0 + 3_000));
+        identity(issued("s2", T0 + 4_000));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 5_000), "the identity store still works");
+        assertThrows(IllegalArgumentException.class, () -> new IdentityEvent(P, IdentityEventType.ISSUED, List.of(HOST),
+                "s".repeat(IdentityEvent.MAX_TEXT_CHARS + 1), T0, T0 + MIN, T0, "mTLS", T0, true, null));
     }
 
     @Test
