@@ -213,7 +213,8 @@ public final class DlqExceptionHandlers {
                 metrics.outputRefused(record.topic());
                 String what = verdictTopics.names().contains(record.topic())
                         ? "the verdict of flow " + verdictTopics.flowId(record.topic(), record.value()) : "a record";
-                LOG.error("the broker refused {} for {} ({}). Under exactly-once a refused record fails its whole "
+                // e.g. over the producer's max.request.size or the topic's max.message.bytes
+                LOG.error("{} for {} cannot be written ({}). Under exactly-once a refused record fails its whole "
                         + "transaction and is refused again when the task's records are processed again: failing. "
                         + "Verdicts are checked against {} and the verdict topics' max.message.bytes at start; a "
                         + "topic's limit lowered while the firewall runs is not: raise it back, or restart the "

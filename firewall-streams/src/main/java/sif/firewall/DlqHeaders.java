@@ -25,6 +25,16 @@ public final class DlqHeaders {
      * unwritable verdict).
      */
     public static final String FLOW_ID = "sif.dlq.flow.id";
+    /**
+     * The original value's length, when the dead letter keeps only its first
+     * {@code validation.max.record.bytes} bytes (a dead letter must fit its topic: one the broker
+     * refuses fails its transaction and is refused again on every retry).
+     */
+    public static final String VALUE_TRUNCATED_FROM = "sif.dlq.value.truncated.from";
+    /** The original key's length in characters, when the dead letter's key keeps only the first 1,024. */
+    public static final String KEY_TRUNCATED_FROM = "sif.dlq.key.truncated.from";
+    /** How many of the original record's headers were left out (when they took more than 64 KiB). */
+    public static final String HEADERS_DROPPED = "sif.dlq.headers.dropped";
     /** Exception class, when an exception caused the rejection. */
     public static final String EXCEPTION = "sif.dlq.exception";
 

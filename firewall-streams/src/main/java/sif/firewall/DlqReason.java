@@ -11,6 +11,8 @@ public final class DlqReason {
     public static final String UNDECODABLE = "undecodable";
     /** A null value (tombstone) or a missing flow id / address. */
     public static final String MISSING_FIELD = "missing-field";
+    /** An input value larger than {@code validation.max.record.bytes} (not decoded). */
+    public static final String OVERSIZED_RECORD = "oversized-record";
     /** A flow id or label longer than {@link FlowValidator#MAX_TEXT_CHARS} characters. */
     public static final String OVERSIZED_FIELD = "oversized-field";
     /** Port outside 0..65535 or protocol outside 0..255. */

@@ -50,6 +50,7 @@ public final class FirewallConfig {
     public static final String VALIDATION_MAX_FEATURE_VALUE = "validation.max.feature.value";
     public static final String VALIDATION_MIN_TIMING_VALUE = "validation.min.timing.value";
     public static final String VALIDATION_MAX_FUTURE_SKEW_MS = "validation.max.future.skew.ms";
+    public static final String VALIDATION_MAX_RECORD_BYTES = "validation.max.record.bytes";
     public static final String STATUS_INTERVAL_MS = "status.interval.ms";
     public static final String METRICS_PORT = "metrics.port";
     public static final String TRUST_ENABLED = "trust.enabled";
@@ -82,6 +83,7 @@ public final class FirewallConfig {
         d.put(VALIDATION_MAX_FEATURE_VALUE, "1e12");
         d.put(VALIDATION_MIN_TIMING_VALUE, "-1000");
         d.put(VALIDATION_MAX_FUTURE_SKEW_MS, "300000");
+        d.put(VALIDATION_MAX_RECORD_BYTES, "65536");
         d.put(STATUS_INTERVAL_MS, "10000");
         d.put(METRICS_PORT, "9464");
         d.put(TRUST_ENABLED, "true");
@@ -145,6 +147,10 @@ public final class FirewallConfig {
         requirePositive(BATCH_SIZE, batchSize());
         requirePositive(BATCH_MAX_WAIT_MS, batchMaxWait().toMillis());
         requirePositive(VERDICT_MAX_BYTES, verdictMaxBytes());
+        if (maxRecordBytes() < 1024 || maxRecordBytes() > 524_288) {
+            throw new IllegalArgumentException(VALIDATION_MAX_RECORD_BYTES + " must be 1024..524288 (a flow record is "
+                    + "under 1 KB; its dead letter must fit the dead-letter topic), got " + maxRecordBytes());
+        }
         requirePositive(SEQUENCE_MAX_AGE_MS, sequenceMaxAge().toMillis());
         requirePositive(SEQUENCE_EVICT_INTERVAL_MS, sequenceEvictInterval().toMillis());
         requirePositive(STATUS_INTERVAL_MS, statusInterval().toMillis());
@@ -294,6 +300,14 @@ public final class FirewallConfig {
     }
 
     /** How far a flow's event time may lie ahead of the firewall's wall clock. */
+    /**
+     * The largest input value accepted; a larger one is dead-lettered ({@link DlqReason#OVERSIZED_RECORD})
+     * with only its first this many bytes, as is any dead letter's value.
+     */
+    public int maxRecordBytes() {
+        return parseInt(VALIDATION_MAX_RECORD_BYTES, get(VALIDATION_MAX_RECORD_BYTES));
+    }
+
     public Duration maxFutureSkew() {
         return Duration.ofMillis(parseLong(VALIDATION_MAX_FUTURE_SKEW_MS));
     }

@@ -74,7 +74,8 @@ public final class FirewallTopology {
         StreamsBuilder builder = new StreamsBuilder();
         Map<String, KStream<String, FirewallEvent>> validated = builder
                 .stream(topics.input(), Consumed.with(topics.keySerde(), topics.rawSerde()).withName(SOURCE))
-                .process(() -> new ValidateProcessor(topics.flowSerde().deserializer(), validator, metrics),
+                .process(() -> new ValidateProcessor(topics.flowSerde().deserializer(), validator, metrics,
+                        config.maxRecordBytes()),
                         Named.as(VALIDATE))
                 .split(Named.as("validated-"))
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))

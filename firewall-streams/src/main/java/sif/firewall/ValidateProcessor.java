@@ -1,6 +1,8 @@
 package sif.firewall;
 
+import java.util.Arrays;
 import java.util.List;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,13 +30,25 @@ public final class ValidateProcessor implements Processor<String, byte[], String
     private final Deserializer<NetworkFlow> deserializer;
     private final FlowValidator validator;
     private final FirewallMetrics metrics;
+    private final int maxRecordBytes;
     private ProcessorContext<String, FirewallEvent> context;
     private long rejected;
 
-    public ValidateProcessor(Deserializer<NetworkFlow> deserializer, FlowValidator validator, FirewallMetrics metrics) {
+    /** Longest key a dead letter keeps, in characters. */
+    static final int MAX_DEAD_LETTER_KEY_CHARS = 1024;
+    /** Most bytes of the original headers a dead letter keeps (all of them, or none). */
+    static final int MAX_DEAD_LETTER_HEADER_BYTES = 65_536;
+
+    /**
+     * @param maxRecordBytes largest value accepted ({@code validation.max.record.bytes}); also the most
+     *                       bytes of a value its dead letter keeps
+     */
+    public ValidateProcessor(Deserializer<NetworkFlow> deserializer, FlowValidator validator, FirewallMetrics metrics,
+                             int maxRecordBytes) {
         this.deserializer = deserializer;
         this.validator = validator;
         this.metrics = metrics;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
@@ -52,6 +66,12 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         byte[] raw = record.value();
         if (raw == null) {
             reject(record, DlqReason.MISSING_FIELD, "null value (tombstone) where a NetworkFlow was expected",
+                    topic, partition, offset);
+            return;
+        }
+        if (raw.length > maxRecordBytes) {
+            reject(record, DlqReason.OVERSIZED_RECORD, "value of " + raw.length + " bytes, more than "
+                    + FirewallConfig.VALIDATION_MAX_RECORD_BYTES + "=" + maxRecordBytes + " (a flow record is under 1 KB)",
                     topic, partition, offset);
             return;
         }
@@ -85,9 +105,26 @@ public final class ValidateProcessor implements Processor<String, byte[], String
             LOG.warn("flow record {}-{}@{} to the dead-letter topic ({} rejected so far): {}: {}", topic, partition,
                     offset, rejected, reason, detail);
         }
-        var headers = DlqHeaders.add(new RecordHeaders(record.headers().toArray()), reason, detail, STAGE, topic,
-                partition, offset);
-        context.forward(new Record<String, FirewallEvent>(record.key(),
-                new Rejected(record.value(), reason, detail, STAGE), record.timestamp(), headers));
+        // a dead letter must fit its topic: under exactly-once one the broker refuses fails its
+        // transaction and is refused again on every retry, so one huge record would stop the firewall
+        Header[] original = record.headers().toArray();
+        long originalBytes = VerdictEncoder.recordBytes(null, null, record.headers());
+        var headers = new RecordHeaders(originalBytes > MAX_DEAD_LETTER_HEADER_BYTES ? new Header[0] : original);
+        DlqHeaders.add(headers, reason, detail, STAGE, topic, partition, offset);
+        if (originalBytes > MAX_DEAD_LETTER_HEADER_BYTES) {
+            DlqHeaders.put(headers, DlqHeaders.HEADERS_DROPPED, Integer.toString(original.length));
+        }
+        byte[] value = record.value();
+        if (value != null && value.length > maxRecordBytes) {
+            DlqHeaders.put(headers, DlqHeaders.VALUE_TRUNCATED_FROM, Integer.toString(value.length));
+            value = Arrays.copyOf(value, maxRecordBytes);
+        }
+        String key = record.key();
+        if (key != null && key.length() > MAX_DEAD_LETTER_KEY_CHARS) {
+            DlqHeaders.put(headers, DlqHeaders.KEY_TRUNCATED_FROM, Integer.toString(key.length()));
+            key = key.substring(0, MAX_DEAD_LETTER_KEY_CHARS);
+        }
+        context.forward(new Record<String, FirewallEvent>(key, new Rejected(value, reason, detail, STAGE),
+                record.timestamp(), headers));
     }
 }

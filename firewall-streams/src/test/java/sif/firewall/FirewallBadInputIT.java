@@ -225,6 +225,52 @@ class FirewallBadInputIT {
         }
     }
 
+    /**
+     * An input record near the broker's limit (1,028,400 bytes of garbage and a 20,000-byte header: ~100 bytes below the broker's default limit):
+     * its dead letter — original bytes plus the {@code sif.dlq.*} headers — would be too large for the
+     * dead-letter topic, and under exactly-once a refused record fails its transaction and would be
+     * refused again on every retry: one record would stop the firewall for good. The validate step
+     * rejects records over {@code validation.max.record.bytes} and their dead letter keeps the first
+     * bytes only, saying so; the flows around it get their verdicts.
+     */
+    @Test
+    void anInputRecordNearTheBrokersLimitIsDeadLetteredTruncatedAndTheFirewallGoesOn() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "huge", 1, Map.of());
+        byte[] huge = new byte[1_028_400]; // with the header, within ~100 bytes of the broker's 1,048,588
+        java.util.Arrays.fill(huge, (byte) 'x');
+        Map<String, byte[]> sends = new LinkedHashMap<>();
+        sends.put("good-1", TestFlows.bytes(TestFlows.flow("good-1", "10.9.0.1", T0, 500, 5)));
+        try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+             FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+            KafkaIT.send(config, sends);
+            java.util.Properties p = new java.util.Properties();
+            p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            p.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                var r = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(config.inputTopic(), "huge", huge);
+                r.headers().add("big", new byte[20_000]);
+                producer.send(r).get();
+            }
+            KafkaIT.send(config, Map.of("good-2", TestFlows.bytes(TestFlows.flow("good-2", "10.9.0.2", T0 + 1, 500, 5))));
+            List<ConsumerRecord<String, byte[]>> out = outputs(config, 3);
+            assertEquals(3, out.size(), "one output per input record: " + out.stream().map(ConsumerRecord::topic).toList());
+            ConsumerRecord<String, byte[]> dead = KafkaIT.ofTopic(out, config.dlqTopic()).get(0);
+            assertEquals("huge", dead.key());
+            assertEquals(DlqReason.OVERSIZED_RECORD, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+            assertEquals(String.valueOf(huge.length), DlqHeaders.get(dead.headers(), DlqHeaders.VALUE_TRUNCATED_FROM));
+            assertArrayEquals(java.util.Arrays.copyOf(huge, config.maxRecordBytes()), dead.value(),
+                    "the first bytes of the original value");
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertNull(app.failure());
+            var snapshot = metrics.snapshot();
+            assertEquals(3, snapshot.flowsIn());
+            assertEquals(1, snapshot.dlq());
+            assertEquals(2, snapshot.allowed());
+        }
+    }
+
     /** ALLOW, BLOCK, ALERT, ALLOW (the rule classifier), keyed by flow id. */
     private static Map<String, byte[]> fourFlows() {
         Map<String, byte[]> sends = new LinkedHashMap<>();

@@ -283,6 +283,42 @@ class FirewallTopologyTest {
         assertEquals(13, counters.snapshot().flowsIn());
     }
 
+    /**
+     * A dead letter must fit the dead-letter topic (one the broker refuses fails its transaction and is
+     * refused again on every retry: {@code FirewallBadInputIT} shows one near-limit record stopping the
+     * firewall without this): a value over {@code validation.max.record.bytes} is rejected undecoded and
+     * its dead letter keeps its first bytes; a key over 1,024 characters and original headers over
+     * 64 KiB are cut too; each cut is named in a header.
+     */
+    @Test
+    void aDeadLetterKeepsAtMostTheFirstBytesOfAnOversizedRecordAndSaysSo() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.VALIDATION_MAX_RECORD_BYTES, "2048"));
+        byte[] big = new byte[5000];
+        Arrays.fill(big, (byte) 7);
+        String longKey = "k".repeat(1500);
+        org.apache.kafka.common.header.internals.RecordHeaders heavy = new org.apache.kafka.common.header.internals.RecordHeaders();
+        heavy.add("h1", new byte[40_000]);
+        heavy.add("h2", new byte[40_000]);
+        in.pipeInput(new TestRecord<>(longKey, big, heavy, T0));
+        NetworkFlow small = flow("small", "10.0.4.1", T0, 500, 5);
+        in.pipeInput(new TestRecord<>("small-headers", bytes(small), new org.apache.kafka.common.header.internals.RecordHeaders(
+                new org.apache.kafka.common.header.Header[] {
+                        new org.apache.kafka.common.header.internals.RecordHeader("trace", "t-1".getBytes())}), T0));
+
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        TestRecord<String, byte[]> r = dead.get(0);
+        assertEquals(DlqReason.OVERSIZED_RECORD, DlqHeaders.get(r.headers(), DlqHeaders.REASON));
+        assertArrayEquals(Arrays.copyOf(big, 2048), r.value());
+        assertEquals("5000", DlqHeaders.get(r.headers(), DlqHeaders.VALUE_TRUNCATED_FROM));
+        assertEquals("k".repeat(ValidateProcessor.MAX_DEAD_LETTER_KEY_CHARS), r.key());
+        assertEquals("1500", DlqHeaders.get(r.headers(), DlqHeaders.KEY_TRUNCATED_FROM));
+        assertEquals("2", DlqHeaders.get(r.headers(), DlqHeaders.HEADERS_DROPPED));
+        assertNull(r.headers().lastHeader("h1"), "the original headers were left out");
+        assertEquals(1, counters.snapshot().dlq());
+        assertEquals(2, counters.snapshot().flowsIn());
+    }
+
     @Test
     void aFlowTheClassifierFailsOnGoesToTheDlqAndItsBatchMatesGetVerdicts() {
         start(Map.of(FirewallConfig.BATCH_SIZE, "3"));
