@@ -242,8 +242,8 @@ public final class DlqExceptionHandlers {
         private void refused(String topic, byte[] key, byte[] value, Headers original, Exception exception) {
             metrics.outputRefused(topic);
             if (!verdictTopics.names().contains(topic) || noDlqFor(topic) || value == null) {
-                LOG.error("the record for {} cannot be written ({}); it is not a verdict (its flow was routed) and "
-                        + "is not dead-lettered", topic, exception.toString());
+                LOG.error("the record for {} cannot be written ({}); not a verdict: counted, not dead-lettered",
+                        topic, exception.toString());
                 return;
             }
             String flowId = verdictTopics.flowId(topic, value);

@@ -108,7 +108,7 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         // a dead letter must fit its topic: under exactly-once one the broker refuses fails its
         // transaction and is refused again on every retry, so one huge record would stop the firewall
         Header[] original = record.headers().toArray();
-        long originalBytes = VerdictEncoder.recordBytes(null, null, record.headers());
+        long originalBytes = RecordSize.headerBytes(record.headers());
         var headers = new RecordHeaders(originalBytes > MAX_DEAD_LETTER_HEADER_BYTES ? new Header[0] : original);
         DlqHeaders.add(headers, reason, detail, STAGE, topic, partition, offset);
         if (originalBytes > MAX_DEAD_LETTER_HEADER_BYTES) {

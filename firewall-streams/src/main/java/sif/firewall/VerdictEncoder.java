@@ -1,7 +1,5 @@
 package sif.firewall;
 
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import sif.schemas.avro.Verdict;
@@ -63,38 +61,17 @@ final class VerdictEncoder {
         } catch (RuntimeException e) {
             throw new Unwritable("the verdict does not serialize for " + topic + ": " + e, e);
         }
-        long size = recordBytes(keys.serialize(topic, headers, key), value, headers);
+        long size = RecordSize.bytes(keys.serialize(topic, headers, key), value, headers);
         if (size > maxBytes) {
             throw new Unwritable("the verdict's record for " + topic + " is " + size + " bytes (key, value and "
                     + "headers), over " + FirewallConfig.VERDICT_MAX_BYTES + "=" + maxBytes, null);
         }
-        long batch = size + VerdictLimit.BATCH_OVERHEAD + (long) VerdictLimit.HEADER_OVERHEAD * count(headers);
+        long batch = RecordSize.asBatch(size, headers);
         int limit = cluster.maxBatchBytes(topic);
         if (batch > limit) {
             throw new Unwritable("the verdict's record for " + topic + " is " + size + " bytes, up to " + batch
                     + " as a record batch, over the " + limit + " bytes the topic takes (max.message.bytes)", null);
         }
         return value;
-    }
-
-    private static int count(Headers headers) {
-        int n = 0;
-        if (headers != null) {
-            for (Header ignored : headers) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Key, value and header bytes of a record (what the limit counts; the batch overhead is not). */
-    static long recordBytes(byte[] key, byte[] value, Headers headers) {
-        long n = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
-        if (headers != null) {
-            for (Header h : headers) {
-                n += h.key().getBytes(StandardCharsets.UTF_8).length + (h.value() == null ? 0 : h.value().length);
-            }
-        }
-        return n;
     }
 }

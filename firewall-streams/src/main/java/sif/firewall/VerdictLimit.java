@@ -1,5 +1,8 @@
 package sif.firewall;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -14,15 +17,6 @@ import java.util.function.Function;
  */
 public final class VerdictLimit {
 
-    /**
-     * Bytes a record batch of one record adds to the record's key, value and headers: the batch
-     * header (61) and the record's own length, attributes, timestamp and offset deltas and field
-     * lengths (at most 36, as varints), rounded up.
-     */
-    static final int BATCH_OVERHEAD = 100;
-    /** Per header: its key's and value's lengths as varints, at most. */
-    static final int HEADER_OVERHEAD = 10;
-
     private volatile Map<String, Integer> maxBatchBytes = Map.of();
 
     /** The largest record batch {@code topic} takes, or {@link Integer#MAX_VALUE} when unknown. */
@@ -35,10 +29,10 @@ public final class VerdictLimit {
      * settings, or null without an answer), and returns a warning for each that takes less than a
      * verdict of {@code verdictMaxBytes} (empty when none does).
      */
-    java.util.List<String> learn(Iterable<String> verdictTopics, Function<String, Map<String, String>> configOf,
+    List<String> learn(Iterable<String> verdictTopics, Function<String, Map<String, String>> configOf,
                                  int verdictMaxBytes) {
-        Map<String, Integer> limits = new java.util.HashMap<>();
-        java.util.List<String> warnings = new java.util.ArrayList<>();
+        Map<String, Integer> limits = new HashMap<>();
+        List<String> warnings = new ArrayList<>();
         for (String t : verdictTopics) {
             Map<String, String> c = configOf.apply(t);
             String v = c == null ? null : c.get("max.message.bytes");
@@ -47,7 +41,7 @@ public final class VerdictLimit {
             }
             int limit = Integer.parseInt(v.trim());
             limits.put(t, limit);
-            if (limit < (long) verdictMaxBytes + BATCH_OVERHEAD) {
+            if (limit < (long) verdictMaxBytes + RecordSize.BATCH_OVERHEAD) {
                 warnings.add("verdict topic " + t + " takes record batches of at most " + limit
                         + " bytes (max.message.bytes), less than " + FirewallConfig.VERDICT_MAX_BYTES + "="
                         + verdictMaxBytes + " allows: a verdict for it that would not fit goes to the dead-letter "

@@ -57,7 +57,7 @@ class VerdictEncoderTest {
         // the record's own bytes fit in 200, not with a batch's overhead
         Verdict blocked = verdict("f-2", Decision.BLOCK);
         byte[] value = encoder.encode("10.7.0.66", new RecordHeaders(), verdict("f-2", Decision.ALLOW));
-        assertTrue(value.length + 9 < 200 && value.length + 9 + VerdictLimit.BATCH_OVERHEAD > 200, "" + value.length);
+        assertTrue(value.length + 9 < 200 && value.length + 9 + RecordSize.BATCH_OVERHEAD > 200, "" + value.length);
         var refused = assertThrows(VerdictEncoder.Unwritable.class,
                 () -> encoder.encode("10.7.0.66", new RecordHeaders(), blocked));
         assertTrue(refused.getMessage().contains("flows.blocked") && refused.getMessage().contains("max.message.bytes"),
