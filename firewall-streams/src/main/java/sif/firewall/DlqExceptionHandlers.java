@@ -8,7 +8,6 @@ import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -34,7 +33,7 @@ public final class DlqExceptionHandlers {
 
     static Headers headers(Headers original, String reason, Exception e, String stage, String topic, int partition,
                            long offset) {
-        Headers h = new RecordHeaders(original == null ? new org.apache.kafka.common.header.Header[0] : original.toArray());
+        Headers h = DeadLetterCut.headers(original);
         DlqHeaders.add(h, reason, String.valueOf(e.getMessage()), stage, topic, partition, offset);
         DlqHeaders.put(h, DlqHeaders.EXCEPTION, e.getClass().getName());
         return h;
@@ -249,8 +248,7 @@ public final class DlqExceptionHandlers {
             String flowId = verdictTopics.flowId(topic, value);
             LOG.error("the verdict of flow {} for {} cannot be written ({}); the verdict goes to the dead-letter topic",
                     flowId, topic, exception.toString());
-            Headers h = new RecordHeaders(original == null ? new org.apache.kafka.common.header.Header[0]
-                    : original.toArray());
+            Headers h = DeadLetterCut.headers(original);
             DlqHeaders.put(h, DlqHeaders.REASON, DlqReason.PRODUCTION_ERROR);
             DlqHeaders.put(h, DlqHeaders.DETAIL, "the verdict of flow " + flowId + " for " + topic
                     + " cannot be written: " + exception.getMessage() + " (this record is the verdict, not the input flow)");

@@ -34,16 +34,24 @@ public final class DlqPublisher implements AutoCloseable {
 
     private final String topic;
     private final Producer<byte[], byte[]> producer;
+    private final int maxValueBytes;
 
+    /** With the default {@code validation.max.record.bytes} as the most of a value a dead letter keeps. */
     public DlqPublisher(String topic, Producer<byte[], byte[]> producer) {
+        this(topic, producer, FirewallConfig.defaults().maxRecordBytes());
+    }
+
+    /** @param maxValueBytes the most bytes of a value a dead letter keeps ({@link DeadLetterCut}) */
+    public DlqPublisher(String topic, Producer<byte[], byte[]> producer, int maxValueBytes) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.producer = Objects.requireNonNull(producer, "producer");
+        this.maxValueBytes = maxValueBytes;
     }
 
     /** An idempotent producer to {@code config}'s DLQ topic, on the firewall's cluster with its security settings. */
     public static DlqPublisher create(FirewallConfig config) {
         return new DlqPublisher(config.dlqTopic(), new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(),
-                new ByteArraySerializer()));
+                new ByteArraySerializer()), config.maxRecordBytes());
     }
 
     /**
@@ -67,9 +75,14 @@ public final class DlqPublisher implements AutoCloseable {
         return topic;
     }
 
-    /** Sends asynchronously; a failure is logged (there is nowhere further to send it). */
+    /**
+     * Sends asynchronously, the key and value cut to fit ({@link DeadLetterCut}; {@code headers} should
+     * come from {@link DeadLetterCut#headers}); a failure is logged (there is nowhere further to send it).
+     */
     public void publish(byte[] key, byte[] value, Headers headers) {
-        producer.send(new ProducerRecord<>(topic, null, key, value, headers), (md, e) -> {
+        byte[] k = DeadLetterCut.key(key, headers);
+        byte[] v = DeadLetterCut.value(value, maxValueBytes, headers);
+        producer.send(new ProducerRecord<>(topic, null, k, v, headers), (md, e) -> {
             if (e != null) {
                 LOG.error("could not write a dead-letter record to {} (reason {}): {}", topic,
                         DlqHeaders.get(headers, DlqHeaders.REASON), e.toString(), e);

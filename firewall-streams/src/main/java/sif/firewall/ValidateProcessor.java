@@ -1,9 +1,7 @@
 package sif.firewall;
 
-import java.util.Arrays;
 import java.util.List;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -33,11 +31,6 @@ public final class ValidateProcessor implements Processor<String, byte[], String
     private final int maxRecordBytes;
     private ProcessorContext<String, FirewallEvent> context;
     private long rejected;
-
-    /** Longest key a dead letter keeps, in characters. */
-    static final int MAX_DEAD_LETTER_KEY_CHARS = 1024;
-    /** Most bytes of the original headers a dead letter keeps (all of them, or none). */
-    static final int MAX_DEAD_LETTER_HEADER_BYTES = 65_536;
 
     /**
      * @param maxRecordBytes largest value accepted ({@code validation.max.record.bytes}); also the most
@@ -105,25 +98,11 @@ public final class ValidateProcessor implements Processor<String, byte[], String
             LOG.warn("flow record {}-{}@{} to the dead-letter topic ({} rejected so far): {}: {}", topic, partition,
                     offset, rejected, reason, detail);
         }
-        // a dead letter must fit its topic: under exactly-once one the broker refuses fails its
-        // transaction and is refused again on every retry, so one huge record would stop the firewall
-        Header[] original = record.headers().toArray();
-        long originalBytes = RecordSize.headerBytes(record.headers());
-        var headers = new RecordHeaders(originalBytes > MAX_DEAD_LETTER_HEADER_BYTES ? new Header[0] : original);
-        DlqHeaders.add(headers, reason, detail, STAGE, topic, partition, offset);
-        if (originalBytes > MAX_DEAD_LETTER_HEADER_BYTES) {
-            DlqHeaders.put(headers, DlqHeaders.HEADERS_DROPPED, Integer.toString(original.length));
-        }
-        byte[] value = record.value();
-        if (value != null && value.length > maxRecordBytes) {
-            DlqHeaders.put(headers, DlqHeaders.VALUE_TRUNCATED_FROM, Integer.toString(value.length));
-            value = Arrays.copyOf(value, maxRecordBytes);
-        }
-        String key = record.key();
-        if (key != null && key.length() > MAX_DEAD_LETTER_KEY_CHARS) {
-            DlqHeaders.put(headers, DlqHeaders.KEY_TRUNCATED_FROM, Integer.toString(key.length()));
-            key = key.substring(0, MAX_DEAD_LETTER_KEY_CHARS);
-        }
+        // a dead letter must fit its topic (DeadLetterCut)
+        Headers headers = DlqHeaders.add(DeadLetterCut.headers(record.headers()), reason, detail, STAGE, topic,
+                partition, offset);
+        byte[] value = DeadLetterCut.value(record.value(), maxRecordBytes, headers);
+        String key = DeadLetterCut.key(record.key(), headers);
         context.forward(new Record<String, FirewallEvent>(key, new Rejected(value, reason, detail, STAGE),
                 record.timestamp(), headers));
     }

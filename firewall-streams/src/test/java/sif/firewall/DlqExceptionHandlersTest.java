@@ -209,6 +209,19 @@ class DlqExceptionHandlersTest {
                 DlqHeaders.REASON));
         assertEquals(0, metrics.snapshot().dlq(), "no flow was dead-lettered");
         assertEquals(1.0, metrics.registry().get("sif.control.dead.letters").tag("topic", "identity").counter().count());
+
+        // one near the broker's limit: its dead letter keeps the first bytes and says so, so that it fits
+        byte[] huge = new byte[1_000_000];
+        var big = new org.apache.kafka.clients.consumer.ConsumerRecord<>("identity", 0, 4L, new byte[10_000], huge);
+        big.headers().add("trace", new byte[70_000]);
+        handler.handle(context("identity", 4, "identity-source", big.key(), huge), big,
+                new org.apache.kafka.common.errors.SerializationException("unknown schema fingerprint"));
+        var dead = producer.history().get(1);
+        assertEquals(FirewallConfig.defaults().maxRecordBytes(), dead.value().length);
+        assertEquals("1000000", DlqHeaders.get(dead.headers(), DlqHeaders.VALUE_TRUNCATED_FROM));
+        assertEquals(4 * DeadLetterCut.MAX_KEY_CHARS, dead.key().length);
+        assertEquals("1", DlqHeaders.get(dead.headers(), DlqHeaders.HEADERS_DROPPED));
+        assertEquals(DlqReason.DESERIALIZATION_ERROR, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
         metrics.close();
     }
 

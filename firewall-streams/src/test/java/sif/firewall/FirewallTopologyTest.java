@@ -311,7 +311,7 @@ class FirewallTopologyTest {
         assertEquals(DlqReason.OVERSIZED_RECORD, DlqHeaders.get(r.headers(), DlqHeaders.REASON));
         assertArrayEquals(Arrays.copyOf(big, 2048), r.value());
         assertEquals("5000", DlqHeaders.get(r.headers(), DlqHeaders.VALUE_TRUNCATED_FROM));
-        assertEquals("k".repeat(ValidateProcessor.MAX_DEAD_LETTER_KEY_CHARS), r.key());
+        assertEquals("k".repeat(DeadLetterCut.MAX_KEY_CHARS), r.key());
         assertEquals("1500", DlqHeaders.get(r.headers(), DlqHeaders.KEY_TRUNCATED_FROM));
         assertEquals("2", DlqHeaders.get(r.headers(), DlqHeaders.HEADERS_DROPPED));
         assertNull(r.headers().lastHeader("h1"), "the original headers were left out");
