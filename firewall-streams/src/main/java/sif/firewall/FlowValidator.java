@@ -70,6 +70,11 @@ public final class FlowValidator {
         }
     }
 
+    /** How far (ms) an event time, or a record's timestamp, may lie ahead of the wall clock. */
+    public long maxFutureSkewMs() {
+        return maxFutureSkewMs;
+    }
+
     public static FlowValidator from(FirewallConfig config) {
         return new FlowValidator(config.maxFeatureValue(), config.minTimingValue(), config.maxFutureSkew().toMillis());
     }

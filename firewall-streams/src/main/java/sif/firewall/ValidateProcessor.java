@@ -68,6 +68,17 @@ public final class ValidateProcessor implements Processor<String, byte[], String
                     topic, partition, offset);
             return;
         }
+        long now = context.currentSystemTimeMs();
+        if (record.timestamp() - now > validator.maxFutureSkewMs()) {
+            // its verdict would carry the timestamp, and a topic refuses records more than
+            // message.timestamp.after.max.ms (1 hour by default) ahead of the broker's clock: under
+            // exactly-once a refused record stops the firewall
+            reject(record, DlqReason.BAD_TIMESTAMP, "record timestamp " + record.timestamp() + " is "
+                    + (record.timestamp() - now) + " ms ahead of the firewall's clock (more than "
+                    + FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS + "=" + validator.maxFutureSkewMs() + ")",
+                    topic, partition, offset);
+            return;
+        }
         NetworkFlow flow;
         try {
             flow = deserializer.deserialize(topic, raw);
@@ -103,7 +114,9 @@ public final class ValidateProcessor implements Processor<String, byte[], String
                 partition, offset);
         byte[] value = DeadLetterCut.value(record.value(), maxRecordBytes, headers);
         String key = DeadLetterCut.key(record.key(), headers);
+        // a timestamp ahead of the clock is not the dead letter's (its topic could refuse it)
+        long timestamp = Math.min(record.timestamp(), context.currentSystemTimeMs());
         context.forward(new Record<String, FirewallEvent>(key, new Rejected(value, reason, detail, STAGE),
-                record.timestamp(), headers));
+                timestamp, headers));
     }
 }

@@ -319,6 +319,27 @@ class FirewallTopologyTest {
         assertEquals(2, counters.snapshot().flowsIn());
     }
 
+    /**
+     * A record whose timestamp is ahead of the firewall's clock: its verdict would inherit the
+     * timestamp, and a topic refuses records more than {@code message.timestamp.after.max.ms} (1 hour by
+     * default) ahead of the broker — under exactly-once that stops the firewall. It is dead-lettered
+     * (bad-timestamp), and its dead letter carries the firewall's time instead.
+     */
+    @Test
+    void aRecordTimestampedAheadOfTheClockIsDeadLetteredAtTheFirewallsTime() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        long now = T0 + 86_400_000L; // the driver's wall clock
+        in.pipeInput("ahead", bytes(flow("ahead", "10.0.4.1", T0, 500, 5)), now + 2 * 3_600_000L);
+        in.pipeInput("fine", bytes(flow("fine", "10.0.4.2", T0, 500, 5)), now + 60_000L); // within the 5 min skew
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        assertEquals(DlqReason.BAD_TIMESTAMP, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.REASON));
+        assertTrue(DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL).contains("7200000 ms ahead"),
+                DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL));
+        assertEquals(now, dead.get(0).timestamp());
+        assertEquals(List.of("fine"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
+    }
+
     @Test
     void aFlowTheClassifierFailsOnGoesToTheDlqAndItsBatchMatesGetVerdicts() {
         start(Map.of(FirewallConfig.BATCH_SIZE, "3"));
