@@ -271,6 +271,43 @@ class FirewallBadInputIT {
         }
     }
 
+    /**
+     * An input topic that takes records from the future (its {@code message.timestamp.after.max.ms}
+     * raised) in front of verdict topics that do not (Kafka 4's default: one hour): a record stamped two
+     * hours ahead would give a verdict its topic refuses, which under exactly-once stops the firewall.
+     * It is dead-lettered as {@code bad-timestamp}, at the firewall's time, and the firewall goes on.
+     */
+    @Test
+    void aRecordStampedHoursAheadIsDeadLetteredNotSentOnToATopicThatRefusesIt() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "ahead", 1, Map.of());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, config.inputTopic()),
+                    List.of(new AlterConfigOp(new ConfigEntry("message.timestamp.after.max.ms",
+                            Long.toString(Long.MAX_VALUE)), AlterConfigOp.OpType.SET)))).all().get();
+        }
+        try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+             FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+            long ahead = System.currentTimeMillis() + 2 * 3_600_000L;
+            java.util.Properties p = new java.util.Properties();
+            p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.inputTopic(), null, ahead,
+                        "ahead", TestFlows.bytes(TestFlows.flow("ahead", "10.9.0.1", T0, 500, 5)))).get();
+            }
+            KafkaIT.send(config, Map.of("good-2", TestFlows.bytes(TestFlows.flow("good-2", "10.9.0.2", T0 + 1, 500, 5))));
+            List<ConsumerRecord<String, byte[]>> out = outputs(config, 2);
+            assertEquals(2, out.size(), "one output per input record: " + out.stream().map(ConsumerRecord::topic).toList());
+            ConsumerRecord<String, byte[]> dead = KafkaIT.ofTopic(out, config.dlqTopic()).get(0);
+            assertEquals(DlqReason.BAD_TIMESTAMP, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+            assertTrue(dead.timestamp() < ahead - 3_000_000L, "the firewall's time, not the record's: " + dead.timestamp());
+            assertEquals(1, KafkaIT.ofTopic(out, config.allowedTopic()).size());
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertNull(app.failure());
+        }
+    }
+
     /** ALLOW, BLOCK, ALERT, ALLOW (the rule classifier), keyed by flow id. */
     private static Map<String, byte[]> fourFlows() {
         Map<String, byte[]> sends = new LinkedHashMap<>();
