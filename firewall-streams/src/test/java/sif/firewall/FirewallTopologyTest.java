@@ -320,6 +320,34 @@ class FirewallTopologyTest {
     }
 
     /**
+     * A 70-byte record whose flow id declares 1.9 GB: Avro would allocate that before reading it (an
+     * OutOfMemoryError, which stops the stream thread); with {@code AvroLimits} the length is refused
+     * and the record is dead-lettered as undecodable like any other.
+     */
+    @Test
+    void aRecordDeclaringAGigabyteFieldIsUndecodableNotAnOutOfMemoryError() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        byte[] good = bytes(flow("f", "10.0.4.1", T0, 500, 5));
+        java.io.ByteArrayOutputStream bomb = new java.io.ByteArrayOutputStream();
+        bomb.write(good, 0, 10); // marker and fingerprint
+        long z = 1_900_000_000L << 1; // zig-zag varint: the flow id's length
+        while ((z & ~0x7FL) != 0) {
+            bomb.write((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        bomb.write((int) z);
+        bomb.writeBytes(new byte[55]);
+        in.pipeInput("bomb", bomb.toByteArray(), T0);
+        pipe(flow("after", "10.0.4.2", T0, 500, 5));
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        assertEquals(DlqReason.UNDECODABLE, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.REASON));
+        assertTrue(DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL).contains("exceeds maximum allowed"),
+                DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL));
+        assertEquals(List.of("after"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
+    }
+
+    /**
      * A record whose timestamp is ahead of the firewall's clock: its verdict would inherit the
      * timestamp, and a topic refuses records more than {@code message.timestamp.after.max.ms} (1 hour by
      * default) ahead of the broker — under exactly-once that stops the firewall. It is dead-lettered

@@ -20,6 +20,10 @@ public final class AvroSerdes {
     /** Config key; when set (non-blank) the registry mode is used and this is the registry's URL. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
 
+    static {
+        AvroLimits.ensure(); // before any serde decodes: Avro reads its limits once
+    }
+
     private AvroSerdes() {}
 
     /**

@@ -46,6 +46,7 @@ public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
      */
     public RegistrySerde(Class<T> type, AvroKafkaSerializer<T> serializer, AvroKafkaDeserializer<T> deserializer,
                          Map<String, ?> config, boolean isKey) {
+        AvroLimits.ensure();
         this.type = Objects.requireNonNull(type, "type");
         Map<String, Object> apicurio = apicurioConfig(config);
         serializer.configure(apicurio, isKey);

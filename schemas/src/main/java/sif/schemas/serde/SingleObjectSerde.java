@@ -49,6 +49,7 @@ public final class SingleObjectSerde<T extends SpecificRecord> implements Serde<
      * @param history previous writer schemas to accept (e.g. {@link SchemaHistory#bundled()})
      */
     public SingleObjectSerde(Class<T> type, SchemaStore history) {
+        AvroLimits.ensure();
         this.type = Objects.requireNonNull(type, "type");
         this.history = Objects.requireNonNull(history, "history");
         SpecificData model = codecModel(type);

@@ -127,4 +127,34 @@ class SingleObjectSerdeTest {
         // and without it known: unknown fingerprint
         assertTrue(rejects(verdict).getMessage().contains("unknown schema fingerprint"));
     }
+
+    /**
+     * A record that declares a field far longer than itself (60 bytes declaring a 1.9 GB flow id): Avro
+     * would allocate the declared length before reading it (an OutOfMemoryError on a 256 MB heap);
+     * with {@link AvroLimits} it refuses the length, and the serde reports an ordinary
+     * SerializationException, which the firewall dead-letters.
+     */
+    @Test
+    void aDeclaredLengthBeyondTheLimitIsRefusedBeforeAnythingIsAllocated() {
+        Serde<NetworkFlow> serde = AvroSerdes.singleObject(NetworkFlow.class);
+        assertTrue(AvroLimits.effective(), "the limits are in force");
+        byte[] good = serde.serializer().serialize("t", TestRecords.networkFlow());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(good, 0, 10); // marker and fingerprint
+        long n = 1_900_000_000L;
+        long z = n << 1; // zig-zag varint of the flow id's length
+        while ((z & ~0x7FL) != 0) {
+            out.write((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.write((int) z);
+        out.writeBytes(new byte[50]);
+        SerializationException e = assertThrows(SerializationException.class,
+                () -> serde.deserializer().deserialize("t", out.toByteArray()));
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        assertEquals(org.apache.avro.SystemLimitException.class, root.getClass(), e.toString());
+    }
 }
