@@ -136,6 +136,13 @@ class FirewallConfigTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> FirewallConfig.of(Map.of("validation.max.future.skew.ms", "-1")));
         assertEquals("validation.max.future.skew.ms must be >= 0, got -1", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of("verdict.max.bytes", "0")));
+        assertEquals("verdict.max.bytes must be > 0, got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> FirewallConfig.of(Map.of("validation.max.record.bytes", "2000000")));
+        assertTrue(e.getMessage().startsWith("validation.max.record.bytes must be 1024..524288"), e.getMessage());
+        assertEquals(65_536, FirewallConfig.defaults().maxRecordBytes());
+        assertEquals(1_000_000, FirewallConfig.defaults().verdictMaxBytes());
     }
 
     @Test
