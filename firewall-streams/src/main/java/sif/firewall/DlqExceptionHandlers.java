@@ -124,16 +124,20 @@ public final class DlqExceptionHandlers {
      * The verdict topics and how to read a verdict's flow id, for the production handler; handed to it
      * through the Streams config under {@value #CONFIG_KEY} ({@link FirewallApp}).
      */
-    public record VerdictTopics(Set<String> names, Deserializer<Verdict> decoder) {
+    public record VerdictTopics(Set<String> names, Deserializer<Verdict> decoder, VerdictLimit limit,
+                                int verdictMaxBytes) {
         public static final String CONFIG_KEY = "sif.verdict.topics";
 
-        public static VerdictTopics of(FirewallTopics topics) {
+        /** @param limit what the verdict topics take, as the firewall's policy step sees it */
+        static VerdictTopics of(FirewallConfig config, VerdictLimit limit) {
+            FirewallTopics topics = FirewallTopics.from(config);
             return new VerdictTopics(Set.of(topics.allowed(), topics.blocked(), topics.alerts()),
-                    topics.verdictSerde().deserializer());
+                    topics.verdictSerde().deserializer(), limit, config.verdictMaxBytes());
         }
 
         static VerdictTopics from(Map<String, ?> configs) {
-            return configs.get(CONFIG_KEY) instanceof VerdictTopics v ? v : new VerdictTopics(Set.of(), null);
+            return configs.get(CONFIG_KEY) instanceof VerdictTopics v ? v
+                    : new VerdictTopics(Set.of(), null, new VerdictLimit(), Integer.MAX_VALUE);
         }
 
         /** The flow id of a verdict's value bytes, or "?" when they do not decode. */
@@ -153,11 +157,13 @@ public final class DlqExceptionHandlers {
      * and never replaced by the stream thread's source record, which with pipelined inference is
      * another flow or none. Verdicts are encoded and checked in the policy step ({@link VerdictEncoder}:
      * against {@code verdict.max.bytes} and what the verdict topics took at start), so one gets here
-     * only when its topic's limit was lowered while the firewall runs. Under at-least-once the verdict
+     * only when its topic's limit was lowered while the firewall runs (under exactly-once the handler
+     * then reads the limits again, {@link VerdictLimit#relearnAfterRefusal}, and fails; the firewall
+     * replaces the stream thread, and the policy step dead-letters the flow). Under at-least-once the verdict
      * itself (its key, its value bytes, its flow id in {@value DlqHeaders#FLOW_ID}) goes to the
      * dead-letter topic; any other output (an alert document, a blocklist entry, a changelog record, a
      * dead letter) is logged and counted, and nothing is dead-lettered: its flow was routed. <b>Under
-     * exactly-once the firewall stops instead</b>: a record the broker refuses fails its transaction —
+     * exactly-once the firewall stops instead</b> (but for the lowered verdict limit above): a record the broker refuses fails its transaction —
      * every other output in it fails with the same error — and would be refused again when the task's
      * records are processed again, so there is nothing to continue with (seen on a real broker: going
      * on dead-lettered the transaction's other verdicts too, and the stream thread died anyway). A
@@ -210,15 +216,24 @@ public final class DlqExceptionHandlers {
             }
             if (exactlyOnce) {
                 metrics.outputRefused(record.topic());
-                String what = verdictTopics.names().contains(record.topic())
-                        ? "the verdict of flow " + verdictTopics.flowId(record.topic(), record.value()) : "a record";
+                boolean verdict = verdictTopics.names().contains(record.topic());
+                String what = verdict ? "the verdict of flow " + verdictTopics.flowId(record.topic(), record.value())
+                        : "a record";
                 // e.g. over the producer's max.request.size or the topic's max.message.bytes
+                if (verdict && topicCheck != null && exception instanceof RecordTooLargeException
+                        && verdictTopics.limit().relearnAfterRefusal(record.topic(), verdictTopics.names(),
+                                topicCheck::configOf, verdictTopics.verdictMaxBytes())) {
+                    LOG.error("{} for {} cannot be written ({}): the topic's max.message.bytes was lowered to {} while "
+                            + "the firewall runs. Under exactly-once the transaction cannot be saved: the stream thread "
+                            + "is replaced, and the policy step, which now knows the limit, dead-letters such verdicts "
+                            + "(verdict-unwritable)", what, record.topic(), exception.toString(),
+                            verdictTopics.limit().maxBatchBytes(record.topic()));
+                    return ProductionExceptionHandlerResponse.FAIL;
+                }
                 LOG.error("{} for {} cannot be written ({}). Under exactly-once a refused record fails its whole "
                         + "transaction and is refused again when the task's records are processed again: failing. "
-                        + "Verdicts are checked against {} and the verdict topics' max.message.bytes at start; a "
-                        + "topic's limit lowered while the firewall runs is not: raise it back, or restart the "
-                        + "firewall to have it read", what, record.topic(), exception.toString(),
-                        FirewallConfig.VERDICT_MAX_BYTES);
+                        + "Verdicts are checked against {} and the verdict topics' max.message.bytes; other outputs "
+                        + "are not", what, record.topic(), exception.toString(), FirewallConfig.VERDICT_MAX_BYTES);
                 return ProductionExceptionHandlerResponse.FAIL;
             }
             refused(record.topic(), record.key(), record.value(), record.headers(), exception);

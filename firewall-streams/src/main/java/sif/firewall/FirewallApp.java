@@ -57,7 +57,7 @@ public final class FirewallApp implements AutoCloseable {
         this.topicCheck = TopicCheck.create(config);
         props.put(TopicCheck.CONFIG_KEY, topicCheck);
         props.put(DlqExceptionHandlers.VerdictTopics.CONFIG_KEY,
-                DlqExceptionHandlers.VerdictTopics.of(FirewallTopics.from(config)));
+                DlqExceptionHandlers.VerdictTopics.of(config, verdictLimit));
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("firewall {} -> {}", oldState, newState);
@@ -71,6 +71,12 @@ public final class FirewallApp implements AutoCloseable {
             if (abortedTransaction(e) && replacements.allow(System.nanoTime())) {
                 LOG.warn("firewall stream thread died with an aborted transaction (the broker away longer than the "
                         + "producer waits); replacing it: its tasks resume from their last commit", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            if (verdictLimit.takeLowered() && replacements.allow(System.nanoTime())) {
+                LOG.warn("firewall stream thread died on a verdict its topic refused after its limit was lowered; "
+                        + "replacing it: its tasks resume from their last commit, and the policy step dead-letters "
+                        + "verdicts that do not fit", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
             LOG.error("firewall stream thread died; shutting the firewall down", e);

@@ -18,6 +18,8 @@ import java.util.function.Function;
 public final class VerdictLimit {
 
     private volatile Map<String, Integer> maxBatchBytes = Map.of();
+    /** Set when a refused verdict made the limits be read again and they changed; see {@link #takeLowered}. */
+    private final java.util.concurrent.atomic.AtomicBoolean lowered = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The largest record batch {@code topic} takes, or {@link Integer#MAX_VALUE} when unknown. */
     int maxBatchBytes(String topic) {
@@ -51,5 +53,28 @@ public final class VerdictLimit {
         }
         maxBatchBytes = Map.copyOf(limits);
         return warnings;
+    }
+
+    /**
+     * After the broker refused a verdict for {@code topic} as too large: reads the limits again and
+     * returns true when {@code topic} now takes less than before — a limit lowered while the firewall
+     * runs, which the policy step will now see. The stream thread that sent the verdict dies (under
+     * exactly-once its transaction cannot be saved); {@link #takeLowered} tells the firewall to replace
+     * it, and the flow is dead-lettered when its task processes it again.
+     */
+    boolean relearnAfterRefusal(String topic, Iterable<String> verdictTopics,
+                                Function<String, Map<String, String>> configOf, int verdictMaxBytes) {
+        int before = maxBatchBytes(topic);
+        learn(verdictTopics, configOf, verdictMaxBytes);
+        if (maxBatchBytes(topic) < before) {
+            lowered.set(true);
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether limits were lowered by {@link #relearnAfterRefusal} since the last call (and clears it). */
+    boolean takeLowered() {
+        return lowered.getAndSet(false);
     }
 }

@@ -162,14 +162,7 @@ class FirewallBadInputIT {
              FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
             KafkaIT.send(config, sends);
             List<ConsumerRecord<String, byte[]>> out = outputs(config, sends.size());
-            Map<String, String> where = new TreeMap<>();
-            Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
-            for (ConsumerRecord<String, byte[]> r : out) {
-                where.merge(r.topic().equals(config.dlqTopic()) ? DlqHeaders.get(r.headers(), DlqHeaders.FLOW_ID) : verdicts.deserialize(r.topic(), r.value())
-                        .getFlowId(), r.topic(), (a, b) -> a + "," + b);
-            }
-            assertEquals(Map.of("good-1", config.allowedTopic(), "good-2", config.dlqTopic(),
-                    "good-3", config.alertedTopic(), "good-4", config.allowedTopic()), where, "one output per flow");
+            assertOnlyGood2DeadLettered(config, out);
             ConsumerRecord<String, byte[]> dead = KafkaIT.ofTopic(out, config.dlqTopic()).get(0);
             assertArrayEquals(sends.get("good-2"), dead.value(), "the flow's original bytes");
             assertEquals(DlqReason.VERDICT_UNWRITABLE, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
@@ -188,6 +181,29 @@ class FirewallBadInputIT {
     }
 
     /**
+     * The same limit set while an exactly-once firewall runs (after it read the limits at start): the
+     * broker refuses the verdict, which fails its transaction. The production handler reads the limits
+     * again, finds the topic's lowered, and fails; the firewall replaces the stream thread, whose tasks
+     * resume from their last commit, and the policy step — now knowing the limit — dead-letters the flow.
+     * Every flow has one output, read committed. Before, the firewall stopped.
+     */
+    @Test
+    void aVerdictTopicLimitLoweredWhileRunningReplacesTheThreadAndDeadLettersTheFlow() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "lowered", 1, Map.of());
+        Map<String, byte[]> sends = fourFlows();
+        try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+             FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+            List<ConsumerRecord<String, byte[]>> out = lowerTheBlockedLimitThenSend(config, sends);
+            ConsumerRecord<String, byte[]> dead = KafkaIT.ofTopic(out, config.dlqTopic()).get(0);
+            assertEquals(DlqReason.VERDICT_UNWRITABLE, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+            assertArrayEquals(sends.get("good-2"), dead.value(), "the flow's original bytes");
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertNull(app.failure());
+            assertEquals(1, app.replacedThreads(), "one stream thread replaced");
+        }
+    }
+
+    /**
      * The same limit set while an at-least-once firewall runs (after it read the limits): the broker
      * refuses the verdict, and the production handler sends that verdict — not the stream thread's
      * current input record — to the dead-letter topic with its flow id, counts it as refused, and the
@@ -200,17 +216,7 @@ class FirewallBadInputIT {
         Map<String, byte[]> sends = fourFlows();
         try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
              FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
-            limitBlockedTopic(config, 100);
-            Thread.sleep(1_000); // the broker applies the topic's new config
-            KafkaIT.send(config, sends);
-            List<ConsumerRecord<String, byte[]>> out = outputs(config, sends.size());
-            Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
-            Map<String, String> where = new TreeMap<>();
-            for (ConsumerRecord<String, byte[]> r : out) {
-                where.merge(verdicts.deserialize(r.topic(), r.value()).getFlowId(), r.topic(), (a, b) -> a + "," + b);
-            }
-            assertEquals(Map.of("good-1", config.allowedTopic(), "good-2", config.dlqTopic(),
-                    "good-3", config.alertedTopic(), "good-4", config.allowedTopic()), where, "one output per flow");
+            List<ConsumerRecord<String, byte[]>> out = lowerTheBlockedLimitThenSend(config, sends);
             ConsumerRecord<String, byte[]> dead = KafkaIT.ofTopic(out, config.dlqTopic()).get(0);
             assertEquals("good-2", DlqHeaders.get(dead.headers(), DlqHeaders.FLOW_ID));
             assertEquals(DlqReason.PRODUCTION_ERROR, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
@@ -306,6 +312,35 @@ class FirewallBadInputIT {
             assertEquals(KafkaStreams.State.RUNNING, app.state());
             assertNull(app.failure());
         }
+    }
+
+    /**
+     * {@link #fourFlows}' outputs: one per flow, good-2 (the BLOCK) in the dead-letter topic (found by
+     * its {@value DlqHeaders#FLOW_ID} header), the others in their verdict topics.
+     */
+    private static void assertOnlyGood2DeadLettered(FirewallConfig config, List<ConsumerRecord<String, byte[]>> out) {
+        Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+        Map<String, String> where = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : out) {
+            where.merge(r.topic().equals(config.dlqTopic()) ? DlqHeaders.get(r.headers(), DlqHeaders.FLOW_ID)
+                    : verdicts.deserialize(r.topic(), r.value()).getFlowId(), r.topic(), (a, b) -> a + "," + b);
+        }
+        assertEquals(Map.of("good-1", config.allowedTopic(), "good-2", config.dlqTopic(),
+                "good-3", config.alertedTopic(), "good-4", config.allowedTopic()), where, "one output per flow");
+    }
+
+    /**
+     * Lowers the blocked topic's limit under a running firewall, sends {@code sends} and returns their
+     * outputs, checked by {@link #assertOnlyGood2DeadLettered}.
+     */
+    private static List<ConsumerRecord<String, byte[]>> lowerTheBlockedLimitThenSend(FirewallConfig config,
+            Map<String, byte[]> sends) throws Exception {
+        limitBlockedTopic(config, 100);
+        Thread.sleep(1_000); // the broker applies the topic's new config
+        KafkaIT.send(config, sends);
+        List<ConsumerRecord<String, byte[]>> out = outputs(config, sends.size());
+        assertOnlyGood2DeadLettered(config, out);
+        return out;
     }
 
     /** ALLOW, BLOCK, ALERT, ALLOW (the rule classifier), keyed by flow id. */
