@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -19,7 +20,7 @@ public final class VerdictLimit {
 
     private volatile Map<String, Integer> maxBatchBytes = Map.of();
     /** Set when a refused verdict made the limits be read again and they changed; see {@link #takeLowered}. */
-    private final java.util.concurrent.atomic.AtomicBoolean lowered = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean lowered = new AtomicBoolean();
 
     /** The largest record batch {@code topic} takes, or {@link Integer#MAX_VALUE} when unknown. */
     int maxBatchBytes(String topic) {
@@ -28,12 +29,12 @@ public final class VerdictLimit {
 
     /**
      * Learns the verdict topics' limits from their configurations ({@code configOf}: a topic's
-     * settings, or null without an answer), and returns a warning for each that takes less than a
-     * verdict of {@code verdictMaxBytes} (empty when none does).
+     * settings, or null without an answer, which keeps what was known), and returns a warning for
+     * each that takes less than a verdict of {@code verdictMaxBytes} (empty when none does).
      */
     List<String> learn(Iterable<String> verdictTopics, Function<String, Map<String, String>> configOf,
                                  int verdictMaxBytes) {
-        Map<String, Integer> limits = new HashMap<>();
+        Map<String, Integer> limits = new HashMap<>(maxBatchBytes); // a topic without an answer keeps its last
         List<String> warnings = new ArrayList<>();
         for (String t : verdictTopics) {
             Map<String, String> c = configOf.apply(t);

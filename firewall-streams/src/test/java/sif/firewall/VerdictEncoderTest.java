@@ -52,6 +52,15 @@ class VerdictEncoderTest {
         assertTrue(warnings.get(0).contains("flows.blocked") && warnings.get(0).contains("200"), warnings.get(0));
         assertEquals(200, limit.maxBatchBytes("flows.blocked"));
         assertEquals(Integer.MAX_VALUE, limit.maxBatchBytes("flows.alerted"), "no answer: unknown");
+        limit.learn(List.of("flows.blocked"), t -> null, 1_000_000);
+        assertEquals(200, limit.maxBatchBytes("flows.blocked"), "no answer later: the last known limit stays");
+        assertTrue(limit.relearnAfterRefusal("flows.blocked", List.of("flows.blocked"),
+                t -> Map.of("max.message.bytes", "150"), 1_000_000), "lowered");
+        assertTrue(limit.takeLowered());
+        assertTrue(!limit.takeLowered(), "taken once");
+        assertTrue(!limit.relearnAfterRefusal("flows.blocked", List.of("flows.blocked"),
+                t -> Map.of("max.message.bytes", "150"), 1_000_000), "unchanged: not lowered");
+        limit.learn(List.of("flows.blocked"), cluster::get, 1_000_000);
 
         VerdictEncoder encoder = new VerdictEncoder(TOPICS, 1_000_000, limit);
         // the record's own bytes fit in 200, not with a batch's overhead
