@@ -249,16 +249,9 @@ class FirewallBadInputIT {
         try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
              FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
             KafkaIT.send(config, sends);
-            java.util.Properties p = new java.util.Properties();
-            p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-            p.put(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000);
-            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
-                    new org.apache.kafka.common.serialization.StringSerializer(),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-                var r = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(config.inputTopic(), "huge", huge);
-                r.headers().add("big", new byte[20_000]);
-                producer.send(r).get();
-            }
+            var r = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(config.inputTopic(), "huge", huge);
+            r.headers().add("big", new byte[20_000]);
+            sendRaw(config, r, Map.of(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000));
             KafkaIT.send(config, Map.of("good-2", TestFlows.bytes(TestFlows.flow("good-2", "10.9.0.2", T0 + 1, 500, 5))));
             List<ConsumerRecord<String, byte[]>> out = outputs(config, 3);
             assertEquals(3, out.size(), "one output per input record: " + out.stream().map(ConsumerRecord::topic).toList());
@@ -286,22 +279,12 @@ class FirewallBadInputIT {
     @Test
     void aRecordStampedHoursAheadIsDeadLetteredNotSentOnToATopicThatRefusesIt() throws Exception {
         FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "ahead", 1, Map.of());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, config.inputTopic()),
-                    List.of(new AlterConfigOp(new ConfigEntry("message.timestamp.after.max.ms",
-                            Long.toString(Long.MAX_VALUE)), AlterConfigOp.OpType.SET)))).all().get();
-        }
+        setTopicConfig(config, config.inputTopic(), "message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
         try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
              FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
             long ahead = System.currentTimeMillis() + 2 * 3_600_000L;
-            java.util.Properties p = new java.util.Properties();
-            p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
-                    new org.apache.kafka.common.serialization.StringSerializer(),
-                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.inputTopic(), null, ahead,
-                        "ahead", TestFlows.bytes(TestFlows.flow("ahead", "10.9.0.1", T0, 500, 5)))).get();
-            }
+            sendRaw(config, new org.apache.kafka.clients.producer.ProducerRecord<>(config.inputTopic(), null, ahead,
+                    "ahead", TestFlows.bytes(TestFlows.flow("ahead", "10.9.0.1", T0, 500, 5))), Map.of());
             KafkaIT.send(config, Map.of("good-2", TestFlows.bytes(TestFlows.flow("good-2", "10.9.0.2", T0 + 1, 500, 5))));
             List<ConsumerRecord<String, byte[]>> out = outputs(config, 2);
             assertEquals(2, out.size(), "one output per input record: " + out.stream().map(ConsumerRecord::topic).toList());
@@ -355,10 +338,27 @@ class FirewallBadInputIT {
 
     /** Sets the blocked topic's {@code max.message.bytes}. */
     private static void limitBlockedTopic(FirewallConfig config, int bytes) throws Exception {
+        setTopicConfig(config, config.blockedTopic(), "max.message.bytes", Integer.toString(bytes));
+    }
+
+    /** Sets one of {@code topic}'s settings on {@code config}'s cluster. */
+    private static void setTopicConfig(FirewallConfig config, String topic, String key, String value) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, config.blockedTopic()),
-                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", Integer.toString(bytes)),
-                            AlterConfigOp.OpType.SET)))).all().get();
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                    List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET)))).all().get();
+        }
+    }
+
+    /** Sends one raw record to the input topic, with producer settings {@code extra}, acknowledged. */
+    private static void sendRaw(FirewallConfig config, org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> r,
+                                Map<String, Object> extra) throws Exception {
+        java.util.Properties p = new java.util.Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.putAll(extra);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(p,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(r).get();
         }
     }
 
