@@ -908,8 +908,9 @@ public final class BenchCommand implements Callable<Integer> {
                     CommitWindows.Supplier.class.getName());
             FirewallConfig config = FirewallConfig.of(timed);
             this.metrics = FirewallMetrics.prometheus(model.info().classNames());
-            this.stages = new StageTap(metrics);
-            FirewallWiring wiring = FirewallWiring.standard(config, model, stages);
+            this.stages = new StageTap();
+            metrics.observeFlowStages(stages);
+            FirewallWiring wiring = FirewallWiring.standard(config, model, metrics);
             this.app = new FirewallApp(config, model, wiring.policy(), wiring.extensions());
         }
 

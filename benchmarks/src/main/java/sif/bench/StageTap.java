@@ -5,32 +5,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import sif.firewall.metrics.FirewallMetrics;
+import java.util.function.Consumer;
 import sif.firewall.metrics.FlowStages;
-import sif.firewall.metrics.MetricsSnapshot;
+import sif.firewall.metrics.PrometheusFirewallMetrics;
 
 /**
- * The firewall's metrics as {@code ./sif firewall} records them (every call goes on to
- * {@code delegate}), keeping in addition each flow's {@link FlowStages} of a phase, so that the
+ * Each flow's {@link FlowStages} of a phase, as the firewall's metrics report them
+ * ({@link PrometheusFirewallMetrics#observeFlowStages}), kept so that the
  * benchmark can say where the slowest flows' time went — not only each stage's own percentiles,
  * which do not add up to the total's — and how much of it the JVM or the stream thread stood
  * still: inside an exactly-once commit ({@link CommitWindows}) or a GC pause ({@link GcPauses}).
  */
-final class StageTap implements FirewallMetrics {
+final class StageTap implements Consumer<FlowStages> {
 
     /** The stages in a flow's order; the row layout of {@link #summarize}. */
     static final List<String> STAGES = List.of(FlowStages.INBOUND, FlowStages.BATCH, FlowStages.MODEL,
             FlowStages.HANDOFF);
 
-    private final FirewallMetrics delegate;
     private volatile long fromIngestMs = Long.MAX_VALUE;
     /** Per flow: the stages in ms, in STAGES order, then its input record's timestamp (epoch ms). */
     private double[][] rows = new double[1 << 14][];
     private int count;
-
-    StageTap(FirewallMetrics delegate) {
-        this.delegate = delegate;
-    }
 
     /** Keeps the stages of flows whose input record's timestamp is {@code ingestMs} or later. */
     void recordFrom(long ingestMs) {
@@ -38,8 +33,7 @@ final class StageTap implements FirewallMetrics {
     }
 
     @Override
-    public void flowStages(FlowStages s) {
-        delegate.flowStages(s);
+    public void accept(FlowStages s) {
         if (s.ingestTimeMs() >= fromIngestMs) {
             double[] row = {s.inboundMs(), s.batchNanos() / 1e6, s.modelNanos() / 1e6,
                     s.handoffNanos() / 1e6, s.ingestTimeMs()};
@@ -184,87 +178,5 @@ final class StageTap implements FirewallMetrics {
             t += row[s];
         }
         return t;
-    }
-
-    // everything else as the firewall records it
-
-    @Override
-    public void flowIn() {
-        delegate.flowIn();
-    }
-
-    @Override
-    public void verdict(String decision, String className, double confidence) {
-        delegate.verdict(decision, className, confidence);
-    }
-
-    @Override
-    public void dlq(String reason) {
-        delegate.dlq(reason);
-    }
-
-    @Override
-    public void inferenceBatch(int size, long nanos) {
-        delegate.inferenceBatch(size, nanos);
-    }
-
-    @Override
-    public void batchWait(boolean full, long waitMs) {
-        delegate.batchWait(full, waitMs);
-    }
-
-    @Override
-    public void latency(long eventTimeMs, long ingestTimeMs, long nowMs) {
-        delegate.latency(eventTimeMs, ingestTimeMs, nowMs);
-    }
-
-    @Override
-    public void identityStatus(String status) {
-        delegate.identityStatus(status);
-    }
-
-    @Override
-    public void challenge() {
-        delegate.challenge();
-    }
-
-    @Override
-    public void productionRetry() {
-        delegate.productionRetry();
-    }
-
-    @Override
-    public void controlDeadLetter(String topic) {
-        delegate.controlDeadLetter(topic);
-    }
-
-    @Override
-    public void verdictStepFailure(String node) {
-        delegate.verdictStepFailure(node);
-    }
-
-    @Override
-    public void outputRefused(String topic) {
-        delegate.outputRefused(topic);
-    }
-
-    @Override
-    public void blocklistSize(long size) {
-        delegate.blocklistSize(size);
-    }
-
-    @Override
-    public void blocklistSize(String owner, long size) {
-        delegate.blocklistSize(owner, size);
-    }
-
-    @Override
-    public void modelInfo(String version) {
-        delegate.modelInfo(version);
-    }
-
-    @Override
-    public MetricsSnapshot snapshot() {
-        return delegate.snapshot();
     }
 }

@@ -124,20 +124,22 @@ public final class DlqExceptionHandlers {
      * The verdict topics and how to read a verdict's flow id, for the production handler; handed to it
      * through the Streams config under {@value #CONFIG_KEY} ({@link FirewallApp}).
      */
-    public record VerdictTopics(Set<String> names, Deserializer<Verdict> decoder, VerdictLimit limit,
-                                int verdictMaxBytes) {
+    public record VerdictTopics(Deserializer<Verdict> decoder, VerdictLimit limit) {
         public static final String CONFIG_KEY = "sif.verdict.topics";
 
-        /** @param limit what the verdict topics take, as the firewall's policy step sees it */
+        /** @param limit the verdict topics and what they take, as the firewall's policy step sees it */
         static VerdictTopics of(FirewallConfig config, VerdictLimit limit) {
-            FirewallTopics topics = FirewallTopics.from(config);
-            return new VerdictTopics(Set.of(topics.allowed(), topics.blocked(), topics.alerts()),
-                    topics.verdictSerde().deserializer(), limit, config.verdictMaxBytes());
+            return new VerdictTopics(FirewallTopics.from(config).verdictSerde().deserializer(), limit);
         }
 
         static VerdictTopics from(Map<String, ?> configs) {
             return configs.get(CONFIG_KEY) instanceof VerdictTopics v ? v
-                    : new VerdictTopics(Set.of(), null, new VerdictLimit(), Integer.MAX_VALUE);
+                    : new VerdictTopics(null, new VerdictLimit(Set.of(), Integer.MAX_VALUE));
+        }
+
+        /** The verdict topics. */
+        Set<String> names() {
+            return limit.topics();
         }
 
         /** The flow id of a verdict's value bytes, or "?" when they do not decode. */
@@ -221,8 +223,7 @@ public final class DlqExceptionHandlers {
                         : "a record";
                 // e.g. over the producer's max.request.size or the topic's max.message.bytes
                 if (verdict && topicCheck != null && exception instanceof RecordTooLargeException
-                        && verdictTopics.limit().relearnAfterRefusal(record.topic(), verdictTopics.names(),
-                                topicCheck::configOf, verdictTopics.verdictMaxBytes())) {
+                        && verdictTopics.limit().relearnAfterRefusal(record.topic(), topicCheck::configOf)) {
                     LOG.error("{} for {} cannot be written ({}): the topic's max.message.bytes was lowered to {} while "
                             + "the firewall runs. Under exactly-once the transaction cannot be saved: the stream thread "
                             + "is replaced, and the policy step, which now knows the limit, dead-letters such verdicts "

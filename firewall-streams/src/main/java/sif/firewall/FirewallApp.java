@@ -3,7 +3,6 @@ package sif.firewall;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -36,7 +35,7 @@ public final class FirewallApp implements AutoCloseable {
     private final DlqPublisher dlqPublisher;
     private final TopicCheck topicCheck;
     /** What the verdict topics take, learnt at {@link #start}. */
-    private final VerdictLimit verdictLimit = new VerdictLimit();
+    private final VerdictLimit verdictLimit;
     /** {@code <state.dir>/<application.id>}: Kafka Streams' state of this firewall, and its {@link StateOrigin}. */
     private final Path appStateDir;
     private final KafkaStreams streams;
@@ -48,6 +47,7 @@ public final class FirewallApp implements AutoCloseable {
 
     public FirewallApp(FirewallConfig config, SequenceClassifier classifier, Policy policy, FirewallExtensions extensions) {
         this.config = Objects.requireNonNull(config, "config");
+        this.verdictLimit = VerdictLimit.of(config);
         this.topology = FirewallTopology.buildTopology(config, classifier, policy, extensions, verdictLimit);
         this.dlqPublisher = DlqPublisher.create(config);
         Properties props = streamsProperties(config);
@@ -241,8 +241,7 @@ public final class FirewallApp implements AutoCloseable {
      * not fit is dead-lettered by the policy step instead of failing its transaction ({@link VerdictLimit}).
      */
     private void learnVerdictLimit() {
-        verdictLimit.learn(List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic()),
-                topicCheck::configOf, config.verdictMaxBytes()).forEach(LOG::warn);
+        verdictLimit.learn(topicCheck::configOf).forEach(LOG::warn);
     }
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */

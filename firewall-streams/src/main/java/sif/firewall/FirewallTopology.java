@@ -55,7 +55,7 @@ public final class FirewallTopology {
      */
     public static Topology buildTopology(FirewallConfig config, SequenceClassifier classifier, Policy policy,
                                          FirewallExtensions extensions) {
-        return buildTopology(config, classifier, policy, extensions, new VerdictLimit());
+        return buildTopology(config, classifier, policy, extensions, VerdictLimit.of(config));
     }
 
     /**

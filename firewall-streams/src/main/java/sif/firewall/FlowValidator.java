@@ -70,9 +70,21 @@ public final class FlowValidator {
         }
     }
 
-    /** How far (ms) an event time, or a record's timestamp, may lie ahead of the wall clock. */
-    public long maxFutureSkewMs() {
-        return maxFutureSkewMs;
+    /**
+     * Checks an input record's timestamp, before its value is decoded: at most {@code maxFutureSkewMs}
+     * ahead of the wall clock ({@link DlqReason#BAD_TIMESTAMP}). The verdict inherits it, and a topic
+     * refuses records more than {@code message.timestamp.after.max.ms} (1 hour by default) ahead of
+     * the broker's clock, which under exactly-once stops the firewall.
+     *
+     * @return {@code null} when it is fine
+     */
+    public Rejection checkRecordTimestamp(long timestampMs, long nowMs) {
+        if (timestampMs - nowMs > maxFutureSkewMs) {
+            return new Rejection(DlqReason.BAD_TIMESTAMP, "record timestamp " + timestampMs + " is "
+                    + (timestampMs - nowMs) + " ms ahead of the firewall's clock (more than "
+                    + FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS + "=" + maxFutureSkewMs + ")");
+        }
+        return null;
     }
 
     public static FlowValidator from(FirewallConfig config) {

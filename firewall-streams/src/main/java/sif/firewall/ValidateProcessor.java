@@ -68,15 +68,10 @@ public final class ValidateProcessor implements Processor<String, byte[], String
                     topic, partition, offset);
             return;
         }
-        long now = context.currentSystemTimeMs();
-        if (record.timestamp() - now > validator.maxFutureSkewMs()) {
-            // its verdict would carry the timestamp, and a topic refuses records more than
-            // message.timestamp.after.max.ms (1 hour by default) ahead of the broker's clock: under
-            // exactly-once a refused record stops the firewall
-            reject(record, DlqReason.BAD_TIMESTAMP, "record timestamp " + record.timestamp() + " is "
-                    + (record.timestamp() - now) + " ms ahead of the firewall's clock (more than "
-                    + FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS + "=" + validator.maxFutureSkewMs() + ")",
-                    topic, partition, offset);
+        FlowValidator.Rejection early = validator.checkRecordTimestamp(record.timestamp(),
+                context.currentSystemTimeMs());
+        if (early != null) {
+            reject(record, early.reason(), early.detail(), topic, partition, offset);
             return;
         }
         NetworkFlow flow;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -14,13 +15,36 @@ import java.util.function.Function;
  * every other output in it included, and the same verdict would be refused again when the task's
  * records are processed again — so a verdict must be known unwritable before it is sent.
  * Unknown (no answer from the cluster, or no cluster: tests) until {@link #learn} is called; a
- * topic's limit changed while the firewall runs is seen at its next start.
+ * topic's limit lowered while the firewall runs is read again when the broker refuses a verdict
+ * ({@link #relearnAfterRefusal}).
  */
 public final class VerdictLimit {
 
+    private final Set<String> topics;
+    private final int verdictMaxBytes;
     private volatile Map<String, Integer> maxBatchBytes = Map.of();
     /** Set when a refused verdict made the limits be read again and they changed; see {@link #takeLowered}. */
     private final AtomicBoolean lowered = new AtomicBoolean();
+
+    /**
+     * @param topics          the verdict topics
+     * @param verdictMaxBytes {@code verdict.max.bytes}, for the warning when a topic takes less
+     */
+    VerdictLimit(Set<String> topics, int verdictMaxBytes) {
+        this.topics = Set.copyOf(topics);
+        this.verdictMaxBytes = verdictMaxBytes;
+    }
+
+    /** {@code config}'s verdict topics, their limits unknown until {@link #learn}. */
+    static VerdictLimit of(FirewallConfig config) {
+        return new VerdictLimit(Set.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic()),
+                config.verdictMaxBytes());
+    }
+
+    /** The verdict topics. */
+    Set<String> topics() {
+        return topics;
+    }
 
     /** The largest record batch {@code topic} takes, or {@link Integer#MAX_VALUE} when unknown. */
     int maxBatchBytes(String topic) {
@@ -30,13 +54,12 @@ public final class VerdictLimit {
     /**
      * Learns the verdict topics' limits from their configurations ({@code configOf}: a topic's
      * settings, or null without an answer, which keeps what was known), and returns a warning for
-     * each that takes less than a verdict of {@code verdictMaxBytes} (empty when none does).
+     * each that takes less than a verdict of {@code verdict.max.bytes} (empty when none does).
      */
-    List<String> learn(Iterable<String> verdictTopics, Function<String, Map<String, String>> configOf,
-                                 int verdictMaxBytes) {
+    List<String> learn(Function<String, Map<String, String>> configOf) {
         Map<String, Integer> limits = new HashMap<>(maxBatchBytes); // a topic without an answer keeps its last
         List<String> warnings = new ArrayList<>();
-        for (String t : verdictTopics) {
+        for (String t : topics) {
             Map<String, String> c = configOf.apply(t);
             String v = c == null ? null : c.get("max.message.bytes");
             if (v == null) {
@@ -63,10 +86,9 @@ public final class VerdictLimit {
      * exactly-once its transaction cannot be saved); {@link #takeLowered} tells the firewall to replace
      * it, and the flow is dead-lettered when its task processes it again.
      */
-    boolean relearnAfterRefusal(String topic, Iterable<String> verdictTopics,
-                                Function<String, Map<String, String>> configOf, int verdictMaxBytes) {
+    boolean relearnAfterRefusal(String topic, Function<String, Map<String, String>> configOf) {
         int before = maxBatchBytes(topic);
-        learn(verdictTopics, configOf, verdictMaxBytes);
+        learn(configOf);
         if (maxBatchBytes(topic) < before) {
             lowered.set(true);
             return true;

@@ -237,7 +237,7 @@ class DlqExceptionHandlersTest {
                 "flows.blocked-typo", TopicCheck.Answer.MISSING, "flows.away", TopicCheck.Answer.NO_ANSWER);
         PrometheusFirewallMetrics metrics = configure(handler, producer,
                 Map.of(TopicCheck.CONFIG_KEY, TopicCheck.of(cluster::get), DlqExceptionHandlers.VerdictTopics.CONFIG_KEY,
-                        DlqExceptionHandlers.VerdictTopics.of(FirewallConfig.defaults(), new VerdictLimit())));
+                        DlqExceptionHandlers.VerdictTopics.of(FirewallConfig.defaults(), VerdictLimit.of(FirewallConfig.defaults()))));
         byte[] input = TestFlows.bytes(BAD);
         ErrorHandlerContext context = context("flows", 7, "route-blocked",
                 "10.7.0.66".getBytes(StandardCharsets.UTF_8), input);
@@ -278,7 +278,7 @@ class DlqExceptionHandlersTest {
         try (PrometheusFirewallMetrics eosMetrics = configure(eos, eosDlq, Map.of(
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
                 DlqExceptionHandlers.VerdictTopics.CONFIG_KEY,
-                DlqExceptionHandlers.VerdictTopics.of(FirewallConfig.defaults(), new VerdictLimit())))) {
+                DlqExceptionHandlers.VerdictTopics.of(FirewallConfig.defaults(), VerdictLimit.of(FirewallConfig.defaults()))))) {
             assertEquals(ProductionExceptionHandlerResponse.FAIL, eos.handle(context, verdict,
                     new RecordTooLargeException("too large")));
             assertEquals(List.of(), eosDlq.history());

@@ -28,7 +28,7 @@ class VerdictEncoderTest {
 
     @Test
     void theBytesAreTheVerdictsEncodingForItsTopic() {
-        VerdictEncoder encoder = new VerdictEncoder(TOPICS, 1_000_000, new VerdictLimit());
+        VerdictEncoder encoder = new VerdictEncoder(TOPICS, 1_000_000, VerdictLimit.of(FirewallConfig.defaults()));
         Verdict v = verdict("f-1", Decision.ALERT);
         byte[] bytes = encoder.encode("10.7.0.66", new RecordHeaders(), v);
         assertEquals("flows.alerted", encoder.topic(v));
@@ -37,30 +37,29 @@ class VerdictEncoderTest {
 
     @Test
     void aVerdictOverTheConfiguredLimitOrWhatItsTopicTakesIsUnwritable() {
-        VerdictEncoder small = new VerdictEncoder(TOPICS, 50, new VerdictLimit());
+        VerdictEncoder small = new VerdictEncoder(TOPICS, 50, VerdictLimit.of(FirewallConfig.defaults()));
         var e = assertThrows(VerdictEncoder.Unwritable.class,
                 () -> small.encode("10.7.0.66", new RecordHeaders(), verdict("f-1", Decision.ALLOW)));
         assertTrue(e.getMessage().contains("over verdict.max.bytes=50") && e.getMessage().contains("flows.allowed"),
                 e.getMessage());
 
-        VerdictLimit limit = new VerdictLimit();
+        VerdictLimit limit = VerdictLimit.of(FirewallConfig.defaults());
         Map<String, Map<String, String>> cluster = Map.of("flows.blocked", Map.of("max.message.bytes", "200"),
                 "flows.allowed", Map.of("max.message.bytes", "1048588"));
-        List<String> warnings = limit.learn(List.of("flows.allowed", "flows.blocked", "flows.alerted"), cluster::get,
-                1_000_000);
+        List<String> warnings = limit.learn(cluster::get);
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).contains("flows.blocked") && warnings.get(0).contains("200"), warnings.get(0));
         assertEquals(200, limit.maxBatchBytes("flows.blocked"));
         assertEquals(Integer.MAX_VALUE, limit.maxBatchBytes("flows.alerted"), "no answer: unknown");
-        limit.learn(List.of("flows.blocked"), t -> null, 1_000_000);
+        limit.learn(t -> null);
         assertEquals(200, limit.maxBatchBytes("flows.blocked"), "no answer later: the last known limit stays");
-        assertTrue(limit.relearnAfterRefusal("flows.blocked", List.of("flows.blocked"),
-                t -> Map.of("max.message.bytes", "150"), 1_000_000), "lowered");
+        assertTrue(limit.relearnAfterRefusal("flows.blocked",
+                t -> Map.of("max.message.bytes", "150")), "lowered");
         assertTrue(limit.takeLowered());
         assertTrue(!limit.takeLowered(), "taken once");
-        assertTrue(!limit.relearnAfterRefusal("flows.blocked", List.of("flows.blocked"),
-                t -> Map.of("max.message.bytes", "150"), 1_000_000), "unchanged: not lowered");
-        limit.learn(List.of("flows.blocked"), cluster::get, 1_000_000);
+        assertTrue(!limit.relearnAfterRefusal("flows.blocked",
+                t -> Map.of("max.message.bytes", "150")), "unchanged: not lowered");
+        limit.learn(cluster::get);
 
         VerdictEncoder encoder = new VerdictEncoder(TOPICS, 1_000_000, limit);
         // the record's own bytes fit in 200, not with a batch's overhead

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,6 +69,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final TagCache<Counter> controlDeadLetters;
     private final TagCache<Counter> verdictStepFailures;
     private final TagCache<Counter> outputsRefused;
+    private volatile Consumer<FlowStages> stageObserver;
     private final AtomicLong blocklist = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> blocklistByOwner = new ConcurrentHashMap<>();
     private final DistributionSummary batchSize;
@@ -277,6 +279,18 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
         stageBatch.record(stages.batchNanos(), TimeUnit.NANOSECONDS);
         stageModel.record(stages.modelNanos(), TimeUnit.NANOSECONDS);
         stageHandoff.record(stages.handoffNanos(), TimeUnit.NANOSECONDS);
+        Consumer<FlowStages> o = stageObserver;
+        if (o != null) {
+            o.accept(stages);
+        }
+    }
+
+    /**
+     * Hands every flow's {@link FlowStages} to {@code observer} as well (on the stream thread that
+     * reports it), e.g. the benchmark's per-flow breakdown; one observer, replacing any before.
+     */
+    public void observeFlowStages(Consumer<FlowStages> observer) {
+        this.stageObserver = observer;
     }
 
     @Override
