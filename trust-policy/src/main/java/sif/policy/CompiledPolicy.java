@@ -26,6 +26,9 @@ import java.util.Set;
  */
 public final class CompiledPolicy {
 
+    /** Longest version, rule id, principal or class name: they are echoed into verdicts and alerts. */
+    public static final int MAX_TEXT_CHARS = 256;
+
     enum Mode { ENFORCE, ROLLOUT }
 
     private final String version;
@@ -109,6 +112,7 @@ public final class CompiledPolicy {
                 : PolicyRules.defaults().classes();
         {
             for (Map.Entry<String, PolicyRules.ClassRule> e : classRules.entrySet()) {
+                text(e.getKey(), where + ": class name");
                 PolicyRules.ClassRule cr = e.getValue();
                 if (cr == null || cr.action() == null) {
                     throw new IllegalArgumentException(where + ": class '" + e.getKey() + "' needs an action");
@@ -128,6 +132,7 @@ public final class CompiledPolicy {
                 if (s == null || s.principal() == null || s.principal().isBlank()) {
                     throw new IllegalArgumentException(where + ": segmentation entry without principal");
                 }
+                text(s.principal(), where + ": segmentation principal");
                 if (seg.containsKey(s.principal())) {
                     throw new IllegalArgumentException(where + ": segmentation for '" + s.principal()
                             + "' listed twice");
@@ -136,14 +141,17 @@ public final class CompiledPolicy {
                 if (s.allow() != null) {
                     for (PolicyRules.Allow a : s.allow()) {
                         String w = where + " segmentation " + s.principal();
+                        if (a == null) {
+                            throw new IllegalArgumentException(w + ": empty allow entry");
+                        }
                         entries.add(new AllowEntry(cidrs(a.destinations(), w), PortSet.parse(a.ports(), w),
-                                a.protocols() == null ? Set.of() : Set.copyOf(a.protocols())));
+                                protocols(a.protocols(), w)));
                     }
                 }
                 seg.put(s.principal(), entries.toArray(new AllowEntry[0]));
             }
         }
-        String version = rules.version() == null ? "unversioned" : rules.version();
+        String version = rules.version() == null ? "unversioned" : text(rules.version(), where + ": version");
         return new CompiledPolicy(rules, origin, version, threshold, mode,
                 rules.defaultAction() == null ? Decision.ALERT : rules.defaultAction(),
                 rules.belowThreshold() == null ? Decision.ALERT : rules.belowThreshold(),
@@ -154,6 +162,45 @@ public final class CompiledPolicy {
         if (!(t >= 0.0 && t <= 1.0)) {
             throw new IllegalArgumentException(where + " must be in [0, 1], got " + t);
         }
+    }
+
+    /** A name echoed into verdicts and alerts: at most {@value #MAX_TEXT_CHARS} characters. */
+    private static String text(String s, String what) {
+        if (s == null) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        if (s.length() > MAX_TEXT_CHARS) {
+            throw new IllegalArgumentException(what + " has " + s.length() + " characters, more than "
+                    + MAX_TEXT_CHARS + ": '" + s.substring(0, 40) + "...'");
+        }
+        return s;
+    }
+
+    /** Exact names (principals, classes): none empty or too long. */
+    private static Set<String> texts(List<String> specs, String what) {
+        if (specs == null) {
+            return Set.of();
+        }
+        Set<String> out = new HashSet<>();
+        for (String s : specs) {
+            out.add(text(s, what + " entry"));
+        }
+        return Set.copyOf(out);
+    }
+
+    /** IP protocol numbers, 0..255. */
+    private static Set<Integer> protocols(List<Integer> specs, String where) {
+        if (specs == null) {
+            return Set.of();
+        }
+        Set<Integer> out = new HashSet<>();
+        for (Integer p : specs) {
+            if (p == null || p < 0 || p > 255) {
+                throw new IllegalArgumentException(where + ": protocol must be a number in 0..255, got " + p);
+            }
+            out.add(p);
+        }
+        return Set.copyOf(out);
     }
 
     private static CidrSet cidrs(List<String> specs, String where) {
@@ -177,12 +224,11 @@ public final class CompiledPolicy {
             if (!ids.add(s.id())) {
                 throw new IllegalArgumentException(where + ": duplicate " + kind + " id '" + s.id() + "'");
             }
+            text(s.id(), where + ": " + kind + " id");
             String w = where + " " + kind + " '" + s.id() + "'";
             Matcher m = new Matcher(kind + ":" + s.id(), cidrs(s.sources(), w), cidrs(s.destinations(), w),
-                    PortSet.parse(s.ports(), w),
-                    s.protocols() == null ? Set.of() : Set.copyOf(s.protocols()),
-                    s.principals() == null ? Set.of() : Set.copyOf(s.principals()),
-                    s.classes() == null ? Set.of() : Set.copyOf(s.classes()));
+                    PortSet.parse(s.ports(), w), protocols(s.protocols(), w), texts(s.principals(), w + " principals"),
+                    texts(s.classes(), w + " classes"));
             if (m.sources().isEmpty() && m.destinations().isEmpty() && m.ports().isAny() && m.protocols().isEmpty()
                     && m.principals().isEmpty() && m.classes().isEmpty()) {
                 throw new IllegalArgumentException(w + " has no criteria and would match every flow");

@@ -44,7 +44,7 @@ public final class PolicyLoader {
         }
         Object tree;
         try {
-            tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            tree = new Yaml(new SafeConstructor(loaderOptions())).load(text);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("policy from " + origin + " is not valid YAML/JSON: " + e.getMessage(), e);
         }
@@ -57,6 +57,17 @@ public final class PolicyLoader {
             throw new IllegalArgumentException("policy from " + origin + " does not match the format: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * SnakeYAML's limits (50 aliases to collections, nesting depth 50, 3 MB of text) bound what a
+     * hostile document can cost; a key given twice is an error rather than the last one silently
+     * winning.
+     */
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        return options;
     }
 
     /** Reads and compiles a policy file. */

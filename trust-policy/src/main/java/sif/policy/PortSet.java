@@ -20,6 +20,9 @@ final class PortSet {
         }
         BitSet bits = new BitSet(65536);
         for (String raw : specs) {
+            if (raw == null) {
+                throw new IllegalArgumentException("empty port in " + where);
+            }
             String s = raw.trim();
             int dash = s.indexOf('-');
             try {

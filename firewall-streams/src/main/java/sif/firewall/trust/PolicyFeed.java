@@ -15,7 +15,7 @@ import sif.policy.PolicyEngine;
 /**
  * Hot update of the policy from the compacted {@code policy} topic: a global store (so every
  * instance and thread sees it) whose updater hands each document (YAML or JSON text, any key) to
- * {@link PolicyEngine#update}. A bad document is logged and the current rules stay; a tombstone
+ * {@link PolicyEngine#update}. A bad document is logged and the current rules stay (whatever it throws); a tombstone
  * reverts to the rules the engine started with (file or built-in). Global stores are restored by
  * replaying the topic through this updater (Kafka ≥ 3.8), so a restart ends on the last good
  * document. The store is in memory on purpose: the rules live in the engine, not in the store, and
@@ -74,6 +74,11 @@ public final class PolicyFeed {
                 store.put(key, record.value());
             } catch (IllegalArgumentException e) {
                 LOG.error("policy document at {} rejected, keeping version '{}'", origin, engine.current().version());
+            } catch (RuntimeException e) {
+                // the loader rejects bad documents with IllegalArgumentException; anything else is a bug
+                // in it, and must not stop the global thread (and with it the firewall) either
+                LOG.error("policy document at {} could not be loaded, keeping version '{}'", origin,
+                        engine.current().version(), e);
             }
         }
     }

@@ -69,6 +69,13 @@ class EnginePolicyTest {
             assertTrue(d2.suppressed());
             topic.pipeInput("current", "version: [broken"); // rejected, v2 stays
             assertEquals("v2", policy.engine().current().version());
+            // hostile or careless documents: a null port (a NullPointerException in the compiler once),
+            // a key twice, an alias bomb; each rejected without stopping the updater
+            topic.pipeInput("current", "version: v3\ndeny: [{id: a, ports: [~]}]\n");
+            topic.pipeInput("current", "version: v3\nversion: v4\n");
+            topic.pipeInput("current", "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+                    + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\nversion: v5\n");
+            assertEquals("v2", policy.engine().current().version());
             topic.pipeInput("current", (String) null); // tombstone: back to the start rules
             assertEquals("builtin-default", policy.engine().current().version());
             assertFalse(policy.decide(input("172.16.0.1", 1, 0.95f, IdentityStatus.TRUSTED)).suppressed());
