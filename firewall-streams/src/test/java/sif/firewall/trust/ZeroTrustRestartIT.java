@@ -146,6 +146,42 @@ class ZeroTrustRestartIT {
         }
     }
 
+    /**
+     * Documents on the policy topic that are broken, careless or hostile — a null port (which once threw a
+     * NullPointerException out of the global thread's updater and stopped the application), a repeated
+     * key, an alias bomb, Java type tags — are each rejected; the application keeps running and the
+     * next good document is applied.
+     */
+    @Test
+    void badPolicyDocumentsAreRejectedAndTheNextGoodOneApplies() throws Exception {
+        String p = "pbad-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        kafka.createTopic(p + "policy", 1, true);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, p + "app");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("sif-policy-bad").toString());
+        PolicyEngine engine = PolicyEngine.withDefaults();
+        KafkaStreams streams = started(policyOnly(p + "policy", engine), props);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.clientConfig(),
+                new StringSerializer(), new StringSerializer())) {
+            for (String bad : List.of(
+                    "version: bad-1\ndeny: [{id: a, ports: [~]}]\n",
+                    "version: bad-2\nsegmentation: [{principal: p, allow: [~]}]\n",
+                    "version: bad-3\nversion: bad-4\n",
+                    "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+                            + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
+                    "version: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL "
+                            + "[\"http://127.0.0.1:1/\"]]]]\n")) {
+                producer.send(new ProducerRecord<>(p + "policy", "current", bad)).get();
+            }
+            producer.send(new ProducerRecord<>(p + "policy", "current", "version: good-after-bad\n")).get();
+            awaitVersion(engine, "good-after-bad");
+            assertEquals(KafkaStreams.State.RUNNING, streams.state());
+        } finally {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+
     private static Topology policyOnly(String topic, PolicyEngine engine) {
         StreamsBuilder builder = new StreamsBuilder();
         PolicyFeed.addTo(builder, topic, engine);
