@@ -1,6 +1,7 @@
 package sif.firewall;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,13 +23,53 @@ final class DeadLetterCut {
 
     private DeadLetterCut() {}
 
-    /** A copy of {@code original} to add the dead-letter headers to, empty when they take too much. */
+    /**
+     * The most bytes a dead letter takes, as a record batch of its own: {@code maxValueBytes}
+     * ({@code validation.max.record.bytes}) of value, a key of {@value #MAX_KEY_CHARS} characters, the
+     * original headers ({@value #MAX_HEADER_BYTES} bytes) and the dead-letter headers
+     * ({@link DlqHeaders#MAX_BYTES}). The dead-letter topic must take this much
+     * ({@link #checkTopicLimit}).
+     */
+    static long maxBytes(int maxValueBytes) {
+        return maxValueBytes + 4L * MAX_KEY_CHARS + MAX_HEADER_BYTES + DlqHeaders.MAX_BYTES + RecordSize.BATCH_OVERHEAD;
+    }
+
+    /**
+     * Null when the dead-letter topic, whose settings are {@code topicConfig} (null: unknown), takes a
+     * dead letter of {@link #maxBytes}; otherwise why it does not and what to change. Under
+     * exactly-once a dead letter the broker refuses fails its transaction and is refused again when the
+     * task retries, which stops the firewall at the first large bad record; under at-least-once it would
+     * be lost. Either way the firewall should not start.
+     */
+    static String checkTopicLimit(String topic, Map<String, String> topicConfig, int maxValueBytes) {
+        String v = topicConfig == null ? null : topicConfig.get("max.message.bytes");
+        if (v == null) {
+            return null;
+        }
+        long limit = Long.parseLong(v.trim());
+        long need = maxBytes(maxValueBytes);
+        if (limit >= need) {
+            return null;
+        }
+        return "the dead-letter topic " + topic + " takes record batches of at most " + limit
+                + " bytes (max.message.bytes), but a dead letter may take " + need + " bytes ("
+                + FirewallConfig.VALIDATION_MAX_RECORD_BYTES + "=" + maxValueBytes + " of value, a key of up to "
+                + MAX_KEY_CHARS + " characters, up to " + MAX_HEADER_BYTES + " bytes of the original headers and "
+                + DlqHeaders.MAX_BYTES + " of dead-letter headers). A dead letter the broker refuses would stop the "
+                + "firewall (exactly-once) or be lost. Raise the topic's max.message.bytes to at least " + need
+                + ", or lower " + FirewallConfig.VALIDATION_MAX_RECORD_BYTES;
+    }
+
+    /**
+     * A copy of {@code original} to add the dead-letter headers to, empty when they take more than
+     * {@value #MAX_HEADER_BYTES} bytes (names, values and {@link RecordSize#HEADER_OVERHEAD} each).
+     */
     static Headers headers(Headers original) {
         if (original == null) {
             return new RecordHeaders();
         }
         Header[] all = original.toArray();
-        if (RecordSize.headerBytes(original) <= MAX_HEADER_BYTES) {
+        if (RecordSize.headerBytes(original) + (long) RecordSize.HEADER_OVERHEAD * all.length <= MAX_HEADER_BYTES) {
             return new RecordHeaders(all);
         }
         Headers none = new RecordHeaders();

@@ -38,6 +38,20 @@ public final class DlqHeaders {
     /** Exception class, when an exception caused the rejection. */
     public static final String EXCEPTION = "sif.dlq.exception";
 
+    /** Longest {@value #DETAIL} kept, in characters (an exception's message can be of any length). */
+    static final int MAX_DETAIL_CHARS = 4096;
+    /** Longest value of any other of these headers kept, in characters. */
+    static final int MAX_VALUE_CHARS = 1024;
+    /** How many headers this class defines (each is written at most once: {@link #put} replaces). */
+    private static final int COUNT = 11;
+    /**
+     * The most bytes these headers add to a record: each value at most its cut in UTF-8 (3 bytes a Java
+     * char: a character outside the BMP takes two chars and 4 bytes), each name at most 32 bytes, and
+     * {@link RecordSize#HEADER_OVERHEAD} each.
+     */
+    static final int MAX_BYTES = 3 * (MAX_DETAIL_CHARS + (COUNT - 1) * MAX_VALUE_CHARS)
+            + COUNT * (32 + RecordSize.HEADER_OVERHEAD);
+
     private DlqHeaders() {}
 
     /** Adds the standard headers (replacing earlier ones of the same names). */
@@ -52,10 +66,18 @@ public final class DlqHeaders {
         return headers;
     }
 
+    /**
+     * Sets {@code key} to {@code value}, replacing an earlier value; a value longer than
+     * {@value #MAX_DETAIL_CHARS} characters (the detail) or {@value #MAX_VALUE_CHARS} (any other) keeps
+     * its start and says how long it was, so that a dead letter's size stays bounded ({@link #MAX_BYTES}).
+     */
     public static void put(Headers headers, String key, String value) {
         headers.remove(key);
         if (value != null) {
-            headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+            int max = DETAIL.equals(key) ? MAX_DETAIL_CHARS : MAX_VALUE_CHARS;
+            String kept = value.length() <= max ? value
+                    : value.substring(0, max - 24) + "...(" + value.length() + " chars)";
+            headers.add(key, kept.getBytes(StandardCharsets.UTF_8));
         }
     }
 

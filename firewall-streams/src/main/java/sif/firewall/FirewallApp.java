@@ -207,6 +207,7 @@ public final class FirewallApp implements AutoCloseable {
         }
         checkStateOrigin();
         learnVerdictLimit();
+        checkDeadLetterTopic();
         streams.start();
     }
 
@@ -242,6 +243,18 @@ public final class FirewallApp implements AutoCloseable {
      */
     private void learnVerdictLimit() {
         verdictLimit.learn(topicCheck::configOf).forEach(LOG::warn);
+    }
+
+    /**
+     * Refuses to start when the dead-letter topic takes less than a dead letter may need
+     * ({@link DeadLetterCut#checkTopicLimit}); without an answer from the cluster nothing is checked.
+     */
+    private void checkDeadLetterTopic() {
+        String problem = DeadLetterCut.checkTopicLimit(config.dlqTopic(), topicCheck.configOf(config.dlqTopic()),
+                config.maxRecordBytes());
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
     }
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */

@@ -298,6 +298,34 @@ class FirewallBadInputIT {
     }
 
     /**
+     * A dead-letter topic that takes less than a dead letter may need ({@code max.message.bytes} 150,000
+     * against 177,778 with the default {@code validation.max.record.bytes}): under exactly-once the first
+     * large bad record would stop the firewall, so it refuses to start and says what to change; with
+     * {@code validation.max.record.bytes} lowered as the message suggests, it starts.
+     */
+    @Test
+    void aDeadLetterTopicTooSmallForADeadLetterIsRefusedAtStart() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "dlqlimit", 1, Map.of());
+        setTopicConfig(config, config.dlqTopic(), "max.message.bytes", "150000");
+        RuleClassifier classifier = new RuleClassifier();
+        try (FirewallApp app = new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config,
+                classifier.info()), FirewallExtensions.defaults())) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, app::start);
+            assertTrue(e.getMessage().startsWith("the dead-letter topic " + config.dlqTopic()
+                    + " takes record batches of at most 150000 bytes"), e.getMessage());
+            assertTrue(e.getMessage().contains("at least " + DeadLetterCut.maxBytes(config.maxRecordBytes())),
+                    e.getMessage());
+        }
+        FirewallConfig lowered = config.with(Map.of(FirewallConfig.VALIDATION_MAX_RECORD_BYTES, "16384"));
+        try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+             FirewallApp app = KafkaIT.startRuleFirewall(lowered, metrics)) {
+            KafkaIT.send(lowered, Map.of("good-1", TestFlows.bytes(TestFlows.flow("good-1", "10.9.0.1", T0, 500, 5))));
+            assertEquals(1, outputs(lowered, 1).size());
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+        }
+    }
+
+    /**
      * {@link #fourFlows}' outputs: one per flow, good-2 (the BLOCK) in the dead-letter topic (found by
      * its {@value DlqHeaders#FLOW_ID} header), the others in their verdict topics.
      */
