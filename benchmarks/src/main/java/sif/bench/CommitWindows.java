@@ -5,11 +5,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
+import sif.firewall.CountingClientSupplier;
+import sif.firewall.metrics.FirewallMetrics;
 
 /**
  * When the in-process firewall's stream threads were committing: under exactly-once a commit is the
@@ -39,20 +38,20 @@ final class CommitWindows {
         }
     }
 
-    /** Kafka Streams' default clients, with producers that time their commits. */
-    public static final class Supplier extends DefaultKafkaClientSupplier {
+    /** The firewall's clients ({@link CountingClientSupplier}), with producers that also time their commits. */
+    public static final class Supplier extends CountingClientSupplier {
         @Override
         public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-            return new TimedProducer(config);
+            return new TimedProducer(config, metrics());
         }
     }
 
     /** A producer that records its transactions' commit windows (one stream thread calls it). */
-    static final class TimedProducer extends KafkaProducer<byte[], byte[]> {
+    static final class TimedProducer extends CountingClientSupplier.CountingProducer {
         private long commitStartMs = -1;
 
-        TimedProducer(Map<String, Object> config) {
-            super(config, new ByteArraySerializer(), new ByteArraySerializer());
+        TimedProducer(Map<String, Object> config, FirewallMetrics metrics) {
+            super(config, metrics);
         }
 
         private void commitStarts() {

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
@@ -87,10 +88,22 @@ public final class DlqExceptionHandlers {
      * another flow or none: the failure is logged with the verdict's flow id and counted
      * ({@code sif_verdict_step_failures_total}), and nothing is dead-lettered, so that flows in =
      * allowed + blocked + alerts + dead-lettered flows holds exactly.
+     *
+     * <p>A {@link StreamsException} is Kafka Streams' own failure, not the record's: above all the error
+     * of an earlier send, which the record collector raises at the next send (after the production
+     * handler chose to fail, or a fatal producer error). Going on would clear it — the records that
+     * failed would be lost under at-least-once, and each such send dead-lettered a flow that was not at
+     * fault ({@code FirewallBadInputIT}: two spurious dead letters counted when a verdict topic's limit
+     * was lowered) — so the handler fails, and the stream thread dies as it would at its next commit.
      */
     public static final class Processing extends DeadLetters implements ProcessingExceptionHandler {
         @Override
         public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            if (exception instanceof StreamsException) {
+                LOG.error("processor {} failed with Kafka Streams' own error (an earlier send failed, or a store); the "
+                        + "stream thread stops", context.processorNodeId(), exception);
+                return ProcessingHandlerResponse.FAIL;
+            }
             String decided = decidedFlowId(record);
             if (decided != null) {
                 LOG.error("processor {} failed on the verdict of flow {}, which is decided and routed; what the step "
@@ -101,7 +114,7 @@ public final class DlqExceptionHandlers {
             }
             LOG.error("processor {} failed on record {}-{}@{}; its source record goes to the dead-letter topic",
                     context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
-            metrics.dlq(DlqReason.PROCESSING_ERROR);
+            metrics.dlqOutsideTransaction(DlqReason.PROCESSING_ERROR);
             if (context.sourceRawValue() != null) {
                 publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
                         DlqReason.PROCESSING_ERROR, exception, context.processorNodeId(), context.topic(),

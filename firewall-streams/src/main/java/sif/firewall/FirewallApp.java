@@ -58,6 +58,7 @@ public final class FirewallApp implements AutoCloseable {
         props.put(TopicCheck.CONFIG_KEY, topicCheck);
         props.put(DlqExceptionHandlers.VerdictTopics.CONFIG_KEY,
                 DlqExceptionHandlers.VerdictTopics.of(config, verdictLimit));
+        useCountingClients(props);
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("firewall {} -> {}", oldState, newState);
@@ -165,6 +166,30 @@ public final class FirewallApp implements AutoCloseable {
             p.put(e.getKey(), e.getValue());
         }
         return p;
+    }
+
+    /**
+     * Makes the Streams clients a {@link CountingClientSupplier}, so that counts are added when their
+     * transaction commits; a supplier set in the configuration is kept, and unless it is one (a subclass)
+     * counts are added when made, as under at-least-once.
+     */
+    private static void useCountingClients(Properties props) {
+        Object configured = props.get(StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG);
+        if (configured == null) {
+            props.put(StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG, CountingClientSupplier.class);
+            return;
+        }
+        Class<?> type;
+        try {
+            type = configured instanceof Class<?> c ? c : Class.forName(configured.toString().trim());
+        } catch (ClassNotFoundException e) {
+            return; // Kafka Streams reports it
+        }
+        if (!CountingClientSupplier.class.isAssignableFrom(type)) {
+            LOG.warn("{}={} is not a {}: counts (flows in, verdicts, dead letters) are added when made, so a task "
+                    + "processed again after a failed transaction counts its flows again", StreamsConfig.DEFAULT_CLIENT_SUPPLIER_CONFIG,
+                    type.getName(), CountingClientSupplier.class.getSimpleName());
+        }
     }
 
     public FirewallConfig config() {

@@ -190,6 +190,30 @@ class DlqExceptionHandlersTest {
         assertEquals(2, producer.history().size());
     }
 
+    /**
+     * The error of an earlier send, raised by the record collector at the next send (here after the
+     * production handler chose to fail on a verdict the broker refused), is Kafka Streams' own: going
+     * on would clear it and dead-letter a flow that was not at fault. The handler fails; nothing is
+     * dead-lettered or counted.
+     */
+    @Test
+    void theProcessingHandlerFailsOnKafkaStreamsOwnErrors() {
+        MockProducer<byte[], byte[]> producer = dlqProducer();
+        DlqExceptionHandlers.Processing handler = new DlqExceptionHandlers.Processing();
+        PrometheusFirewallMetrics metrics = configure(handler, producer, Map.of());
+        ErrorHandlerContext context = context("flows", 7, "route-alerts", "10.7.0.66".getBytes(StandardCharsets.UTF_8),
+                TestFlows.bytes(BAD));
+        var record = new org.apache.kafka.streams.processor.api.Record<>("10.7.0.66", "a decided flow", T0);
+        var earlierSend = new org.apache.kafka.streams.errors.StreamsException("Error encountered sending record to "
+                + "topic blocked for task 0_0 due to: RecordTooLargeException. Exception handler choose to FAIL the "
+                + "processing, no more records would be sent.",
+                new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+        assertEquals(org.apache.kafka.streams.errors.ProcessingExceptionHandler.ProcessingHandlerResponse.FAIL,
+                handler.handle(context, record, earlierSend));
+        assertEquals(0, producer.history().size());
+        assertEquals(0, metrics.snapshot().dlq());
+    }
+
     /** An undecodable control record (here an identity event) is a dead letter, but not a flow's. */
     @Test
     void anUndecodableControlRecordIsDeadLetteredAndCountedApartFromFlows() {

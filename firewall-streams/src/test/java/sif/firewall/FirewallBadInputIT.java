@@ -200,6 +200,11 @@ class FirewallBadInputIT {
             assertEquals(KafkaStreams.State.RUNNING, app.state());
             assertNull(app.failure());
             assertEquals(1, app.replacedThreads(), "one stream thread replaced");
+            // the counters count what was committed: the flows processed again after the replacement once
+            var snapshot = metrics.snapshot();
+            assertEquals(4, snapshot.flowsIn(), "flows in");
+            assertEquals(List.of(2L, 0L, 1L, 1L), List.of(snapshot.allowed(), snapshot.blocked(), snapshot.alerts(),
+                    snapshot.dlq()), "allowed, blocked, alerts, dlq");
         }
     }
 

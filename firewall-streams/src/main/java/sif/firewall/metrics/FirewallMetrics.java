@@ -42,6 +42,34 @@ public interface FirewallMetrics {
     /** One record went to the dead-letter topic; {@code reason} is a short, bounded code. */
     void dlq(String reason);
 
+    /**
+     * As {@link #dlq}, for a dead letter written outside the stream thread's transaction (by an
+     * exception handler): it is in the dead-letter topic whatever becomes of the transaction, so it is
+     * counted at once, never held ({@link #transactionsOnThisThread}).
+     */
+    default void dlqOutsideTransaction(String reason) {
+        dlq(reason);
+    }
+
+    /**
+     * The calling thread (a stream thread under exactly-once) writes its outputs in transactions:
+     * from now on the counts it makes — flows in, verdicts, dead letters, identity statuses,
+     * challenges — are held until its transaction commits ({@link #transactionCommitted}) and dropped
+     * if it aborts ({@link #transactionAborted}) or the thread dies. A task whose transaction failed
+     * is processed again from its last commit, and its flows are then counted once, as the output
+     * topics (read committed) hold them. Called by the thread's producer ({@link CountingClientSupplier}).
+     */
+    default void transactionsOnThisThread() {
+    }
+
+    /** The calling thread's transaction committed: the counts it held are added. */
+    default void transactionCommitted() {
+    }
+
+    /** The calling thread's transaction aborted: the counts it held are dropped. */
+    default void transactionAborted() {
+    }
+
     /** One batched inference call: {@code size} sequences took {@code nanos} nanoseconds. */
     void inferenceBatch(int size, long nanos);
 

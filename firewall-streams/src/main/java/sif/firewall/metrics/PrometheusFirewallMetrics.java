@@ -21,6 +21,7 @@ import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private static final double[] CONFIDENCE_BUCKETS = {20, 30, 40, 50, 60, 70, 80, 85, 90, 95, 99, 100};
 
     private final PrometheusMeterRegistry registry;
+    /**
+     * Per thread that writes in transactions: counts made since its transaction began, by counter
+     * ({@link #transactionsOnThisThread}); absent for other threads, whose counts are added at once.
+     */
+    private final ThreadLocal<Map<Counter, long[]>> held = new ThreadLocal<>();
     private final Counter flowsIn;
     private final TagCache<TagCache<Counter>> verdicts;
     private final TagCache<DistributionSummary> confidence;
@@ -227,12 +233,12 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
     @Override
     public void flowIn() {
-        flowsIn.increment();
+        count(flowsIn);
     }
 
     @Override
     public void verdict(String decision, String className, double confidence) {
-        verdicts.get(decision).get(className).increment();
+        count(verdicts.get(decision).get(className));
         if (confidence >= 0 && confidence <= 1) {
             // 0.01 % resolution, so 0.85 is exactly 85 and lands in the le="85" bucket
             this.confidence.get(className).record(Math.round(confidence * 10_000) / 100.0);
@@ -241,7 +247,46 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
     @Override
     public void dlq(String reason) {
+        count(dlq.get(reason));
+    }
+
+    @Override
+    public void dlqOutsideTransaction(String reason) {
         dlq.get(reason).increment();
+    }
+
+    /** Increments {@code counter} now, or when the calling thread's transaction commits (see {@link #transactionsOnThisThread}). */
+    private void count(Counter counter) {
+        Map<Counter, long[]> held = this.held.get();
+        if (held == null) {
+            counter.increment();
+        } else {
+            held.computeIfAbsent(counter, c -> new long[1])[0]++;
+        }
+    }
+
+    @Override
+    public void transactionsOnThisThread() {
+        if (held.get() == null) {
+            held.set(new IdentityHashMap<>());
+        }
+    }
+
+    @Override
+    public void transactionCommitted() {
+        Map<Counter, long[]> counts = held.get();
+        if (counts != null) {
+            counts.forEach((counter, n) -> counter.increment(n[0]));
+            counts.clear();
+        }
+    }
+
+    @Override
+    public void transactionAborted() {
+        Map<Counter, long[]> counts = held.get();
+        if (counts != null) {
+            counts.clear();
+        }
     }
 
     @Override
@@ -295,12 +340,12 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
     @Override
     public void identityStatus(String status) {
-        identity.get(status).increment();
+        count(identity.get(status));
     }
 
     @Override
     public void challenge() {
-        challenges.increment();
+        count(challenges);
     }
 
     @Override

@@ -155,6 +155,40 @@ class PrometheusFirewallMetricsTest {
         assertLine(s, "sif_dlq_total{reason=\"other\"} 136.0");
     }
 
+    /**
+     * On a thread that writes in transactions, counts are held until its transaction commits and
+     * dropped when it aborts; other threads, and dead letters written outside the transaction, count at
+     * once.
+     */
+    @Test
+    void countsOfATransactionAreAddedWhenItCommitsAndDroppedWhenItAborts() throws Exception {
+        metrics.transactionsOnThisThread();
+        metrics.flowIn();
+        metrics.verdict("ALLOW", "BENIGN", 0.9);
+        metrics.dlq("undecodable");
+        metrics.identityStatus("TRUSTED");
+        metrics.challenge();
+        metrics.dlqOutsideTransaction("processing-error");
+        Thread other = new Thread(metrics::flowIn);
+        other.start();
+        other.join();
+        MetricsSnapshot held = metrics.snapshot();
+        assertEquals(List.of(1L, 0L, 1L, 0L), List.of(held.flowsIn(), held.allowed(), held.dlq(), held.challenges()),
+                "another thread's flow and the dead letter outside the transaction only");
+        metrics.transactionCommitted();
+        MetricsSnapshot committed = metrics.snapshot();
+        assertEquals(List.of(2L, 1L, 2L, 1L), List.of(committed.flowsIn(), committed.allowed(), committed.dlq(),
+                committed.challenges()));
+        assertLine(scrape(), "sif_identity_status_total{status=\"trusted\"} 1.0");
+
+        metrics.flowIn();
+        metrics.verdict("BLOCK", "DDoS", 0.99);
+        metrics.transactionAborted();
+        metrics.transactionCommitted(); // the next transaction: nothing of the aborted one
+        MetricsSnapshot after = metrics.snapshot();
+        assertEquals(List.of(2L, 0L), List.of(after.flowsIn(), after.blocked()));
+    }
+
     @Test
     void noopRecordsNothing() {
         FirewallMetrics noop = FirewallMetrics.noop();
