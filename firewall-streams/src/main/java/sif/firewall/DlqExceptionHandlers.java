@@ -91,8 +91,9 @@ public final class DlqExceptionHandlers {
      *
      * <p>A {@link StreamsException} is Kafka Streams' own failure, not the record's: above all the error
      * of an earlier send, which the record collector raises at the next send (after the production
-     * handler chose to fail, or a fatal producer error). Going on would clear it — the records that
-     * failed would be lost under at-least-once, and each such send dead-lettered a flow that was not at
+     * handler chose to fail, or a fatal producer error). Going on would clear it — so under
+     * at-least-once the records that failed could be lost (this follows from the record collector
+     * clearing the error it raises; not seen in a test), and each such send dead-lettered a flow that was not at
      * fault ({@code FirewallBadInputIT}: two spurious dead letters counted when a verdict topic's limit
      * was lowered) — so the handler fails, and the stream thread dies as it would at its next commit.
      */

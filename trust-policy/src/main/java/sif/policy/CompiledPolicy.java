@@ -1,6 +1,7 @@
 package sif.policy;
 
 import sif.trust.CidrSet;
+import sif.trust.IdentityEvent;
 import sif.trust.IdentityStatus;
 import sif.trust.IpAddress;
 
@@ -26,7 +27,10 @@ import java.util.Set;
  */
 public final class CompiledPolicy {
 
-    /** Longest version, rule id, principal or class name: they are echoed into verdicts and alerts. */
+    /**
+     * Longest version, rule id or class name: they are echoed into verdicts and alerts. Principals may
+     * be as long as an identity event's ({@link IdentityEvent#MAX_TEXT_CHARS}; a SPIFFE ID can be long).
+     */
     public static final int MAX_TEXT_CHARS = 256;
 
     enum Mode { ENFORCE, ROLLOUT }
@@ -112,7 +116,7 @@ public final class CompiledPolicy {
                 : PolicyRules.defaults().classes();
         {
             for (Map.Entry<String, PolicyRules.ClassRule> e : classRules.entrySet()) {
-                text(e.getKey(), where + ": class name");
+                text(e.getKey(), MAX_TEXT_CHARS, where + ": class name");
                 PolicyRules.ClassRule cr = e.getValue();
                 if (cr == null || cr.action() == null) {
                     throw new IllegalArgumentException(where + ": class '" + e.getKey() + "' needs an action");
@@ -132,7 +136,7 @@ public final class CompiledPolicy {
                 if (s == null || s.principal() == null || s.principal().isBlank()) {
                     throw new IllegalArgumentException(where + ": segmentation entry without principal");
                 }
-                text(s.principal(), where + ": segmentation principal");
+                text(s.principal(), IdentityEvent.MAX_TEXT_CHARS, where + ": segmentation principal");
                 if (seg.containsKey(s.principal())) {
                     throw new IllegalArgumentException(where + ": segmentation for '" + s.principal()
                             + "' listed twice");
@@ -151,7 +155,8 @@ public final class CompiledPolicy {
                 seg.put(s.principal(), entries.toArray(new AllowEntry[0]));
             }
         }
-        String version = rules.version() == null ? "unversioned" : text(rules.version(), where + ": version");
+        String version = rules.version() == null ? "unversioned"
+                : text(rules.version(), MAX_TEXT_CHARS, where + ": version");
         return new CompiledPolicy(rules, origin, version, threshold, mode,
                 rules.defaultAction() == null ? Decision.ALERT : rules.defaultAction(),
                 rules.belowThreshold() == null ? Decision.ALERT : rules.belowThreshold(),
@@ -164,26 +169,26 @@ public final class CompiledPolicy {
         }
     }
 
-    /** A name echoed into verdicts and alerts: at most {@value #MAX_TEXT_CHARS} characters. */
-    private static String text(String s, String what) {
+    /** A name echoed into verdicts and alerts: present, and at most {@code max} characters. */
+    private static String text(String s, int max, String what) {
         if (s == null) {
             throw new IllegalArgumentException(what + " is empty");
         }
-        if (s.length() > MAX_TEXT_CHARS) {
+        if (s.length() > max) {
             throw new IllegalArgumentException(what + " has " + s.length() + " characters, more than "
-                    + MAX_TEXT_CHARS + ": '" + s.substring(0, 40) + "...'");
+                    + max + ": '" + s.substring(0, 40) + "...'");
         }
         return s;
     }
 
-    /** Exact names (principals, classes): none empty or too long. */
-    private static Set<String> texts(List<String> specs, String what) {
+    /** Exact names (principals, classes): none empty or longer than {@code max}. */
+    private static Set<String> texts(List<String> specs, int max, String what) {
         if (specs == null) {
             return Set.of();
         }
         Set<String> out = new HashSet<>();
         for (String s : specs) {
-            out.add(text(s, what + " entry"));
+            out.add(text(s, max, what + " entry"));
         }
         return Set.copyOf(out);
     }
@@ -224,11 +229,11 @@ public final class CompiledPolicy {
             if (!ids.add(s.id())) {
                 throw new IllegalArgumentException(where + ": duplicate " + kind + " id '" + s.id() + "'");
             }
-            text(s.id(), where + ": " + kind + " id");
+            text(s.id(), MAX_TEXT_CHARS, where + ": " + kind + " id");
             String w = where + " " + kind + " '" + s.id() + "'";
             Matcher m = new Matcher(kind + ":" + s.id(), cidrs(s.sources(), w), cidrs(s.destinations(), w),
-                    PortSet.parse(s.ports(), w), protocols(s.protocols(), w), texts(s.principals(), w + " principals"),
-                    texts(s.classes(), w + " classes"));
+                    PortSet.parse(s.ports(), w), protocols(s.protocols(), w), texts(s.principals(), IdentityEvent.MAX_TEXT_CHARS,
+                    w + " principals"), texts(s.classes(), MAX_TEXT_CHARS, w + " classes"));
             if (m.sources().isEmpty() && m.destinations().isEmpty() && m.ports().isAny() && m.protocols().isEmpty()
                     && m.principals().isEmpty() && m.classes().isEmpty()) {
                 throw new IllegalArgumentException(w + " has no criteria and would match every flow");

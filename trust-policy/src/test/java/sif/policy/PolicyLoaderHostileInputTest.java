@@ -143,7 +143,11 @@ class PolicyLoaderHostileInputTest {
         assertEquals(ok, PolicyLoader.parse("version: " + ok, ORIGIN).version());
         rejected("version: " + ok + "v");
         rejected("deny: [{id: " + "i".repeat(CompiledPolicy.MAX_TEXT_CHARS + 1) + ", ports: ['23']}]");
-        rejected("segmentation: [{principal: " + "p".repeat(CompiledPolicy.MAX_TEXT_CHARS + 1) + "}]");
+        // principals may be as long as an identity's (a SPIFFE ID can be long), not longer
+        String principal = "p".repeat(sif.trust.IdentityEvent.MAX_TEXT_CHARS);
+        PolicyLoader.parse("segmentation: [{principal: " + principal + "}]", ORIGIN);
+        rejected("segmentation: [{principal: " + principal + "p}]");
+        rejected("deny: [{id: a, principals: [" + principal + "p]}]");
         rejected("classes: {" + "C".repeat(CompiledPolicy.MAX_TEXT_CHARS + 1) + ": {action: BLOCK}}");
     }
 
