@@ -1,15 +1,20 @@
 package sif.firewall;
 
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.Configurable;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.processor.internals.DefaultKafkaClientSupplier;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import sif.firewall.metrics.FirewallMetrics;
 
 /**
- * Kafka Streams' default clients, with producers that tell the firewall's {@link FirewallMetrics}
+ * Kafka Streams' clients as its default supplier makes them (byte-array consumers and producers, the
+ * default admin client), with producers that tell the firewall's {@link FirewallMetrics}
  * when their stream thread's transactions begin, commit and abort, so that under exactly-once the
  * counts of a transaction are added when it commits and dropped when it aborts
  * ({@link FirewallMetrics#transactionsOnThisThread}). Without this a task processed again after a
@@ -22,7 +27,7 @@ import sif.firewall.metrics.FirewallMetrics;
  * <p>Each stream thread calls its own producer, so the hooks run on the thread whose counts they
  * concern. A subclass may make its own producers from {@link CountingProducer}.
  */
-public class CountingClientSupplier extends DefaultKafkaClientSupplier implements Configurable {
+public class CountingClientSupplier implements KafkaClientSupplier, Configurable {
 
     private FirewallMetrics metrics = FirewallMetrics.noop();
 
@@ -39,6 +44,26 @@ public class CountingClientSupplier extends DefaultKafkaClientSupplier implement
     @Override
     public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
         return new CountingProducer(config, metrics);
+    }
+
+    @Override
+    public Admin getAdmin(Map<String, Object> config) {
+        return Admin.create(config);
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
+        return getConsumer(config);
+    }
+
+    @Override
+    public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
+        return getConsumer(config);
     }
 
     /** A stream thread's producer that reports its transactions to {@link FirewallMetrics}. */
