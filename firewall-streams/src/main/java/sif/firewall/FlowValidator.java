@@ -20,7 +20,8 @@ import sif.trust.IpAddress;
  *       wall clock ({@link DlqReason#BAD_TIMESTAMP}): the blocklist, alert and sequence clocks follow
  *       the largest event time seen, so one flow dated years ahead would expire every block and alert
  *       and evict every sequence from then on;</li>
- *   <li>every feature finite ({@link DlqReason#NAN_FEATURE}, {@link DlqReason#INFINITE_FEATURE});</li>
+ *   <li>every feature finite ({@link DlqReason#NAN_FEATURE}, {@link DlqReason#INFINITE_FEATURE}), but for
+ *       what CICFlowMeter's own formulas leave undefined (see below);</li>
  *   <li>every feature at least its lower bound ({@link DlqReason#NEGATIVE_FEATURE}): 0 for counts,
  *       lengths, rates and flags; -1 for {@code Init_Win_bytes_*} (CICFlowMeter's "no packet in that
  *       direction"); {@code minTimingValue} for Flow Duration and the IAT features (CICFlowMeter
@@ -28,8 +29,16 @@ import sif.trust.IpAddress;
  *       in real CICIDS2017 rows);</li>
  *   <li>every feature at most {@code maxFeatureValue} ({@link DlqReason#ABSURD_FEATURE}).</li>
  * </ol>
- * Note that CICFlowMeter writes {@code Flow Bytes/s = Infinity} for zero-duration flows; such flows
- * go to the dead-letter topic (the model was not trained on non-finite inputs).
+ * CICFlowMeter divides by the flow's duration for {@code Flow Bytes/s} and {@code Flow Packets/s}, and
+ * takes the inter-arrival statistics ({@code Flow IAT Mean/Std/Max/Min}) over no interval at all in a
+ * one-packet flow: a zero-duration flow has {@code Flow Packets/s = Infinity} and {@code Flow Bytes/s
+ * = Infinity} (or NaN, 0/0, without payload), a one-packet flow (which the corrected CICFlowMeter
+ * writes, and SIF's extractor in that mode) NaN inter-arrival times. CICIDS2017 holds such rows (one
+ * of the real rows here), and these are real flows — unanswered scan probes are one-packet flows — so
+ * they are decided, not dead-lettered: the model's scaler maps NaN to 0 and +Infinity to the largest
+ * value seen in training, as it did when it was trained ({@code FeatureScaler}). Any other non-finite
+ * value (a NaN packet count, -Infinity anywhere) is not something a flow meter writes, and is
+ * rejected. Until session 16 every non-finite flow was dead-lettered, so such flows got no verdict.
  */
 public final class FlowValidator {
 
@@ -38,12 +47,16 @@ public final class FlowValidator {
 
     private static final double[] LOWER_BOUND_TEMPLATE = new double[FlowFeatures.COUNT];
     private static final boolean[] TIMING = new boolean[FlowFeatures.COUNT];
+    private static final boolean[] UNDEFINED_NAN = new boolean[FlowFeatures.COUNT];
+    private static final boolean[] UNDEFINED_INFINITY = new boolean[FlowFeatures.COUNT];
 
     static {
         for (int i = 0; i < FlowFeatures.COUNT; i++) {
             String f = FlowFeatures.ALL.get(i).fieldName();
             TIMING[i] = f.equals("flowDuration") || f.contains("IAT");
             LOWER_BOUND_TEMPLATE[i] = f.startsWith("initWinBytes") ? -1 : 0;
+            UNDEFINED_NAN[i] = FlowFeatures.MAY_BE_NAN.contains(f);
+            UNDEFINED_INFINITY[i] = FlowFeatures.MAY_BE_INFINITE.contains(f);
         }
     }
 
@@ -148,6 +161,9 @@ public final class FlowValidator {
             double v = features[i];
             if (v >= lowerBound[i] && v <= maxFeatureValue) {
                 continue; // the hot path: one comparison pair per feature
+            }
+            if (Double.isNaN(v) ? UNDEFINED_NAN[i] : v == Double.POSITIVE_INFINITY && UNDEFINED_INFINITY[i]) {
+                continue; // CICFlowMeter's own value for a degenerate flow (see the class comment)
             }
             String name = FlowFeatures.ALL.get(i).fieldName();
             if (Double.isNaN(v)) {

@@ -67,8 +67,8 @@ class FirewallBadInputIT {
         sends.put("garbage", "\u0000\u00ff garbage bytes, not Avro".getBytes());
         sends.put("truncated", Arrays.copyOf(goodBytes, goodBytes.length / 2));
         sends.put("unknown-fingerprint", unknownFp);
-        sends.put("nan", TestFlows.bytes(TestFlows.withFeature(good, "flowIATStd", Double.NaN)));
-        sends.put("pos-inf", TestFlows.bytes(TestFlows.withFeature(good, "flowPacketsPerSec", Double.POSITIVE_INFINITY)));
+        sends.put("nan", TestFlows.bytes(TestFlows.withFeature(good, "fwdPacketLengthStd", Double.NaN)));
+        sends.put("pos-inf", TestFlows.bytes(TestFlows.withFeature(good, "bwdPacketsPerSec", Double.POSITIVE_INFINITY)));
         sends.put("neg-inf", TestFlows.bytes(TestFlows.withFeature(good, "bwdIATMean", Double.NEGATIVE_INFINITY)));
         sends.put("negative", TestFlows.bytes(TestFlows.withFeature(good, "totalLengthOfFwdPackets", -40)));
         sends.put("absurd", TestFlows.bytes(TestFlows.withFeature(good, "packetLengthVariance", 1e300)));

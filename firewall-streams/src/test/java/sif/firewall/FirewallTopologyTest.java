@@ -215,6 +215,30 @@ class FirewallTopologyTest {
         assertEquals(2, count(seq));
     }
 
+    /**
+     * A zero-duration flow (CICFlowMeter: Flow Bytes/s and Flow Packets/s = Infinity) and a one-packet
+     * flow (no inter-arrival time: Flow IAT Mean/Std/Max/Min = NaN) are real flows, and get verdicts;
+     * until session 16 they were dead-lettered as infinite-feature / nan-feature.
+     */
+    @Test
+    void flowsWithTheRatesCicFlowMeterLeavesUndefinedAreDecided() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        NetworkFlow zeroDuration = TestFlows.withFeature(TestFlows.withFeature(flow("zero-duration", "10.0.4.1", T0, 500, 5),
+                "flowBytesPerSec", Double.POSITIVE_INFINITY), "flowPacketsPerSec", Double.POSITIVE_INFINITY);
+        NetworkFlow onePacket = flow("one-packet", "10.0.4.2", T0 + 1, 500, 5);
+        for (String f : List.of("flowIATMean", "flowIATStd", "flowIATMax", "flowIATMin", "flowBytesPerSec")) {
+            onePacket = TestFlows.withFeature(onePacket, f, Double.NaN);
+        }
+        in.pipeInput("zero-duration", bytes(zeroDuration), T0);
+        in.pipeInput("one-packet", bytes(onePacket), T0);
+        assertEquals(List.of(), dlq.readRecordsToList(), "nothing dead-lettered");
+        List<String> decided = new java.util.ArrayList<>();
+        allowed.readValuesToList().forEach(v -> decided.add(v.getFlowId()));
+        blocked.readValuesToList().forEach(v -> decided.add(v.getFlowId()));
+        alerts.readValuesToList().forEach(v -> decided.add(v.getFlowId()));
+        assertEquals(List.of("zero-duration", "one-packet"), decided);
+    }
+
     @Test
     void badRecordsGoToTheDlqWithTheirReasonAndOriginalBytes() {
         start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
@@ -228,8 +252,8 @@ class FirewallTopologyTest {
         cases.put("garbage", garbage);
         cases.put("truncated", truncated);
         cases.put("unknown-fp", unknownFingerprint);
-        cases.put("nan", bytes(TestFlows.withFeature(good, "flowIATMean", Double.NaN)));
-        cases.put("inf", bytes(TestFlows.withFeature(good, "flowBytesPerSec", Double.POSITIVE_INFINITY)));
+        cases.put("nan", bytes(TestFlows.withFeature(good, "fwdPacketLengthMean", Double.NaN)));
+        cases.put("inf", bytes(TestFlows.withFeature(good, "totalLengthOfBwdPackets", Double.POSITIVE_INFINITY)));
         cases.put("negative", bytes(TestFlows.withFeature(good, "totalFwdPackets", -3)));
         cases.put("absurd", bytes(TestFlows.withFeature(good, "flowDuration", 1e15)));
         NetworkFlow noSrc = flow("nosrc", " ", T0, 500, 5);
@@ -276,7 +300,7 @@ class FirewallTopologyTest {
         String fpDetail = DlqHeaders.get(dead.get(2).headers(), DlqHeaders.DETAIL);
         assertTrue(fpDetail.contains("unknown schema fingerprint"), fpDetail);
         String nanDetail = DlqHeaders.get(dead.get(3).headers(), DlqHeaders.DETAIL);
-        assertTrue(nanDetail.startsWith("flowIATMean=NaN"), nanDetail);
+        assertTrue(nanDetail.startsWith("fwdPacketLengthMean=NaN"), nanDetail);
 
         assertEquals(List.of("good"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
         assertEquals(12, counters.snapshot().dlq());

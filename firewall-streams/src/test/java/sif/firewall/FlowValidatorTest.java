@@ -54,13 +54,30 @@ class FlowValidatorTest {
         assertNull(check(TestFlows.flow("f6", "fe80::250:56ff:fe9f:d5d", T0, 500, 5)), "IPv6 is an address");
     }
 
+    /**
+     * What CICFlowMeter's own formulas give a degenerate flow is not bad input: a zero-duration flow's
+     * rates are +Infinity (bytes/s NaN without payload), a one-packet flow's inter-arrival times NaN.
+     */
+    @Test
+    void theValuesCicFlowMeterLeavesUndefinedAreAccepted() {
+        for (String f : sif.flows.FlowFeatures.MAY_BE_NAN) {
+            assertNull(withFeature(f, Double.NaN), f + "=NaN");
+        }
+        for (String f : sif.flows.FlowFeatures.MAY_BE_INFINITE) {
+            assertNull(withFeature(f, Double.POSITIVE_INFINITY), f + "=Infinity");
+            assertEquals(DlqReason.INFINITE_FEATURE, withFeature(f, Double.NEGATIVE_INFINITY).reason(), f + "=-Infinity");
+        }
+    }
+
     @Test
     void eachBadValueHasItsReason() {
-        assertEquals(new FlowValidator.Rejection(DlqReason.NAN_FEATURE, "flowIATMean=NaN in flow f1"),
-                withFeature("flowIATMean", Double.NaN));
-        assertEquals(new FlowValidator.Rejection(DlqReason.INFINITE_FEATURE, "flowBytesPerSec=Infinity in flow f1"),
-                withFeature("flowBytesPerSec", Double.POSITIVE_INFINITY));
+        assertEquals(new FlowValidator.Rejection(DlqReason.NAN_FEATURE, "totalLengthOfFwdPackets=NaN in flow f1"),
+                withFeature("totalLengthOfFwdPackets", Double.NaN));
+        assertEquals(new FlowValidator.Rejection(DlqReason.INFINITE_FEATURE, "fwdPacketsPerSec=Infinity in flow f1"),
+                withFeature("fwdPacketsPerSec", Double.POSITIVE_INFINITY));
         assertEquals(DlqReason.INFINITE_FEATURE, withFeature("flowPacketsPerSec", Double.NEGATIVE_INFINITY).reason());
+        assertEquals(DlqReason.NAN_FEATURE, withFeature("flowPacketsPerSec", Double.NaN).reason(),
+                "packets/s is never 0/0: a flow has a packet");
         assertEquals(new FlowValidator.Rejection(DlqReason.NEGATIVE_FEATURE,
                 "totalFwdPackets=-1.0 below its lower bound 0.0 in flow f1"), withFeature("totalFwdPackets", -1));
         assertEquals(DlqReason.NEGATIVE_FEATURE, withFeature("initWinBytesForward", -2).reason());

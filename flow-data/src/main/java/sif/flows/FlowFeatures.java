@@ -2,6 +2,7 @@ package sif.flows;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -102,6 +103,16 @@ public final class FlowFeatures {
 
     /** The duplicate column, never used as a model feature. */
     public static final String DUPLICATE = "Fwd Header Length.1";
+
+    /**
+     * Field names of the features CICFlowMeter's own formulas leave NaN for a degenerate flow: bytes/s
+     * of a zero-duration flow without payload (0/0), and the inter-arrival statistics of a one-packet
+     * flow (no interval). Real CICFlowMeter output, not damage.
+     */
+    public static final Set<String> MAY_BE_NAN = Set.of("flowBytesPerSec", "flowIATMean", "flowIATStd",
+            "flowIATMax", "flowIATMin");
+    /** Field names of the features CICFlowMeter makes +Infinity for a zero-duration flow (divided by its duration). */
+    public static final Set<String> MAY_BE_INFINITE = Set.of("flowBytesPerSec", "flowPacketsPerSec");
 
     private static final Map<String, Integer> INDEX_BY_CSV = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Feature::csvName, ALL::indexOf));
