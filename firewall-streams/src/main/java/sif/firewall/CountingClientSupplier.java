@@ -75,16 +75,17 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
             this.metrics = metrics;
         }
 
+        /**
+         * Counts are held from here on; any the thread still held are dropped. Kafka Streams makes a new
+         * producer after a fatal error of the old one (and then processes its tasks again from their last
+         * commit); the old one's transaction may never have begun, and then is never aborted. Counts are
+         * made before a transaction begins (Kafka Streams begins it at the first send), so
+         * {@code beginTransaction} leaves them alone.
+         */
         @Override
         public void initTransactions() {
             metrics.transactionsOnThisThread();
             super.initTransactions();
-        }
-
-        @Override
-        public void beginTransaction() {
-            metrics.transactionsOnThisThread();
-            super.beginTransaction();
         }
 
         @Override

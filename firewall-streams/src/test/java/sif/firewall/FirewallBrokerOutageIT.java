@@ -248,11 +248,7 @@ class FirewallBrokerOutageIT {
                     assertEquals(all.size(), out.size());
                     // counted when their transaction committed: each flow once, whatever was processed again
                     // after an aborted transaction (counts may trail the visible outputs by one commit)
-                    long countDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (metrics.snapshot().flowsIn() < all.size() && System.nanoTime() < countDeadline) {
-                        Thread.sleep(50);
-                    }
-                    var counted = metrics.snapshot();
+                    var counted = KafkaIT.counted(metrics, all.size());
                     assertEquals(List.of((long) all.size(), (long) all.size()), List.of(counted.flowsIn(),
                             counted.allowed() + counted.blocked() + counted.alerts() + counted.dlq()),
                             "flows in, and outputs, as counted");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import sif.flows.FlowCsvReader;
 import sif.flows.FlowRecord;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.metrics.MetricsSnapshot;
 import sif.kafka.EmbeddedKafka;
 import sif.kafka.KafkaBroker;
 import sif.producer.CsvFlowSource;
@@ -221,6 +223,22 @@ final class KafkaIT {
     }
 
     /** Records of one topic, for the caller's filtering. */
+    /**
+     * The firewall's counts once {@code flows} flows are counted in and as decided or dead-lettered (at
+     * most 10 s): under exactly-once they are added when the transaction's commit returns, which can be
+     * after its outputs are readable.
+     */
+    static MetricsSnapshot counted(FirewallMetrics metrics, long flows) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        MetricsSnapshot s = metrics.snapshot();
+        while ((s.flowsIn() < flows || s.allowed() + s.blocked() + s.alerts() + s.dlq() < flows)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            s = metrics.snapshot();
+        }
+        return s;
+    }
+
     static List<ConsumerRecord<String, byte[]>> ofTopic(List<ConsumerRecord<String, byte[]>> all, String topic) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         for (Iterator<ConsumerRecord<String, byte[]>> it = all.iterator(); it.hasNext(); ) {

@@ -57,7 +57,10 @@ public interface FirewallMetrics {
      * challenges — are held until its transaction commits ({@link #transactionCommitted}) and dropped
      * if it aborts ({@link #transactionAborted}) or the thread dies. A task whose transaction failed
      * is processed again from its last commit, and its flows are then counted once, as the output
-     * topics (read committed) hold them. Called by the thread's producer ({@link CountingClientSupplier}).
+     * topics (read committed) hold them. Called by the thread's producer
+     * ({@link sif.firewall.CountingClientSupplier}) when it initialises its transactions, so a new
+     * producer — Kafka Streams makes one after a fatal error of the old one, whose transaction may
+     * never have begun and so is never aborted — also drops whatever counts the thread still held.
      */
     default void transactionsOnThisThread() {
     }

@@ -61,7 +61,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
     private final PrometheusMeterRegistry registry;
     /**
-     * Per thread that writes in transactions: counts made since its transaction began, by counter
+     * Per thread that writes in transactions: counts made since its last commit, by counter
      * ({@link #transactionsOnThisThread}); absent for other threads, whose counts are added at once.
      */
     private final ThreadLocal<Map<Counter, long[]>> held = new ThreadLocal<>();
@@ -267,8 +267,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
     @Override
     public void transactionsOnThisThread() {
-        if (held.get() == null) {
+        Map<Counter, long[]> counts = held.get();
+        if (counts == null) {
             held.set(new IdentityHashMap<>());
+        } else {
+            drop(counts); // held since a transaction that never committed
         }
     }
 
@@ -276,8 +279,12 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     public void transactionCommitted() {
         Map<Counter, long[]> counts = held.get();
         if (counts != null) {
-            counts.forEach((counter, n) -> counter.increment(n[0]));
-            counts.clear();
+            counts.forEach((counter, n) -> {
+                if (n[0] > 0) {
+                    counter.increment(n[0]);
+                    n[0] = 0;
+                }
+            });
         }
     }
 
@@ -285,8 +292,13 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     public void transactionAborted() {
         Map<Counter, long[]> counts = held.get();
         if (counts != null) {
-            counts.clear();
+            drop(counts);
         }
+    }
+
+    /** Zeroes the held counts in place: a thread counts into the same few counters transaction after transaction. */
+    private static void drop(Map<Counter, long[]> counts) {
+        counts.values().forEach(n -> n[0] = 0);
     }
 
     @Override

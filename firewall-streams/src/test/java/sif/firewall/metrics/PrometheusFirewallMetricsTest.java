@@ -189,6 +189,27 @@ class PrometheusFirewallMetricsTest {
         assertEquals(List.of(2L, 0L), List.of(after.flowsIn(), after.blocked()));
     }
 
+    /**
+     * A new producer on the same stream thread (Kafka Streams makes one after a fatal error of the old
+     * one, then processes the tasks again from their last commit) drops the counts the thread still
+     * held: the old producer's transaction may never have begun, and so is never aborted.
+     */
+    @Test
+    void countsHeldWhenTheThreadsProducerIsReplacedAreDropped() {
+        metrics.transactionsOnThisThread();
+        metrics.flowIn();
+        metrics.verdict("ALLOW", "BENIGN", 0.9);
+        metrics.transactionCommitted();
+        metrics.flowIn(); // processed, never sent: no transaction began
+        metrics.verdict("BLOCK", "DDoS", 0.99);
+        metrics.transactionsOnThisThread(); // the replacement producer initialises its transactions
+        metrics.flowIn(); // the same flow, processed again
+        metrics.verdict("BLOCK", "DDoS", 0.99);
+        metrics.transactionCommitted();
+        MetricsSnapshot s = metrics.snapshot();
+        assertEquals(List.of(2L, 1L, 1L), List.of(s.flowsIn(), s.allowed(), s.blocked()));
+    }
+
     @Test
     void noopRecordsNothing() {
         FirewallMetrics noop = FirewallMetrics.noop();
