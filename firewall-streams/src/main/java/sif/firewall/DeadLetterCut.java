@@ -2,7 +2,6 @@ package sif.firewall;
 
 import java.util.Arrays;
 import java.util.Map;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -62,18 +61,17 @@ final class DeadLetterCut {
 
     /**
      * A copy of {@code original} to add the dead-letter headers to, empty when they take more than
-     * {@value #MAX_HEADER_BYTES} bytes (names, values and {@link RecordSize#HEADER_OVERHEAD} each).
+     * {@value #MAX_HEADER_BYTES} bytes (names, values and their lengths: {@link RecordSize#headerLengths}).
      */
     static Headers headers(Headers original) {
         if (original == null) {
             return new RecordHeaders();
         }
-        Header[] all = original.toArray();
-        if (RecordSize.headerBytes(original) + (long) RecordSize.HEADER_OVERHEAD * all.length <= MAX_HEADER_BYTES) {
-            return new RecordHeaders(all);
+        if (RecordSize.headerBytes(original) + RecordSize.headerLengths(original) <= MAX_HEADER_BYTES) {
+            return new RecordHeaders(original.toArray());
         }
         Headers none = new RecordHeaders();
-        DlqHeaders.put(none, DlqHeaders.HEADERS_DROPPED, Integer.toString(all.length));
+        DlqHeaders.put(none, DlqHeaders.HEADERS_DROPPED, Integer.toString(original.toArray().length));
         return none;
     }
 

@@ -2,6 +2,7 @@ package sif.firewall;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -42,15 +43,19 @@ public final class DlqHeaders {
     static final int MAX_DETAIL_CHARS = 4096;
     /** Longest value of any other of these headers kept, in characters. */
     static final int MAX_VALUE_CHARS = 1024;
-    /** How many headers this class defines (each is written at most once: {@link #put} replaces). */
-    private static final int COUNT = 11;
+    /** Every header this class defines; {@link #put} sets no other. Each is written at most once ({@link #put} replaces). */
+    public static final List<String> ALL = List.of(REASON, DETAIL, STAGE, SOURCE_TOPIC, SOURCE_PARTITION,
+            SOURCE_OFFSET, FLOW_ID, VALUE_TRUNCATED_FROM, KEY_TRUNCATED_FROM, HEADERS_DROPPED, EXCEPTION);
+    /** The longest of their names, in UTF-8 bytes. */
+    private static final int LONGEST_NAME = ALL.stream()
+            .mapToInt(n -> n.getBytes(StandardCharsets.UTF_8).length).max().orElseThrow();
     /**
      * The most bytes these headers add to a record: each value at most its cut in UTF-8 (3 bytes a Java
-     * char: a character outside the BMP takes two chars and 4 bytes), each name at most 32 bytes, and
+     * char: a character outside the BMP takes two chars and 4 bytes), each name at most the longest, and
      * {@link RecordSize#HEADER_OVERHEAD} each.
      */
-    static final int MAX_BYTES = 3 * (MAX_DETAIL_CHARS + (COUNT - 1) * MAX_VALUE_CHARS)
-            + COUNT * (32 + RecordSize.HEADER_OVERHEAD);
+    static final int MAX_BYTES = 3 * (MAX_DETAIL_CHARS + (ALL.size() - 1) * MAX_VALUE_CHARS)
+            + ALL.size() * (LONGEST_NAME + RecordSize.HEADER_OVERHEAD);
 
     private DlqHeaders() {}
 
@@ -70,8 +75,13 @@ public final class DlqHeaders {
      * Sets {@code key} to {@code value}, replacing an earlier value; a value longer than
      * {@value #MAX_DETAIL_CHARS} characters (the detail) or {@value #MAX_VALUE_CHARS} (any other) keeps
      * its start and says how long it was, so that a dead letter's size stays bounded ({@link #MAX_BYTES}).
+     *
+     * @throws IllegalArgumentException if {@code key} is not one of {@link #ALL}
      */
     public static void put(Headers headers, String key, String value) {
+        if (!ALL.contains(key)) {
+            throw new IllegalArgumentException("not a dead-letter header: " + key + " (DlqHeaders.ALL bounds their size)");
+        }
         headers.remove(key);
         if (value != null) {
             int max = DETAIL.equals(key) ? MAX_DETAIL_CHARS : MAX_VALUE_CHARS;

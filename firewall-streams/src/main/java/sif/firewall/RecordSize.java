@@ -41,12 +41,17 @@ final class RecordSize {
 
     /** A record of {@code bytes} (see {@link #bytes}) with {@code headers}, as a batch of its own, at most. */
     static long asBatch(long bytes, Headers headers) {
-        int count = 0;
+        return bytes + BATCH_OVERHEAD + headerLengths(headers);
+    }
+
+    /** The length fields of {@code headers} in a record, at most ({@value #HEADER_OVERHEAD} bytes each). */
+    static long headerLengths(Headers headers) {
+        long count = 0;
         if (headers != null) {
             for (Header ignored : headers) {
                 count++;
             }
         }
-        return bytes + BATCH_OVERHEAD + (long) HEADER_OVERHEAD * count;
+        return HEADER_OVERHEAD * count;
     }
 }

@@ -2,6 +2,7 @@ package sif.firewall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -52,13 +53,20 @@ class DeadLetterCutTest {
         byte[] key = DeadLetterCut.key(new byte[100_000], h);
         String longText = WIDE.repeat(10_000);
         DlqHeaders.add(h, longText, longText, longText, longText, Integer.MIN_VALUE, Long.MIN_VALUE);
-        for (String name : new String[] {DlqHeaders.FLOW_ID, DlqHeaders.EXCEPTION, DlqHeaders.KEY_TRUNCATED_FROM,
-                DlqHeaders.HEADERS_DROPPED, DlqHeaders.SOURCE_PARTITION, DlqHeaders.SOURCE_OFFSET,
-                DlqHeaders.VALUE_TRUNCATED_FROM}) {
+        for (String name : DlqHeaders.ALL) {
             DlqHeaders.put(h, name, longText);
         }
         return MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(Long.MAX_VALUE, key, value, h.toArray()))
                 .sizeInBytes();
+    }
+
+    /** Only the dead-letter headers {@link DlqHeaders#MAX_BYTES} counts can be set: any other would escape the bound. */
+    @Test
+    void onlyTheDeadLetterHeadersCanBeSet() {
+        Headers h = new RecordHeaders();
+        var e = assertThrows(IllegalArgumentException.class, () -> DlqHeaders.put(h, "sif.dlq.other", "x"));
+        assertTrue(e.getMessage().contains("sif.dlq.other"), e.getMessage());
+        assertEquals(0, h.toArray().length);
     }
 
     /** A detail of any length (an exception's message) keeps its start and its length; other headers 1,024 characters. */

@@ -137,7 +137,7 @@ class FirewallBadInputIT {
             List<ConsumerRecord<String, byte[]>> after = KafkaIT.readUntil(config.bootstrapServers(),
                     List.of(config.allowedTopic()), 2, Duration.ofMinutes(1));
             assertEquals(2, after.size());
-            var snapshot = metrics.snapshot();
+            var snapshot = KafkaIT.counted(metrics, 15);
             assertEquals(15, snapshot.flowsIn());
             assertEquals(11, snapshot.dlq());
             assertEquals(2, snapshot.allowed());
@@ -172,7 +172,7 @@ class FirewallBadInputIT {
                     DlqHeaders.get(dead.headers(), DlqHeaders.DETAIL));
             assertEquals(KafkaStreams.State.RUNNING, app.state());
             assertNull(app.failure());
-            var snapshot = metrics.snapshot();
+            var snapshot = KafkaIT.counted(metrics, 4);
             assertEquals(4, snapshot.flowsIn());
             assertEquals(3, snapshot.allowed() + snapshot.blocked() + snapshot.alerts());
             assertEquals(1, snapshot.dlq());
@@ -201,7 +201,7 @@ class FirewallBadInputIT {
             assertNull(app.failure());
             assertEquals(1, app.replacedThreads(), "one stream thread replaced");
             // the counters count what was committed: the flows processed again after the replacement once
-            var snapshot = metrics.snapshot();
+            var snapshot = KafkaIT.counted(metrics, 4);
             assertEquals(4, snapshot.flowsIn(), "flows in");
             assertEquals(List.of(2L, 0L, 1L, 1L), List.of(snapshot.allowed(), snapshot.blocked(), snapshot.alerts(),
                     snapshot.dlq()), "allowed, blocked, alerts, dlq");
@@ -228,7 +228,7 @@ class FirewallBadInputIT {
             assertEquals("sink:" + config.blockedTopic(), DlqHeaders.get(dead.headers(), DlqHeaders.STAGE));
             assertEquals(KafkaStreams.State.RUNNING, app.state());
             assertNull(app.failure());
-            var snapshot = metrics.snapshot();
+            var snapshot = KafkaIT.counted(metrics, 4);
             assertEquals(4, snapshot.flowsIn());
             assertEquals(4, snapshot.allowed() + snapshot.blocked() + snapshot.alerts(), "decided: four verdicts");
             assertEquals(0, snapshot.dlq(), "no flow dead-lettered before its verdict");
@@ -268,7 +268,7 @@ class FirewallBadInputIT {
                     "the first bytes of the original value");
             assertEquals(KafkaStreams.State.RUNNING, app.state());
             assertNull(app.failure());
-            var snapshot = metrics.snapshot();
+            var snapshot = KafkaIT.counted(metrics, 3);
             assertEquals(3, snapshot.flowsIn());
             assertEquals(1, snapshot.dlq());
             assertEquals(2, snapshot.allowed());
@@ -304,7 +304,7 @@ class FirewallBadInputIT {
 
     /**
      * A dead-letter topic that takes less than a dead letter may need ({@code max.message.bytes} 150,000
-     * against 177,778 with the default {@code validation.max.record.bytes}): under exactly-once the first
+     * against 178,694 with the default {@code validation.max.record.bytes}): under exactly-once the first
      * large bad record would stop the firewall, so it refuses to start and says what to change; with
      * {@code validation.max.record.bytes} lowered as the message suggests, it starts.
      */
