@@ -37,8 +37,9 @@ import sif.trust.IpAddress;
  * of the real rows here), and these are real flows — unanswered scan probes are one-packet flows — so
  * they are decided, not dead-lettered: the model's scaler maps NaN to 0 and +Infinity to the largest
  * value seen in training, as it did when it was trained ({@code FeatureScaler}). Any other non-finite
- * value (a NaN packet count, -Infinity anywhere) is not something a flow meter writes, and is
- * rejected. Until session 16 every non-finite flow was dead-lettered, so such flows got no verdict.
+ * value — a NaN packet count, -Infinity anywhere, an infinite rate of a flow that lasted, NaN
+ * inter-arrival times of a flow of several packets — is not something a flow meter writes, and is
+ * rejected ({@link FlowFeatures#undefinedByCicFlowMeter}).
  */
 public final class FlowValidator {
 
@@ -47,16 +48,12 @@ public final class FlowValidator {
 
     private static final double[] LOWER_BOUND_TEMPLATE = new double[FlowFeatures.COUNT];
     private static final boolean[] TIMING = new boolean[FlowFeatures.COUNT];
-    private static final boolean[] UNDEFINED_NAN = new boolean[FlowFeatures.COUNT];
-    private static final boolean[] UNDEFINED_INFINITY = new boolean[FlowFeatures.COUNT];
 
     static {
         for (int i = 0; i < FlowFeatures.COUNT; i++) {
             String f = FlowFeatures.ALL.get(i).fieldName();
             TIMING[i] = f.equals("flowDuration") || f.contains("IAT");
             LOWER_BOUND_TEMPLATE[i] = f.startsWith("initWinBytes") ? -1 : 0;
-            UNDEFINED_NAN[i] = FlowFeatures.MAY_BE_NAN.contains(f);
-            UNDEFINED_INFINITY[i] = FlowFeatures.MAY_BE_INFINITE.contains(f);
         }
     }
 
@@ -162,7 +159,7 @@ public final class FlowValidator {
             if (v >= lowerBound[i] && v <= maxFeatureValue) {
                 continue; // the hot path: one comparison pair per feature
             }
-            if (Double.isNaN(v) ? UNDEFINED_NAN[i] : v == Double.POSITIVE_INFINITY && UNDEFINED_INFINITY[i]) {
+            if (FlowFeatures.undefinedByCicFlowMeter(i, v, features)) {
                 continue; // CICFlowMeter's own value for a degenerate flow (see the class comment)
             }
             String name = FlowFeatures.ALL.get(i).fieldName();

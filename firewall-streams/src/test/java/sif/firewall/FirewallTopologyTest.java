@@ -217,18 +217,16 @@ class FirewallTopologyTest {
 
     /**
      * A zero-duration flow (CICFlowMeter: Flow Bytes/s and Flow Packets/s = Infinity) and a one-packet
-     * flow (no inter-arrival time: Flow IAT Mean/Std/Max/Min = NaN) are real flows, and get verdicts;
-     * until session 16 they were dead-lettered as infinite-feature / nan-feature.
+     * flow without payload (also no inter-arrival time: Flow IAT Mean/Std/Max/Min = NaN, and Flow
+     * Bytes/s = 0/0) are real flows, and get verdicts; they used to be dead-lettered as
+     * infinite-feature / nan-feature.
      */
     @Test
     void flowsWithTheRatesCicFlowMeterLeavesUndefinedAreDecided() {
         start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
-        NetworkFlow zeroDuration = TestFlows.withFeature(TestFlows.withFeature(flow("zero-duration", "10.0.4.1", T0, 500, 5),
+        NetworkFlow zeroDuration = TestFlows.withFeature(TestFlows.withFeature(flow("zero-duration", "10.0.4.1", T0, 0, 5),
                 "flowBytesPerSec", Double.POSITIVE_INFINITY), "flowPacketsPerSec", Double.POSITIVE_INFINITY);
-        NetworkFlow onePacket = flow("one-packet", "10.0.4.2", T0 + 1, 500, 5);
-        for (String f : List.of("flowIATMean", "flowIATStd", "flowIATMax", "flowIATMin", "flowBytesPerSec")) {
-            onePacket = TestFlows.withFeature(onePacket, f, Double.NaN);
-        }
+        NetworkFlow onePacket = TestFlows.flow("one-packet", "10.0.4.2", T0 + 1, TestFlows.onePacketFeatures());
         in.pipeInput("zero-duration", bytes(zeroDuration), T0);
         in.pipeInput("one-packet", bytes(onePacket), T0);
         assertEquals(List.of(), dlq.readRecordsToList(), "nothing dead-lettered");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static sif.firewall.TestFlows.T0;
 
 import org.junit.jupiter.api.Test;
+import sif.flows.FlowFeatures;
 import sif.schemas.Flows;
 import sif.schemas.avro.NetworkFlow;
 
@@ -57,15 +58,32 @@ class FlowValidatorTest {
     /**
      * What CICFlowMeter's own formulas give a degenerate flow is not bad input: a zero-duration flow's
      * rates are +Infinity (bytes/s NaN without payload), a one-packet flow's inter-arrival times NaN.
+     * The same values in a flow they cannot come from are rejected.
      */
     @Test
-    void theValuesCicFlowMeterLeavesUndefinedAreAccepted() {
-        for (String f : sif.flows.FlowFeatures.MAY_BE_NAN) {
-            assertNull(withFeature(f, Double.NaN), f + "=NaN");
+    void theValuesCicFlowMeterLeavesUndefinedAreAcceptedOnlyForTheFlowsTheyComeFrom() {
+        NetworkFlow unanswered = TestFlows.flow("probe", "10.0.0.1", T0, TestFlows.onePacketFeatures());
+        assertNull(check(unanswered), "an unanswered probe");
+        assertNull(check(TestFlows.withFeature(unanswered, "flowBytesPerSec", Double.POSITIVE_INFINITY)));
+
+        double[] burst = TestFlows.features(0, 3); // several packets with payload in the same microsecond
+        burst[FlowFeatures.indexOfField("flowBytesPerSec")] = Double.POSITIVE_INFINITY;
+        burst[FlowFeatures.indexOfField("flowPacketsPerSec")] = Double.POSITIVE_INFINITY;
+        NetworkFlow instant = TestFlows.flow("burst", "10.0.0.1", T0, burst);
+        assertNull(check(instant), "a zero-duration flow of several packets (a real CICIDS2017 row)");
+        assertEquals(DlqReason.NAN_FEATURE, check(TestFlows.withFeature(instant, "flowBytesPerSec", Double.NaN))
+                .reason(), "bytes/s is 0/0 only without payload");
+        assertEquals(DlqReason.NAN_FEATURE, check(TestFlows.withFeature(instant, "flowIATMean", Double.NaN))
+                .reason(), "three packets have intervals");
+
+        for (String f : FlowFeatures.MAY_BE_NAN) {
+            assertEquals(DlqReason.NAN_FEATURE, withFeature(f, Double.NaN).reason(), f + "=NaN in a flow that lasted");
         }
-        for (String f : sif.flows.FlowFeatures.MAY_BE_INFINITE) {
-            assertNull(withFeature(f, Double.POSITIVE_INFINITY), f + "=Infinity");
-            assertEquals(DlqReason.INFINITE_FEATURE, withFeature(f, Double.NEGATIVE_INFINITY).reason(), f + "=-Infinity");
+        for (String f : FlowFeatures.MAY_BE_INFINITE) {
+            assertEquals(DlqReason.INFINITE_FEATURE, withFeature(f, Double.POSITIVE_INFINITY).reason(),
+                    f + "=Infinity in a flow that lasted");
+            assertEquals(DlqReason.INFINITE_FEATURE, check(TestFlows.withFeature(unanswered, f,
+                    Double.NEGATIVE_INFINITY)).reason(), f + "=-Infinity");
         }
     }
 

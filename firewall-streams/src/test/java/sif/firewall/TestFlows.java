@@ -24,6 +24,23 @@ final class TestFlows {
         return f;
     }
 
+    /**
+     * The features CICFlowMeter gives a one-packet flow without payload (an unanswered probe): no
+     * duration, so Flow Packets/s = Infinity and Flow Bytes/s = NaN (0/0), and no inter-arrival time, so
+     * Flow IAT Mean/Std/Max/Min = NaN.
+     */
+    static double[] onePacketFeatures() {
+        double[] f = features(0, 1);
+        for (String zero : new String[] {"totalBackwardPackets", "totalLengthOfFwdPackets", "totalLengthOfBwdPackets"}) {
+            f[FlowFeatures.indexOfField(zero)] = 0;
+        }
+        for (String nan : FlowFeatures.MAY_BE_NAN) {
+            f[FlowFeatures.indexOfField(nan)] = Double.NaN;
+        }
+        f[FlowFeatures.indexOfField("flowPacketsPerSec")] = Double.POSITIVE_INFINITY;
+        return f;
+    }
+
     static NetworkFlow flow(String id, String src, long eventTime, double duration, double fwdPackets) {
         return flow(id, src, eventTime, features(duration, fwdPackets));
     }

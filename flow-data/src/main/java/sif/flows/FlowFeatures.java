@@ -119,7 +119,44 @@ public final class FlowFeatures {
     private static final Map<String, Integer> INDEX_BY_FIELD = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Feature::fieldName, ALL::indexOf));
 
+    private static final int DURATION = indexOfField("flowDuration");
+    private static final int FWD_PACKETS = indexOfField("totalFwdPackets");
+    private static final int BWD_PACKETS = indexOfField("totalBackwardPackets");
+    private static final int FWD_BYTES = indexOfField("totalLengthOfFwdPackets");
+    private static final int BWD_BYTES = indexOfField("totalLengthOfBwdPackets");
+    private static final int BYTES_PER_SEC = indexOfField("flowBytesPerSec");
+    private static final boolean[] RATE = new boolean[COUNT];
+    private static final boolean[] FLOW_IAT = new boolean[COUNT];
+
+    static {
+        for (int i = 0; i < COUNT; i++) {
+            String f = ALL.get(i).fieldName();
+            RATE[i] = MAY_BE_INFINITE.contains(f);
+            FLOW_IAT[i] = MAY_BE_NAN.contains(f) && !MAY_BE_INFINITE.contains(f);
+        }
+    }
+
     private FlowFeatures() {}
+
+    /**
+     * Whether {@code value}, feature {@code index} of a flow whose features are {@code features}, is what
+     * CICFlowMeter's own formulas give that flow where they are undefined — and so a real flow's value,
+     * not damage: +Infinity for Flow Bytes/s or Flow Packets/s of a zero-duration flow (divided by its
+     * duration), NaN for Flow Bytes/s of a zero-duration flow without payload (0/0), NaN for the Flow IAT
+     * statistics of a one-packet flow (no interval). Anything else non-finite is not.
+     */
+    public static boolean undefinedByCicFlowMeter(int index, double value, double[] features) {
+        if (value == Double.POSITIVE_INFINITY) {
+            return RATE[index] && features[DURATION] == 0;
+        }
+        if (!Double.isNaN(value)) {
+            return false;
+        }
+        if (index == BYTES_PER_SEC) {
+            return features[DURATION] == 0 && features[FWD_BYTES] + features[BWD_BYTES] == 0;
+        }
+        return FLOW_IAT[index] && features[FWD_PACKETS] + features[BWD_PACKETS] == 1;
+    }
 
     /** Index in {@link #ALL} of a canonical CSV name, or -1. */
     public static int indexOfCsvName(String csvName) {
