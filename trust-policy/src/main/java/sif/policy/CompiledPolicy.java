@@ -186,7 +186,7 @@ public final class CompiledPolicy {
         if (specs == null) {
             return Set.of();
         }
-        Set<String> out = new HashSet<>();
+        List<String> out = new ArrayList<>(specs.size());
         for (String s : specs) {
             out.add(text(s, max, what + " entry"));
         }
@@ -198,14 +198,12 @@ public final class CompiledPolicy {
         if (specs == null) {
             return Set.of();
         }
-        Set<Integer> out = new HashSet<>();
         for (Integer p : specs) {
             if (p == null || p < 0 || p > 255) {
                 throw new IllegalArgumentException(where + ": protocol must be a number in 0..255, got " + p);
             }
-            out.add(p);
         }
-        return Set.copyOf(out);
+        return Set.copyOf(specs);
     }
 
     private static CidrSet cidrs(List<String> specs, String where) {
@@ -226,10 +224,10 @@ public final class CompiledPolicy {
             if (s == null || s.id() == null || s.id().isBlank()) {
                 throw new IllegalArgumentException(where + ": every " + kind + " entry needs an id");
             }
+            text(s.id(), MAX_TEXT_CHARS, where + ": " + kind + " id"); // before the id is quoted in any message
             if (!ids.add(s.id())) {
                 throw new IllegalArgumentException(where + ": duplicate " + kind + " id '" + s.id() + "'");
             }
-            text(s.id(), MAX_TEXT_CHARS, where + ": " + kind + " id");
             String w = where + " " + kind + " '" + s.id() + "'";
             Matcher m = new Matcher(kind + ":" + s.id(), cidrs(s.sources(), w), cidrs(s.destinations(), w),
                     PortSet.parse(s.ports(), w), protocols(s.protocols(), w), texts(s.principals(), IdentityEvent.MAX_TEXT_CHARS,

@@ -60,7 +60,7 @@ public final class PolicyLoader {
     }
 
     /**
-     * SnakeYAML's limits (50 aliases to collections, nesting depth 50, 3 MB of text) bound what a
+     * SnakeYAML's limits (50 aliases to collections, nesting depth 50, 3,145,728 code points of text) bound what a
      * hostile document can cost; a key given twice is an error rather than the last one silently
      * winning.
      */

@@ -127,7 +127,7 @@ class PolicyLoaderHostileInputTest {
         rejected("version: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000));
     }
 
-    /** A document larger than the parser reads (3 MB of code points) is refused, not loaded. */
+    /** A document larger than the parser reads (3 Mi = 3,145,728 code points, SnakeYAML's default) is refused, not loaded. */
     @Test
     void aHugeDocumentIsRejected() {
         rejected("version: \"" + "v".repeat(4 << 20) + "\"\n");
@@ -149,6 +149,10 @@ class PolicyLoaderHostileInputTest {
         rejected("segmentation: [{principal: " + principal + "p}]");
         rejected("deny: [{id: a, principals: [" + principal + "p]}]");
         rejected("classes: {" + "C".repeat(CompiledPolicy.MAX_TEXT_CHARS + 1) + ": {action: BLOCK}}");
+        // a long id given twice is refused for its length, and the message does not quote it whole
+        String id = "i".repeat(1_000_000);
+        String twice = rejected("deny: [{id: " + id + ", ports: ['23']}, {id: " + id + ", ports: ['24']}]").getMessage();
+        assertTrue(twice.length() < 2 * CompiledPolicy.MAX_TEXT_CHARS, twice.length() + " characters");
     }
 
     /**

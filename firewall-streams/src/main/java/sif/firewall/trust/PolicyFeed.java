@@ -71,15 +71,17 @@ public final class PolicyFeed {
             }
             try {
                 engine.update(record.value(), origin);
-                store.put(key, record.value());
             } catch (IllegalArgumentException e) {
                 LOG.error("policy document at {} rejected, keeping version '{}'", origin, engine.current().version());
+                return;
             } catch (RuntimeException e) {
                 // the loader rejects bad documents with IllegalArgumentException; anything else is a bug
                 // in it, and must not stop the global thread (and with it the firewall) either
                 LOG.error("policy document at {} could not be loaded, keeping version '{}'", origin,
                         engine.current().version(), e);
+                return;
             }
+            store.put(key, record.value());
         }
     }
 }
