@@ -28,13 +28,7 @@ class ComposeConfigIT {
     Path dir;
 
     private static String dockerCompose() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            Path p = Path.of(d, "docker-compose");
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
+        return Executables.onPath("docker-compose").map(Path::toString).orElse(null);
     }
 
     private record Result(int exit, String out) {}
@@ -44,10 +38,14 @@ class ComposeConfigIT {
         Files.writeString(file, compose, StandardCharsets.UTF_8);
         List<String> cmd = new java.util.ArrayList<>(List.of(dockerCompose(), "-f", file.toString(), "config"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "docker-compose config did not finish");
-        return new Result(p.exitValue(), out);
+        Path output = dir.resolve("output.txt");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("docker-compose config did not finish in 60 s: " + Files.readString(output));
+        }
+        return new Result(p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
     }
 
     @Test
@@ -58,13 +56,16 @@ class ComposeConfigIT {
         assertTrue(original.lines().anyMatch("name: sif"::equals), "the project name line this test leaves out");
         String compose = String.join("\n", original.lines().filter(l -> !l.equals("name: sif")).toList()) + "\n";
 
+        List<String> all = List.of("kafka", "kafka-init", "apicurio", "firewall", "producer", "prometheus", "grafana");
         Result ok = config(compose);
         assertEquals(0, ok.exit(), ok.out());
-        for (String service : List.of("kafka", "kafka-init", "apicurio", "firewall", "producer", "prometheus", "grafana")) {
+        for (String service : all) {
             assertTrue(ok.out().contains("\n  " + service + ":\n"), service + " in the resolved file:\n" + ok.out());
         }
         Result services = config(compose, "--services");
         assertEquals(0, services.exit(), services.out());
+        assertEquals(new java.util.TreeSet<>(all), new java.util.TreeSet<>(services.out().lines().map(String::strip)
+                .filter(l -> !l.isEmpty()).toList()), "the services, and no others");
 
         // the tool does check: a misspelt key in one service is an error that names it
         Result bad = config(compose.replaceFirst("\n    healthcheck:", "\n    healthchek:"));

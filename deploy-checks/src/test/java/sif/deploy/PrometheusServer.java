@@ -44,14 +44,7 @@ final class PrometheusServer implements AutoCloseable {
         if (env != null && !env.isBlank()) {
             return Optional.of(Path.of(env)).filter(Files::isExecutable);
         }
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            Path p = Path.of(dir, "prometheus");
-            if (Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Executables.onPath("prometheus");
     }
 
     static PrometheusServer start(Path binary, Path workDir, String job, String target) throws IOException {

@@ -20,6 +20,13 @@ public interface SequenceClassifier extends AutoCloseable {
      * row {@link ClassifierSession#predictInputs} expects. Pure and thread-safe. Callers that keep
      * per-source sequences store these rows, so each flow is transformed once. Default: the raw
      * features themselves.
+     *
+     * <p>The raw features may hold the values CICFlowMeter itself leaves undefined for a degenerate
+     * flow (+Infinity rates of a zero-duration flow, NaN inter-arrival times of a one-packet flow:
+     * {@code sif.flows.FlowFeatures.undefinedByCicFlowMeter}); the firewall's validator lets those
+     * through and nothing else non-finite. A classifier must map them to finite inputs here, as the
+     * shipped model's scaler does (NaN to 0, +Infinity to the largest value seen in training); the
+     * default passes them on unchanged, for classifiers that handle them in {@code predictInputs}.
      */
     default float[] input(float[] rawFeatures) {
         return rawFeatures;
