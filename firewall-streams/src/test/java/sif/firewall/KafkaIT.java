@@ -222,7 +222,6 @@ final class KafkaIT {
         return true;
     }
 
-    /** Records of one topic, for the caller's filtering. */
     /**
      * The firewall's counts once {@code flows} flows are counted in and as decided or dead-lettered (at
      * most 10 s): under exactly-once they are added when the transaction's commit returns, which can be
@@ -239,6 +238,7 @@ final class KafkaIT {
         return s;
     }
 
+    /** Records of one topic, for the caller's filtering. */
     static List<ConsumerRecord<String, byte[]>> ofTopic(List<ConsumerRecord<String, byte[]>> all, String topic) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         for (Iterator<ConsumerRecord<String, byte[]>> it = all.iterator(); it.hasNext(); ) {
