@@ -52,7 +52,6 @@ class DeadLetterCutTest {
         byte[] value = DeadLetterCut.value(new byte[maxValue * 3], maxValue, h);
         byte[] key = DeadLetterCut.key(new byte[100_000], h);
         String longText = WIDE.repeat(10_000);
-        DlqHeaders.add(h, longText, longText, longText, longText, Integer.MIN_VALUE, Long.MIN_VALUE);
         for (String name : DlqHeaders.ALL) {
             DlqHeaders.put(h, name, longText);
         }
