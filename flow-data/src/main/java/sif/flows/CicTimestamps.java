@@ -142,14 +142,16 @@ public final class CicTimestamps {
     }
 
     /**
-     * Formats epoch ms in the original CICIDS2017 spelling {@code d/M/yyyy h:mm} (UTC, 12-hour, no
-     * AM/PM; minute resolution). Lossy: only round-trips for times within 08:00-19:59.
+     * Formats epoch ms as CICFlowMeter V4 writes timestamps, {@code dd/MM/yyyy hh:mm:ss AM|PM} (UTC;
+     * second resolution), which {@link #parseUtcMillis} reads back to the second at any hour. (The
+     * published CICIDS2017 files dropped the AM/PM and the seconds; that spelling round-trips only for
+     * times within 08:00-19:59 and is not written.)
      */
-    public static String formatCicids2017(long epochMillis) {
+    public static String formatCicFlowMeter(long epochMillis) {
         var t = java.time.LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000L), 0, ZoneOffset.UTC);
         int h12 = t.getHour() % 12 == 0 ? 12 : t.getHour() % 12;
-        return t.getDayOfMonth() + "/" + t.getMonthValue() + "/" + t.getYear() + " " + h12 + ":"
-                + String.format("%02d", t.getMinute());
+        return String.format("%02d/%02d/%04d %02d:%02d:%02d %s", t.getDayOfMonth(), t.getMonthValue(), t.getYear(),
+                h12, t.getMinute(), t.getSecond(), t.getHour() < 12 ? "AM" : "PM");
     }
 
     private static final class Cursor {

@@ -17,9 +17,10 @@ import java.util.List;
  * {@code \n} line ends. {@link FlowCsvReader} reads the output back to equal records.
  *
  * <p>Timestamps: by default {@link TimestampStyle#ISO} ({@code yyyy-MM-dd HH:mm:ss.SSS}, UTC,
- * 24-hour) because the original {@code d/m/yyyy h:mm} spelling is minute-resolution and its hour is
- * ambiguous outside the 2017 capture hours; {@link TimestampStyle#CICIDS2017} writes the original
- * spelling anyway. Absent values: -1 ports/protocol/timestamp and null strings are written empty.
+ * 24-hour). {@link TimestampStyle#CICIDS2017} writes what CICFlowMeter (the tool that made
+ * CICIDS2017) writes, {@code dd/MM/yyyy hh:mm:ss AM|PM}: the published CICIDS2017 files dropped the
+ * AM/PM and the seconds, a spelling whose hour is ambiguous outside the 2017 capture hours, so it
+ * is read but not written. Absent values: -1 ports/protocol/timestamp and null strings are written empty.
  * Numbers: integral values without a fraction, others as {@link Double#toString(double)},
  * {@code Infinity}/{@code NaN} as in the original files.
  */
@@ -94,7 +95,7 @@ public final class FlowCsvWriter implements Closeable, Flushable {
         integer(r.protocol()).append(',');
         if (r.timestampMs() >= 0) {
             line.append(style == TimestampStyle.ISO ? CicTimestamps.formatIso(r.timestampMs())
-                    : CicTimestamps.formatCicids2017(r.timestampMs()));
+                    : CicTimestamps.formatCicFlowMeter(r.timestampMs()));
         }
         for (double v : r.features()) {
             line.append(',');

@@ -86,8 +86,11 @@ public final class Labels {
         String s = raw
                 .replace("\u00e2\u0080\u0093", " ") // UTF-8 en-dash read as ISO-8859-1
                 .replace("\u00e2\u0080\u0094", " ") // UTF-8 em-dash read as ISO-8859-1
+                .replace("\u00e2\u20ac\u201c", " ") // UTF-8 en-dash read as windows-1252 (E2 80 93)
+                .replace("\u00e2\u20ac\u201d", " ") // UTF-8 em-dash read as windows-1252 (E2 80 94)
                 .replace("\u00c2\u0096", " ")       // UTF-8 of U+0096 read as ISO-8859-1
-                .replace("\u00ef\u00bf\u00bd", " "); // UTF-8 of U+FFFD read as ISO-8859-1
+                .replace("\u00c2\u2013", " ")       // UTF-8 of U+0096 read as windows-1252 (C2 96)
+                .replace("\u00ef\u00bf\u00bd", " "); // UTF-8 of U+FFFD read as ISO-8859-1 or windows-1252
         StringBuilder out = new StringBuilder(s.length());
         boolean space = true; // drops leading whitespace
         for (int i = 0; i < s.length(); i++) {

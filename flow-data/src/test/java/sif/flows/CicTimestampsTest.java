@@ -50,6 +50,16 @@ class CicTimestampsTest {
         long t = utc("2026-11-22T04:10:02.940Z");
         assertEquals("2026-11-22 04:10:02.940", CicTimestamps.formatIso(t));
         assertEquals(t, CicTimestamps.parseUtcMillis(CicTimestamps.formatIso(t)));
-        assertEquals("7/7/2017 3:56", CicTimestamps.formatCicids2017(utc("2017-07-07T15:56:00Z")));
+    }
+
+    @Test
+    void cicFlowMeterSpellingRoundTripsAtAnyHour() {
+        assertEquals("07/07/2017 03:56:09 PM", CicTimestamps.formatCicFlowMeter(utc("2017-07-07T15:56:09Z")));
+        assertEquals("22/11/2026 04:09:27 AM", CicTimestamps.formatCicFlowMeter(utc("2026-11-22T04:09:27Z")));
+        for (String iso : new String[] {"2026-11-22T00:30:05Z", "2026-11-22T04:09:27Z", "2026-11-22T12:00:00Z",
+                "2026-11-22T12:59:59Z", "2026-11-22T13:05:00Z", "2026-11-22T21:30:41Z", "2026-11-22T23:59:59Z"}) {
+            long t = utc(iso);
+            assertEquals(t, CicTimestamps.parseUtcMillis(CicTimestamps.formatCicFlowMeter(t)), iso);
+        }
     }
 }

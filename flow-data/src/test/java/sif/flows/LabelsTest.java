@@ -30,7 +30,13 @@ class LabelsTest {
                 "  WEB  ATTACK \u2014 xss ",
                 "Web Attack \ufffd XSS",
                 new String(mojibakeSource, StandardCharsets.ISO_8859_1), // UTF-8 en-dash read as latin-1
-                new String("Web Attack \u0096 XSS".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+                new String("Web Attack \u0096 XSS".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1),
+                // the same two mistakes decoded as windows-1252 (Excel's default on Windows)
+                new String(mojibakeSource, java.nio.charset.Charset.forName("windows-1252")),
+                new String("Web Attack \u0096 XSS".getBytes(StandardCharsets.UTF_8),
+                        java.nio.charset.Charset.forName("windows-1252")),
+                new String("Web Attack \u2014 XSS".getBytes(StandardCharsets.UTF_8),
+                        java.nio.charset.Charset.forName("windows-1252")));
         for (String v : variants) {
             assertEquals(Labels.WEB_XSS, Labels.canonical(v), Labels.printable(v));
         }

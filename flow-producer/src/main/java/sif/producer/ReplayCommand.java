@@ -350,8 +350,12 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             finished.countDown();
         }
-        if (summary.sendErrors() > 0 || (summary.read() > 0 && summary.sent() == 0)
-                || (emitter != null && emitter.errorsTotal() > 0)) {
+        if (summary.read() == 0) {
+            // every row malformed, a capture with nothing decodable, an empty file: nothing was sendable
+            err.println("replay: no flows read from the input, nothing was sent (see above)");
+            return 3;
+        }
+        if (summary.sendErrors() > 0 || summary.sent() == 0 || (emitter != null && emitter.errorsTotal() > 0)) {
             err.println("replay: flows were not delivered (see above)");
             return 3;
         }

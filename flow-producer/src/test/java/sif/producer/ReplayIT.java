@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
@@ -140,6 +141,18 @@ class ReplayIT {
         cli.setErr(new PrintWriter(err, true));
         int exit = cli.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void aFileWhoseRowsAreAllMalformedSendsNothingAndExits3(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.csv");
+        String row = "x,192.168.10.5,1,10.0.0.1,80,6,7/7/2017 3:56" + ",0".repeat(75) + ",BENIGN\n"; // 83 columns of 85
+        Files.writeString(f, sif.flows.FlowCsvWriter.HEADER + "\n" + row + row + row);
+        Run r = replay("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "flows.allbad", "--create-topic",
+                "--no-progress", f.toString());
+        assertEquals(3, r.exit(), r.err() + "\n" + r.out());
+        assertTrue(r.err().contains("no flows read from the input"), r.err());
+        assertTrue(r.out().contains("malformed rows skipped by the reader: 3"), r.out());
     }
 
     @ParameterizedTest

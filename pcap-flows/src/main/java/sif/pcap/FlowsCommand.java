@@ -44,7 +44,8 @@ public final class FlowsCommand implements Callable<Integer> {
     String label;
 
     @Option(names = "--cicids2017-timestamps",
-            description = "write timestamps as CICIDS2017 did (d/m/yyyy h:mm:ss) instead of ISO")
+            description = "write timestamps as CICFlowMeter does (dd/MM/yyyy hh:mm:ss AM|PM) instead of ISO; "
+                    + "the published CICIDS2017 files dropped the AM/PM and seconds, which is read but not written")
     boolean cicTimestamps;
 
     @Override

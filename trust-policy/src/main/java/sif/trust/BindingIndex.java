@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Immutable index source address → principal, built from resolved identities. Host bindings
- * (/32, /128) are a hash lookup on the canonical address; network bindings are scanned most
+ * (/32, /128) are a hash lookup on the canonical address (an IPv4 address written in IPv4-mapped
+ * IPv6 form is the IPv4 address); network bindings are scanned most
  * specific first. When two principals bind the same address or network, the one whose newest
  * event is later wins (ties: lexicographically smaller principal), so the index is deterministic.
  */
@@ -108,9 +109,13 @@ public final class BindingIndex {
         return hosts.size() + networks.length;
     }
 
+    /** The host key of a parsed literal: its dotted quad for IPv4 in either spelling, else the 128 bits. */
     private static String canonical(String literal, long[] parsed) {
         if (literal.indexOf(':') < 0) {
             return literal;
+        }
+        if (IpAddress.isV4(parsed[0], parsed[1])) {
+            return IpAddress.v4Text(parsed[1]); // ::ffff:192.168.10.7 is 192.168.10.7
         }
         return Long.toHexString(parsed[0]) + "|" + Long.toHexString(parsed[1]);
     }

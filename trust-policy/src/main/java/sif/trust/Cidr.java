@@ -6,7 +6,10 @@ import java.util.Objects;
  * An IPv4 or IPv6 network in CIDR notation ({@code 192.168.10.0/24}, {@code 10.0.0.5},
  * {@code 2001:db8::/32}); a bare address is a /32 (IPv4) or /128 (IPv6). The mask is precomputed
  * so {@link #contains} is two masked compares. IPv4 prefixes are stored in their IPv4-mapped IPv6
- * form, so an IPv4 CIDR never matches a native IPv6 address and vice versa.
+ * form, so an IPv4 CIDR never matches a native IPv6 address; and an IPv6 prefix that is wider than
+ * the IPv4-mapped range but covers it ({@code ::/0}, {@code ::/64}: "any IPv6") never matches an IPv4
+ * address. An address or prefix written in IPv4-mapped form ({@code ::ffff:10.0.0.0/104}) is IPv4:
+ * it is the same address space as {@code 10.0.0.0/8}, as {@code java.net.InetAddress} has it.
  */
 public final class Cidr {
 
@@ -16,14 +19,18 @@ public final class Cidr {
     private final long maskHi;
     private final long maskLo;
     private final int prefixLength128;
+    /** An IPv6 prefix wider than the IPv4-mapped range that covers it: IPv4 addresses are outside it. */
+    private final boolean excludesV4;
 
-    private Cidr(String text, long netHi, long netLo, long maskHi, long maskLo, int prefixLength128) {
+    private Cidr(String text, long netHi, long netLo, long maskHi, long maskLo, int prefixLength128,
+                 boolean excludesV4) {
         this.text = text;
         this.netHi = netHi;
         this.netLo = netLo;
         this.maskHi = maskHi;
         this.maskLo = maskLo;
         this.prefixLength128 = prefixLength128;
+        this.excludesV4 = excludesV4;
     }
 
     /**
@@ -59,12 +66,15 @@ public final class Cidr {
         long mHi = p128 >= 64 ? -1L : (p128 == 0 ? 0L : -1L << (64 - p128));
         long mLo = p128 <= 64 ? 0L : (p128 == 128 ? -1L : -1L << (128 - p128));
         String canonical = (slash < 0) ? addr + "/" + max : s;
-        return new Cidr(canonical, a[0] & mHi, a[1] & mLo, mHi, mLo, p128);
+        long netHi = a[0] & mHi;
+        long netLo = a[1] & mLo;
+        boolean coversV4 = (IpAddress.V4_HIGH & mHi) == netHi && (IpAddress.V4_MAPPED_MID & mLo) == netLo;
+        return new Cidr(canonical, netHi, netLo, mHi, mLo, p128, !v4 && p128 < 96 && coversV4);
     }
 
     /** True when the parsed address ({@link IpAddress#parse} layout) lies in this network. */
     public boolean contains(long hi, long lo) {
-        return (hi & maskHi) == netHi && (lo & maskLo) == netLo;
+        return (hi & maskHi) == netHi && (lo & maskLo) == netLo && !(excludesV4 && IpAddress.isV4(hi, lo));
     }
 
     /** True when {@code ip} is a valid literal inside this network. */
@@ -90,7 +100,8 @@ public final class Cidr {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Cidr c && c.netHi == netHi && c.netLo == netLo && c.prefixLength128 == prefixLength128;
+        return o instanceof Cidr c && c.netHi == netHi && c.netLo == netLo && c.prefixLength128 == prefixLength128
+                && c.excludesV4 == excludesV4;
     }
 
     @Override

@@ -14,8 +14,13 @@ import java.util.UUID;
  * <p>The verification that counts for a flow is the latest one at or before the flow's time
  * ({@link PrincipalIdentity#verificationAtOrBefore}), so a flow evaluated late (consumer lag,
  * catching up after an outage) is not vouched for by a re-verification that happened after it. The
- * flow counter restarts when the source's principal, serial or that verification time changes
- * (a re-verification); that also closes any open challenge. A challenge is emitted when the
+ * flow counter restarts when the source's principal or serial changes, or when a flow is covered by
+ * a newer verification than the counter's (a re-verification); that also closes any open challenge.
+ * A flow covered by an <em>older</em> verification than the counter's (a long flow, stamped with its
+ * start and emitted when it ends, arriving after a re-verification) is judged against that older
+ * verification's age and counted on the current counter; it never restarts the counter or moves
+ * {@link SourceState#lastSeenMs} back, so late flows cannot keep a source under its flow limit.
+ * A challenge is emitted when the
  * status is in {@link FreshnessPolicy#challengeOn()} and no challenge went out for this source
  * within {@code challengePeriodMs} (event time) — so one per source per period, not one per flow.
  */
@@ -47,8 +52,8 @@ public final class FreshnessRule {
                 lastChallenge = SourceState.NO_CHALLENGE;
             }
             long n = restart || previous == null ? 1 : previous.flowsSinceVerification() + 1;
-            return finish(sourceIp, flowTimeMs, IdentityStatus.UNKNOWN, null, null, 0L, n, lastChallenge,
-                    "no identity bound to " + sourceIp);
+            return finish(sourceIp, flowTimeMs, IdentityStatus.UNKNOWN, null, null, 0L, 0L, n, lastChallenge,
+                    lastSeen(previous, flowTimeMs), "no identity bound to " + sourceIp);
         }
         // the verification that covers this flow: the latest at or before it, not the newest on record
         // (a firewall catching up on old flows already holds verifications made after them)
@@ -57,8 +62,10 @@ public final class FreshnessRule {
         boolean reset = previous == null
                 || !identity.principal().equals(previous.principal())
                 || !identity.credentialSerial().equals(previous.credentialSerial())
-                || covered != previous.verifiedAtMs();
+                || covered > previous.verifiedAtMs();
         long n = reset ? 1 : previous.flowsSinceVerification() + 1;
+        // the counter stays with the newest verification seen; a flow covered by an older one is counted on it
+        long counterVerifiedAt = reset ? covered : previous.verifiedAtMs();
         if (reset) {
             lastChallenge = SourceState.NO_CHALLENGE;
         }
@@ -90,11 +97,17 @@ public final class FreshnessRule {
             detail = "verified " + age + " ms ago, flow " + n + " of " + policy.maxFlows();
         }
         return finish(sourceIp, flowTimeMs, status, identity.principal(), identity.credentialSerial(),
-                covered, n, lastChallenge, detail);
+                covered, counterVerifiedAt, n, lastChallenge, lastSeen(previous, flowTimeMs), detail);
+    }
+
+    /** The newest flow time of the source: a late flow does not move it back (it drives idle eviction). */
+    private static long lastSeen(SourceState previous, long flowTimeMs) {
+        return previous == null ? flowTimeMs : Math.max(previous.lastSeenMs(), flowTimeMs);
     }
 
     private TrustAssessment finish(String sourceIp, long t, IdentityStatus status, String principal, String serial,
-                                   long verifiedAt, long n, long lastChallenge, String detail) {
+                                   long verifiedAt, long counterVerifiedAt, long n, long lastChallenge,
+                                   long lastSeenMs, String detail) {
         Challenge challenge = null;
         if (policy.challengeOn().contains(status)
                 && (lastChallenge == SourceState.NO_CHALLENGE || t - lastChallenge >= policy.challengePeriodMs())) {
@@ -103,7 +116,7 @@ public final class FreshnessRule {
                     sourceIp, principal, serial, status, t, verifiedAt, n);
             lastChallenge = t;
         }
-        SourceState next = new SourceState(principal, serial, verifiedAt, n, lastChallenge, t, status);
+        SourceState next = new SourceState(principal, serial, counterVerifiedAt, n, lastChallenge, lastSeenMs, status);
         return new TrustAssessment(status, principal, detail, next, challenge);
     }
 }

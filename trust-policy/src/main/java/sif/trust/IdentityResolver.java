@@ -16,7 +16,12 @@ import java.util.List;
  *       lexicographically greater serial wins. An event that does not win is ignored (late event),
  *       and an identical event is a no-op (duplicate).</li>
  *   <li>Only ISSUED / ROTATED replace the credential (serial, validity, bindings, method); a
- *       ROTATED credential continuing an unrevoked one keeps the chain's validity start. A newer
+ *       ROTATED credential continuing an unrevoked one keeps the chain's validity start. A
+ *       revocation of another serial that arrives after such a rotation (late or not) cuts the chain
+ *       back to the current credential's own validity start: the revoked credential may have been in
+ *       it, and had the revocation come first the chain would not reach past it. (In that order a
+ *       chain s1, s2, s3 with s1 revoked starts at s2; revoked after the rotations it starts at s3:
+ *       never more trusting than in order.) A newer
  *       ASSURANCE_CHANGED / DEVICE_NONCOMPLIANT / REVOKED about a different (older) serial changes
  *       posture (compliance, assurance) but never swaps the current credential back.</li>
  *   <li>A non-credential event about the current serial may raise {@code verifiedAtMs} (a
@@ -46,7 +51,8 @@ public final class IdentityResolver {
         }
         return new PrincipalIdentity(after.principal(), after.boundAddresses(), after.credentialSerial(),
                 after.notBeforeMs(), after.notAfterMs(), after.verifiedAtMs(), after.method(), after.eventTimeMs(),
-                after.lastType(), after.compliant(), after.assuranceLevel(), after.revokedSerials(), history);
+                after.lastType(), after.compliant(), after.assuranceLevel(), after.revokedSerials(), history,
+                after.credentialNotBeforeMs());
     }
 
     /**
@@ -93,6 +99,7 @@ public final class IdentityResolver {
                     event.eventTimeMs(), event.type(), compliant, event.assuranceLevel(), revoked);
         }
         List<String> revoked = current.revokedSerials();
+        boolean revokesAnother = false;
         if (event.type() == IdentityEventType.REVOKED && !revoked.contains(event.credentialSerial())) {
             List<String> r = new ArrayList<>(revoked);
             r.add(event.credentialSerial());
@@ -100,9 +107,12 @@ public final class IdentityResolver {
                 r.remove(0);
             }
             revoked = r;
+            revokesAnother = !event.credentialSerial().equals(current.credentialSerial());
         }
+        // the chain may run through the serial just revoked: back to the current credential's own start
+        long notBefore = revokesAnother ? current.credentialNotBeforeMs() : current.notBeforeMs();
         if (!isNewer(event, current)) {
-            return revoked == current.revokedSerials() ? current : withRevoked(current, revoked);
+            return revoked == current.revokedSerials() ? current : withRevoked(current, revoked, notBefore);
         }
         boolean sameSerial = event.credentialSerial().equals(current.credentialSerial());
         List<String> bound = event.boundAddresses().isEmpty() ? current.boundAddresses() : event.boundAddresses();
@@ -111,20 +121,21 @@ public final class IdentityResolver {
             long verified = sameSerial ? Math.max(current.verifiedAtMs(), event.verifiedAtMs()) : event.verifiedAtMs();
             return new PrincipalIdentity(current.principal(), bound, event.credentialSerial(), chainStart(current, event),
                     event.notAfterMs(), verified, event.method(), event.eventTimeMs(), event.type(), compliant,
-                    assurance, revoked);
+                    assurance, revoked, List.of(), event.notBeforeMs());
         }
         if (sameSerial) {
             return new PrincipalIdentity(current.principal(), bound, current.credentialSerial(),
                     current.notBeforeMs(), current.notAfterMs(),
                     Math.max(current.verifiedAtMs(), event.verifiedAtMs()), current.method(), event.eventTimeMs(),
-                    event.type(), compliant, assurance, revoked);
+                    event.type(), compliant, assurance, revoked, List.of(), current.credentialNotBeforeMs());
         }
         // posture or revocation about another serial: posture changes, the credential does not
         boolean postureCompliant = event.type() == IdentityEventType.REVOKED ? current.compliant() : compliant;
         return new PrincipalIdentity(current.principal(), current.boundAddresses(), current.credentialSerial(),
-                current.notBeforeMs(), current.notAfterMs(), current.verifiedAtMs(), current.method(),
+                notBefore, current.notAfterMs(), current.verifiedAtMs(), current.method(),
                 event.eventTimeMs(), current.lastType(), postureCompliant,
-                event.type() == IdentityEventType.REVOKED ? current.assuranceLevel() : assurance, revoked);
+                event.type() == IdentityEventType.REVOKED ? current.assuranceLevel() : assurance, revoked, List.of(),
+                current.credentialNotBeforeMs());
     }
 
     /**
@@ -151,9 +162,9 @@ public final class IdentityResolver {
         return e.type().tieRank() > s.lastType().tieRank();
     }
 
-    private static PrincipalIdentity withRevoked(PrincipalIdentity s, List<String> revoked) {
-        return new PrincipalIdentity(s.principal(), s.boundAddresses(), s.credentialSerial(), s.notBeforeMs(),
+    private static PrincipalIdentity withRevoked(PrincipalIdentity s, List<String> revoked, long notBeforeMs) {
+        return new PrincipalIdentity(s.principal(), s.boundAddresses(), s.credentialSerial(), notBeforeMs,
                 s.notAfterMs(), s.verifiedAtMs(), s.method(), s.eventTimeMs(), s.lastType(), s.compliant(),
-                s.assuranceLevel(), revoked, s.verifications());
+                s.assuranceLevel(), revoked, s.verifications(), s.credentialNotBeforeMs());
     }
 }

@@ -81,6 +81,20 @@ public final class IpAddress {
         return parseV6(s, out);
     }
 
+    /**
+     * True when the parsed address is IPv4 ({@code ::ffff:0:0/96}): a dotted quad, or the same address
+     * written in its IPv4-mapped IPv6 form ({@code ::ffff:192.168.10.7}, as dual-stack sockets report
+     * IPv4 peers). Both spellings are one address, as {@code java.net.InetAddress} treats them.
+     */
+    public static boolean isV4(long hi, long lo) {
+        return hi == V4_HIGH && (lo & 0xFFFF_FFFF_0000_0000L) == V4_MAPPED_MID;
+    }
+
+    /** The dotted quad of an address for which {@link #isV4} holds. */
+    public static String v4Text(long lo) {
+        return ((lo >>> 24) & 0xFF) + "." + ((lo >>> 16) & 0xFF) + "." + ((lo >>> 8) & 0xFF) + "." + (lo & 0xFF);
+    }
+
     /** True when {@code s} parses as an IPv4 or IPv6 literal. */
     public static boolean isValid(String s) {
         return parse(s, new long[2]);

@@ -23,6 +23,10 @@ import java.util.List;
  *                         {@value #VERIFICATION_HISTORY_MS} ms of the newest, at most
  *                         {@value #MAX_VERIFICATIONS}; empty in states written before it existed,
  *                         which then know only {@code verifiedAtMs}
+ * @param credentialNotBeforeMs validity start of the current credential itself, where the chain in
+ *                         {@code notBeforeMs} may reach further back; a revocation of another serial
+ *                         cuts the chain back to it. {@code null} (states written before it existed)
+ *                         means {@code notBeforeMs}
  */
 public record PrincipalIdentity(
         String principal,
@@ -37,7 +41,8 @@ public record PrincipalIdentity(
         boolean compliant,
         String assuranceLevel,
         List<String> revokedSerials,
-        List<Long> verifications) {
+        List<Long> verifications,
+        Long credentialNotBeforeMs) {
 
     /**
      * How far back (event time, from the newest) verification times are remembered: a flow evaluated
@@ -54,15 +59,16 @@ public record PrincipalIdentity(
         boundAddresses = boundAddresses == null ? List.of() : List.copyOf(boundAddresses);
         revokedSerials = revokedSerials == null ? List.of() : List.copyOf(revokedSerials);
         verifications = verifications == null ? List.of() : List.copyOf(verifications);
+        credentialNotBeforeMs = credentialNotBeforeMs == null ? Long.valueOf(notBeforeMs) : credentialNotBeforeMs;
     }
 
-    /** Without a verification history (only {@code verifiedAtMs} is known). */
+    /** Without a verification history (only {@code verifiedAtMs} is known), the credential's own validity start. */
     public PrincipalIdentity(String principal, List<String> boundAddresses, String credentialSerial, long notBeforeMs,
                              long notAfterMs, long verifiedAtMs, String method, long eventTimeMs,
                              IdentityEventType lastType, boolean compliant, String assuranceLevel,
                              List<String> revokedSerials) {
         this(principal, boundAddresses, credentialSerial, notBeforeMs, notAfterMs, verifiedAtMs, method, eventTimeMs,
-                lastType, compliant, assuranceLevel, revokedSerials, List.of());
+                lastType, compliant, assuranceLevel, revokedSerials, List.of(), null);
     }
 
     /**

@@ -144,6 +144,17 @@ class PolicyEngineTest {
     }
 
     @Test
+    void anIpv6AnyExemptionLeavesIpv4SourcesUnderZeroTrust() {
+        PolicyEngine e = new PolicyEngine(PolicyLoader.parse("zeroTrust:\n  exemptSources: ['::/0']\n", "v6.yaml"));
+        for (String v4 : List.of("198.51.100.9", "::ffff:198.51.100.9")) {
+            assertEquals(Decision.BLOCK, e.evaluate(flow(v4, "10.0.0.1", 443, null, "BENIGN", 0.99,
+                    IdentityStatus.UNKNOWN)).decision(), v4 + " is IPv4: '::/0' is any IPv6");
+        }
+        assertEquals(Decision.ALLOW, e.evaluate(flow("2001:db8::9", "2001:db8::1", 443, null, "BENIGN", 0.99,
+                IdentityStatus.UNKNOWN)).decision(), "an IPv6 source is exempt");
+    }
+
+    @Test
     void rolloutModeAlertsInsteadOfBlocking() throws IOException {
         PolicyEngine e = new PolicyEngine(PolicyLoader.parse(example().replace("mode: enforce", "mode: rollout"),
                 "rollout"));

@@ -34,6 +34,38 @@ class CidrTest {
     }
 
     @Test
+    void anyIpv6DoesNotMatchIpv4ButTheMappedFormIsIpv4() {
+        for (String anyV6 : new String[] {"::/0", "::/64", "::/95", "::ffff:0:0/95"}) {
+            Cidr c = Cidr.parse(anyV6);
+            assertFalse(c.contains("10.1.2.3"), anyV6 + " is IPv6 only");
+            assertFalse(c.contains("::ffff:10.1.2.3"), anyV6 + ": the mapped spelling is the same IPv4 address");
+        }
+        assertTrue(Cidr.parse("::/0").contains("2001:db8::1"));
+        assertTrue(Cidr.parse("::/64").contains("::1"));
+        // written in IPv4-mapped form, a prefix is IPv4: the same address space as 10.0.0.0/8
+        assertTrue(Cidr.parse("::ffff:10.0.0.0/104").contains("10.1.2.3"));
+        assertTrue(Cidr.parse("::ffff:10.0.0.0/104").contains("::ffff:10.1.2.3"));
+        assertFalse(Cidr.parse("::ffff:10.0.0.0/104").contains("11.0.0.1"));
+        assertTrue(Cidr.parse("10.0.0.0/8").contains("::ffff:10.1.2.3"));
+        assertFalse(Cidr.parse("10.0.0.0/8").contains("2001:db8::a01:203"));
+    }
+
+    @Test
+    void aHostBindingCoversBothSpellingsOfAnIpv4Source() {
+        IdentityRegistry reg = new IdentityRegistry();
+        reg.apply(new IdentityEvent("host", IdentityEventType.ISSUED, java.util.List.of("192.168.10.7"), "h", 0, 10,
+                0, "mTLS", 1, true, null));
+        reg.apply(new IdentityEvent("net", IdentityEventType.ISSUED, java.util.List.of("192.168.10.0/24"), "n", 0, 10,
+                0, "mTLS", 1, true, null));
+        assertEquals("host", reg.bySource("192.168.10.7").principal());
+        assertEquals("host", reg.bySource("::ffff:192.168.10.7").principal(), "not the /24's principal");
+        assertEquals("net", reg.bySource("::ffff:192.168.10.8").principal());
+        reg.apply(new IdentityEvent("mapped", IdentityEventType.ISSUED, java.util.List.of("::ffff:192.168.10.9/128"),
+                "m", 0, 10, 0, "mTLS", 1, true, null));
+        assertEquals("mapped", reg.bySource("192.168.10.9").principal());
+    }
+
+    @Test
     void parsing() {
         assertEquals(-1, IpAddress.parseV4("256.1.1.1"));
         assertEquals(-1, IpAddress.parseV4("1.2.3"));

@@ -231,6 +231,62 @@ class FreshnessRuleTest {
     }
 
     @Test
+    void aFlowCoveredByAnOlderVerificationNeitherRestartsTheCountNorIsTrustedPastTheLimit() {
+        ZeroTrustEvaluator zt = evaluator(); // verified at T0
+        zt.onIdentityEvent(event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + MIN, T0 + MIN));
+        int trusted = 0;
+        for (int i = 1; i <= 1000; i++) {
+            if (zt.onFlow(IP, T0 + MIN + SEC + i).status() == IdentityStatus.TRUSTED) {
+                trusted++;
+            }
+            if (i % 400 == 0) { // a long flow, stamped with its start before the re-verification, ends now
+                TrustAssessment late = zt.onFlow(IP, T0 + 30 * SEC);
+                if (late.status() == IdentityStatus.TRUSTED) {
+                    trusted++;
+                }
+                assertEquals(T0 + MIN, late.next().verifiedAtMs(), "the counter stays with the newest verification");
+                assertEquals(T0 + MIN + SEC + i, late.next().lastSeenMs(), "a late flow does not move lastSeen back");
+            }
+        }
+        assertEquals(500, trusted, "of the flows since the re-verification, late ones included, 500 are trusted");
+        TrustAssessment lateStale = zt.onFlow(IP, T0 + 30 * SEC);
+        assertEquals(IdentityStatus.STALE, lateStale.status(), "counted on the current counter: " + lateStale.detail());
+        assertEquals(IdentityStatus.STALE, zt.onFlow(IP, T0 + 2 * MIN).status());
+        zt.onIdentityEvent(event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + 3 * MIN, T0 + 3 * MIN));
+        TrustAssessment fresh = zt.onFlow(IP, T0 + 3 * MIN + SEC);
+        assertEquals(IdentityStatus.TRUSTED, fresh.status(), "a newer verification restarts the count");
+        assertEquals(1, fresh.next().flowsSinceVerification());
+    }
+
+    @Test
+    void aRevocationOfThePreviousCredentialCutsTheChainWhateverItsArrival() {
+        IdentityEvent issued = credential(IdentityEventType.ISSUED, "s1", T0, T0 + 10 * MIN, T0);
+        IdentityEvent revoked = event(IdentityEventType.REVOKED, "s1", 0, T0 + 2 * MIN);
+        IdentityEvent revokedAfter = event(IdentityEventType.REVOKED, "s1", 0, T0 + 5 * MIN);
+        IdentityEvent rotated = credential(IdentityEventType.ROTATED, "s2", T0 + 4 * MIN, T0 + 14 * MIN, T0 + 4 * MIN);
+        List<List<IdentityEvent>> orders = List.of(
+                List.of(issued, revoked, rotated),      // in order
+                List.of(issued, rotated, revoked),      // the revocation arrives late
+                List.of(issued, rotated, revokedAfter)); // revoked after the rotation
+        for (List<IdentityEvent> order : orders) {
+            ZeroTrustEvaluator zt = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+            order.forEach(zt::onIdentityEvent);
+            String which = order.get(1).type() + " then " + order.get(2).type() + "@" + order.get(2).eventTimeMs();
+            assertEquals(IdentityStatus.EXPIRED, zt.onFlow(IP, T0 + 3 * MIN).status(), which);
+            assertEquals(IdentityStatus.EXPIRED, zt.onFlow(IP, T0 + MIN).status(), which);
+            assertEquals(IdentityStatus.TRUSTED, zt.onFlow(IP, T0 + 4 * MIN + SEC).status(), which);
+            assertEquals("s2", zt.registry().byPrincipal(P).credentialSerial(), which);
+        }
+        // a duplicate revocation of a serial already known revoked changes nothing
+        ZeroTrustEvaluator chain = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+        chain.onIdentityEvent(credential(IdentityEventType.ISSUED, "s2", T0, T0 + 10 * MIN, T0));
+        chain.onIdentityEvent(event(IdentityEventType.REVOKED, "s0", 0, T0 + SEC));
+        chain.onIdentityEvent(credential(IdentityEventType.ROTATED, "s3", T0 + 4 * MIN, T0 + 14 * MIN, T0 + 4 * MIN));
+        chain.onIdentityEvent(event(IdentityEventType.REVOKED, "s0", 0, T0 + SEC));
+        assertEquals(IdentityStatus.TRUSTED, chain.onFlow(IP, T0 + 3 * MIN).status(), "s2 -> s3 is unbroken");
+    }
+
+    @Test
     void aRotationAfterRevocationOrAGapStartsANewValidity() {
         ZeroTrustEvaluator revoked = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
         revoked.onIdentityEvent(credential(IdentityEventType.ISSUED, "s1", T0, T0 + 10 * MIN, T0));

@@ -8,6 +8,7 @@ import ai.djl.translate.TranslateException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -74,13 +75,24 @@ public final class ModelArtifact {
     /** SHA-256 of a file, lower-case hex. */
     public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = sha256();
             byte[] buf = new byte[1 << 16];
             int r;
             while ((r = in.read(buf)) > 0) {
                 md.update(buf, 0, r);
             }
             return HexFormat.of().formatHex(md.digest());
+        }
+    }
+
+    /** SHA-256 of bytes, lower-case hex. */
+    static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 unavailable", e);
         }
@@ -128,7 +140,14 @@ public final class ModelArtifact {
         }
     }
 
-    private record Verified(Path dir, ModelMetadata meta, Path weights, SequenceTranslator translator) {}
+    /**
+     * An artifact whose weights matched their SHA-256. The weights are the bytes that were hashed,
+     * and the model is loaded from them, never from the directory again: DJL's {@code load(dir, prefix)}
+     * would pick the highest-numbered {@code <prefix>-NNNN.params} there (a stray {@code -0001} file
+     * nobody hashed), and a file replaced between the check and a background load would go unseen.
+     */
+    private record Verified(Path dir, ModelMetadata meta, Path weights, byte[] weightBytes,
+                            SequenceTranslator translator) {}
 
     private static Verified verify(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -137,19 +156,20 @@ public final class ModelArtifact {
         ModelMetadata meta = readMetadata(dir);
         validate(meta, dir);
         Path weights = dir.resolve(meta.weights().file());
-        String actual;
+        byte[] bytes;
         try {
-            actual = sha256(weights);
+            bytes = Files.readAllBytes(weights);
         } catch (IOException e) {
             throw new ModelArtifactException("cannot read model weights " + weights + ": " + e.getMessage(), e);
         }
+        String actual = sha256(bytes);
         if (!actual.equalsIgnoreCase(meta.weights().sha256())) {
             throw new ModelArtifactException("model weights " + weights + " do not match metadata.json: SHA-256 is "
                     + actual + ", expected " + meta.weights().sha256() + " (file modified or corrupt); refusing to load");
         }
         ModelMetadata.Scaler s = meta.scaler();
         FeatureScaler scaler = new FeatureScaler(s.posInf(), s.negInf(), s.mean(), s.std());
-        return new Verified(dir, meta, weights,
+        return new Verified(dir, meta, weights, bytes,
                 new SequenceTranslator(scaler, meta.sequenceLength(), meta.temperature()));
     }
 
@@ -170,7 +190,7 @@ public final class ModelArtifact {
         Model model = Model.newInstance(prefix, Device.cpu(), ENGINE);
         try {
             model.setBlock(Networks.lstm(meta.classNames().size()));
-            model.load(v.dir(), prefix);
+            model.load(new ByteArrayInputStream(v.weightBytes())); // the verified bytes, see Verified
         } catch (IOException | MalformedModelException | RuntimeException e) {
             model.close();
             throw new ModelArtifactException("cannot load model weights " + v.weights() + ": " + e.getMessage(), e);

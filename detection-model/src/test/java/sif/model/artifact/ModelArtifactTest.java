@@ -137,18 +137,45 @@ class ModelArtifactTest {
         }
     }
 
-    @Test
-    void refusesTamperedWeights() throws IOException {
-        Path copy = tmp.resolve("tampered");
-        Files.createDirectories(copy);
+    /** The artifact's weights and metadata, copied into a directory of their own. */
+    static Path copyOfArtifact(String name) throws IOException {
+        Path copy = Files.createDirectories(tmp.resolve(name));
         for (String f : List.of("tiny-0000.params", ModelArtifact.METADATA)) {
             Files.copy(dir.resolve(f), copy.resolve(f));
         }
+        return copy;
+    }
+
+    @Test
+    void refusesTamperedWeights() throws IOException {
+        Path copy = copyOfArtifact("tampered");
         byte[] w = Files.readAllBytes(copy.resolve("tiny-0000.params"));
         w[w.length - 10] ^= 0x01;
         Files.write(copy.resolve("tiny-0000.params"), w);
         ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> ModelArtifact.load(copy));
         assertTrue(e.getMessage().contains("SHA-256") && e.getMessage().contains("refusing"), e.getMessage());
+    }
+
+    @Test
+    void loadsTheVerifiedWeightsNotAnotherParamsFileBesideThem() throws IOException {
+        Path copy = copyOfArtifact("stray");
+        float[][] seq = sequence(10, 3f);
+        float[] verified;
+        try (SequenceClassifier c = ModelArtifact.load(copy); ClassifierSession s = c.newSession()) {
+            verified = s.predict(List.<float[][]>of(seq))[0];
+        }
+        // other weights as tiny-0001.params: DJL's load(dir, prefix) picks the highest-numbered file
+        try (Model m = Model.newInstance("tiny", Device.cpu(), ModelArtifact.ENGINE)) {
+            ai.djl.engine.Engine.getEngine(ModelArtifact.ENGINE).setRandomSeed(999);
+            m.setBlock(Networks.lstm(5));
+            m.getBlock().initialize(m.getNDManager(), DataType.FLOAT32, new Shape(1, 10, FeatureScaler.INPUTS));
+            m.setProperty("Epoch", "1");
+            m.save(copy, "tiny");
+        }
+        assertTrue(Files.exists(copy.resolve("tiny-0001.params")));
+        try (SequenceClassifier c = ModelArtifact.load(copy); ClassifierSession s = c.newSession()) {
+            assertArrayEquals(verified, s.predict(List.<float[][]>of(seq))[0], 0f, "the weights whose SHA-256 was checked");
+        }
     }
 
     @Test

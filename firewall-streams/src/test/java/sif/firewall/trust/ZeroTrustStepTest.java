@@ -232,6 +232,28 @@ class ZeroTrustStepTest {
     }
 
     @Test
+    void lateFlowsDoNotRestartTheFlowCount() {
+        // long flows are stamped with their start and emitted when they end: one that started before the
+        // re-verification arrives after it every 15 flows, and must not keep the source under its limit
+        driver = open(stateDir, SMALL);
+        identity(issued("s1", T0));
+        identity(new IdentityEvent(P, IdentityEventType.ASSURANCE_CHANGED, List.of(), "s1", T0 - MIN, T0 + 60 * MIN,
+                T0 + MIN, "mTLS", T0 + MIN, true, null));
+        List<String> statuses = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            long t = T0 + MIN + i * 100L;
+            String out = pipe(HOST, t);
+            statuses.add(out.substring(0, out.indexOf('|')));
+            if (i % 15 == 0) {
+                out = pipe(HOST, T0 + 30_000);
+                statuses.add(out.substring(0, out.indexOf('|')));
+            }
+        }
+        assertEquals(20, statuses.stream().filter("TRUSTED"::equals).count(), statuses.toString());
+        assertEquals(22, statuses.stream().filter("STALE"::equals).count(), statuses.toString());
+    }
+
+    @Test
     void oneChallengePerSourcePerPeriod() {
         driver = open(stateDir, SMALL);
         identity(issued("s1", T0));
