@@ -153,6 +153,9 @@ public final class CsvFlowSource implements FlowSource {
                     return false;
                 }
                 current = load(groups.get(group++)).iterator();
+                synchronized (CsvFlowSource.this) {
+                    lastSummary = summary; // what was read so far: a pass ended early (--limit, stop) reports it too
+                }
             }
             return true;
         }

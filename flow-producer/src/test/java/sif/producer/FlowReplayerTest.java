@@ -97,6 +97,26 @@ class FlowReplayerTest {
     }
 
     @Test
+    void malformedRowsAreReportedWhenTheLimitEndsThePassEarly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        java.nio.file.Path f = dir.resolve("a.csv");
+        try (sif.flows.FlowCsvWriter w = new sif.flows.FlowCsvWriter(f)) {
+            for (int i = 0; i < 3; i++) {
+                w.write(flow("f" + i, "192.168.10.5", 1_499_443_200_000L + i));
+            }
+        }
+        java.nio.file.Files.writeString(f, java.nio.file.Files.readString(f) + "garbage,row\n");
+        ReplaySummary all = new FlowReplayer(producer(), new ReplayOptions("flows", 0, 0, 0, false))
+                .replay(new CsvFlowSource(List.of(f), sif.flows.FlowCsvReader.Options.DEFAULT));
+        ReplaySummary limited = new FlowReplayer(producer(), new ReplayOptions("flows", 0, 0, 2, false))
+                .replay(new CsvFlowSource(List.of(f), sif.flows.FlowCsvReader.Options.DEFAULT));
+        assertEquals(3, all.sent());
+        assertEquals(1, all.malformedRows());
+        assertEquals(2, limited.sent());
+        assertEquals(1, limited.malformedRows(), "the file was read whole: its malformed row is reported");
+    }
+
+    @Test
     void deliveryErrorsAreCountedAndSampled() throws IOException {
         MockProducer<String, NetworkFlow> p = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES) {
             @Override
