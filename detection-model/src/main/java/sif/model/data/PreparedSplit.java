@@ -9,9 +9,13 @@ import java.util.function.IntPredicate;
  * <p>Sequence context per protocol:
  * <ul>
  *   <li>random split: every sequence may contain any flow (the paper's setting, leaky);</li>
- *   <li>temporal split: a training sequence contains training flows only; a validation sequence
- *       training and validation flows; a test sequence any earlier flow of its source (looking
- *       back into training flows is legitimate context, as in deployment).</li>
+ *   <li>temporal split: a training sequence contains the flows of the training period (training
+ *       flows and flows dropped by the cap that lie in their unit's training period, see
+ *       {@link Splits#temporalPeriods}); a validation sequence those of the training and validation
+ *       periods; a test sequence any earlier flow of its source (looking back into training flows is
+ *       legitimate context, as in deployment). So no training or validation sequence holds a test
+ *       flow, no training sequence a validation flow, and the cap thins out the anchors only: a
+ *       sequence's context is the consecutive history of its source within the periods it may see.</li>
  * </ul>
  */
 public record PreparedSplit(
@@ -62,8 +66,12 @@ public record PreparedSplit(
             valSeq = SequenceBuilder.build(table, t, isVal, any);
             testSeq = SequenceBuilder.build(table, t, isTest, any);
         } else {
-            trainSeq = SequenceBuilder.build(table, t, isTrain, isTrain);
-            valSeq = SequenceBuilder.build(table, t, isVal, isTrain.or(isVal));
+            // capped (OUT) flows count as context of the period of their unit they lie in
+            byte[] period = Splits.temporalPeriods(table, split, cfg.unit());
+            IntPredicate trainPeriod = i -> period[i] == Splits.TRAIN;
+            IntPredicate beforeTest = i -> period[i] != Splits.TEST;
+            trainSeq = SequenceBuilder.build(table, t, isTrain, trainPeriod);
+            valSeq = SequenceBuilder.build(table, t, isVal, beforeTest);
             testSeq = SequenceBuilder.build(table, t, isTest, any);
         }
         int[] labels = table.labels();

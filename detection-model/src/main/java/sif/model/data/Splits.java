@@ -19,7 +19,8 @@ import java.util.Random;
  *       default, or source IP alone); within a unit, in event-time order, the first part goes to
  *       training, then validation, the last part to test, so training flows strictly precede the
  *       unit's validation and test flows. Sequences are then built so that a training sequence
- *       contains training flows only.</li>
+ *       contains no validation or test flow (nor a capped flow lying in its unit's validation or
+ *       test period, see {@link #temporalPeriods}).</li>
  * </ul>
  */
 public final class Splits {
@@ -79,8 +80,7 @@ public final class Splits {
         Map<String, List<Integer>> units = new LinkedHashMap<>();
         for (int i = 0; i < table.size(); i++) {
             if (eligible[i]) {
-                String key = unit == TemporalUnit.SOURCE ? table.source(i) : table.source(i) + "|" + table.label(i);
-                units.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+                units.computeIfAbsent(unitKey(table, i, unit), k -> new ArrayList<>()).add(i);
             }
         }
         for (List<Integer> idx : units.values()) {
@@ -97,8 +97,49 @@ public final class Splits {
     }
 
     /**
-     * Per-class cap with random undersampling: at most {@code cap} flows per class stay eligible.
-     * The dropped flows remain available as sequence context.
+     * The period of the temporal cut each flow lies in, for building sequences: an assigned flow's
+     * period is its split ({@link #TRAIN}, {@link #VAL} or {@link #TEST}); a flow left {@link #OUT}
+     * (dropped by the cap) gets the period of its unit at its place in event-time order:
+     * {@link #TEST} once the unit's first test flow has passed, else {@link #VAL} once its first
+     * validation flow has passed, else {@link #TRAIN} (also for a unit with no assigned flow).
+     *
+     * <p>The cap draws its flows at random over the whole capture, so {@code OUT} flows lie among and
+     * after a unit's validation and test flows. Per unit, every {@code TRAIN}-period flow precedes
+     * the unit's first validation and test flow, and every {@code VAL}-period flow its first test
+     * flow; a flow's period only depends on its own unit, as its split does.
+     *
+     * @param split a {@link #temporal} split of {@code table} with the same {@code unit}
+     */
+    public static byte[] temporalPeriods(FlowTable table, byte[] split, TemporalUnit unit) {
+        byte[] period = new byte[table.size()];
+        Map<String, Byte> reached = new java.util.HashMap<>();
+        for (int i = 0; i < period.length; i++) {
+            String key = unitKey(table, i, unit);
+            byte sofar = reached.getOrDefault(key, TRAIN);
+            if (split[i] == OUT) {
+                period[i] = sofar;
+            } else {
+                period[i] = split[i];
+                if (split[i] > sofar) {
+                    reached.put(key, split[i]);
+                }
+            }
+        }
+        return period;
+    }
+
+    /** The temporal unit of flow {@code i}: its source, or its source and class. */
+    static String unitKey(FlowTable table, int i, TemporalUnit unit) {
+        return unit == TemporalUnit.SOURCE ? table.source(i) : table.source(i) + "|" + table.label(i);
+    }
+
+    /**
+     * Per-class cap with random undersampling: at most {@code cap} flows per class stay eligible
+     * (become anchors, i.e. are assigned to a split). The dropped flows ({@link #OUT}) remain
+     * sequence context: under the random split, of every sequence; under the temporal split, of the
+     * sequences allowed to see the period of their unit they lie in ({@link #temporalPeriods}): a
+     * training sequence sees dropped flows of the training period, a validation sequence those of
+     * the training and validation periods, a test sequence all.
      */
     public static boolean[] capPerClass(FlowTable table, int cap, long seed) {
         boolean[] keep = new boolean[table.size()];

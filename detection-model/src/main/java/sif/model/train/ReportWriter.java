@@ -184,6 +184,8 @@ public final class ReportWriter {
 
         // method
         ModelMetadata.Training t = meta.training();
+        long capped = t.capPerClass() <= 0 ? 0 : d.table().countsPerClass().values().stream()
+                .mapToLong(n -> Math.max(0, n - t.capPerClass())).sum();
         md.append("## Method\n\n");
         md.append("- Features: the 76 CICFlowMeter features (77 minus the duplicated `Fwd Header Length.1`); identifiers "
                 + "(Flow ID, IPs, ports, timestamp) are never features. Scaling fitted on training flows only: ")
@@ -196,15 +198,21 @@ public final class ReportWriter {
                         + "(the paper's leakage, kept to reproduce its setting).\n");
         md.append("- Temporal split (leakage-free): flows are grouped per (source IP, class) — unit `").append(t.temporalUnit())
                 .append("` — and cut in event time: first 70% train, next 10% validation, last 20% test. Training sequences "
-                        + "contain training flows only (checked by a test); validation sequences training and validation "
-                        + "flows; test sequences may look back at any earlier flow of their source, as in deployment. Caveat: "
+                        + (capped == 0 ? "contain training flows only (checked by a test); validation sequences training and validation "
+                                + "flows; "
+                                : "contain no validation or test flow (their other flows: training flows and capped flows of "
+                                + "their unit's training period; checked by a test); validation sequences no test flow; ")
+                        + "test sequences may look back at any earlier flow of their source, as in deployment. Caveat: "
                         + "because all attacks here come from one source (172.16.0.1), per-(source, class) cuts mean that "
                         + "e.g. PortScan test flows (Friday 13:05–14:51 local) precede DDoS training flows (15:56) of the "
                         + "same source; a single cut per source (`--temporal-unit source`) would leave only DDoS among the "
                         + "attacks in its test split. The unit is the model class, so sub-types of `Other` that come last in "
                         + "time (here: all 21 SQL-injection flows, after the XSS flows) fall entirely into the test split and "
                         + "are never seen in training — see the error breakdown.\n");
-        md.append("- Class cap (undersampling): ").append(t.capPerClass()).append(" flows per class (no effect on this data).\n");
+        md.append("- Class cap (undersampling): ").append(t.capPerClass()).append(" flows per class")
+                .append(capped == 0 ? " (no effect on this data).\n"
+                        : ": " + capped + " flows left out as anchors; they stay sequence context (under the temporal split, "
+                        + "of the sequences allowed to see the period of their unit they lie in).\n");
         md.append("- LSTM: ").append(meta.network()).append("; Adam lr ").append(t.learningRate()).append(", batch ")
                 .append(t.batchSize()).append(", up to ").append(t.maxEpochs()).append(" epochs, early stopping patience ")
                 .append(t.patience()).append(" on validation loss, best weights restored; seed ").append(t.seed()).append(".\n");

@@ -46,6 +46,38 @@ class RealDataSplitTest {
     }
 
     @Test
+    void temporalSplitInvariantsHoldOnRealDataWithTheCapActive() {
+        for (Splits.TemporalUnit unit : Splits.TemporalUnit.values()) {
+            // 200 per class: BENIGN (299), DDoS, PortScan and Other lose flows
+            PreparedSplit p = PreparedSplit.prepare(table, Protocol.TEMPORAL_SPLIT,
+                    new PreparedSplit.Config(10, 0.2, 0.125, unit, 200, 42));
+            assertEquals(table.size() - 4 * 200, Splits.indicesOf(p.split(), Splits.OUT).length);
+            SplitInvariants.assertTemporalInvariants(table, p, unit);
+        }
+    }
+
+    /**
+     * The shipped model's data (at most 1,000 rows per class) is far below the default cap of 50,000:
+     * no flow is left out, so training and validation sequences are exactly the training-only and
+     * training-plus-validation sequences they were before capped flows became context.
+     */
+    @Test
+    void defaultCapLeavesNoFlowOutSoTheShippedModelsSequencesAreUnchanged() {
+        for (Splits.TemporalUnit unit : Splits.TemporalUnit.values()) {
+            PreparedSplit.Config c = new PreparedSplit.Config(10, 0.2, 0.125, unit, 50_000, 42);
+            assertEquals(PreparedSplit.Config.defaults(42).capPerClass(), c.capPerClass());
+            PreparedSplit p = PreparedSplit.prepare(table, Protocol.TEMPORAL_SPLIT, c);
+            byte[] split = p.split();
+            assertEquals(0, Splits.indicesOf(split, Splits.OUT).length);
+            int[][] train = SequenceBuilder.build(table, 10, i -> split[i] == Splits.TRAIN, i -> split[i] == Splits.TRAIN);
+            int[][] val = SequenceBuilder.build(table, 10, i -> split[i] == Splits.VAL,
+                    i -> split[i] == Splits.TRAIN || split[i] == Splits.VAL);
+            assertTrue(java.util.Arrays.deepEquals(train, p.trainSeqByFlow()));
+            assertTrue(java.util.Arrays.deepEquals(val, p.valSeqByFlow()));
+        }
+    }
+
+    @Test
     void scalerIsFittedOnTrainingFlowsOnly() {
         PreparedSplit p = PreparedSplit.prepare(table, Protocol.TEMPORAL_SPLIT, PreparedSplit.Config.defaults(42));
         boolean[] train = new boolean[table.size()];

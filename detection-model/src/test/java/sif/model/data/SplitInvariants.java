@@ -11,20 +11,47 @@ final class SplitInvariants {
 
     private SplitInvariants() {}
 
+    static String unitOf(FlowTable t, int i, Splits.TemporalUnit unit) {
+        return unit == Splits.TemporalUnit.SOURCE ? t.source(i) : t.source(i) + "|" + t.label(i);
+    }
+
     static void assertTemporalInvariants(FlowTable t, PreparedSplit p, Splits.TemporalUnit unit) {
         byte[] split = p.split();
-        // 1. no test (or validation) flow inside any training sequence; training sequences hold training flows only
+        // per unit: the first validation-or-test flow and the first test flow (table index)
+        Map<String, Integer> firstValOrTest = new HashMap<>();
+        Map<String, Integer> firstTestOfUnit = new HashMap<>();
+        for (int i = 0; i < t.size(); i++) {
+            if (split[i] == Splits.VAL || split[i] == Splits.TEST) {
+                firstValOrTest.putIfAbsent(unitOf(t, i, unit), i);
+            }
+            if (split[i] == Splits.TEST) {
+                firstTestOfUnit.putIfAbsent(unitOf(t, i, unit), i);
+            }
+        }
+        // 1. no test or validation flow inside any training sequence; its other flows are training
+        //    flows or capped (OUT) flows, and every one of them lies before its unit's first
+        //    validation or test flow (a capped flow from a unit's validation or test period is no
+        //    training context)
         for (int k = 0; k < p.train().size(); k++) {
             int anchor = p.train().anchor(k);
             for (int i : p.train().sequence(k)) {
-                assertEquals(Splits.TRAIN, split[i], "training sequence of flow " + anchor + " contains non-training flow " + i);
+                assertTrue(split[i] == Splits.TRAIN || split[i] == Splits.OUT,
+                        "training sequence of flow " + anchor + " contains validation or test flow " + i);
+                assertTrue(i < firstValOrTest.getOrDefault(unitOf(t, i, unit), Integer.MAX_VALUE),
+                        "training sequence of flow " + anchor + " contains flow " + i + " of its unit's validation or test period");
                 assertTrue(i <= anchor);
                 assertEquals(t.source(anchor), t.source(i));
             }
         }
+        // 1b. no test flow inside any validation sequence, nor any flow of its unit's test period
         for (int k = 0; k < p.val().size(); k++) {
+            int anchor = p.val().anchor(k);
             for (int i : p.val().sequence(k)) {
                 assertTrue(split[i] != Splits.TEST, "validation sequence contains test flow " + i);
+                assertTrue(i < firstTestOfUnit.getOrDefault(unitOf(t, i, unit), Integer.MAX_VALUE),
+                        "validation sequence of flow " + anchor + " contains flow " + i + " of its unit's test period");
+                assertTrue(i <= anchor);
+                assertEquals(t.source(anchor), t.source(i));
             }
         }
         // 2. per unit, training flows strictly precede (in event order) validation, which precede test
@@ -33,7 +60,7 @@ final class SplitInvariants {
         Map<String, Integer> firstVal = new HashMap<>();
         Map<String, Integer> lastVal = new HashMap<>();
         for (int i = 0; i < t.size(); i++) {
-            String key = unit == Splits.TemporalUnit.SOURCE ? t.source(i) : t.source(i) + "|" + t.label(i);
+            String key = unitOf(t, i, unit);
             switch (split[i]) {
                 case Splits.TRAIN -> lastTrain.merge(key, i, Math::max);
                 case Splits.VAL -> {
