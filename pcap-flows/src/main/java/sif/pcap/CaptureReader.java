@@ -38,8 +38,9 @@ public final class CaptureReader implements Closeable {
     // classic pcap
     private boolean nanos;
     private int linkType;
+    private int fcsBytes;
     // pcapng interfaces of the current section
-    private final List<long[]> interfaces = new ArrayList<>(); // {linkType, unitsPerSecond, offsetSeconds}
+    private final List<long[]> interfaces = new ArrayList<>(); // {linkType, unitsPerSecond, offsetSeconds, fcsBytes}
     private long lastTimestamp;
 
     private CaptureReader(InputStream in, String name) throws IOException {
@@ -69,7 +70,9 @@ public final class CaptureReader implements Closeable {
             if (!fill(24)) {
                 throw new CaptureFormatException(name + ": truncated pcap global header", off);
             }
-            linkType = int32(buf, bufPos + 20) & 0x0fffffff;
+            int field = int32(buf, bufPos + 20);
+            linkType = field & 0xffff; // the upper bits carry the FCS length, if the P bit (0x04000000) is set
+            fcsBytes = (field & 0x04000000) != 0 ? ((field >>> 28) & 0xf) * 2 : 0; // in 16-bit words
             consume(24);
         }
     }
@@ -132,6 +135,7 @@ public final class CaptureReader implements Closeable {
         }
         p.timestampMicros = sec * 1_000_000L + (nanos ? frac / 1000 : frac);
         p.linkType = linkType;
+        p.fcsBytes = fcsBytes;
         p.data = record;
         p.offset = 0;
         p.length = incl;
@@ -201,6 +205,7 @@ public final class CaptureReader implements Closeable {
                     }
                     p.timestampMicros = lastTimestamp; // an SPB carries no timestamp: keep the previous one
                     p.linkType = (int) ifc[0];
+                    p.fcsBytes = (int) ifc[3];
                     p.data = record;
                     p.offset = 12;
                     p.length = incl;
@@ -230,6 +235,7 @@ public final class CaptureReader implements Closeable {
         p.timestampMicros = micros + ifc[2] * 1_000_000L;
         lastTimestamp = p.timestampMicros;
         p.linkType = (int) ifc[0];
+        p.fcsBytes = (int) ifc[3];
         p.data = record;
         p.offset = dataOff;
         p.length = incl;
@@ -251,6 +257,7 @@ public final class CaptureReader implements Closeable {
         long lt = int16(record, 8);
         long units = 1_000_000L;
         long tsOffset = 0;
+        long fcs = 0;
         int pos = 16;
         int end = total - 4;
         while (pos + 4 <= end) {
@@ -271,6 +278,9 @@ public final class CaptureReader implements Closeable {
                 } else {
                     units = exp > 62 ? Long.MAX_VALUE : 1L << exp;
                 }
+            } else if (code == 13 && len >= 1) { // if_fcslen: in bits per the spec; small values are bytes
+                int value = record[v] & 0xff;
+                fcs = value >= 8 ? value / 8 : value;
             } else if (code == 14 && len == 8) { // if_tsoffset (seconds)
                 tsOffset = ((int32(record, v) & 0xffffffffL) << 32) | (int32(record, v + 4) & 0xffffffffL);
                 if (!bigEndian) {
@@ -279,7 +289,7 @@ public final class CaptureReader implements Closeable {
             }
             pos = v + ((len + 3) & ~3);
         }
-        return new long[] {lt, units, tsOffset};
+        return new long[] {lt, units, tsOffset, fcs};
     }
 
     private static long pow(long b, int e) {

@@ -18,8 +18,11 @@ import sif.flows.FlowRecord;
  * in packet time are swept out as time advances (CICFlowMeter keeps them until another packet of the
  * same flow or the end of input, with the same features), so memory holds only flows younger than the
  * flow timeout, and at most {@link ExtractorConfig#maxOpenFlows()} of them (the oldest are ended early
- * beyond that). Not thread-safe: one extractor per packet stream. No allocation per packet except
- * for new flows.
+ * beyond that). Of a swept flow only its direction is kept (a {@link FlowKey}, at most
+ * {@link ExtractorConfig#maxOpenFlows()} of them, the oldest forgotten first), so that the next packet
+ * of the same 5-tuple starts CICFlowMeter's continuation flow (the old flow's direction) whether the
+ * sweep or that packet noticed the timeout first. Not thread-safe: one extractor per packet stream.
+ * No allocation per packet except for new flows.
  */
 public final class FlowExtractor {
 
@@ -34,6 +37,8 @@ public final class FlowExtractor {
     private final Consumer<FlowRecord> snapshotSink;
     private final HashMap<FlowKey, FlowState> flows = new HashMap<>(1 << 16);
     private final ArrayDeque<FlowState> byStart = new ArrayDeque<>();
+    /** Directions of flows ended by timeout (or the cap) whose 5-tuple has not been seen since, oldest first. */
+    private final TimedOutFlows timedOut;
     private final FlowKey probe = new FlowKey();
     private String sourceName;
     private long lastSweep;
@@ -54,6 +59,7 @@ public final class FlowExtractor {
         this.snapshotInterval = config.snapshotIntervalMicros();
         this.sink = sink;
         this.snapshotSink = snapshotSink;
+        this.timedOut = new TimedOutFlows(config.maxOpenFlows());
         if (snapshotInterval > 0 && snapshotSink == null) {
             throw new IllegalArgumentException("a snapshot interval needs a snapshot sink");
         }
@@ -105,7 +111,9 @@ public final class FlowExtractor {
             flow = flows.get(probe);
         }
         if (flow == null) {
-            open(new FlowState(engelen, activityTimeout, p, null));
+            TimedOutFlows.Ended ended = timedOut.remove(p);
+            open(new FlowState(engelen, activityTimeout, p,
+                    ended == null ? null : continuationDirection(ended, ended.readyForNewConnection, p)));
             return;
         }
         if (engelen) {
@@ -119,10 +127,29 @@ public final class FlowExtractor {
         }
     }
 
+    /**
+     * The direction of the flow that {@code p} starts after {@code old} (same 5-tuple) ended by timeout,
+     * as CICFlowMeter's generators do it: V4 always the old flow's direction (its first packet counted
+     * forward); Engelen's the old direction for TCP, except that a SYN without ACK after a finished
+     * teardown starts a new connection, and the packet's own direction (null) for other protocols.
+     */
+    private FlowKey continuationDirection(FlowKey old, boolean oldReadyForNewConnection, PacketInfo p) {
+        if (!engelen) {
+            return old;
+        }
+        boolean newConnection = oldReadyForNewConnection && p.has(PacketInfo.SYN) && !p.has(PacketInfo.ACK);
+        return newConnection || p.protocol != 6 ? null : old;
+    }
+
+    /** Whether a later packet of this flow's 5-tuple would continue it ({@link #continuationDirection}). */
+    private boolean mayContinue(FlowState flow) {
+        return !engelen || flow.protocol == 6;
+    }
+
     private void acceptV4(FlowState flow, PacketInfo p, long ts) {
         if (ts - flow.flowStart > flowTimeout) {
             close(flow, flow.packetCount() > 1);
-            open(new FlowState(false, activityTimeout, p, flow));
+            open(new FlowState(false, activityTimeout, p, continuationDirection(flow, false, p)));
         } else if (p.has(PacketInfo.FIN)) {
             if (flow.isForward(p)) {
                 if (++flow.fFin == 1) {
@@ -156,8 +183,7 @@ public final class FlowExtractor {
         boolean ready = flow.tcpState == 3;
         if (ts - flow.flowStart > flowTimeout || (ready && p.has(PacketInfo.SYN))) {
             close(flow, true);
-            boolean newConnection = ready && p.has(PacketInfo.SYN) && !p.has(PacketInfo.ACK);
-            open(new FlowState(true, activityTimeout, p, newConnection || p.protocol != 6 ? null : flow));
+            open(new FlowState(true, activityTimeout, p, continuationDirection(flow, ready, p)));
             return;
         }
         flow.updateActiveIdleTime(ts);
@@ -195,9 +221,21 @@ public final class FlowExtractor {
                     LOG.warn("more than {} open flows: ending the oldest early (raise maxOpenFlows / --max-flows "
                             + "to avoid this)", config.maxOpenFlows());
                 }
-                close(head, engelen || head.packetCount() > 1);
+                endAsTimedOut(head);
                 return;
             }
+        }
+    }
+
+    /**
+     * Ends a flow whose flow timeout has passed (or that the cap ends early) before another packet of
+     * its 5-tuple arrived: V4 writes it if it has more than one packet, Engelen's version always; its
+     * direction is kept for the continuation.
+     */
+    private void endAsTimedOut(FlowState flow) {
+        close(flow, engelen || flow.packetCount() > 1);
+        if (mayContinue(flow)) {
+            timedOut.add(flow, flow.tcpState == 3);
         }
     }
 
@@ -222,7 +260,7 @@ public final class FlowExtractor {
                 break;
             }
             byStart.pollFirst();
-            close(head, engelen || head.packetCount() > 1);
+            endAsTimedOut(head);
         }
     }
 
@@ -238,6 +276,7 @@ public final class FlowExtractor {
             }
         }
         flows.clear();
+        timedOut.clear();
     }
 
     private FlowRecord record(FlowState f) {

@@ -69,7 +69,7 @@ public final class FlowsCommand implements Callable<Integer> {
             Files.createDirectories(out.getParent());
         }
         long start = System.nanoTime();
-        long packets;
+        PacketCounts counts;
         long flows = 0;
         try (PcapFlowSource source = PcapFlowSource.open(pcap, config, PcapFlowSource.Pacing.FAST, 1);
              FlowCsvWriter writer = new FlowCsvWriter(Files.newBufferedWriter(out),
@@ -83,16 +83,25 @@ public final class FlowsCommand implements Callable<Integer> {
                 }
             } catch (java.io.UncheckedIOException e) {
                 writer.flush();
-                System.err.println("flows: " + e.getCause().getMessage() + " - the " + flows
-                        + " flows read before it were written to " + out);
+                System.err.println("flows: " + failure(e.getCause(), flows, source.counts()));
                 return 1;
             }
-            packets = source.packets();
+            counts = source.counts();
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        System.out.printf("flows: %d packets -> %d flows (%s mode) in %.2f s (%.0f packets/s), wrote %s%n",
-                packets, flows, config.mode().name().toLowerCase(), secs, packets / Math.max(secs, 1e-9), out);
+        System.out.printf("flows: %s -> %d flows (%s mode) in %.2f s (%.0f packets/s), wrote %s%n",
+                counts, flows, config.mode().name().toLowerCase(), secs, counts.read() / Math.max(secs, 1e-9), out);
         return 0;
+    }
+
+    /** The error line for a capture that could not be read to the end, or held no packet to decode. */
+    private String failure(IOException cause, long flowsWritten, PacketCounts counts) {
+        if (cause instanceof UndecodableCaptureException) {
+            String hint = counts.skipped(PacketDecoder.Skip.IPV6_DISABLED) > 0 ? "; --ipv6 extracts IPv6 flows" : "";
+            return cause.getMessage() + hint + "; no flows written to " + out;
+        }
+        return cause.getMessage() + " - the " + flowsWritten + " flows read before it were written to " + out
+                + " (" + counts + ")";
     }
 
     private static Duration seconds(double s, String option) {

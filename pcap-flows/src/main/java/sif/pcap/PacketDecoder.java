@@ -6,13 +6,49 @@ package sif.pcap;
  * cooked capture SLL (113) and SLL2 (276), BSD loopback (0). Network: IPv4 (options, first
  * fragment only), IPv6 (skipping hop-by-hop, routing, destination-options and fragment headers).
  * Transport: TCP, UDP, ICMP, ICMPv6.
+ *
+ * <p>Payload lengths are counted as CICFlowMeter counts them (jnetpcap: the frame's bytes after the
+ * transport header): the IP length fields plus any link-layer trailer after the IP datagram, such as
+ * the padding of minimum-size Ethernet frames (a 40-byte TCP RST in a 60-byte frame has 6 bytes of
+ * payload). Two differences from jnetpcap: a frame check sequence that the capture declares
+ * ({@link RawPacket#fcsBytes}) is not counted, and a frame the capture cut short (snap length) is
+ * measured by its length on the wire, not by the bytes captured.
+ *
+ * <p>Every packet given to {@link #decode} is counted in {@link #counts()}.
  */
 public final class PacketDecoder {
 
-    /** Decode outcome besides success. */
-    public enum Skip { NONE, NOT_IP, IPV6_DISABLED, UNSUPPORTED_PROTOCOL, FRAGMENT, TRUNCATED }
+    /** Decode outcome: {@link #NONE} for a decoded packet, else why it was skipped. */
+    public enum Skip {
+        NONE("decoded"),
+        UNSUPPORTED_LINK_TYPE("on an unsupported link type"),
+        NOT_IP("neither IPv4 nor IPv6"),
+        IPV6_DISABLED("IPv6 (not enabled)"),
+        UNSUPPORTED_PROTOCOL("neither TCP, UDP nor ICMP"),
+        FRAGMENT("non-first IP fragments"),
+        TRUNCATED("truncated or malformed headers");
+
+        private final String description;
+
+        Skip(String description) {
+            this.description = description;
+        }
+
+        /** What the packets skipped for this reason are, for summaries ("3 truncated or malformed headers"). */
+        public String description() {
+            return description;
+        }
+    }
+
+    /**
+     * The largest original (on-the-wire) length trusted for a frame the capture cut short: libpcap's
+     * maximum snap length. A larger value, or one below the captured length, is taken to be corrupt and
+     * the captured length is used instead.
+     */
+    static final int MAX_WIRE_LENGTH = 262_144;
 
     private final boolean ipv6;
+    private final PacketCounts counts = new PacketCounts();
     private Skip lastSkip = Skip.NONE;
 
     /** @param ipv6 whether IPv6 packets are decoded (CICFlowMeter reads IPv4 only by default) */
@@ -20,13 +56,33 @@ public final class PacketDecoder {
         this.ipv6 = ipv6;
     }
 
-    /** Why the last {@link #decode} returned false. */
+    /** Why the last {@link #decode} returned false ({@link Skip#NONE} if it returned true). */
     public Skip lastSkip() {
         return lastSkip;
     }
 
+    /** The packets given to {@link #decode} so far, by outcome (a live view). */
+    public PacketCounts counts() {
+        return counts;
+    }
+
     /** @return true when {@code out} holds a TCP, UDP or ICMP packet */
     public boolean decode(RawPacket raw, PacketInfo out) {
+        boolean decoded = decodeFrame(raw, out);
+        counts.add(lastSkip, raw.linkType);
+        return decoded;
+    }
+
+    /**
+     * The frame's length on the wire: its original length when the capture cut it short (and that
+     * length is plausible), else the captured length.
+     */
+    static int wireLength(RawPacket raw) {
+        int orig = raw.originalLength;
+        return orig > raw.length && orig <= MAX_WIRE_LENGTH ? orig : raw.length;
+    }
+
+    private boolean decodeFrame(RawPacket raw, PacketInfo out) {
         byte[] b = raw.data;
         int p = raw.offset;
         int end = raw.offset + raw.length;
@@ -73,20 +129,27 @@ public final class PacketDecoder {
                 etherType = (b[p] & 0xf0) == 0x60 ? 0x86dd : 0x0800;
             }
             default -> {
-                return skip(Skip.NOT_IP);
+                return skip(Skip.UNSUPPORTED_LINK_TYPE);
             }
         }
         out.timestampMicros = raw.timestampMicros;
+        // where the frame ends on the wire, without a declared FCS (beyond `end` if the capture cut it short)
+        int frameEnd = raw.offset + wireLength(raw) - Math.max(0, raw.fcsBytes);
         if (etherType == 0x0800) {
-            return ipv4(b, p, end, out);
+            return ipv4(b, p, end, frameEnd, out);
         }
         if (etherType == 0x86dd) {
-            return ipv6 ? ipv6(b, p, end, out) : skip(Skip.IPV6_DISABLED);
+            return ipv6 ? ipv6(b, p, end, frameEnd, out) : skip(Skip.IPV6_DISABLED);
         }
         return skip(Skip.NOT_IP);
     }
 
-    private boolean ipv4(byte[] b, int p, int end, PacketInfo out) {
+    /** Bytes of the frame after the IP datagram that ends at {@code datagramEnd}: Ethernet padding, trailers. */
+    private static int trailer(int datagramEnd, int frameEnd) {
+        return Math.max(0, frameEnd - datagramEnd);
+    }
+
+    private boolean ipv4(byte[] b, int p, int end, int frameEnd, PacketInfo out) {
         if (end - p < 20 || (b[p] & 0xf0) != 0x40) {
             return skip(Skip.TRUNCATED);
         }
@@ -95,8 +158,8 @@ public final class PacketDecoder {
         if (ihl < 20 || end - p < ihl) {
             return skip(Skip.TRUNCATED);
         }
-        if (total < ihl) { // TSO captures may carry 0; fall back to captured length
-            total = end - p;
+        if (total < ihl) { // TSO captures may carry 0; fall back to the frame's length
+            total = Math.min(end, frameEnd) - p;
         }
         int fragOffset = u16(b, p + 6) & 0x1fff;
         if (fragOffset != 0) {
@@ -107,10 +170,10 @@ public final class PacketDecoder {
         out.dstHi = 0;
         out.srcLo = u32(b, p + 12);
         out.dstLo = u32(b, p + 16);
-        return transport(b, p + ihl, end, b[p + 9] & 0xff, total - ihl, out);
+        return transport(b, p + ihl, end, b[p + 9] & 0xff, total - ihl + trailer(p + total, frameEnd), out);
     }
 
-    private boolean ipv6(byte[] b, int p, int end, PacketInfo out) {
+    private boolean ipv6(byte[] b, int p, int end, int frameEnd, PacketInfo out) {
         if (end - p < 40) {
             return skip(Skip.TRUNCATED);
         }
@@ -122,7 +185,7 @@ public final class PacketDecoder {
         out.dstHi = u64(b, p + 24);
         out.dstLo = u64(b, p + 32);
         int q = p + 40;
-        int remaining = payloadLen;
+        int remaining = payloadLen + trailer(q + payloadLen, frameEnd);
         for (int guard = 0; guard < 8; guard++) {
             if (next == 0 || next == 43 || next == 60) {
                 if (end - q < 8) {

@@ -31,7 +31,10 @@ public final class PacketInfo {
     public int window;
     /** Transport header length in bytes (TCP data offset, 8 for UDP and ICMP). */
     public int headerBytes;
-    /** Transport payload length in bytes, from the IP length fields. */
+    /**
+     * Transport payload length in bytes as CICFlowMeter counts it: from the IP length fields, plus the
+     * frame's bytes after the IP datagram (Ethernet padding; not a declared FCS). See {@link PacketDecoder}.
+     */
     public int payloadBytes;
     public int icmpType = -1;
     public int icmpCode = -1;

@@ -24,13 +24,16 @@ import sif.flows.FlowRecord;
  *
  * <p>A truncated or corrupt capture: every flow read before the damage is returned, then
  * {@link #next()}/{@link #hasNext()} throw an {@link UncheckedIOException} wrapping the
- * {@link CaptureFormatException} (with the byte offset). Not thread-safe.
+ * {@link CaptureFormatException} (with the byte offset). Input that holds packets but none the
+ * decoder can read fails the same way, with an {@link UndecodableCaptureException}; {@link #counts()}
+ * tells what the packets were. Not thread-safe.
  */
 public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable {
 
     /** How flows are released. */
     public enum Pacing { FAST, PACKET_TIME }
 
+    private final Path input;
     private final List<Path> files;
     private final Pacing pacing;
     private final double speed;
@@ -48,10 +51,11 @@ public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable
     private long currentMicros;
     private long wallStartNanos;
 
-    private PcapFlowSource(List<Path> files, ExtractorConfig config, Pacing pacing, double speed) {
+    private PcapFlowSource(Path input, List<Path> files, ExtractorConfig config, Pacing pacing, double speed) {
         if (!(speed > 0)) {
             throw new IllegalArgumentException("speed must be positive, got " + speed);
         }
+        this.input = input;
         this.files = files;
         this.pacing = pacing;
         this.speed = speed;
@@ -74,7 +78,7 @@ public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable
         if (files.isEmpty()) {
             throw new IOException("no capture files (.pcap, .pcapng, .cap) at " + fileOrDir);
         }
-        return new PcapFlowSource(files, config, pacing, speed);
+        return new PcapFlowSource(fileOrDir, files, config, pacing, speed);
     }
 
     /** The capture files a path names: the file itself, or a directory's captures in name order. */
@@ -95,7 +99,12 @@ public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable
 
     /** Packets read so far. */
     public long packets() {
-        return extractor.packets();
+        return decoder.counts().read();
+    }
+
+    /** The packets read so far: decoded, and skipped by reason (a live view). */
+    public PacketCounts counts() {
+        return decoder.counts();
     }
 
     @Override
@@ -138,6 +147,10 @@ public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable
                     if (fileIndex >= files.size()) {
                         extractor.finish();
                         done = true;
+                        PacketCounts counts = decoder.counts();
+                        if (counts.read() > 0 && counts.decoded() == 0) {
+                            failure = new UndecodableCaptureException(input.toString(), counts);
+                        }
                         return;
                     }
                     Path file = files.get(fileIndex++);

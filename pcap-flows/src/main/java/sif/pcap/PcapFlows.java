@@ -12,8 +12,24 @@ public final class PcapFlows {
 
     private static final Logger LOG = LoggerFactory.getLogger(PcapFlows.class);
 
-    /** Counts of one extraction. */
-    public record Stats(long packets, long decoded, long flows) {}
+    /**
+     * Counts of one extraction.
+     *
+     * @param counts the packets read: decoded, and skipped by reason
+     * @param flows  flows emitted
+     */
+    public record Stats(PacketCounts counts, long flows) {
+
+        /** Packets read. */
+        public long packets() {
+            return counts.read();
+        }
+
+        /** Packets decoded into flows. */
+        public long decoded() {
+            return counts.decoded();
+        }
+    }
 
     private PcapFlows() {}
 
@@ -36,26 +52,22 @@ public final class PcapFlows {
         PacketDecoder decoder = new PacketDecoder(extractor.config().ipv6());
         RawPacket raw = new RawPacket();
         PacketInfo info = new PacketInfo();
-        long packets = 0;
-        long decoded = 0;
         long before = extractor.emitted();
         try (CaptureReader reader = CaptureReader.open(capture)) {
             while (reader.next(raw)) {
-                packets++;
                 if (decoder.decode(raw, info)) {
-                    decoded++;
                     extractor.accept(info);
                 }
             }
         } catch (CaptureFormatException e) {
             extractor.finish();
-            LOG.warn("{}: stopped after {} packets, {} flows emitted: {}", capture, packets,
+            LOG.warn("{}: stopped after {}, {} flows emitted: {}", capture, decoder.counts(),
                     extractor.emitted() - before, e.getMessage());
             throw e;
         }
         if (finish) {
             extractor.finish();
         }
-        return new Stats(packets, decoded, extractor.emitted() - before);
+        return new Stats(decoder.counts(), extractor.emitted() - before);
     }
 }

@@ -16,6 +16,12 @@ public final class RawPacket {
     public int length;
     /** Original length on the wire. */
     public int originalLength;
+    /**
+     * Bytes of frame check sequence at the end of each frame, as the capture declares it (classic pcap:
+     * the FCS bits of the link-type field; pcapng: the interface's {@code if_fcslen}); 0 when none is
+     * declared.
+     */
+    public int fcsBytes;
     /** Byte offset in the file of this packet's record. */
     public long fileOffset;
 }

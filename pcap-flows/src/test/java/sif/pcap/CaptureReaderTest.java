@@ -73,6 +73,29 @@ class CaptureReaderTest {
     }
 
     @Test
+    void aDeclaredFcsLengthIsReadAndTheLinkTypeKeptApart() throws IOException {
+        // classic pcap: FCS length 2 (16-bit words) and the P bit above LINKTYPE_ETHERNET
+        byte[] pcap = TestCaptures.pcap(List.of(new TestCaptures.Frame(1_000_000L, F1)),
+                0x2000_0000 | 0x0400_0000 | 1, false, false);
+        try (CaptureReader r = reader(pcap)) {
+            RawPacket p = new RawPacket();
+            assertTrue(r.next(p));
+            assertEquals(1, p.linkType);
+            assertEquals(4, p.fcsBytes);
+        }
+        // pcapng: if_fcslen in bits on the second interface only
+        byte[] ng = new TestCaptures.Pcapng(false).iface(1, 6).ifaceWithFcs(1, 32).epb(0, 5, F1).epb(1, 6, F2).bytes();
+        try (CaptureReader r = reader(ng)) {
+            RawPacket p = new RawPacket();
+            assertTrue(r.next(p));
+            assertEquals(0, p.fcsBytes);
+            assertTrue(r.next(p));
+            assertEquals(4, p.fcsBytes);
+            assertEquals(1, p.linkType);
+        }
+    }
+
+    @Test
     void truncatedPacketGivesTheRecordOffsetAfterTheGoodPackets() throws IOException {
         byte[] file = TestCaptures.pcap(List.of(new TestCaptures.Frame(1_000_000L, F1),
                 new TestCaptures.Frame(2_000_000L, F2)), 1, false, false);

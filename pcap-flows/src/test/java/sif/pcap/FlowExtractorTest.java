@@ -183,6 +183,78 @@ class FlowExtractorTest {
         }
     }
 
+    private static final int A = TestCaptures.ip(10, 0, 0, 1);
+    private static final int B = TestCaptures.ip(10, 0, 0, 2);
+
+    private static TestCaptures.Frame udp(long micros, int src, int dst, int sport, int dport) {
+        return new TestCaptures.Frame(micros, TestCaptures.ethernet(TestCaptures.ipv4Udp(src, dst, sport, dport, 10)));
+    }
+
+    private static TestCaptures.Frame tcp(long micros, int src, int dst, int sport, int dport, int flags, int payload) {
+        return new TestCaptures.Frame(micros, TestCaptures.ethernet(TestCaptures.ipv4Tcp(src, dst, sport, dport, flags,
+                1000, payload, false)));
+    }
+
+    /** {@code frames} with one packet between two other hosts at T0 + 120 s, just before the timeout shows. */
+    private static List<TestCaptures.Frame> withUnrelatedPacket(List<TestCaptures.Frame> frames) {
+        List<TestCaptures.Frame> busy = new ArrayList<>(frames);
+        busy.add(2, udp(T0 + 120_000_000L, TestCaptures.ip(10, 0, 0, 3), TestCaptures.ip(10, 0, 0, 4), 5, 6));
+        return busy;
+    }
+
+    private static FlowRecord startingAt(List<FlowRecord> flows, long micros) {
+        return flows.stream().filter(r -> r.timestampMs() == micros / 1000 && !r.srcIp().equals("10.0.0.3"))
+                .findFirst().orElseThrow(() -> new AssertionError("no flow starting at " + micros + " in " + flows));
+    }
+
+    @Test
+    void afterATimeoutV4ContinuesInTheOldDirectionWhateverOtherTrafficThereIs(@TempDir Path dir) throws IOException {
+        // A->B, B->A; after the 120 s timeout B->A first, then A->B
+        List<TestCaptures.Frame> quiet = List.of(udp(T0, A, B, 1000, 53), udp(T0 + 100_000, B, A, 53, 1000),
+                udp(T0 + 120_500_000L, B, A, 53, 1000), udp(T0 + 120_600_000L, A, B, 1000, 53));
+        for (List<TestCaptures.Frame> frames : List.of(quiet, withUnrelatedPacket(quiet))) {
+            List<FlowRecord> flows = extract(dir, frames, ExtractorConfig.defaults(CicMode.V4));
+            assertEquals(2, flows.size(), "the timed-out flow and its continuation (V4 drops the one-packet flow)");
+            FlowRecord first = flows.get(0);
+            assertEquals("10.0.0.1-10.0.0.2-1000-53-17", first.flowId());
+            assertEquals(1, first.features()[f("Total Fwd Packets")]);
+            assertEquals(1, first.features()[f("Total Backward Packets")]);
+            // CICFlowMeter: new BasicFlow(packet, flow.getSrc(), flow.getDst(), ...): the first packet counted
+            // forward, then the old flow's direction, in which the A->B packet is forward too
+            FlowRecord next = startingAt(flows, T0 + 120_500_000L);
+            assertEquals("10.0.0.1-10.0.0.2-1000-53-17", next.flowId());
+            assertEquals(2, next.features()[f("Total Fwd Packets")]);
+            assertEquals(0, next.features()[f("Total Backward Packets")]);
+            assertEquals(20, next.features()[f("Total Length of Fwd Packets")]);
+            assertEquals(100_000, next.features()[f("Flow Duration")]);
+        }
+    }
+
+    @Test
+    void afterATimeoutEngelenContinuesATcpConnectionInTheOldDirectionWhateverOtherTrafficThereIs(@TempDir Path dir)
+            throws IOException {
+        List<TestCaptures.Frame> quiet = List.of(tcp(T0, A, B, 1000, 80, SYN, 0), tcp(T0 + 100, B, A, 80, 1000, SYN | ACK, 0),
+                tcp(T0 + 120_500_000L, B, A, 80, 1000, PSH | ACK, 10), tcp(T0 + 120_600_000L, A, B, 1000, 80, ACK, 0));
+        for (List<TestCaptures.Frame> frames : List.of(quiet, withUnrelatedPacket(quiet))) {
+            List<FlowRecord> flows = extract(dir, frames, ExtractorConfig.defaults(CicMode.ENGELEN));
+            // Engelen's generator fixes the old direction before the first packet is classified
+            FlowRecord next = startingAt(flows, T0 + 120_500_000L);
+            assertEquals("10.0.0.1-10.0.0.2-1000-80-6", next.flowId());
+            assertEquals(1, next.features()[f("Total Fwd Packets")]);
+            assertEquals(1, next.features()[f("Total Backward Packets")]);
+            assertEquals(10, next.features()[f("Total Length of Bwd Packets")]);
+        }
+    }
+
+    @Test
+    void aNewConnectionAfterATimedOutFinishedOneTakesItsOwnDirectionInEngelenMode(@TempDir Path dir) throws IOException {
+        // a bare RST ends the teardown; B's SYN without ACK 130 s later is a new connection, not a continuation
+        List<TestCaptures.Frame> frames = List.of(tcp(T0, A, B, 1000, 80, SYN, 0), tcp(T0 + 100, B, A, 80, 1000, RST, 0),
+                tcp(T0 + 130_000_000L, B, A, 80, 1000, SYN, 0));
+        List<FlowRecord> flows = extract(dir, frames, ExtractorConfig.defaults(CicMode.ENGELEN));
+        assertEquals("10.0.0.2-10.0.0.1-80-1000-6", startingAt(flows, T0 + 130_000_000L).flowId());
+    }
+
     @Test
     void theOpenFlowCapEndsTheOldestFlowsEarly() {
         List<FlowRecord> out = new ArrayList<>();

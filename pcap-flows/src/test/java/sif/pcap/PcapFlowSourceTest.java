@@ -81,6 +81,35 @@ class PcapFlowSourceTest {
     }
 
     @Test
+    void countsThePacketsReadAndTheSkippedOnesByReason(@TempDir Path dir) throws IOException {
+        List<TestCaptures.Frame> frames = new ArrayList<>(FlowExtractorTest.httpConnection(40000, T0));
+        frames.add(new TestCaptures.Frame(T0 + 5000, TestCaptures.ethernet(new byte[28], 0x0806, false))); // ARP
+        Path f = dir.resolve("arp.pcap");
+        Files.write(f, TestCaptures.pcap(frames, 1, false, false));
+        try (PcapFlowSource s = PcapFlowSource.open(f, ExtractorConfig.defaults(CicMode.ENGELEN),
+                PcapFlowSource.Pacing.FAST, 1)) {
+            assertEquals(1, drain(s).size());
+            assertEquals(11, s.packets());
+            assertEquals(10, s.counts().decoded());
+            assertEquals(1, s.counts().skipped(PacketDecoder.Skip.NOT_IP));
+        }
+    }
+
+    @Test
+    void inputWithoutOnePacketToDecodeFailsWithTheReasons(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("loop.pcap");
+        Files.write(f, TestCaptures.pcap(TestCaptures.loopFrames(T0, 3), 108, false, false));
+        try (PcapFlowSource s = PcapFlowSource.open(f, ExtractorConfig.defaults(CicMode.V4),
+                PcapFlowSource.Pacing.FAST, 1)) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, s::hasNext);
+            UndecodableCaptureException u = assertInstanceOf(UndecodableCaptureException.class, e.getCause());
+            assertEquals(f + ": none of the 3 packets could be decoded (3 on unsupported link type 108)", u.getMessage());
+            assertEquals(3, u.counts().skipped(PacketDecoder.Skip.UNSUPPORTED_LINK_TYPE));
+            assertFalse(s.hasNext(), "the failure is reported once");
+        }
+    }
+
+    @Test
     void missingInputIsAClearError(@TempDir Path dir) {
         IOException e = assertThrows(IOException.class, () -> PcapFlowSource.open(dir.resolve("nope.pcap"),
                 ExtractorConfig.defaults(CicMode.V4), PcapFlowSource.Pacing.FAST, 1));

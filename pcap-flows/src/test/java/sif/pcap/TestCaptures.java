@@ -11,8 +11,12 @@ final class TestCaptures {
 
     private TestCaptures() {}
 
-    /** One frame with its capture time. */
-    record Frame(long micros, byte[] bytes) {}
+    /** One frame with its capture time and its length on the wire (more than captured: cut by the snap length). */
+    record Frame(long micros, byte[] bytes, int originalLength) {
+        Frame(long micros, byte[] bytes) {
+            this(micros, bytes, bytes.length);
+        }
+    }
 
     static int ip(int a, int b, int c, int d) {
         return a << 24 | b << 16 | c << 8 | d;
@@ -20,13 +24,25 @@ final class TestCaptures {
 
     /** IPv4 + TCP with {@code payload} bytes of payload and a 20-byte (or 40 with options) TCP header. */
     static byte[] ipv4Tcp(int src, int dst, int sport, int dport, int flags, int window, int payload, boolean options) {
-        int tcpLen = options ? 40 : 20;
+        return ipv4Tcp(src, dst, sport, dport, flags, window, payload, options ? 40 : 20);
+    }
+
+    /** IPv4 + TCP with a {@code tcpLen}-byte TCP header (options beyond 20 bytes: an MSS of 1460, then zeros). */
+    static byte[] ipv4Tcp(int src, int dst, int sport, int dport, int flags, int window, int payload, int tcpLen) {
         ByteBuffer b = ByteBuffer.allocate(20 + tcpLen + payload);
         b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + tcpLen + payload)).putShort((short) 1)
                 .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0).putInt(src).putInt(dst);
         b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(0)
                 .put((byte) ((tcpLen / 4) << 4)).put((byte) flags).putShort((short) window).putShort((short) 0).putShort((short) 0);
+        if (tcpLen >= 24) {
+            b.put((byte) 2).put((byte) 4).putShort((short) 1460);
+        }
         return b.array();
+    }
+
+    /** {@code frame} padded with zeros to {@code length} bytes, as Ethernet pads frames to its 60-byte minimum. */
+    static byte[] padded(byte[] frame, int length) {
+        return java.util.Arrays.copyOf(frame, Math.max(length, frame.length));
     }
 
     static byte[] ipv4Udp(int src, int dst, int sport, int dport, int payload) {
@@ -82,6 +98,19 @@ final class TestCaptures {
         return b.array();
     }
 
+    /** {@code n} frames of LINKTYPE_LOOP (108), a link type the decoder does not read, 1 µs apart. */
+    static List<Frame> loopFrames(long start, int n) {
+        byte[] ip = ipv4Udp(ip(10, 0, 0, 1), ip(10, 0, 0, 2), 1, 2, 10);
+        byte[] frame = new byte[4 + ip.length];
+        frame[3] = 2; // AF_INET, network byte order
+        System.arraycopy(ip, 0, frame, 4, ip.length);
+        List<Frame> frames = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            frames.add(new Frame(start + i, frame));
+        }
+        return frames;
+    }
+
     /** A classic pcap file. */
     static byte[] pcap(List<Frame> frames, int linkType, boolean bigEndian, boolean nanos) {
         ByteOrder order = bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
@@ -93,7 +122,7 @@ final class TestCaptures {
         for (Frame f : frames) {
             ByteBuffer r = ByteBuffer.allocate(16).order(order);
             long frac = nanos ? (f.micros() % 1_000_000L) * 1000 : f.micros() % 1_000_000L;
-            r.putInt((int) (f.micros() / 1_000_000L)).putInt((int) frac).putInt(f.bytes().length).putInt(f.bytes().length);
+            r.putInt((int) (f.micros() / 1_000_000L)).putInt((int) frac).putInt(f.bytes().length).putInt(f.originalLength());
             out.writeBytes(r.array());
             out.writeBytes(f.bytes());
         }
@@ -121,6 +150,18 @@ final class TestCaptures {
                     .putShort((short) 0).putShort((short) 0).putInt(32);
             out.writeBytes(b.array());
             resolutions.add(tsresol);
+            return this;
+        }
+
+        /** Adds a microsecond interface whose frames end in an FCS of {@code fcsBits} (option if_fcslen). */
+        Pcapng ifaceWithFcs(int linkType, int fcsBits) {
+            ByteBuffer b = ByteBuffer.allocate(40).order(order);
+            b.putInt(1).putInt(40).putShort((short) linkType).putShort((short) 0).putInt(0)
+                    .putShort((short) 9).putShort((short) 1).put((byte) 6).put(new byte[3])
+                    .putShort((short) 13).putShort((short) 1).put((byte) fcsBits).put(new byte[3])
+                    .putShort((short) 0).putShort((short) 0).putInt(40);
+            out.writeBytes(b.array());
+            resolutions.add(6);
             return this;
         }
 
