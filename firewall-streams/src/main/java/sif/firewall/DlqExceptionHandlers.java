@@ -101,8 +101,8 @@ public final class DlqExceptionHandlers {
         @Override
         public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             if (exception instanceof StreamsException) {
-                LOG.error("processor {} failed with Kafka Streams' own error (an earlier send failed, or a store); the "
-                        + "stream thread stops", context.processorNodeId(), exception);
+                LOG.error("processor {} failed with Kafka Streams' own error (an earlier send failed, a store) or its "
+                        + "inference thread failed; the stream thread stops", context.processorNodeId(), exception);
                 return ProcessingHandlerResponse.FAIL;
             }
             String decided = decidedFlowId(record);
@@ -113,14 +113,18 @@ public final class DlqExceptionHandlers {
                 metrics.verdictStepFailure(context.processorNodeId());
                 return ProcessingHandlerResponse.CONTINUE;
             }
+            if (context.sourceRawValue() == null) {
+                // a punctuation (eviction, a due batch): no input record, so no flow to dead-letter or count
+                LOG.error("processor {} failed in a punctuation; it is skipped until its next run",
+                        context.processorNodeId(), exception);
+                return ProcessingHandlerResponse.CONTINUE;
+            }
             LOG.error("processor {} failed on record {}-{}@{}; its source record goes to the dead-letter topic",
                     context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
             metrics.dlqOutsideTransaction(DlqReason.PROCESSING_ERROR);
-            if (context.sourceRawValue() != null) {
-                publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
-                        DlqReason.PROCESSING_ERROR, exception, context.processorNodeId(), context.topic(),
-                        context.partition(), context.offset()));
-            }
+            publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
+                    DlqReason.PROCESSING_ERROR, exception, context.processorNodeId(), context.topic(),
+                    context.partition(), context.offset()));
             return ProcessingHandlerResponse.CONTINUE;
         }
     }

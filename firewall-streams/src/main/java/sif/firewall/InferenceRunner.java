@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.model.ClassifierSession;
@@ -108,8 +109,16 @@ final class InferenceRunner implements AutoCloseable {
         int n = flows.size();
         Outcome out = new Outcome(n);
         List<float[][]> inputs = new ArrayList<>(n);
-        for (PendingFlow p : flows) {
-            inputs.add(modelInput(p));
+        for (int i = 0; i < n; i++) {
+            try {
+                inputs.add(modelInput(flows.get(i)));
+            } catch (RuntimeException e) { // a restored snapshot that does not decode: this flow fails, not the batch
+                out.errors[i] = e;
+                inputs.add(null);
+            }
+        }
+        if (inputs.contains(null)) {
+            return classifyEach(inputs, out);
         }
         long t0 = System.nanoTime();
         try {
@@ -125,7 +134,15 @@ final class InferenceRunner implements AutoCloseable {
             LOG.error("inference failed for a batch of {} flows (first flow {}); classifying them one by one",
                     n, flows.get(0).flowId(), e);
         }
-        for (int i = 0; i < n; i++) {
+        return classifyEach(inputs, out);
+    }
+
+    /** Each flow in a call of its own; a flow without input (null) keeps the error it has. */
+    private Outcome classifyEach(List<float[][]> inputs, Outcome out) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i) == null) {
+                continue;
+            }
             long t1 = System.nanoTime();
             try {
                 float[][] probs = checked(session.predictInputs(List.<float[][]>of(inputs.get(i))), 1);
@@ -173,8 +190,11 @@ final class InferenceRunner implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for inference", e);
         } catch (ExecutionException e) {
-            // classify() catches the model's exceptions; what reaches here is an Error or a bug
-            throw new IllegalStateException("inference thread failed: " + e.getCause(), e.getCause());
+            // classify() turns the model's exceptions into per-flow errors (dead letters); what reaches here
+            // is an Error (out of memory, a native failure). It must not reach the processing handler, which
+            // would dead-letter the record at hand and go on without the failed batch: the stream thread
+            // fails instead, and its tasks resume from their last commit (no flow lost or decided twice).
+            throw new StreamsException("inference thread failed: " + e.getCause(), e.getCause());
         }
     }
 

@@ -209,15 +209,10 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         FlowContext flow = record.value();
         String source = flow.srcIp();
         long eventTime = flow.flow().getEventTimeMs();
-        byte[] stored = sequences.get(source);
-        if (stored != null && !SequenceWindow.usable(stored, inputFormat, inputWidth)) {
-            LOG.info("task {}: sequence of {} was made for another model input format; it starts afresh",
-                    context.taskId(), source);
-            stored = null;
-        }
+        byte[] stored = storedSequence(source);
         byte[] sequence = SequenceWindow.append(stored, eventTime, classifier.input(flow.features()), inputFormat,
                 sequenceLength, maxAgeMs);
-        sequences.put(source, SequenceWindow.context(sequence, sequenceLength));
+        sequences.put(source, SequenceWindow.context(stored, sequence, sequenceLength, maxAgeMs));
         if (eventTime > newestEventTime) {
             newestEventTime = eventTime;
         }
@@ -339,6 +334,37 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         context.forward(new Record<String, FirewallEvent>(p.srcIp(), r, p.ingestTimeMs(), r.headers(p, e)));
     }
 
+    /** The source's stored sequence, or null when there is none or it cannot be extended (it starts afresh). */
+    private byte[] storedSequence(String source) {
+        byte[] stored = sequences.get(source);
+        try {
+            if (stored != null && !SequenceWindow.usable(stored, inputFormat, inputWidth)) {
+                LOG.info("task {}: sequence of {} was made by an older layout or for another model input format; "
+                        + "it starts afresh", context.taskId(), source);
+                return null;
+            }
+        } catch (IllegalArgumentException e) { // corrupt: would otherwise fail every later flow of the source
+            LOG.warn("task {}: stored sequence of {} is corrupt ({}); it starts afresh", context.taskId(), source,
+                    e.getMessage());
+            return null;
+        }
+        return stored;
+    }
+
+    /**
+     * Whether a stored sequence goes: idle since before {@code horizon}, or unusable (an older layout,
+     * another model's rows, corrupt bytes), which its source's next flow would start afresh anyway. One
+     * such value must not stop the eviction of every other source.
+     */
+    private boolean evictable(String source, byte[] stored, long horizon) {
+        try {
+            return !SequenceWindow.usable(stored, inputFormat, inputWidth) || SequenceWindow.newestTime(stored) < horizon;
+        } catch (IllegalArgumentException e) {
+            LOG.warn("task {}: stored sequence of {} is corrupt ({}); evicted", context.taskId(), source, e.getMessage());
+            return true;
+        }
+    }
+
     private void evictIdleSources() {
         if (newestEventTime == Long.MIN_VALUE) {
             return;
@@ -348,7 +374,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         try (KeyValueIterator<String, byte[]> it = sequences.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                if (SequenceWindow.newestTime(kv.value) < horizon) {
+                if (evictable(kv.key, kv.value, horizon)) {
                     idle.add(kv.key);
                 }
             }

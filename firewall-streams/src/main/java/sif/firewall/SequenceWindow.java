@@ -13,11 +13,17 @@ import java.nio.ByteBuffer;
  * rows ({@link #formatId}); rows of another format (a replaced model) or of the older version 1
  * layout are not mixed with new ones: {@link #usable} says so and the caller starts afresh.
  *
- * <p>Rule of {@link #append}: given the stored sequence and a new flow at event time {@code t},
- * drop the stored entries older than {@code t - maxAgeMs}, keep the newest {@code T - 1} of the rest
- * (in arrival order) and add the new flow last. The model sees exactly this sequence. What a store
- * keeps between flows is {@link #context}: the newest {@code T - 1} entries, all the next flow
- * needs. With 76 model inputs per flow, T = 10 keeps {@code 8 + 9 × 312 = 2816} bytes per source.
+ * <p>Rule of {@link #append}: given the stored sequence and a new flow at event time {@code t}, take
+ * the stored entries at or before {@code t} and not older than {@code t - maxAgeMs}, keep the newest
+ * {@code T - 1} of them in event-time order (arrival order among equal times) and add the new flow
+ * last: the last T flows of the source up to and including it, in event-time order, as the model was
+ * trained. The model sees exactly this sequence. Flows mostly arrive in event-time order, but not
+ * always: an exporter such as CICFlowMeter emits a flow when it ends, stamped with its start, so a
+ * long flow arrives after shorter ones that started later; its sequence then leaves those out. What
+ * a store keeps between flows is {@link #context(byte[], byte[], int, long)}: the newest {@code T - 1}
+ * entries of the stored ones and the new flow, in event-time order, none older than the newest's
+ * {@code maxAgeMs}: all the next flow needs. With 76 model inputs per flow, T = 10 keeps
+ * {@code 8 + 9 × 312 = 2816} bytes per source.
  */
 public final class SequenceWindow {
 
@@ -63,12 +69,14 @@ public final class SequenceWindow {
         int n = count(stored);
         int entry = entryBytes(width);
         long oldest = eventTimeMs - maxAgeMs;
-        // entries to keep: the newest (maxLength - 1) among those not older than `oldest`
+        // entries to keep: the newest (maxLength - 1) in event-time order among those in [oldest, t]
+        int[] order = byTime(stored, n);
         int[] keep = new int[Math.min(n, maxLength - 1)];
         int kept = 0;
-        for (int i = n - 1; i >= 0 && kept < keep.length; i--) {
-            if (timeAt(stored, i) >= oldest) {
-                keep[kept++] = i;
+        for (int j = n - 1; j >= 0 && kept < keep.length; j--) {
+            long time = timeAt(stored, order[j]);
+            if (time >= oldest && time <= eventTimeMs) {
+                keep[kept++] = order[j];
             }
         }
         byte[] out = new byte[HEADER_BYTES + (kept + 1) * entry];
@@ -85,6 +93,74 @@ public final class SequenceWindow {
             b.putFloat(f);
         }
         return out;
+    }
+
+    /**
+     * What a store keeps after {@code sequence} (what {@link #append} made of {@code stored} and a new
+     * flow, the new flow last): the newest {@code max(1, maxLength - 1)} in event-time order of the
+     * stored entries and the new flow, none older than {@code maxAgeMs} before the newest of them. When
+     * no stored entry is newer than the new flow (flows arriving in event-time order) that is
+     * {@link #context(byte[], int)} of the sequence.
+     */
+    public static byte[] context(byte[] stored, byte[] sequence, int maxLength, long maxAgeMs) {
+        int n = count(stored);
+        int last = count(sequence) - 1;
+        long t = timeAt(sequence, last);
+        long newest = newestTime(stored);
+        if (n == 0 || newest <= t) {
+            return context(sequence, maxLength);
+        }
+        // a late flow: it joins the stored entries at its place in event time
+        int width = width(sequence);
+        int entry = entryBytes(width);
+        int[] order = byTime(stored, n);
+        int keepMax = Math.max(1, maxLength - 1);
+        long oldest = newest - maxAgeMs;
+        // walk the merged order from the newest: stored entries newer than t, then t (after equal stored ones)
+        int[] pick = new int[keepMax]; // stored index, or -1 for the new flow
+        int picked = 0;
+        boolean placed = t < oldest;
+        for (int j = n - 1; j >= -1 && picked < keepMax; j--) {
+            long time = j >= 0 ? timeAt(stored, order[j]) : Long.MIN_VALUE;
+            if (!placed && time <= t) { // the new flow arrived last among equal times: it comes first from the newest
+                pick[picked++] = -1;
+                placed = true;
+                if (picked == keepMax) {
+                    break;
+                }
+            }
+            if (j >= 0 && time >= oldest) {
+                pick[picked++] = order[j];
+            }
+        }
+        byte[] out = new byte[HEADER_BYTES + picked * entry];
+        header(ByteBuffer.wrap(out), picked, width, ByteBuffer.wrap(sequence).getInt(4));
+        int pos = HEADER_BYTES;
+        for (int k = picked - 1; k >= 0; k--) {
+            if (pick[k] < 0) {
+                System.arraycopy(sequence, HEADER_BYTES + last * entry, out, pos, entry);
+            } else {
+                System.arraycopy(stored, HEADER_BYTES + pick[k] * entry, out, pos, entry);
+            }
+            pos += entry;
+        }
+        return out;
+    }
+
+    /** Entry indexes of {@code stored} in event-time order, equal times in stored (arrival) order. */
+    private static int[] byTime(byte[] stored, int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            long ti = timeAt(stored, i);
+            int j = i;
+            while (j > 0 && timeAt(stored, order[j - 1]) > ti) { // insertion sort: n < 256, almost always sorted
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+        return order;
     }
 
     /**

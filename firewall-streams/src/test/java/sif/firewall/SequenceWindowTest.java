@@ -81,12 +81,69 @@ class SequenceWindowTest {
         assertArrayEquals(new long[] {1000, 1501}, SequenceWindow.times(s));
     }
 
+    /** One flow through the store as the firewall does it: {sequence the model sees, context stored after}. */
+    private static byte[][] step(byte[] stored, long t, float first, int maxLength, long maxAgeMs) {
+        byte[] sequence = SequenceWindow.append(stored, t, f(first), maxLength, maxAgeMs);
+        return new byte[][] {sequence, SequenceWindow.context(stored, sequence, maxLength, maxAgeMs)};
+    }
+
+    private static float[] firsts(byte[] s) {
+        float[][] rows = SequenceWindow.rows(s);
+        float[] out = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = rows[i][0];
+        }
+        return out;
+    }
+
     @Test
-    void lateFlowsKeepArrivalOrder() {
-        byte[] s = SequenceWindow.append(null, 2000, f(0), 3, 60_000);
-        s = SequenceWindow.append(s, 1000, f(1), 3, 60_000);
-        assertArrayEquals(new long[] {2000, 1000}, SequenceWindow.times(s));
-        assertEquals(2000, SequenceWindow.newestTime(s));
+    void aLateFlowIsClassifiedWithTheFlowsBeforeItAndStoredAtItsPlaceInEventTime() {
+        // an exporter emits a flow when it ends, stamped with its start: the flow of 1500 arrives after 2000
+        byte[] stored = step(step(null, 1000, 1, 10, 60_000)[1], 2000, 2, 10, 60_000)[1];
+        byte[][] late = step(stored, 1500, 3, 10, 60_000);
+        assertArrayEquals(new long[] {1000, 1500}, SequenceWindow.times(late[0]), "as trained: flows up to it");
+        assertArrayEquals(new long[] {1000, 1500, 2000}, SequenceWindow.times(late[1]));
+        assertArrayEquals(new float[] {1, 3, 2}, firsts(late[1]), "each row stays with its time");
+        byte[][] next = step(late[1], 2500, 4, 10, 60_000);
+        assertArrayEquals(new long[] {1000, 1500, 2000, 2500}, SequenceWindow.times(next[0]));
+        // older than every stored flow: classified alone; kept only while among the newest T - 1
+        assertArrayEquals(new long[] {500}, SequenceWindow.times(step(stored, 500, 5, 10, 60_000)[0]));
+        assertArrayEquals(new long[] {500, 1000, 2000}, SequenceWindow.times(step(stored, 500, 5, 10, 60_000)[1]));
+        assertArrayEquals(new long[] {1000, 2000}, SequenceWindow.times(step(stored, 500, 5, 3, 60_000)[1]));
+        assertArrayEquals(new long[] {1500, 2000}, SequenceWindow.times(step(stored, 1500, 5, 3, 60_000)[1]));
+    }
+
+    @Test
+    void equalTimesKeepArrivalOrderAndAgeCountsFromTheNewest() {
+        byte[] stored = null;
+        for (int i = 1; i <= 3; i++) {
+            stored = step(stored, i * 1000L, i, 10, 60_000)[1];
+        }
+        byte[][] tie = step(stored, 2000, 9, 10, 60_000);
+        assertArrayEquals(new float[] {1, 2, 9}, firsts(tie[0]), "after the stored flow of the same time");
+        assertArrayEquals(new float[] {1, 2, 9, 3}, firsts(tie[1]));
+        // the store keeps nothing older than max age before its newest flow, late flows included
+        byte[] far = step(step(null, 1000, 1, 10, 60_000)[1], 70_000, 2, 10, 60_000)[1];
+        assertArrayEquals(new long[] {70_000}, SequenceWindow.times(far));
+        byte[][] tooOld = step(far, 5_000, 3, 10, 60_000);
+        assertArrayEquals(new long[] {5_000}, SequenceWindow.times(tooOld[0]));
+        assertArrayEquals(new long[] {70_000}, SequenceWindow.times(tooOld[1]));
+        assertArrayEquals(new long[] {10_000, 70_000},
+                SequenceWindow.times(step(far, 10_000, 3, 10, 60_000)[1]), "exactly max age: kept");
+    }
+
+    @Test
+    void aStoreInArrivalOrderIsReadInEventTimeOrder() {
+        // what the store held before sequences were kept in event-time order: 2000, then a late 1000
+        byte[] first = SequenceWindow.append(null, 2000, f(2), 10, 60_000);
+        byte[] late = SequenceWindow.append(null, 1000, f(1), 10, 60_000);
+        byte[] legacy = java.util.Arrays.copyOf(first, first.length + late.length - SequenceWindow.HEADER_BYTES);
+        System.arraycopy(late, SequenceWindow.HEADER_BYTES, legacy, first.length, late.length - SequenceWindow.HEADER_BYTES);
+        legacy[1] = 2; // count
+        assertArrayEquals(new long[] {2000, 1000}, SequenceWindow.times(legacy));
+        byte[][] next = step(legacy, 3000, 3, 10, 60_000);
+        assertArrayEquals(new long[] {1000, 2000, 3000}, SequenceWindow.times(next[0]));
+        assertArrayEquals(new float[] {1, 2, 3}, firsts(next[0]));
     }
 
     @Test
