@@ -228,6 +228,31 @@ public final class ModelArtifact {
         if (meta.sequenceLength() < 1 || !(meta.temperature() > 0) || meta.scaler() == null) {
             throw new ModelArtifactException(where + ": sequence_length, temperature and scaler are required");
         }
+        if (!(meta.decisionThreshold() >= 0 && meta.decisionThreshold() <= 1)) {
+            throw new ModelArtifactException(where + ": decision_threshold must be a probability in [0, 1], got "
+                    + meta.decisionThreshold());
+        }
+        validate(meta.scaler(), where);
+    }
+
+    /** Scaler parameters a model input can be made with: 76 finite values each, standard deviations above 0. */
+    private static void validate(ModelMetadata.Scaler s, String where) {
+        String[] names = {"pos_inf_replacement", "neg_inf_replacement", "mean", "std"};
+        double[][] values = {s.posInf(), s.negInf(), s.mean(), s.std()};
+        for (int k = 0; k < names.length; k++) {
+            double[] v = values[k];
+            if (v == null || v.length != FeatureScaler.INPUTS) {
+                throw new ModelArtifactException(where + ": scaler." + names[k] + " needs " + FeatureScaler.INPUTS
+                        + " values, got " + (v == null ? "none" : v.length));
+            }
+            for (int j = 0; j < v.length; j++) {
+                if (!Double.isFinite(v[j]) || (k == 3 && !(v[j] > 0))) {
+                    throw new ModelArtifactException(where + ": scaler." + names[k] + "[" + j + "] ("
+                            + FeatureScaler.inputNames().get(j) + ") is " + v[j] + (k == 3 ? "; it must be finite and "
+                            + "above 0" : "; it must be finite"));
+                }
+            }
+        }
     }
 
     /** The loaded model; thread-safe; sessions own one predictor each. */

@@ -187,6 +187,28 @@ class ModelArtifactTest {
     }
 
     @Test
+    void refusesScalerValuesAndThresholdsNoInputCouldBeMadeWith() throws IOException {
+        Map<String, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode>> edits = Map.of(
+                "scaler.std[3]", m -> ((com.fasterxml.jackson.databind.node.ArrayNode) m.with("scaler").get("std"))
+                        .set(3, 0.0),
+                "scaler.mean[0]", m -> ((com.fasterxml.jackson.databind.node.ArrayNode) m.with("scaler").get("mean"))
+                        .set(0, Double.NaN),
+                "scaler.neg_inf_replacement needs 76", m -> ((com.fasterxml.jackson.databind.node.ArrayNode)
+                        m.with("scaler").get("neg_inf_replacement")).remove(0),
+                "decision_threshold", m -> m.put("decision_threshold", 1.5));
+        for (var edit : edits.entrySet()) {
+            Path copy = copyOfArtifact("bad-" + Math.abs(edit.getKey().hashCode()));
+            Path f = copy.resolve(ModelArtifact.METADATA);
+            var json = ModelArtifact.json();
+            var meta = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(f.toFile());
+            edit.getValue().accept(meta);
+            json.writeValue(f.toFile(), meta);
+            ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> ModelArtifact.load(copy));
+            assertTrue(e.getMessage().contains(edit.getKey()), e.getMessage());
+        }
+    }
+
+    @Test
     void sessionsOnSeveralThreadsShareOneModel() throws Exception {
         try (SequenceClassifier c = ModelArtifact.load(dir)) {
             List<Thread> threads = new ArrayList<>();
