@@ -295,18 +295,21 @@ public final class FlowCsvReader {
             this.lines = new ByteLines(in, file);
             this.file = file;
             this.summary = summary;
-            String headerLine;
-            do {
-                headerLine = lines.next();
-                if (headerLine == null) {
-                    lines.close();
-                    throw new FlowCsvFormatException(file + ": empty file, no header line");
-                }
-            } while (isBlank(headerLine));
             try {
+                String headerLine;
+                do {
+                    headerLine = lines.next(); // throws on a file that is not UTF-8 text (UTF-16, binary)
+                    if (headerLine == null) {
+                        throw new FlowCsvFormatException(file + ": empty file, no header line");
+                    }
+                } while (isBlank(headerLine));
                 this.header = CsvHeader.parse(file, split(headerLine, -1));
-            } catch (FlowCsvFormatException e) {
-                lines.close();
+            } catch (IOException | RuntimeException e) { // the stream is closed on every way out
+                try {
+                    lines.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
             colFlowId = header.column(CsvHeader.FLOW_ID);

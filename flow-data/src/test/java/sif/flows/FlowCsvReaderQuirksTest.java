@@ -228,6 +228,21 @@ class FlowCsvReaderQuirksTest {
     }
 
     @Test
+    void theStreamIsClosedWhenTheHeaderCannotBeRead() {
+        for (byte[] bad : new byte[][] {{(byte) 0xFF, (byte) 0xFE, 'F', 0}, {}, "a,b\n".getBytes(StandardCharsets.UTF_8)}) {
+            boolean[] closed = {false};
+            ByteArrayInputStream in = new ByteArrayInputStream(bad) {
+                @Override
+                public void close() {
+                    closed[0] = true;
+                }
+            };
+            assertThrows(FlowCsvFormatException.class, () -> FlowCsvReader.read(in, "bad.csv", r -> { }));
+            assertTrue(closed[0], "closed after " + bad.length + " bytes");
+        }
+    }
+
+    @Test
     void quotedFields() throws IOException {
         String data = row("\"a,b\",10.0.0.1,1234,10.0.0.2,80,6,7/7/2017 9:00", Map.of(), "\"BENIGN\"");
         Result r = read(pandasHeader() + "\n" + data + "\n");

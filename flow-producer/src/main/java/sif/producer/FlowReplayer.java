@@ -319,6 +319,7 @@ public final class FlowReplayer implements AutoCloseable {
                             waitUntil(passStart + pacer.dueNanos(inPass, source.paceTimeMs(r)));
                         }
                         if (stopped) {
+                            read.decrementAndGet(); // taken while pacing, never sent: read = sent + errors + skipped
                             break;
                         }
                         beforeSend.accept(r);

@@ -167,6 +167,7 @@ class FlowReplayerTest {
         ReplaySummary s = r.replay(FlowSource.of("endless", () -> endless));
         assertTrue(s.stopped());
         assertEquals(100, s.sent());
+        assertEquals(100, s.read(), "read = sent + errors + skipped: the flow taken as the stop came is not read");
         assertFalse(s.describe().isEmpty());
     }
 }
