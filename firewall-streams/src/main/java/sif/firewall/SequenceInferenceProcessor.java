@@ -337,15 +337,9 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     /** The source's stored sequence, or null when there is none or it cannot be extended (it starts afresh). */
     private byte[] storedSequence(String source) {
         byte[] stored = sequences.get(source);
-        try {
-            if (stored != null && !SequenceWindow.usable(stored, inputFormat, inputWidth)) {
-                LOG.info("task {}: sequence of {} was made by an older layout or for another model input format; "
-                        + "it starts afresh", context.taskId(), source);
-                return null;
-            }
-        } catch (IllegalArgumentException e) { // corrupt: would otherwise fail every later flow of the source
-            LOG.warn("task {}: stored sequence of {} is corrupt ({}); it starts afresh", context.taskId(), source,
-                    e.getMessage());
+        String unusable = stored == null ? null : SequenceWindow.unusable(stored, inputFormat, inputWidth);
+        if (unusable != null) { // a corrupt value would otherwise fail every later flow of the source
+            LOG.info("task {}: sequence of {} was {}; it starts afresh", context.taskId(), source, unusable);
             return null;
         }
         return stored;
@@ -356,13 +350,9 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
      * another model's rows, corrupt bytes), which its source's next flow would start afresh anyway. One
      * such value must not stop the eviction of every other source.
      */
-    private boolean evictable(String source, byte[] stored, long horizon) {
-        try {
-            return !SequenceWindow.usable(stored, inputFormat, inputWidth) || SequenceWindow.newestTime(stored) < horizon;
-        } catch (IllegalArgumentException e) {
-            LOG.warn("task {}: stored sequence of {} is corrupt ({}); evicted", context.taskId(), source, e.getMessage());
-            return true;
-        }
+    private boolean evictable(byte[] stored, long horizon) {
+        return SequenceWindow.unusable(stored, inputFormat, inputWidth) != null
+                || SequenceWindow.newestTime(stored) < horizon;
     }
 
     private void evictIdleSources() {
@@ -374,7 +364,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         try (KeyValueIterator<String, byte[]> it = sequences.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
-                if (evictable(kv.key, kv.value, horizon)) {
+                if (evictable(kv.value, horizon)) {
                     idle.add(kv.key);
                 }
             }

@@ -110,39 +110,34 @@ public final class SequenceWindow {
         if (n == 0 || newest <= t) {
             return context(sequence, maxLength);
         }
-        // a late flow: it joins the stored entries at its place in event time
+        // a late flow: it joins the stored entries at its place in event time, after those of its own time
+        int[] order = byTime(stored, n);
+        int at = n;
+        while (at > 0 && timeAt(stored, order[at - 1]) > t) {
+            at--;
+        }
+        int[] merged = new int[n + 1]; // stored indexes oldest first, -1 for the new flow
+        System.arraycopy(order, 0, merged, 0, at);
+        merged[at] = -1;
+        System.arraycopy(order, at, merged, at + 1, n - at);
+        // the newest max(1, T - 1), none older than maxAgeMs before the newest (a suffix: merged is in time order)
+        long oldest = newest - maxAgeMs;
+        int keep = Math.max(1, maxLength - 1);
+        int from = merged.length;
+        while (from > 0 && merged.length - from < keep
+                && (merged[from - 1] < 0 ? t : timeAt(stored, merged[from - 1])) >= oldest) {
+            from--;
+        }
         int width = width(sequence);
         int entry = entryBytes(width);
-        int[] order = byTime(stored, n);
-        int keepMax = Math.max(1, maxLength - 1);
-        long oldest = newest - maxAgeMs;
-        // walk the merged order from the newest: stored entries newer than t, then t (after equal stored ones)
-        int[] pick = new int[keepMax]; // stored index, or -1 for the new flow
-        int picked = 0;
-        boolean placed = t < oldest;
-        for (int j = n - 1; j >= -1 && picked < keepMax; j--) {
-            long time = j >= 0 ? timeAt(stored, order[j]) : Long.MIN_VALUE;
-            if (!placed && time <= t) { // the new flow arrived last among equal times: it comes first from the newest
-                pick[picked++] = -1;
-                placed = true;
-                if (picked == keepMax) {
-                    break;
-                }
-            }
-            if (j >= 0 && time >= oldest) {
-                pick[picked++] = order[j];
-            }
-        }
-        byte[] out = new byte[HEADER_BYTES + picked * entry];
-        header(ByteBuffer.wrap(out), picked, width, ByteBuffer.wrap(sequence).getInt(4));
-        int pos = HEADER_BYTES;
-        for (int k = picked - 1; k >= 0; k--) {
-            if (pick[k] < 0) {
+        byte[] out = new byte[HEADER_BYTES + (merged.length - from) * entry];
+        header(ByteBuffer.wrap(out), merged.length - from, width, ByteBuffer.wrap(sequence).getInt(4));
+        for (int k = from, pos = HEADER_BYTES; k < merged.length; k++, pos += entry) {
+            if (merged[k] < 0) {
                 System.arraycopy(sequence, HEADER_BYTES + last * entry, out, pos, entry);
             } else {
-                System.arraycopy(stored, HEADER_BYTES + pick[k] * entry, out, pos, entry);
+                System.arraycopy(stored, HEADER_BYTES + merged[k] * entry, out, pos, entry);
             }
-            pos += entry;
         }
         return out;
     }
@@ -183,6 +178,19 @@ public final class SequenceWindow {
 
     private static void header(ByteBuffer b, int count, int width, int format) {
         b.put(VERSION).put((byte) count).putShort((short) width).putInt(format);
+    }
+
+    /**
+     * Why {@code stored} cannot be extended with rows of {@code format} and {@code width} (an older
+     * layout, another model's rows, corrupt bytes), or null when it can: {@link #usable} without the
+     * exception, for callers that start such a sequence afresh.
+     */
+    public static String unusable(byte[] stored, int format, int width) {
+        try {
+            return usable(stored, format, width) ? null : "made by an older layout or for another model input format";
+        } catch (IllegalArgumentException e) {
+            return "corrupt: " + e.getMessage();
+        }
     }
 
     /**

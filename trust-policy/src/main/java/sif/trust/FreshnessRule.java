@@ -52,8 +52,8 @@ public final class FreshnessRule {
                 lastChallenge = SourceState.NO_CHALLENGE;
             }
             long n = restart || previous == null ? 1 : previous.flowsSinceVerification() + 1;
-            return finish(sourceIp, flowTimeMs, IdentityStatus.UNKNOWN, null, null, 0L, 0L, n, lastChallenge,
-                    lastSeen(previous, flowTimeMs), "no identity bound to " + sourceIp);
+            return finish(sourceIp, flowTimeMs, IdentityStatus.UNKNOWN, null, null, 0L, 0L, n, lastChallenge, previous,
+                    "no identity bound to " + sourceIp);
         }
         // the verification that covers this flow: the latest at or before it, not the newest on record
         // (a firewall catching up on old flows already holds verifications made after them)
@@ -97,17 +97,12 @@ public final class FreshnessRule {
             detail = "verified " + age + " ms ago, flow " + n + " of " + policy.maxFlows();
         }
         return finish(sourceIp, flowTimeMs, status, identity.principal(), identity.credentialSerial(),
-                covered, counterVerifiedAt, n, lastChallenge, lastSeen(previous, flowTimeMs), detail);
-    }
-
-    /** The newest flow time of the source: a late flow does not move it back (it drives idle eviction). */
-    private static long lastSeen(SourceState previous, long flowTimeMs) {
-        return previous == null ? flowTimeMs : Math.max(previous.lastSeenMs(), flowTimeMs);
+                covered, counterVerifiedAt, n, lastChallenge, previous, detail);
     }
 
     private TrustAssessment finish(String sourceIp, long t, IdentityStatus status, String principal, String serial,
                                    long verifiedAt, long counterVerifiedAt, long n, long lastChallenge,
-                                   long lastSeenMs, String detail) {
+                                   SourceState previous, String detail) {
         Challenge challenge = null;
         if (policy.challengeOn().contains(status)
                 && (lastChallenge == SourceState.NO_CHALLENGE || t - lastChallenge >= policy.challengePeriodMs())) {
@@ -116,7 +111,9 @@ public final class FreshnessRule {
                     sourceIp, principal, serial, status, t, verifiedAt, n);
             lastChallenge = t;
         }
-        SourceState next = new SourceState(principal, serial, counterVerifiedAt, n, lastChallenge, lastSeenMs, status);
+        // the source's newest flow time: a late flow does not move it back (it drives idle eviction)
+        long lastSeen = previous == null ? t : Math.max(previous.lastSeenMs(), t);
+        SourceState next = new SourceState(principal, serial, counterVerifiedAt, n, lastChallenge, lastSeen, status);
         return new TrustAssessment(status, principal, detail, next, challenge);
     }
 }
