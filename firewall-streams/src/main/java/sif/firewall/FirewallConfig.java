@@ -50,6 +50,8 @@ public final class FirewallConfig {
     public static final String VALIDATION_MAX_FEATURE_VALUE = "validation.max.feature.value";
     public static final String VALIDATION_MIN_TIMING_VALUE = "validation.min.timing.value";
     public static final String VALIDATION_MAX_FUTURE_SKEW_MS = "validation.max.future.skew.ms";
+    /** How far ahead of the firewall's clock a flow's event time may be, by default (5 minutes). */
+    public static final long DEFAULT_MAX_FUTURE_SKEW_MS = 300_000;
     public static final String VALIDATION_MAX_RECORD_BYTES = "validation.max.record.bytes";
     public static final String STATUS_INTERVAL_MS = "status.interval.ms";
     public static final String METRICS_PORT = "metrics.port";
@@ -82,7 +84,7 @@ public final class FirewallConfig {
         d.put(VERDICT_MAX_BYTES, "1000000");
         d.put(VALIDATION_MAX_FEATURE_VALUE, "1e12");
         d.put(VALIDATION_MIN_TIMING_VALUE, "-1000");
-        d.put(VALIDATION_MAX_FUTURE_SKEW_MS, "300000");
+        d.put(VALIDATION_MAX_FUTURE_SKEW_MS, Long.toString(DEFAULT_MAX_FUTURE_SKEW_MS));
         d.put(VALIDATION_MAX_RECORD_BYTES, "65536");
         d.put(STATUS_INTERVAL_MS, "10000");
         d.put(METRICS_PORT, "9464");

@@ -12,11 +12,13 @@ import org.slf4j.LoggerFactory;
 import sif.schemas.Flows;
 import sif.schemas.avro.IdentityStatus;
 import sif.schemas.avro.NetworkFlow;
+import sif.trust.IpAddress;
 import sif.firewall.metrics.FirewallMetrics;
 
 /**
  * First step: decodes the input value (bytes) into a {@link NetworkFlow}, checks it with
- * {@link FlowValidator} and forwards either a {@link FlowContext} keyed by source IP or a
+ * {@link FlowValidator} and forwards either a {@link FlowContext} keyed by source IP (its canonical
+ * text, {@link IpAddress#canonical}; the flow's addresses are rewritten to it) or a
  * {@link Rejected} (original key and bytes, {@link DlqHeaders}) bound to the dead-letter topic.
  * Stateless.
  */
@@ -87,6 +89,9 @@ public final class ValidateProcessor implements Processor<String, byte[], String
             reject(record, rejection.reason(), rejection.detail(), topic, partition, offset);
             return;
         }
+        // one spelling per address (IpAddress.canonical: valid here, checked above), so that per-source
+        // state, blocklist keys and alerts do not depend on how the exporter wrote it
+        canonicalAddresses(flow);
         float[] f = new float[features.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) features[i];
@@ -94,6 +99,18 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         FlowContext ctx = new FlowContext(flow, f, raw, record.timestamp(), topic, partition, offset,
                 IdentityStatus.NOT_EVALUATED, null, List.of());
         context.forward(record.withKey(flow.getSrcIp()).withValue(ctx));
+    }
+
+    /** Rewrites the flow's addresses to their canonical text where it differs (a dotted quad never does). */
+    static void canonicalAddresses(NetworkFlow flow) {
+        String src = IpAddress.canonical(flow.getSrcIp());
+        if (!src.equals(flow.getSrcIp())) {
+            flow.setSrcIp(src);
+        }
+        String dst = IpAddress.canonical(flow.getDstIp());
+        if (!dst.equals(flow.getDstIp())) {
+            flow.setDstIp(dst);
+        }
     }
 
     private void reject(Record<String, byte[]> record, String reason, String detail, String topic, int partition,

@@ -416,6 +416,29 @@ class FirewallTopologyTest {
         assertEquals("10.0.6.1", allowed.readRecord().key());
     }
 
+    /**
+     * One source written three ways (and an IPv4 one also as {@code ::ffff:a.b.c.d}) is one source: one
+     * sequence grows over all its flows, and the verdicts carry the canonical text as key and address.
+     */
+    @Test
+    void everySpellingOfASourceSharesOneState() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        pipe(flow("a", "2001:0DB8:0000::0001", T0, 500, 5));
+        pipe(flow("b", "2001:db8:0:0:0:0:0:1", T0 + 1, 500, 5));
+        pipe(flow("c", "2001:db8::1", T0 + 2, 500, 5));
+        pipe(flow("d", "10.0.6.2", T0 + 3, 500, 5));
+        pipe(flow("e", "::ffff:10.0.6.2", T0 + 4, 500, 5));
+        List<TestRecord<String, Verdict>> v = allowed.readRecordsToList();
+        assertEquals(List.of("2001:db8::1", "2001:db8::1", "2001:db8::1", "10.0.6.2", "10.0.6.2"),
+                v.stream().map(TestRecord::key).toList());
+        assertEquals(List.of("2001:db8::1", "2001:db8::1", "2001:db8::1", "10.0.6.2", "10.0.6.2"),
+                v.stream().map(r -> r.value().getSrcIp()).toList());
+        assertEquals(List.of(1, 2, 3, 1, 2), v.stream().map(r -> r.value().getSequenceLength()).toList());
+        KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
+        assertEquals(2, count(seq));
+        assertEquals(3, SequenceWindow.times(seq.get("2001:db8::1")).length);
+    }
+
     private static long count(KeyValueStore<?, ?> store) {
         long n = 0;
         try (var it = store.all()) {

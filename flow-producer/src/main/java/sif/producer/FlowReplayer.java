@@ -39,6 +39,7 @@ import sif.flows.ReadSummary;
 import sif.schemas.Flows;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.serde.AvroSerdes;
+import sif.trust.IpAddress;
 
 /**
  * Sends the flows of a {@link FlowSource} to Kafka as Avro {@link NetworkFlow} values keyed by
@@ -382,8 +383,11 @@ public final class FlowReplayer implements AutoCloseable {
         // time travels in the payload. Stamping 2017 event times on records would make the broker's
         // time-based retention delete replayed flows (and the verdicts that inherit the timestamp)
         // within minutes, and would make ingest->verdict latency meaningless.
+        // keyed by the source's canonical text: two spellings of one address go to one partition, where the
+        // firewall keeps one state for them (an address that is not one is sent as written: the DLQ's)
+        String canonical = IpAddress.canonical(r.srcIp());
         ProducerRecord<String, NetworkFlow> record = new ProducerRecord<>(options.topic(), null,
-                (Long) null, r.srcIp(), value);
+                (Long) null, canonical != null ? canonical : r.srcIp(), value);
         try {
             producer.send(record, (metadata, exception) -> {
                 if (exception == null) {

@@ -155,6 +155,24 @@ class ReplayIT {
         assertTrue(r.out().contains("malformed rows skipped by the reader: 3"), r.out());
     }
 
+    /** Records are keyed by the source's canonical text (one partition per address); values keep the spelling. */
+    @Test
+    void recordsAreKeyedByTheCanonicalSourceAddress(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("spellings.csv");
+        String features = ",1".repeat(77);
+        Files.writeString(f, sif.flows.FlowCsvWriter.HEADER + "\n"
+                + "a,2001:0DB8:0::0001,1,10.0.0.1,80,6,7/7/2017 3:56" + features + ",BENIGN\n"
+                + "b,::ffff:192.168.10.5,1,10.0.0.1,80,6,7/7/2017 3:57" + features + ",BENIGN\n"
+                + "c,192.168.10.5,1,10.0.0.1,80,6,7/7/2017 3:58" + features + ",BENIGN\n");
+        Run r = replay("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "flows.spellings", "--create-topic",
+                "--no-progress", f.toString());
+        assertEquals(0, r.exit(), r.err() + "\n" + r.out());
+        List<ConsumerRecord<String, NetworkFlow>> records = consumeAll("flows.spellings", 3);
+        assertEquals(List.of("2001:db8::1", "192.168.10.5", "192.168.10.5"), records.stream().map(ConsumerRecord::key).toList());
+        assertEquals(List.of("2001:0DB8:0::0001", "::ffff:192.168.10.5", "192.168.10.5"),
+                records.stream().map(x -> x.value().getSrcIp()).toList());
+    }
+
     @ParameterizedTest
     @EnumSource(CicMode.class)
     void replaysTheLabCaptureWithAsManyRecordsAsTheExtractorMakesFlows(CicMode mode) throws Exception {

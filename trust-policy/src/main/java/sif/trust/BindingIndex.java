@@ -109,14 +109,8 @@ public final class BindingIndex {
         return hosts.size() + networks.length;
     }
 
-    /** The host key of a parsed literal: its dotted quad for IPv4 in either spelling, else the 128 bits. */
+    /** The host key of a parsed literal: {@link IpAddress#canonical(String)}. */
     private static String canonical(String literal, long[] parsed) {
-        if (literal.indexOf(':') < 0) {
-            return literal;
-        }
-        if (IpAddress.isV4(parsed[0], parsed[1])) {
-            return IpAddress.v4Text(parsed[1]); // ::ffff:192.168.10.7 is 192.168.10.7
-        }
-        return Long.toHexString(parsed[0]) + "|" + Long.toHexString(parsed[1]);
+        return literal.indexOf(':') < 0 ? literal : IpAddress.canonical(literal, parsed[0], parsed[1]);
     }
 }

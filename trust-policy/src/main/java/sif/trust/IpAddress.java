@@ -95,6 +95,76 @@ public final class IpAddress {
         return ((lo >>> 24) & 0xFF) + "." + ((lo >>> 16) & 0xFF) + "." + ((lo >>> 8) & 0xFF) + "." + (lo & 0xFF);
     }
 
+    /**
+     * The one spelling of an address, so that per-source state and keys do not depend on how an
+     * exporter wrote it: a dotted quad for IPv4 in either spelling ({@code ::ffff:192.168.10.7} is
+     * {@code 192.168.10.7}), else RFC 5952 text (lower case, no leading zeros, the longest run of two
+     * or more zero groups — the first of equal runs — as {@code ::}), with a zone ({@code %eth0}) kept
+     * as written. A valid dotted quad is returned as it is (no allocation: the hot path).
+     *
+     * @return the canonical text, or null when {@code s} is not a valid literal
+     */
+    public static String canonical(String s) {
+        if (s == null) {
+            return null;
+        }
+        boolean v6 = s.indexOf(':') >= 0;
+        if (!v6) {
+            return parseV4(s) >= 0 ? s : null; // parseV4 refuses leading zeros: a valid quad is canonical
+        }
+        long[] a = new long[2];
+        if (!parseV6(s, a)) {
+            return null;
+        }
+        return canonical(s, a[0], a[1]);
+    }
+
+    /** {@link #canonical(String)} of a literal already parsed into {@code hi}, {@code lo}. */
+    static String canonical(String literal, long hi, long lo) {
+        if (isV4(hi, lo)) {
+            return v4Text(lo);
+        }
+        int[] g = new int[8];
+        for (int i = 0; i < 4; i++) {
+            g[i] = (int) (hi >>> (48 - 16 * i)) & 0xFFFF;
+            g[i + 4] = (int) (lo >>> (48 - 16 * i)) & 0xFFFF;
+        }
+        int bestStart = -1;
+        int bestLen = 1; // a single zero group is not compressed
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+            i = j;
+        }
+        StringBuilder b = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                b.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+                b.append(':');
+            }
+            b.append(Integer.toHexString(g[i]));
+        }
+        int zone = literal.indexOf('%');
+        if (zone >= 0) {
+            b.append(literal, zone, literal.length());
+        }
+        return b.toString();
+    }
+
     /** True when {@code s} parses as an IPv4 or IPv6 literal. */
     public static boolean isValid(String s) {
         return parse(s, new long[2]);

@@ -94,7 +94,7 @@ public final class CrossDatasetReport {
                         + "firewall's path (the model's own scaler and temperature).\n\n");
         Metrics a = s.allLabFlows().metrics();
         md.append("| evaluated on | flows | accuracy | macro-F1 | weighted F1 | ECE | majority-class accuracy | "
-                + "share with confidence ≥ ").append(s.threshold()).append(" (accuracy there) |\n"
+                + "share with confidence > ").append(s.threshold()).append(" (accuracy there) |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         shippedRow(md, "all lab flows", s.allLabFlows());
         shippedRow(md, "lab held-out part (as in the combined split below)", s.labTest());
@@ -108,7 +108,7 @@ public final class CrossDatasetReport {
                 .append(" over the classes present, against macro-F1 ").append(f(s.cicidsTest().metrics().macroF1()))
                 .append(" on its own CICIDS2017 test split. It calls almost everything PortScan, and it is "
                         + "confidently wrong: ").append(ReportWriter.pct((double) s.allLabFlows().confident() / a.total()))
-                .append(" of lab flows get a confidence ≥ ").append(s.threshold()).append(", and only ")
+                .append(" of lab flows get a confidence > ").append(s.threshold()).append(", and only ")
                 .append(f(s.allLabFlows().confidentAccuracy())).append(" of those are right (ECE ")
                 .append(f(s.allLabFlows().ece())).append("). The flows are the same kind of record from the same "
                         + "extractor, but the network is not: on a local bridge round-trip times are microseconds, "

@@ -97,7 +97,7 @@ public final class CrossDatasetRun {
             long conf = 0;
             long confOk = 0;
             for (int i = 0; i < y.length; i++) {
-                if (probs[i][pred[i]] >= threshold) {
+                if (probs[i][pred[i]] > threshold) { // above it, as the policy blocks (ThresholdPolicy)
                     conf++;
                     if (pred[i] == y[i]) {
                         confOk++;

@@ -33,6 +33,17 @@ class CrossDatasetTest {
     /** The README's label counts for the CICFlowMeter V4.0 CSV. */
     private static final Map<String, Long> README_COUNTS = counts(254, 1961, 7907, 2017, 9);
 
+    /** "Confident" is what the policy blocks: above the threshold, not at it. */
+    @Test
+    void aPredictionAtTheThresholdIsNotConfident() {
+        float[][] probs = {{0.5f, 0.5f}, {0.25f, 0.75f}, {0.75f, 0.25f}};
+        CrossDatasetRun.SetEval e = CrossDatasetRun.SetEval.of(List.of("BENIGN", "DDoS"), new int[] {0, 1, 1}, probs, 0.75);
+        assertEquals(0, e.confident());
+        e = CrossDatasetRun.SetEval.of(List.of("BENIGN", "DDoS"), new int[] {0, 1, 1}, probs, 0.5);
+        assertEquals(2, e.confident());
+        assertEquals(0.5, e.confidentAccuracy());
+    }
+
     private static Map<String, Long> counts(long benign, long ddos, long dos, long portScan, long other) {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("BENIGN", benign);

@@ -119,11 +119,22 @@ public record TrustConfig(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("bad zero-trust settings: " + e.getMessage(), e);
         }
-        if (positive(v, SOURCE_IDLE_MS) < positive(v, MAX_AGE_MS)) {
-            // an evicted source starts its flow count again: below the age limit that would let a source
-            // pass trust.max.flows without re-verification by pausing between bursts
+        String skewText = get.apply(FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS);
+        long skew;
+        try {
+            skew = skewText == null || skewText.isBlank() ? FirewallConfig.DEFAULT_MAX_FUTURE_SKEW_MS
+                    : Math.max(0, Long.parseLong(skewText.trim())); // FirewallConfig refuses a negative one
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS + " must be a number of ms, got "
+                    + skewText, e);
+        }
+        if (positive(v, SOURCE_IDLE_MS) < positive(v, MAX_AGE_MS) + skew) {
+            // An evicted source starts its flow count again. Idleness is measured on the largest event time
+            // seen, which a flow dated ahead (accepted up to the skew) moves: below age limit + skew, sources
+            // still within their age limit could be evicted, passing trust.max.flows without re-verification.
             throw new IllegalArgumentException(SOURCE_IDLE_MS + " (" + v.apply(SOURCE_IDLE_MS) + ") must be at least "
-                    + MAX_AGE_MS + " (" + v.apply(MAX_AGE_MS) + ")");
+                    + MAX_AGE_MS + " + " + FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS + " (" + v.apply(MAX_AGE_MS)
+                    + " + " + skew + ")");
         }
         String unblock = v.apply(BLOCKLIST_OPERATOR_UNBLOCK).toLowerCase(Locale.ROOT);
         if (!unblock.equals("true") && !unblock.equals("false")) {

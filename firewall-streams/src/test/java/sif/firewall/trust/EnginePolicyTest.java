@@ -11,12 +11,14 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sif.firewall.FirewallConfig;
 import sif.firewall.Policy;
 import sif.model.SequenceClassifier;
 import sif.schemas.avro.IdentityStatus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EnginePolicyTest {
@@ -102,6 +104,12 @@ class EnginePolicyTest {
                 () -> TrustConfig.from(Map.of(TrustConfig.ALERTS_FORMAT, "cef")::get));
         IllegalArgumentException idle = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> TrustConfig.from(Map.of(TrustConfig.SOURCE_IDLE_MS, "60000")::get));
-        assertEquals("trust.source.idle.ms (60000) must be at least trust.max.age.ms (300000)", idle.getMessage());
+        assertEquals("trust.source.idle.ms (60000) must be at least trust.max.age.ms + validation.max.future.skew.ms"
+                + " (300000 + 300000)", idle.getMessage());
+        // the age limit alone is no longer enough: a flow dated up to the skew ahead moves the idle clock
+        assertThrows(IllegalArgumentException.class, () -> TrustConfig.from(Map.of(TrustConfig.SOURCE_IDLE_MS, "599999")::get));
+        assertEquals(600_000, TrustConfig.from(Map.of(TrustConfig.SOURCE_IDLE_MS, "600000")::get).sourceIdle().toMillis());
+        assertEquals(300_000, TrustConfig.from(Map.of(TrustConfig.SOURCE_IDLE_MS, "300000",
+                FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS, "0")::get).sourceIdle().toMillis());
     }
 }

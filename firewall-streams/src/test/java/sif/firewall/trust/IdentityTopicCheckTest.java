@@ -32,7 +32,7 @@ class IdentityTopicCheckTest {
     @Test
     void theLagMustCoverALongerFreshnessLimit() {
         TrustConfig twoHours = TrustConfig.from(k -> k.equals(TrustConfig.MAX_AGE_MS) ? "7200000"
-                : k.equals(TrustConfig.SOURCE_IDLE_MS) ? "7200000" : "");
+                : k.equals(TrustConfig.SOURCE_IDLE_MS) ? "7500000" : "");
         assertTrue(IdentityTopicCheck.problem("identity", Map.of("cleanup.policy", "compact",
                 "min.compaction.lag.ms", "3600000"), twoHours).contains("(< 7200000)"));
     }

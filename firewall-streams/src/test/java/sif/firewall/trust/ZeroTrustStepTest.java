@@ -253,6 +253,35 @@ class ZeroTrustStepTest {
         assertEquals(22, statuses.stream().filter("STALE"::equals).count(), statuses.toString());
     }
 
+    /**
+     * Idleness is measured on the largest event time a task has seen, which one flow dated ahead of the
+     * others moves (by up to {@code validation.max.future.skew.ms} in live traffic). At the smallest idle
+     * time allowed (the age limit plus that skew) such a flow does not evict a source whose verification
+     * is still fresh: eviction restarts its flow count, which would let it past the limit.
+     */
+    @Test
+    void aForwardDatedFlowDoesNotEvictASourceStillWithinItsLimits() {
+        long idle = 5 * MIN + 5 * MIN; // trust.max.age.ms + validation.max.future.skew.ms (defaults)
+        driver = open(stateDir, FirewallConfig.of(Map.of("application.id", "zt-test", TrustConfig.MAX_FLOWS, "20",
+                TrustConfig.SOURCE_IDLE_MS, Long.toString(idle), TrustConfig.EVICT_INTERVAL_MS, "1000")));
+        identity(issued("s1", T0));
+        List<String> statuses = new ArrayList<>();
+        for (int i = 1; i <= 15; i++) {
+            statuses.add(status(pipe(HOST, T0 + i * 1_000L)));
+        }
+        pipe("10.9.9.9", T0 + 15_000 + 5 * MIN); // another exporter's clock, five minutes ahead
+        pipe("10.9.9.9", T0 + 15_000 + 5 * MIN + 1_000); // the punctuator runs
+        for (int i = 16; i <= 30; i++) {
+            statuses.add(status(pipe(HOST, T0 + i * 1_000L)));
+        }
+        assertEquals(20, statuses.stream().filter("TRUSTED"::equals).count(), statuses.toString());
+        assertEquals(10, statuses.stream().filter("STALE"::equals).count(), statuses.toString());
+    }
+
+    private static String status(String out) {
+        return out.substring(0, out.indexOf('|'));
+    }
+
     @Test
     void oneChallengePerSourcePerPeriod() {
         driver = open(stateDir, SMALL);
