@@ -42,5 +42,11 @@ public final class DlqReason {
     public static final String PROCESSING_ERROR = "processing-error";
     public static final String PRODUCTION_ERROR = "production-error";
 
+    /** Every reason code, so that {@code sif_dlq_total} exports each (as zero) before its first dead letter. */
+    public static final java.util.List<String> ALL = java.util.List.of(UNDECODABLE, MISSING_FIELD, OVERSIZED_RECORD,
+            OVERSIZED_FIELD, BAD_5TUPLE, BAD_TIMESTAMP, NAN_FEATURE, INFINITE_FEATURE, NEGATIVE_FEATURE, ABSURD_FEATURE,
+            INFERENCE_FAILED, POLICY_FAILED, VERDICT_UNWRITABLE, DESERIALIZATION_ERROR, PROCESSING_ERROR,
+            PRODUCTION_ERROR);
+
     private DlqReason() {}
 }

@@ -49,6 +49,8 @@ public final class FirewallApp implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.verdictLimit = VerdictLimit.of(config);
         this.topology = FirewallTopology.buildTopology(config, classifier, policy, extensions, verdictLimit);
+        TopologyFacts facts = TopologyFacts.of(topology.describe(), config.inputTopic());
+        extensions.metrics().preRegister(facts.controlTopics(), facts.outputTopics(), facts.afterPolicyNodes());
         this.dlqPublisher = DlqPublisher.create(config);
         Properties props = streamsProperties(config);
         props.put(DlqPublisher.CONFIG_KEY, dlqPublisher);

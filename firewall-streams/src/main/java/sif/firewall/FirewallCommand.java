@@ -133,6 +133,13 @@ public final class FirewallCommand implements Callable<Integer> {
                 return 2;
             }
             if (check) {
+                if (!config.unknownKeys().isEmpty()) { // a start only warns; a check is where a typo must show
+                    app.close(Duration.ofSeconds(5));
+                    System.err.println("firewall check: FAILED: unknown settings " + config.unknownKeys()
+                            + " (misspelt? every setting is in the README's configuration table; Kafka Streams'"
+                            + " own take the prefix " + FirewallConfig.STREAMS_PREFIX + ")");
+                    return 2;
+                }
                 try {
                     ModelLoader.awaitLoaded(classifier);
                 } catch (RuntimeException e) {

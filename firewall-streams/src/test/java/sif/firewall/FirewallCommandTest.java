@@ -56,6 +56,17 @@ class FirewallCommandTest {
     }
 
     @Test
+    void checkFailsOnAMisspeltSetting() throws Exception {
+        Path config = dir.resolve("typo.properties");
+        java.nio.file.Files.writeString(config, "batchsize=32\ntrust.enable=false\nbatch.size=32\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, run(err, "--check", "--config", config.toString(), "--model",
+                FirewallEndToEndIT.realModel().toString(), "--metrics-port", "-1", "--bootstrap-servers", "127.0.0.1:1"));
+        String msg = err.toString(StandardCharsets.UTF_8);
+        assertTrue(msg.startsWith("firewall check: FAILED: unknown settings [batchsize, trust.enable]"), msg);
+    }
+
+    @Test
     void checkRefusesTamperedWeights() throws Exception {
         Path model = FirewallEndToEndIT.realModel();
         Path copy = dir.resolve("tampered");

@@ -88,6 +88,20 @@ class TopologyNamesTest {
         assertEquals(true, all.get("zero-trust").startsWith("processor["), all.get("zero-trust"));
     }
 
+    /** What the metrics pre-register (as zero) from the standard wiring's topology. */
+    @Test
+    void theFactsOfTheStandardTopologyNameItsControlTopicsOutputsAndAfterPolicySteps() {
+        var classifier = new RuleClassifier();
+        var wiring = FirewallWiring.standard(FirewallConfig.defaults(), classifier, sif.firewall.metrics.FirewallMetrics.noop());
+        TopologyFacts f = TopologyFacts.of(FirewallTopology.buildTopology(FirewallConfig.defaults(), classifier,
+                wiring.policy(), wiring.extensions()).describe(), FirewallConfig.defaults().inputTopic());
+        assertEquals("[blocklist, identity, policy]", f.controlTopics().toString());
+        assertEquals("[alerts, blocklist, flows.alerted, flows.allowed, flows.blocked, flows.dlq, identity.challenges]",
+                f.outputTopics().toString());
+        assertEquals("[alert-aggregation, alert-verdicts, blocklist, blocklist-commands, blocklist-merge, blocklist-verdicts]",
+                f.afterPolicyNodes().toString());
+    }
+
     @Test
     void topicNamesFollowTheConfig() {
         var config = FirewallConfig.of(Map.of(FirewallConfig.TOPIC_INPUT, "in", FirewallConfig.TOPIC_ALLOWED, "ok",

@@ -153,8 +153,10 @@ public final class ReportWriter {
         // calibration
         md.append("\n## Calibration\n\n");
         md.append("Outputs are softmax probabilities of logits / T, never logits. T is fitted on the validation split by "
-                + "minimising NLL (log-spaced grid over [0.05, 20] refined by golden-section search). ECE uses 15 equal-width "
-                + "confidence bins (max probability).\n\n");
+                + "minimising NLL (log-spaced grid over [0.05, 20] refined by golden-section search). When every validation "
+                + "prediction is already correct, NLL keeps falling as T → 0 and T cannot be fitted: T = 1 is kept (plain "
+                + "softmax; a temperature of exactly 1.0000 below). ECE uses 15 equal-width confidence bins (max "
+                + "probability).\n\n");
         md.append("| protocol | temperature | ECE before | ECE after |\n|---|---|---|---|\n");
         for (TrainingRun.ProtocolResult p : List.of(temporal, random)) {
             TrainingRun.ModelEval e = p.models().get("lstm");

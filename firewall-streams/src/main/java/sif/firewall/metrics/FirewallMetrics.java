@@ -27,6 +27,19 @@ import java.util.List;
  */
 public interface FirewallMetrics {
 
+    /**
+     * Registers, as zero, the series of the counters that count failures by topic or node, known once
+     * the topology is built, so that an alert on the first failure ({@code increase(...) > 0}) sees it:
+     * a series that first appears at 1 shows no increase.
+     *
+     * @param controlTopics   topics of control records (identity events, unblocks, policies)
+     * @param outputTopics    topics the topology writes
+     * @param afterPolicyNodes nodes of the steps after the policy (alert documents, blocklist, extensions)
+     */
+    default void preRegister(java.util.Collection<String> controlTopics, java.util.Collection<String> outputTopics,
+                             java.util.Collection<String> afterPolicyNodes) {
+    }
+
     /** One flow record entered the topology (before validation). */
     void flowIn();
 

@@ -92,9 +92,9 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final List<KafkaStreamsMetrics> streamsMetrics = new ArrayList<>();
     private Meter modelInfo;
 
-    /** A new registry; {@code classNames} are pre-registered (the model's classes). */
+    /** A new registry; {@code classNames} (the model's classes) and every DLQ reason are pre-registered. */
     public PrometheusFirewallMetrics(List<String> classNames) {
-        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), classNames, List.of());
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), classNames, sif.firewall.DlqReason.ALL);
     }
 
     /**
@@ -368,6 +368,14 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     @Override
     public void controlDeadLetter(String topic) {
         controlDeadLetters.get(topic).increment();
+    }
+
+    @Override
+    public void preRegister(java.util.Collection<String> controlTopics, java.util.Collection<String> outputTopics,
+                            java.util.Collection<String> afterPolicyNodes) {
+        controlTopics.forEach(controlDeadLetters::preRegister);
+        outputTopics.forEach(outputsRefused::preRegister);
+        afterPolicyNodes.forEach(verdictStepFailures::preRegister);
     }
 
     @Override

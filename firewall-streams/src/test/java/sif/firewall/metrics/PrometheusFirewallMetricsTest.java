@@ -45,6 +45,22 @@ class PrometheusFirewallMetricsTest {
         assertLine(s, "sif_challenges_total 0.0");
         assertLine(s, "sif_blocklist_size 0.0");
         assertLine(s, "sif_verdict_confidence_percent_count{class=\"PortScan\"} 0");
+        for (String reason : sif.firewall.DlqReason.ALL) {
+            assertLine(s, "sif_dlq_total{reason=\"" + reason + "\"} 0.0");
+        }
+    }
+
+    /** The failure counters by topic and node, from the built topology (FirewallApp), exported as zero. */
+    @Test
+    void failureSeriesOfTheTopologysTopicsAndStepsAreExportedBeforeFirstUse() {
+        metrics.preRegister(List.of("identity"), List.of("flows.allowed", "alerts"), List.of("alert-aggregation"));
+        String s = scrape();
+        assertLine(s, "sif_control_dead_letters_total{topic=\"identity\"} 0.0");
+        assertLine(s, "sif_outputs_refused_total{topic=\"flows.allowed\"} 0.0");
+        assertLine(s, "sif_outputs_refused_total{topic=\"alerts\"} 0.0");
+        assertLine(s, "sif_verdict_step_failures_total{node=\"alert-aggregation\"} 0.0");
+        metrics.verdictStepFailure("alert-aggregation");
+        assertLine(scrape(), "sif_verdict_step_failures_total{node=\"alert-aggregation\"} 1.0");
     }
 
     @Test
@@ -152,7 +168,8 @@ class PrometheusFirewallMetricsTest {
         String s = scrape();
         long series = s.lines().filter(l -> l.startsWith("sif_dlq_total{")).count();
         assertEquals(65, series, "64 distinct reasons plus the overflow series");
-        assertLine(s, "sif_dlq_total{reason=\"other\"} 136.0");
+        int unused = 64 - sif.firewall.DlqReason.ALL.size(); // the known reasons are registered from the start
+        assertLine(s, "sif_dlq_total{reason=\"other\"} " + (200 - unused) + ".0");
     }
 
     /**
