@@ -12,7 +12,7 @@ import sif.pcap.lab.LabCommand;
 import sif.producer.ReplayCommand;
 
 /** {@code ./sif}: the one entry point for every user task. */
-@Command(name = "sif", mixinStandardHelpOptions = true, version = "SIF 0.1.0",
+@Command(name = "sif", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"SIF, a streaming intelligent firewall on Kafka: CICFlowMeter flows in, an LSTM per "
                 + "source IP, zero trust and policy, allow / block / alert out.", ""},
         subcommands = {
@@ -34,10 +34,21 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(System.out);
     }
 
+    static final String VERSION = "SIF 0.1.0";
+
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        int code = commandLine().setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler(Main::userError).execute(args);
         System.exit(code);
+    }
+
+    /** The command tree; every subcommand answers {@code -V} with SIF's version (theirs declare none). */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().version(VERSION);
+        }
+        return cl;
     }
 
     /**

@@ -27,6 +27,17 @@ class MainTest {
     }
 
     @Test
+    void everySubcommandPrintsTheVersion() {
+        for (String sub : new String[] {"demo", "replay", "firewall", "train", "bench", "broker"}) {
+            StringWriter out = new StringWriter();
+            CommandLine cmd = Main.commandLine();
+            cmd.setOut(new PrintWriter(out));
+            assertEquals(0, cmd.execute(sub, "-V"), sub);
+            assertEquals(Main.VERSION, out.toString().strip(), sub);
+        }
+    }
+
+    @Test
     void userErrorsAreRecognisedThroughTheirCauses() {
         assertTrue(Main.isUserError(new RuntimeException(new java.nio.file.NoSuchFileException("/x.pcap"))));
         assertFalse(Main.isUserError(new NullPointerException("a bug")));
