@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import sif.model.train.CrossDatasetCommand;
 
 /** What a user sees when a command fails: one line for their mistakes, the trace for our bugs. */
 class MainTest {
@@ -43,5 +44,14 @@ class MainTest {
         assertFalse(Main.isUserError(new NullPointerException("a bug")));
         assertEquals("cannot read: no such file or directory: /x.pcap",
                 Main.message(new RuntimeException("cannot read", new java.nio.file.NoSuchFileException("/x.pcap"))));
+    }
+
+    /** The command line cross-eval records in the report names the subcommand once under ./sif. */
+    @Test
+    void crossEvalRecordsItsCommandLineWithTheSubcommandOnce() {
+        CommandLine sif = new CommandLine(new Main());
+        sif.parseArgs("cross-eval", "--reuse-model");
+        assertEquals("./sif cross-eval --reuse-model",
+                CrossDatasetCommand.commandLine(sif.getSubcommands().get("cross-eval").getCommandSpec()));
     }
 }

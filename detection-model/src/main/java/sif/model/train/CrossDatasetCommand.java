@@ -56,7 +56,8 @@ public final class CrossDatasetCommand implements Callable<Integer> {
             description = "Write the combined model only if its weights are smaller than this (default ${DEFAULT-VALUE} MB).")
     double maxWeightsMb;
 
-    @Option(names = "--shipped-only", description = "Only evaluate the shipped model on the lab flows (no training).")
+    @Option(names = "--shipped-only", description = "Only evaluate the shipped model on the lab flows (no training); "
+            + "the report keeps its existing subsection on the CICIDS2017 + lab model.")
     boolean shippedOnly;
 
     @Option(names = "--reuse-model",
@@ -93,13 +94,31 @@ public final class CrossDatasetCommand implements Callable<Integer> {
         CrossDatasetRun.Result r = CrossDatasetRun.run(opt, label -> new ConsoleProgress(System.err, label));
         System.out.print(CrossDatasetReport.summary(r));
         if (!noReport) {
-            List<String> args = spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-            String cmd = ("./sif cross-eval " + String.join(" ", args)).strip();
-            CrossDatasetReport.write(report, CrossDatasetReport.section(r, cmd));
-            System.out.println("report: " + report.toAbsolutePath().normalize() + " (section \"Evaluation across datasets\")");
+            boolean kept = CrossDatasetReport.write(report, CrossDatasetReport.section(r, commandLine(spec)), shippedOnly);
+            System.out.println("report: " + report.toAbsolutePath().normalize() + " (section \"Evaluation across datasets\""
+                    + (kept ? "; its combined-model subsection kept from the earlier run" : "") + ")");
         }
         System.out.printf(Locale.ROOT, "done in %.0f s%n", r.totalSeconds());
         return 0;
+    }
+
+    /**
+     * The command line recorded in the report: {@code ./sif cross-eval} and this command's own
+     * arguments. Picocli's {@code originalArgs()} is the whole command line, so under the launcher
+     * ({@code sif cross-eval ...}) it starts with the parent's arguments and the subcommand's name;
+     * {@code expandedArgs()} holds the arguments that followed the subcommand name (@-files expanded).
+     */
+    public static String commandLine(CommandSpec spec) {
+        StringBuilder cmd = new StringBuilder("./sif cross-eval");
+        List<String> args = spec == null || spec.commandLine().getParseResult() == null ? List.of()
+                : spec.commandLine().getParseResult().expandedArgs();
+        args.forEach(a -> cmd.append(' ').append(shellQuote(a)));
+        return cmd.toString();
+    }
+
+    /** {@code arg} as a shell word: as it is when it holds no special characters, single-quoted otherwise. */
+    static String shellQuote(String arg) {
+        return arg.matches("[A-Za-z0-9_./=:,@%+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     public static void main(String[] args) {
