@@ -193,6 +193,8 @@ public final class FirewallConfig {
                 throw new IllegalArgumentException(k + " must not be empty");
             }
         }
+        // a dead-letter topic that is also the input would loop forever; verdicts on the input are read as flows
+        sif.schemas.Topics.requireDistinct(topicBySetting());
     }
 
     private static void requirePositive(String key, long v) {
@@ -217,6 +219,15 @@ public final class FirewallConfig {
 
     public String applicationId() {
         return get(APPLICATION_ID);
+    }
+
+    /** The flow, verdict and dead-letter topics by setting, in that order. */
+    public Map<String, String> topicBySetting() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (String k : new String[] {TOPIC_INPUT, TOPIC_ALLOWED, TOPIC_BLOCKED, TOPIC_ALERTED, TOPIC_DLQ}) {
+            m.put(k, get(k));
+        }
+        return m;
     }
 
     public String inputTopic() {

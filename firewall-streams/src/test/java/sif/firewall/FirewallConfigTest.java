@@ -102,6 +102,23 @@ class FirewallConfigTest {
         assertEquals(DlqExceptionHandlers.Production.class, p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
     }
 
+    /** A dead-letter topic that is also the input would feed its dead letters back for ever. */
+    @Test
+    void everyRoleNeedsATopicOfItsOwn() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FirewallConfig.of(Map.of(FirewallConfig.TOPIC_DLQ, "flows")));
+        assertEquals("topic 'flows' is configured for both topic.input and topic.dlq; each role needs its own topic",
+                e.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FirewallConfig.of(Map.of(FirewallConfig.TOPIC_BLOCKED, "flows_allowed")));
+        // and the zero-trust topics with them
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> sif.firewall.trust.TrustConfig.from(FirewallConfig.of(Map.of("blocklist.topic", "flows.blocked"))));
+        assertEquals("topic 'flows.blocked' is configured for both topic.blocked and blocklist.topic; each role needs"
+                + " its own topic", e.getMessage());
+        sif.firewall.trust.TrustConfig.from(FirewallConfig.defaults());
+    }
+
     @Test
     void misspeltKeysAreReported() {
         FirewallConfig c = FirewallConfig.of(Map.of("trust.max.flow", "100", "batch.sise", "8",

@@ -35,6 +35,25 @@ public final class MetricsServer implements AutoCloseable {
     private static final String JSON = "application/json";
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
 
+    /** Threads answering requests; each stalled client holds one for at most {@link #MAX_REQUEST_SECONDS}. */
+    static final int THREADS = 4;
+    /** How long a client may take to send its request (then the server closes the connection). */
+    static final int MAX_REQUEST_SECONDS = 5;
+
+    static {
+        // The JDK server reads each request on the executor's threads and by default never gives up on a
+        // half-sent one: a few stalled clients (a scanner, a broken proxy) held every thread and the liveness
+        // probe got no answer. Read once, when the JDK's server configuration is first loaded.
+        setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        setIfAbsent("sun.net.httpserver.maxRspTime", "10");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -60,7 +79,7 @@ public final class MetricsServer implements AutoCloseable {
                     + " (port in use? set another metrics port)", e);
         }
         AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "sif-metrics-http-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -73,12 +92,7 @@ public final class MetricsServer implements AutoCloseable {
         server.createContext("/health/ready", exchange -> handle(exchange, () ->
                 respond(exchange, health.readiness())));
         server.createContext("/health", exchange -> handle(exchange, () -> {
-            String path = exchange.getRequestURI().getPath();
-            if (path.equals("/health") || path.equals("/health/")) {
-                respond(exchange, health.readiness());
-            } else {
-                respond(exchange, 404, JSON, "{\"error\":\"not found\"}");
-            }
+            respond(exchange, health.readiness());
         }));
         server.start();
         MetricsServer started = new MetricsServer(server, executor);
@@ -104,9 +118,23 @@ public final class MetricsServer implements AutoCloseable {
                 exchange.sendResponseHeaders(405, -1);
                 return;
             }
+            // contexts match by prefix: /metrics-foo or /health/ready/x are not ours
+            String path = exchange.getRequestURI().getPath();
+            String context = exchange.getHttpContext().getPath();
+            if (!path.equals(context) && !path.equals(context + "/")) {
+                respond(exchange, 404, JSON, "{\"error\":\"not found\"}");
+                return;
+            }
             responder.respond();
         } catch (IOException | RuntimeException e) {
             LOG.warn("failed to answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(), e.toString());
+            if (exchange.getResponseCode() == -1) { // nothing sent yet: say so, rather than drop the connection
+                try {
+                    exchange.sendResponseHeaders(500, -1);
+                } catch (IOException ignored) {
+                    // the client is gone
+                }
+            }
         } finally {
             exchange.close();
         }

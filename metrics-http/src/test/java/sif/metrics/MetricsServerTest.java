@@ -66,4 +66,62 @@ class MetricsServerTest {
             assertEquals(405, post.statusCode());
         }
     }
+
+    /**
+     * Stalled clients (half a request, then nothing) hold a thread each; with every thread held the
+     * liveness probe still gets its answer once the server gives up on them ({@link MetricsServer#MAX_REQUEST_SECONDS}).
+     * Before, two such clients held both threads for ever and the probe got no answer at all.
+     */
+    @Test
+    void stalledClientsDoNotStarveTheLivenessProbe() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> "",
+                HealthCheck.ALWAYS_UP)) {
+            List<java.net.Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < MetricsServer.THREADS; i++) {
+                    java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+                    s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(
+                            java.nio.charset.StandardCharsets.US_ASCII)); // no blank line: the request never ends
+                    s.getOutputStream().flush();
+                    stalled.add(s);
+                }
+                Thread.sleep(300);
+                long t0 = System.nanoTime();
+                HttpResponse<String> live = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + server.port() + "/health/live")).timeout(java.time.Duration.ofSeconds(
+                                MetricsServer.MAX_REQUEST_SECONDS + 10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, live.statusCode());
+                assertTrue(System.nanoTime() - t0 < java.time.Duration.ofSeconds(MetricsServer.MAX_REQUEST_SECONDS + 10)
+                        .toNanos());
+            } finally {
+                for (java.net.Socket s : stalled) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** The JDK matches contexts by prefix: only the exact paths (and a trailing slash) are served. */
+    @Test
+    void pathsThatOnlyShareAPrefixAre404() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> "x 1\n",
+                HealthCheck.ALWAYS_UP)) {
+            for (String path : List.of("/", "/healthz", "/metrics-foo", "/metrics/x", "/health/liveness",
+                    "/health/ready/x", "/health/x")) {
+                assertEquals(404, get(server, path).statusCode(), path);
+            }
+            for (String path : List.of("/metrics", "/metrics/", "/health", "/health/", "/health/live", "/health/ready")) {
+                assertEquals(200, get(server, path).statusCode(), path);
+            }
+        }
+    }
+
+    /** A scrape that throws answers 500, not a dropped connection. */
+    @Test
+    void aFailingScrapeAnswers500() throws Exception {
+        try (MetricsServer server = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0),
+                () -> { throw new IllegalStateException("boom"); }, HealthCheck.ALWAYS_UP)) {
+            assertEquals(500, get(server, "/metrics").statusCode());
+        }
+    }
 }

@@ -70,12 +70,30 @@ public record Topics(String input, String allowed, String blocked, String alerte
                 throw new IllegalArgumentException("illegal topic name for " + keys[i] + ": '" + v
                         + "' (1-249 chars of [a-zA-Z0-9._-], not '.' or '..')");
             }
-            String other = seen.putIfAbsent(v, keys[i]);
-            if (other != null) {
-                throw new IllegalArgumentException("topic '" + v + "' is configured for both " + other + " and "
-                        + keys[i] + "; each role needs its own topic");
-            }
+            seen.put(keys[i], v);
         }
+        requireDistinct(seen);
+    }
+
+    /**
+     * Checks that every role has a topic of its own: no two names equal, nor equal once {@code .} is read
+     * as {@code _} (Kafka refuses to create a topic that collides so with an existing one: their metric
+     * names would be the same).
+     *
+     * @param topicBySetting setting (or role) → topic name, in the order to report them
+     * @throws IllegalArgumentException naming both settings
+     */
+    public static void requireDistinct(Map<String, String> topicBySetting) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        topicBySetting.forEach((setting, topic) -> {
+            String other = seen.putIfAbsent(topic.replace('.', '_'), setting);
+            if (other != null) {
+                String was = topicBySetting.get(other);
+                throw new IllegalArgumentException((was.equals(topic) ? "topic '" + topic + "' is configured for both "
+                        : "topics '" + was + "' and '" + topic + "' collide in Kafka ('.' and '_' are one character in "
+                        + "its metric names) for ") + other + " and " + setting + "; each role needs its own topic");
+            }
+        });
     }
 
     /** All defaults: flows, flows.allowed, flows.blocked, flows.alerted, alerts, flows.dlq, identity, identity.challenges, policy, blocklist. */

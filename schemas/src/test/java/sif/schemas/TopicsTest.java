@@ -70,6 +70,15 @@ class TopicsTest {
                 e.getMessage());
     }
 
+    /** Kafka refuses a topic whose name differs from an existing one only in '.' against '_'. */
+    @Test
+    void rejectsTopicsThatCollideInKafka() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Topics.from(Map.of(Topics.ALERTS, "flows_alerted")));
+        assertTrue(e.getMessage().contains("'flows.alerted' and 'flows_alerted' collide")
+                && e.getMessage().contains("sif.topic.alerted and sif.topic.alerts"), e.getMessage());
+    }
+
     @Test
     void topicsAndSerdesFollowTheSameConfig() {
         TopicsAndSerdes d = TopicsAndSerdes.defaults();

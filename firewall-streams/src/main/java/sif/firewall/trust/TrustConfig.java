@@ -88,8 +88,17 @@ public record TrustConfig(
         return from(k -> "");
     }
 
+    /** The settings of {@code config}; also checks that no two of the firewall's topics are one. */
     public static TrustConfig from(FirewallConfig config) {
-        return from(config::get);
+        TrustConfig tc = from(config::get);
+        Map<String, String> topics = new LinkedHashMap<>(config.topicBySetting());
+        topics.put(IDENTITY_TOPIC, tc.identityTopic());
+        topics.put(CHALLENGES_TOPIC, tc.challengesTopic());
+        topics.put(POLICY_TOPIC, tc.policyTopic());
+        topics.put(ALERTS_TOPIC, tc.alertsTopic());
+        topics.put(BLOCKLIST_TOPIC, tc.blocklistTopic());
+        sif.schemas.Topics.requireDistinct(topics);
+        return tc;
     }
 
     /**
