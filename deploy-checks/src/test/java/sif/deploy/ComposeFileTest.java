@@ -152,6 +152,11 @@ class ComposeFileTest {
             checkDockerfile(context, dockerfile);
         }
         assertTrue(builds >= 2, "firewall and producer are built from the repository");
+        for (Map.Entry<String, Map<String, Object>> e : compose.services().entrySet()) {
+            if (e.getValue().get("build") != null) { // the image carries PyTorch's linux-x86_64 natives only
+                assertEquals("linux/amd64", e.getValue().get("platform"), e.getKey() + ": platform");
+            }
+        }
         assertEquals(compose.service("firewall").get("image"), compose.service("producer").get("image"),
                 "firewall and producer share one image");
     }
@@ -244,6 +249,13 @@ class ComposeFileTest {
                 .orElseGet(() -> compose.environment(service).get("SIF_METRICS_PORT"));
         assertNotNull(port, service + ": no --metrics-port and no SIF_METRICS_PORT");
         return Integer.parseInt(port);
+    }
+
+    /** The firewall only warns about a setting it does not know: a misspelt one in the image's file would go unseen. */
+    @Test
+    void theImagesFirewallSettingsAreAllKnown() throws IOException {
+        sif.firewall.FirewallConfig config = sif.firewall.FirewallConfig.load(root.resolve("docker/firewall.properties"));
+        assertEquals(Set.of(), config.unknownKeys(), "unknown settings in docker/firewall.properties");
     }
 
     @Test

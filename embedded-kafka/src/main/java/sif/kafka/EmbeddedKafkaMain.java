@@ -1,6 +1,8 @@
 package sif.kafka;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -38,16 +40,36 @@ public final class EmbeddedKafkaMain {
                 }
             }
         }
+        // checked before the broker starts: a bad spec must not leave a broker running with no one to stop it
+        List<String[]> specs = new ArrayList<>();
+        if (topics != null && !topics.isBlank()) {
+            for (String spec : topics.split(",")) {
+                String[] p = spec.strip().split(":");
+                boolean ok = p.length <= 3 && !p[0].isBlank() && (p.length < 3 || p[2].equals("compact"));
+                try {
+                    ok &= p.length < 2 || Integer.parseInt(p[1]) >= 1;
+                } catch (NumberFormatException e) {
+                    ok = false;
+                }
+                if (!ok) {
+                    System.err.println("--topics: '" + spec.strip() + "' is not name[:partitions>=1[:compact]]");
+                    System.exit(2);
+                }
+                specs.add(p);
+            }
+        }
         EmbeddedKafka kafka = builder.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();
             stopped.countDown();
         }, "embedded-kafka-shutdown"));
-        if (topics != null && !topics.isBlank()) {
-            for (String spec : topics.split(",")) {
-                String[] p = spec.strip().split(":");
-                kafka.createTopic(p[0], p.length > 1 ? Integer.parseInt(p[1]) : 1, p.length > 2 && p[2].equals("compact"));
+        for (String[] p : specs) {
+            try {
+                kafka.createTopic(p[0], p.length > 1 ? Integer.parseInt(p[1]) : 1, p.length > 2);
+            } catch (RuntimeException e) {
+                System.err.println("cannot create topic " + p[0] + ": " + e.getMessage());
+                System.exit(2); // the shutdown hook stops the broker
             }
         }
         System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());

@@ -20,27 +20,35 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (port < 0 || port > 65535 || partitions < 1) {
+            System.err.println("broker: --port must be 0 (a free port) or a port number, and --partitions at least 1; got "
+                    + port + " and " + partitions);
+            return 2;
+        }
         EmbeddedKafka.Builder builder = EmbeddedKafka.builder();
         if (port > 0) {
             builder.brokerPort(port);
         }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (EmbeddedKafka kafka = builder.start()) {
-            Topics topics = Topics.defaults();
-            for (String t : topics.all()) {
-                kafka.createTopic(t, t.equals(topics.input()) ? partitions : 1, topics.creationConfig(t));
+        // before the broker starts: Ctrl-C while it starts still stops it and deletes its log directory
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown();
+            try { // let close() stop the broker and delete its temporary log directory
+                closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());
-            System.out.println("topics: " + String.join(", ", topics.all()) + " (Ctrl-C to stop)");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stop.countDown();
-                try { // let close() stop the broker and delete its temporary log directory
-                    closed.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        }, "sif-broker-shutdown"));
+        try (EmbeddedKafka kafka = builder.start()) {
+            if (stop.getCount() > 0) {
+                Topics topics = Topics.defaults();
+                for (String t : topics.all()) {
+                    kafka.createTopic(t, t.equals(topics.input()) ? partitions : 1, topics.creationConfig(t));
                 }
-            }, "sif-broker-shutdown"));
+                System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());
+                System.out.println("topics: " + String.join(", ", topics.all()) + " (Ctrl-C to stop)");
+            }
             stop.await();
         } finally {
             closed.countDown();

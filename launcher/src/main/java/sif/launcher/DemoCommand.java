@@ -85,11 +85,37 @@ public final class DemoCommand implements Callable<Integer> {
         return new FirewallApp(config, classifier, wiring.policy(), wiring.extensions());
     }
 
+    /** Longest --duration taken as given (a year); longer runs until Ctrl-C, as without it. */
+    static final double MAX_DURATION_SECONDS = 365 * 86_400.0;
+
+    /** What is wrong with the arguments, checked before anything starts; null when nothing is. */
+    String badArguments() {
+        if (durationSeconds != null && !(durationSeconds > 0)) {
+            return "--duration must be a positive number of seconds, got " + durationSeconds;
+        }
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            return "--rate must be a finite number of flows per second >= 0 (0 = as fast as possible), got " + rate;
+        }
+        if (rotateSeconds < 1) {
+            return "--identity-rotate-seconds must be at least 1, got " + rotateSeconds;
+        }
+        return null;
+    }
+
+    /** When the demo stops by itself: {@code startNanos} plus --duration, or never (no overflow for huge values). */
+    long deadlineNanos(long startNanos) {
+        if (durationSeconds == null || durationSeconds >= MAX_DURATION_SECONDS) {
+            return Long.MAX_VALUE;
+        }
+        return startNanos + (long) (durationSeconds * 1e9);
+    }
+
     @Override
     public Integer call() throws Exception {
         Path modelDir = model != null ? model : Launcher.repoPath("models/cicids2017-lstm");
-        if (durationSeconds != null && !(durationSeconds > 0)) {
-            System.err.println("demo: --duration must be a positive number of seconds, got " + durationSeconds);
+        String bad = badArguments();
+        if (bad != null) {
+            System.err.println("demo: " + bad);
             return 2;
         }
         if (!Files.isRegularFile(modelDir.resolve("metadata.json"))) {
@@ -177,11 +203,11 @@ public final class DemoCommand implements Callable<Integer> {
 
                 LiveView view = new LiveView(out, !noLive && System.console() != null, synthetic);
                 long startNanos = System.nanoTime();
-                long deadline = durationSeconds == null ? Long.MAX_VALUE
-                        : startNanos + (long) (durationSeconds * 1e9);
+                long deadline = deadlineNanos(startNanos);
                 while (!stop.await(1, TimeUnit.SECONDS)) {
                     view.render(tally, replayer.sentTotal(), System.nanoTime() - startNanos);
-                    if (System.nanoTime() >= deadline || (!replay.isAlive() && tally.total() >= replayer.sentTotal())) {
+                    if (System.nanoTime() - deadline >= 0 && deadline != Long.MAX_VALUE
+                            || (!replay.isAlive() && tally.total() >= replayer.sentTotal())) {
                         break;
                     }
                 }

@@ -54,7 +54,9 @@ final class OutputCounter implements AutoCloseable {
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals(dlqTopic)) {
-                        tally.deadLetter();
+                        if (isFlow(r)) {
+                            tally.deadLetter();
+                        }
                     } else {
                         try {
                             tally.verdict(verdicts.deserialize(r.topic(), r.value()));
@@ -69,6 +71,17 @@ final class OutputCounter implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Whether a dead letter stands for a flow: not a control record (an identity event, an unblock)
+     * that Kafka Streams could not deserialize, which the firewall dead-letters too, counted apart
+     * ({@code sif_control_dead_letters_total}); flows are read as bytes and never fail there.
+     */
+    static boolean isFlow(ConsumerRecord<byte[], byte[]> deadLetter) {
+        org.apache.kafka.common.header.Header reason = deadLetter.headers().lastHeader(sif.firewall.DlqHeaders.REASON);
+        return reason == null || !sif.firewall.DlqReason.DESERIALIZATION_ERROR.equals(
+                new String(reason.value(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Override
