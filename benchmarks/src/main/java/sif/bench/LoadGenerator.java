@@ -22,10 +22,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class LoadGenerator implements AutoCloseable {
 
     /** @param sent records acknowledged; @param errors records that failed; @param seconds wall time of sending */
-    public record Sent(long sent, long errors, double seconds, double achievedRate) {}
+    /**
+     * @param maxSendLagMs how far behind its schedule the paced sender got at worst (0 for a pre-load):
+     *                     a flow is stamped with its scheduled time, so its latency includes that wait
+     * @param lateShare    share of paced flows sent more than 1 ms after their scheduled time
+     */
+    public record Sent(long sent, long errors, double seconds, double achievedRate, long maxSendLagMs,
+                       double lateShare) {}
 
     private static final AtomicLong CLIENTS = new AtomicLong();
-    private final KafkaProducer<String, byte[]> producer;
+    private final org.apache.kafka.clients.producer.Producer<String, byte[]> producer;
     private final BenchFlows.Encoder encoder;
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -43,6 +49,12 @@ public final class LoadGenerator implements AutoCloseable {
         c.put(ProducerConfig.BATCH_SIZE_CONFIG, lingerMs > 0 ? 512 * 1024 : 64 * 1024);
         c.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024);
         this.producer = new KafkaProducer<>(c, new StringSerializer(), new ByteArraySerializer());
+        this.encoder = encoder;
+    }
+
+    /** On a producer of the caller's (tests). */
+    LoadGenerator(org.apache.kafka.clients.producer.Producer<String, byte[]> producer, BenchFlows.Encoder encoder) {
+        this.producer = producer;
         this.encoder = encoder;
     }
 
@@ -74,40 +86,76 @@ public final class LoadGenerator implements AutoCloseable {
         return named(() -> doPaced(topic, rate, duration, progress));
     }
 
-    /** Runs {@code body} with the calling thread named as the harness's, so its CPU is attributed to it. */
-    private static Sent named(java.util.function.Supplier<Sent> body) {
-        Thread t = Thread.currentThread();
-        String name = t.getName();
-        t.setName("sif-bench-loadgen");
+    /**
+     * Runs {@code body} on a thread of its own named as the harness's, so that its CPU is attributed to
+     * the harness: the resource sampler groups threads by name when it stops, after the body returned
+     * (renaming the caller's thread for the duration put the sender's CPU under the broker's).
+     */
+    static Sent named(java.util.function.Supplier<Sent> body) {
+        java.util.concurrent.atomic.AtomicReference<Sent> result = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.set(body.get());
+            } catch (Throwable e) {
+                failure.set(e);
+            } finally {
+                ResourceSampler.harnessThreadEnded(
+                        java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+            }
+        }, "sif-bench-loadgen");
+        t.start();
         try {
-            return body.get();
-        } finally {
-            t.setName(name);
+            t.join();
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending", e);
         }
+        if (failure.get() instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure.get() instanceof Error e) {
+            throw e;
+        }
+        return result.get();
     }
 
     private Sent doPaced(String topic, double rate, Duration duration, LongConsumer progress) {
         long total = (long) (rate * duration.toNanos() / 1e9);
         double nanosPerFlow = 1e9 / rate;
         long t0 = System.nanoTime();
+        long wall0 = System.currentTimeMillis();
+        long maxLagNanos = 0;
+        long late = 0;
         for (long i = 0; i < total; i++) {
             long due = t0 + (long) (i * nanosPerFlow);
             long wait = due - System.nanoTime();
             if (wait > 50_000) {
                 LockSupport.parkNanos(wait);
             }
-            send(topic, i);
+            long lag = System.nanoTime() - due;
+            maxLagNanos = Math.max(maxLagNanos, lag);
+            if (lag > 1_000_000) {
+                late++;
+            }
+            // stamped with its scheduled time, not the time it could be sent: a sender held up (a GC pause,
+            // a starved CPU) would otherwise leave the flows due meanwhile out of the latency (coordinated omission)
+            send(topic, i, wall0 + (long) (i * nanosPerFlow / 1e6));
             if ((i & 0x3FF) == 0) {
                 progress.accept(i);
             }
         }
         producer.flush();
         progress.accept(total);
-        return result((System.nanoTime() - t0) / 1e9);
+        return result((System.nanoTime() - t0) / 1e9, maxLagNanos / 1_000_000, total == 0 ? 0 : (double) late / total);
     }
 
     private void send(String topic, long i) {
-        long now = System.currentTimeMillis();
+        send(topic, i, System.currentTimeMillis());
+    }
+
+    private void send(String topic, long i, long now) {
         byte[] value = encoder.encode(i, now, topic);
         producer.send(new ProducerRecord<>(topic, null, now, encoder.key(i), value), (md, e) -> {
             if (e == null) {
@@ -120,11 +168,15 @@ public final class LoadGenerator implements AutoCloseable {
     }
 
     private Sent result(double seconds) {
+        return result(seconds, 0, 0);
+    }
+
+    private Sent result(double seconds, long maxSendLagMs, double lateShare) {
         Exception e = firstError.get();
         if (e != null && acked.get() == 0) {
             throw new IllegalStateException("the broker accepted no benchmark flow: " + e, e);
         }
-        Sent s = new Sent(acked.get(), errors.get(), seconds, acked.get() / seconds);
+        Sent s = new Sent(acked.get(), errors.get(), seconds, acked.get() / seconds, maxSendLagMs, lateShare);
         acked.set(0);
         errors.set(0);
         return s;

@@ -113,6 +113,18 @@ public final class ResourceSampler implements AutoCloseable {
     private long rssMax = -1;
     private int samples;
 
+    /** CPU time (ns) of harness threads that have ended: a phase's sampler counts what ended while it ran. */
+    private static final java.util.concurrent.atomic.AtomicLong ENDED_HARNESS_CPU = new java.util.concurrent.atomic.AtomicLong();
+    private final long startEndedHarnessCpu = ENDED_HARNESS_CPU.get();
+
+    /**
+     * Called by a harness thread as it ends ({@code sif-bench-*}, e.g. the load generator's sender), with
+     * its own CPU time: a thread that is gone when a sampler stops is otherwise not counted at all.
+     */
+    static void harnessThreadEnded(long cpuNanos) {
+        ENDED_HARNESS_CPU.addAndGet(Math.max(0, cpuNanos));
+    }
+
     private ResourceSampler(long intervalMs, String firewallMarker, long brokerPid) {
         this.firewallMarker = firewallMarker;
         this.brokerPid = brokerPid;
@@ -186,6 +198,7 @@ public final class ResourceSampler implements AutoCloseable {
                 group[name.contains("sif-bench-") ? 1 : 2] += cores;
             }
         }
+        group[1] += (ENDED_HARNESS_CPU.get() - startEndedHarnessCpu) / 1e9 / wall;
         double fw = group[0];
         double harness = group[1];
         double other = group[2];

@@ -19,7 +19,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import sif.bench.BenchFlows;
 import sif.model.ClassifierSession;
 import sif.model.SequenceClassifier;
-import sif.model.artifact.ModelArtifact;
 
 /**
  * Model inference of the shipped model (DJL + PyTorch, one session on one thread) at batch 1, 8,
@@ -57,7 +56,7 @@ public class InferenceBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        model = ModelArtifact.load(BenchInputs.modelDir());
+        model = sif.firewall.ModelLoader.load(BenchInputs.modelDir()); // as the firewall: one PyTorch thread unless set
         session = model.newSession();
         BenchFlows flows = BenchInputs.flows();
         List<float[][]> sequences = flows.sequences(Math.max(4096, 16 * batch), model.info().sequenceLength(), 600_000, model);

@@ -32,7 +32,6 @@ import sif.firewall.FlowContext;
 import sif.firewall.PendingFlow;
 import sif.firewall.SequenceWindow;
 import sif.model.SequenceClassifier;
-import sif.model.artifact.ModelArtifact;
 import sif.schemas.Flows;
 import sif.schemas.avro.IdentityStatus;
 import sif.schemas.avro.NetworkFlow;
@@ -76,7 +75,7 @@ public class SequenceStoreBench {
     @Setup(Level.Trial)
     public void setUp() throws IOException, RocksDBException {
         BenchFlows flows = BenchInputs.flows();
-        model = ModelArtifact.load(BenchInputs.modelDir());
+        model = sif.firewall.ModelLoader.load(BenchInputs.modelDir()); // as the firewall: one PyTorch thread unless set
         format = SequenceWindow.formatId(model.inputFormat());
         int n = Math.min(flows.size(), 8192);
         sources = new String[n];
