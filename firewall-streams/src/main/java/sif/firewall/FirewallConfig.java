@@ -187,8 +187,10 @@ public final class FirewallConfig {
             throw new IllegalArgumentException(VALIDATION_MAX_FUTURE_SKEW_MS + " must be >= 0, got "
                     + get(VALIDATION_MAX_FUTURE_SKEW_MS));
         }
-        for (String k : new String[] {APPLICATION_ID, TOPIC_INPUT, TOPIC_ALLOWED, TOPIC_BLOCKED, TOPIC_ALERTED, TOPIC_DLQ,
-                POLICY_BENIGN_CLASS}) {
+        java.util.List<String> required = new java.util.ArrayList<>(topicBySetting().keySet());
+        required.add(0, APPLICATION_ID);
+        required.add(POLICY_BENIGN_CLASS);
+        for (String k : required) {
             if (get(k).isEmpty()) {
                 throw new IllegalArgumentException(k + " must not be empty");
             }

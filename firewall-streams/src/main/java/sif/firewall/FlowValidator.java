@@ -180,7 +180,8 @@ public final class FlowValidator {
     }
 
     private static Rejection notAnAddress(String field, CharSequence ip, NetworkFlow flow) {
-        return IpAddress.isValid(ip.toString()) ? null : new Rejection(DlqReason.BAD_5TUPLE,
+        // the canonical text (a dotted quad as it is, no allocation) is what the validate step keys by next
+        return IpAddress.canonical(ip.toString()) != null ? null : new Rejection(DlqReason.BAD_5TUPLE,
                 field + " '" + ip + "' is not an IPv4 or IPv6 address in flow " + flow.getFlowId());
     }
 
