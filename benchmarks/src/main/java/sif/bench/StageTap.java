@@ -101,7 +101,39 @@ final class StageTap implements Consumer<FlowStages> {
         tail.put("total_mean", BenchCommand.round(sum, 2));
         stalls(tail, Arrays.asList(byTotal).subList(0, slow), commits, gcPauses);
         out.put("slowest_1pct", tail);
+        out.put("longest_read_gap", longestReadGap(flows, commits, gcPauses));
         return out;
+    }
+
+    /**
+     * The longest time the inference step read no flow between two that it read (a flow is read at
+     * its input record's timestamp plus its inbound stage): {@code ms}, when it began ({@code after_ms},
+     * from the first flow read) and how much of it the commits and the GC pauses cover. At a fixed
+     * load flows are due every fraction of a millisecond, so a gap far longer than a commit is a
+     * stall of the path before the inference step (sender, broker, fetch, stream thread); what the
+     * commits and pauses do not cover of it, they did not cause.
+     */
+    static Map<String, Object> longestReadGap(double[][] flows, List<long[]> commits, List<long[]> gcPauses) {
+        double[] read = new double[flows.length];
+        for (int i = 0; i < flows.length; i++) {
+            read[i] = flows[i][STAGES.size()] + flows[i][0];
+        }
+        Arrays.sort(read);
+        Map<String, Object> gap = new LinkedHashMap<>();
+        if (read.length < 2) {
+            return gap;
+        }
+        int at = 0;
+        for (int i = 1; i < read.length; i++) {
+            if (read[i] - read[i - 1] > read[at + 1] - read[at]) {
+                at = i - 1;
+            }
+        }
+        gap.put("ms", BenchCommand.round(read[at + 1] - read[at], 2));
+        gap.put("after_ms", BenchCommand.round(read[at] - read[0], 2));
+        gap.put("in_commits_ms", BenchCommand.round(overlapMs(read[at], read[at + 1], commits), 2));
+        gap.put("in_gc_pauses_ms", BenchCommand.round(overlapMs(read[at], read[at + 1], gcPauses), 2));
+        return gap;
     }
 
     /** One console line from a {@link #summarize} result. */
@@ -124,6 +156,12 @@ final class StageTap implements Consumer<FlowStages> {
             b.append(String.format(Locale.ROOT, "; %s: in %s of all | %s of the slowest, %s | %s ms per flow",
                     kind.replace('_', ' '), percent(all.get("share_in_" + kind)), percent(tail.get("share_in_" + kind)),
                     all.get("in_" + kind + "_ms_mean"), tail.get("in_" + kind + "_ms_mean")));
+        }
+        Map<String, Object> gap = (Map<String, Object>) summary.get("longest_read_gap");
+        if (gap != null && gap.containsKey("ms")) {
+            b.append(String.format(Locale.ROOT, "; longest read gap %s ms (%s s in; commits %s ms of it, GC pauses %s ms)",
+                    gap.get("ms"), BenchCommand.round(((Number) gap.get("after_ms")).doubleValue() / 1e3, 1),
+                    gap.get("in_commits_ms"), gap.get("in_gc_pauses_ms")));
         }
         return b.toString();
     }

@@ -167,7 +167,15 @@ class HarnessSmokeTest {
         // the commit at 100-103 ms holds up the flow of t = 100 (5 ms long) for 3 ms: 2 of 201 flows hit
         assertEquals(0.01, all.get("share_in_commits"));
         assertEquals(0.07, all.get("in_commits_ms_mean")); // 15 ms over 201 flows
+        // read at t + inbound: every 10 ms up to 1,981, then 5,020 and 6,002: the longest gap is 1,981-5,020,
+        // of which the commit at 5,002-5,014 covers 12 ms and no pause anything
+        Map<String, Object> gap = (Map<String, Object>) s.get("longest_read_gap");
+        assertEquals(3039.0, gap.get("ms"));
+        assertEquals(1980.0, gap.get("after_ms"));
+        assertEquals(12.0, gap.get("in_commits_ms"));
+        assertEquals(0.0, gap.get("in_gc_pauses_ms"));
         String line = StageTap.line(s);
+        assertTrue(line.contains("longest read gap 3039.0 ms (2.0 s in; commits 12.0 ms of it, GC pauses 0.0 ms)"), line);
         assertTrue(line.contains("inbound 1.1 | 11.0") && line.contains("commits: in 1 % of all | 50 % of the slowest"),
                 line);
         assertEquals(Map.of("flows", 0), StageTap.summarize(new double[0][], List.of(), List.of()));
