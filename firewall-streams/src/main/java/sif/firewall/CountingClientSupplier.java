@@ -1,5 +1,6 @@
 package sif.firewall;
 
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -7,9 +8,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.Configurable;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sif.firewall.metrics.FirewallMetrics;
 
 /**
@@ -66,9 +71,25 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
         return getConsumer(config);
     }
 
-    /** A stream thread's producer that reports its transactions to {@link FirewallMetrics}. */
+    /**
+     * A stream thread's producer that reports its transactions to {@link FirewallMetrics}.
+     *
+     * <p>A commit that times out ({@code max.block.ms}, the broker away) leaves its transaction in
+     * doubt: the producer has sent, or will send, the commit, and the broker may still complete it.
+     * Kafka Streams then closes the tasks dirty and aborts, which a producer with a pending commit
+     * refuses ({@code IllegalStateException}, swallowed by the dirty close), and counting that as an
+     * abort lost the counts of transactions that did commit. Here the counts are set aside
+     * ({@link FirewallMetrics#transactionInDoubt}) and settled by the commit's own outcome: the
+     * producer lets the caller retry the commit, which waits for the same request and tells whether it
+     * went through. The retry is made where Kafka Streams would abort (once), before the thread's next
+     * transaction begins (until the outcome is known: the producer refuses any other call before,
+     * and Kafka Streams would lose the thread), and at close (as long as close waits).
+     */
     public static class CountingProducer extends KafkaProducer<byte[], byte[]> {
+        private static final Logger LOG = LoggerFactory.getLogger(CountingProducer.class);
         private final FirewallMetrics metrics;
+        /** The counts of the transaction whose commit timed out, or null; only the owning thread sets it. */
+        private FirewallMetrics.InDoubt inDoubt;
 
         public CountingProducer(Map<String, Object> config, FirewallMetrics metrics) {
             super(config, new ByteArraySerializer(), new ByteArraySerializer());
@@ -88,19 +109,104 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
             super.initTransactions();
         }
 
+        /** First learns the outcome of a commit in doubt, waiting for the broker as long as it takes. */
         @Override
-        public void commitTransaction() {
-            super.commitTransaction();
-            metrics.transactionCommitted();
+        public void beginTransaction() {
+            while (settleInDoubt(false) == Outcome.UNANSWERED) {
+                LOG.warn("the commit of the previous transaction is still unanswered (broker away?); waiting for its "
+                        + "outcome before the next transaction");
+            }
+            super.beginTransaction();
         }
 
         @Override
+        public void commitTransaction() {
+            if (inDoubt == null) {
+                try {
+                    super.commitTransaction();
+                } catch (TimeoutException | InterruptException e) {
+                    inDoubt = metrics.transactionInDoubt();
+                    throw e;
+                }
+            } else if (settleInDoubt(true) == Outcome.UNANSWERED) { // Kafka Streams commits again: the same commit
+                throw new TimeoutException("the commit of the transaction is still unanswered");
+            }
+            metrics.transactionCommitted();
+        }
+
+        /**
+         * With a commit in doubt, retries it (once) instead: if it went through, there is nothing left to
+         * abort; if it failed, the transaction is aborted as usual; if it is still unanswered, a
+         * {@link TimeoutException} says so (Kafka Streams logs it and goes on). The thread's own counts are
+         * dropped however this ends: they belong to no committed transaction.
+         */
+        @Override
         public void abortTransaction() {
             try {
-                super.abortTransaction();
+                Outcome outcome = settleInDoubt(false);
+                if (outcome == Outcome.UNANSWERED) {
+                    throw new TimeoutException("the commit of the transaction is still unanswered; its outcome is "
+                            + "taken before the next transaction begins");
+                }
+                if (outcome != Outcome.COMMITTED) {
+                    super.abortTransaction();
+                }
             } finally {
                 metrics.transactionAborted();
             }
+        }
+
+        /**
+         * Settles a commit in doubt first, as long as the close may wait (Kafka Streams' close waits without
+         * limit, as the producer's own close would for the pending commit); still unknown, its counts are
+         * dropped.
+         */
+        @Override
+        public void close(Duration timeout) {
+            long start = System.nanoTime();
+            long limitMs = timeout.toMillis();
+            while (settleInDoubt(false) == Outcome.UNANSWERED && (System.nanoTime() - start) / 1_000_000 < limitMs) {
+                LOG.warn("closing: the commit of the last transaction is still unanswered (broker away?)");
+            }
+            if (inDoubt != null) {
+                LOG.warn("closing with the outcome of the last commit unknown: its counts are dropped");
+                inDoubt.settle(false);
+                inDoubt = null;
+            }
+            super.close(timeout);
+        }
+
+        private enum Outcome { NONE_IN_DOUBT, UNANSWERED, COMMITTED, FAILED }
+
+        /**
+         * Retries the commit in doubt, if any (the producer waits for the same request, up to
+         * {@code max.block.ms}), and settles its counts once it answers.
+         *
+         * @param rethrow whether a failed commit's exception is thrown (after settling) rather than returned as
+         *                {@link Outcome#FAILED}
+         */
+        private Outcome settleInDoubt(boolean rethrow) {
+            if (inDoubt == null) {
+                return Outcome.NONE_IN_DOUBT;
+            }
+            try {
+                super.commitTransaction();
+            } catch (TimeoutException e) {
+                return Outcome.UNANSWERED;
+            } catch (InterruptException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.info("the commit that had timed out failed: {}", e.toString());
+                inDoubt.settle(false);
+                inDoubt = null;
+                if (rethrow) {
+                    throw e;
+                }
+                return Outcome.FAILED;
+            }
+            inDoubt.settle(true);
+            inDoubt = null;
+            return Outcome.COMMITTED;
         }
     }
 }

@@ -264,7 +264,9 @@ class FirewallBrokerOutageIT {
                 assertNull(app.failure(), "no stream thread failed");
                 assertEquals(threads, app.streams().metadataForLocalThreads().size(), "no stream thread lost");
                 double retries = metrics.registry().get("sif.production.retries").counter().count();
-                LOG.info("production errors retried: {}; stream threads replaced: {}", retries, app.replacedThreads());
+                double inDoubt = metrics.registry().get("sif.commits.in.doubt").counter().count();
+                LOG.info("production errors retried: {}; stream threads replaced: {}; commits in doubt: {}", retries,
+                        app.replacedThreads(), inDoubt);
                 // Whether a send was in flight when the broker stopped depends on timing (in one CI run of
                 // the at-least-once case the firewall produced nothing during the outage): every flow was
                 // decided all the same, but the path this test is about was not taken, so the run is

@@ -22,8 +22,8 @@ import java.util.List;
  * trigger = full | timer), {@code sif_flow_stage_seconds{stage}} (histogram, stage = inbound | batch | model |
  * handoff, {@link FlowStages}), {@code sif_e2e_latency_seconds{kind}}
  * (histogram, kind = event | ingest), {@code sif_identity_status_total{status}},
- * {@code sif_challenges_total}, {@code sif_production_retries_total}, {@code sif_blocklist_size},
- * {@code sif_model_info{version}}.
+ * {@code sif_challenges_total}, {@code sif_production_retries_total}, {@code sif_commits_in_doubt_total},
+ * {@code sif_blocklist_size}, {@code sif_model_info{version}}.
  */
 public interface FirewallMetrics {
 
@@ -84,6 +84,29 @@ public interface FirewallMetrics {
 
     /** The calling thread's transaction aborted: the counts it held are dropped. */
     default void transactionAborted() {
+    }
+
+    /**
+     * The calling thread's commit did not answer within the producer's {@code max.block.ms} (the broker
+     * away or slow): whether its transaction committed is not known yet, and the broker may still
+     * complete it. The counts the thread held are set aside (the thread holds none from here on) and
+     * added or dropped by the returned {@link InDoubt} once the producer learns the outcome.
+     */
+    default InDoubt transactionInDoubt() {
+        return InDoubt.NONE;
+    }
+
+    /** The counts of a transaction whose commit timed out, settled once its outcome is known. */
+    @FunctionalInterface
+    interface InDoubt {
+        /** Nothing set aside. */
+        InDoubt NONE = committed -> { };
+
+        /**
+         * @param committed whether the transaction committed (the counts are added) or not (dropped);
+         *                  only the first call counts
+         */
+        void settle(boolean committed);
     }
 
     /** One batched inference call: {@code size} sequences took {@code nanos} nanoseconds. */

@@ -72,6 +72,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final TagCache<Counter> identity;
     private final Counter challenges;
     private final Counter productionRetries;
+    private final Counter commitsInDoubt;
     private final TagCache<Counter> controlDeadLetters;
     private final TagCache<Counter> verdictStepFailures;
     private final TagCache<Counter> outputsRefused;
@@ -137,6 +138,10 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
         productionRetries = Counter.builder("sif.production.retries")
                 .description("Output sends that failed for a transient reason (broker away or slow); "
                         + "the task is processed again from its last commit")
+                .register(registry);
+        commitsInDoubt = Counter.builder("sif.commits.in.doubt")
+                .description("Commits that did not answer within the producer's max.block.ms (broker away or "
+                        + "slow); their transactions' counts are added or dropped once the outcome is known")
                 .register(registry);
         controlDeadLetters = new TagCache<>(topic -> Counter.builder("sif.control.dead.letters")
                 .description("Undecodable records of control topics (identity events, unblocks), not flows; "
@@ -286,6 +291,30 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 }
             });
         }
+    }
+
+    @Override
+    public InDoubt transactionInDoubt() {
+        commitsInDoubt.increment();
+        Map<Counter, long[]> counts = held.get();
+        if (counts == null) {
+            return InDoubt.NONE;
+        }
+        Map<Counter, long[]> aside = new IdentityHashMap<>();
+        counts.forEach((counter, n) -> {
+            if (n[0] > 0) {
+                aside.put(counter, new long[] {n[0]});
+                n[0] = 0;
+            }
+        });
+        return committed -> {
+            synchronized (aside) {
+                if (committed) {
+                    aside.forEach((counter, n) -> counter.increment(n[0]));
+                }
+                aside.clear();
+            }
+        };
     }
 
     @Override

@@ -227,6 +227,33 @@ class PrometheusFirewallMetricsTest {
         assertEquals(List.of(2L, 1L, 1L), List.of(s.flowsIn(), s.allowed(), s.blocked()));
     }
 
+    /**
+     * A commit that timed out: its counts are set aside, apart from what the thread counts next, and
+     * added or dropped once its outcome is known (only the first outcome counts).
+     */
+    @Test
+    void countsOfACommitInDoubtAreSettledByItsOutcome() {
+        metrics.transactionsOnThisThread();
+        metrics.flowIn();
+        metrics.verdict("ALLOW", "BENIGN", 0.9);
+        FirewallMetrics.InDoubt committed = metrics.transactionInDoubt();
+        metrics.flowIn(); // the thread's next counts, in whatever transaction comes next
+        metrics.transactionAborted();
+        assertEquals(0, metrics.snapshot().flowsIn(), "nothing counted while the outcome is unknown");
+        committed.settle(true);
+        committed.settle(false);
+        MetricsSnapshot s = metrics.snapshot();
+        assertEquals(List.of(1L, 1L), List.of(s.flowsIn(), s.allowed()), "the transaction in doubt, which committed");
+
+        metrics.verdict("BLOCK", "DDoS", 0.99);
+        FirewallMetrics.InDoubt aborted = metrics.transactionInDoubt();
+        aborted.settle(false);
+        aborted.settle(true);
+        metrics.transactionCommitted();
+        assertEquals(0, metrics.snapshot().blocked(), "the transaction in doubt, which did not commit");
+        assertLine(scrape(), "sif_commits_in_doubt_total 2.0");
+    }
+
     @Test
     void noopRecordsNothing() {
         FirewallMetrics noop = FirewallMetrics.noop();
