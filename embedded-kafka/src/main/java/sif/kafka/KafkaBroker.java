@@ -16,9 +16,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sif.schemas.PartitionReadiness;
 
 /**
  * A running broker that tools and tests talk to: its address, client settings and topic creation.
@@ -76,9 +76,9 @@ public interface KafkaBroker extends AutoCloseable {
     /**
      * Creates topics and waits until the broker serves them. Topics that already exist are skipped
      * (logged); any other failure is thrown as an {@link IllegalStateException} naming the topic.
-     * The controller acknowledges a creation before the broker's metadata has caught up, so this
-     * also waits until every topic is described with all its partitions led (a client used right
-     * after creation would otherwise see {@code UnknownTopicOrPartitionException}).
+     * The controller acknowledges a creation before the broker has applied it, so this also waits
+     * until every partition takes writes ({@link PartitionReadiness}: a producer used right after
+     * creation could otherwise see {@code UnknownTopicOrPartitionException}, or lose its first batch).
      */
     default void createTopics(Collection<NewTopic> topics) {
         try (Admin admin = Admin.create(clientConfig())) {
@@ -119,29 +119,14 @@ public interface KafkaBroker extends AutoCloseable {
         }
 
         static void awaitServed(Admin admin, Collection<String> names, String where) throws InterruptedException {
-            long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
-            while (true) {
-                try {
-                    var described = admin.describeTopics(names).allTopicNames()
-                            .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    boolean led = described.values().stream()
-                            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
-                    if (led) {
-                        return;
-                    }
-                } catch (ExecutionException ex) {
-                    if (!(ex.getCause() instanceof UnknownTopicOrPartitionException)) {
-                        throw new IllegalStateException("cannot describe topics " + names + " on " + where + ": "
-                                + ex.getCause(), ex.getCause());
-                    }
-                } catch (TimeoutException ex) {
-                    // retried below until the deadline
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topics " + names + " not served by " + where + " within "
-                            + ADMIN_TIMEOUT + " after their creation");
-                }
-                Thread.sleep(20);
+            try {
+                PartitionReadiness.await(admin, names, ADMIN_TIMEOUT);
+            } catch (TimeoutException ex) {
+                throw new IllegalStateException("topics " + names + " not served by " + where + " within "
+                        + ADMIN_TIMEOUT + " after their creation: " + ex.getMessage(), ex);
+            } catch (ExecutionException ex) {
+                throw new IllegalStateException("cannot describe topics " + names + " on " + where + ": "
+                        + ex.getCause(), ex.getCause());
             }
         }
     }

@@ -8,16 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +60,50 @@ class EmbeddedKafkaIT {
             assertEquals(List.of("a", "b"), EosRoundTrip.readCommitted(kafka.bootstrapServers(), "eos", TIMEOUT));
         }
         assertFalse(Files.exists(dir), "temporary log dir deleted on close");
+    }
+
+    /**
+     * Right after {@code createTopics} returns, every partition's leader answers a request that needs the
+     * partition in its replica manager (ListOffsets, with no client retries), and an idempotent producer
+     * with five requests in flight has every record acknowledged: no first batch lost to KAFKA-15591.
+     */
+    @Test
+    void justCreatedTopicsTakeWritesAtOnce() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            Map<String, Object> adminCfg = kafka.clientConfig();
+            adminCfg.put(AdminClientConfig.RETRIES_CONFIG, 0);
+            Map<String, Object> producerCfg = kafka.clientConfig();
+            producerCfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producerCfg.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+            producerCfg.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            producerCfg.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+            producerCfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+            try (Admin admin = Admin.create(adminCfg);
+                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerCfg, new StringSerializer(),
+                         new StringSerializer())) {
+                for (int t = 0; t < 10; t++) {
+                    String topic = "fresh-" + t;
+                    kafka.createTopics(Map.of(topic, 3));
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    for (int p = 0; p < 3; p++) {
+                        latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+                    }
+                    admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+                    List<Future<RecordMetadata>> sends = new ArrayList<>();
+                    for (int i = 0; i < 300; i++) {
+                        sends.add(producer.send(new ProducerRecord<>(topic, i % 3, null, "v" + i)));
+                    }
+                    for (Future<RecordMetadata> f : sends) {
+                        f.get(30, TimeUnit.SECONDS); // throws on an expired batch
+                    }
+                }
+            }
+            try (Admin admin = Admin.create(kafka.clientConfig())) {
+                var e = assertThrows(java.util.concurrent.TimeoutException.class,
+                        () -> sif.schemas.PartitionReadiness.await(admin, List.of("never-created"), Duration.ofSeconds(1)));
+                assertTrue(e.getMessage().contains("never-created"), e.getMessage());
+            }
+        }
     }
 
     @Test

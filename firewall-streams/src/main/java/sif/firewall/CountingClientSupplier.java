@@ -75,10 +75,11 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
      * A stream thread's producer that reports its transactions to {@link FirewallMetrics}.
      *
      * <p>A commit that times out ({@code max.block.ms}, the broker away) leaves its transaction in
-     * doubt: the producer has sent, or will send, the commit, and the broker may still complete it.
-     * Kafka Streams then closes the tasks dirty and aborts, which a producer with a pending commit
-     * refuses ({@code IllegalStateException}, swallowed by the dirty close), and counting that as an
-     * abort lost the counts of transactions that did commit. Here the counts are set aside
+     * doubt (so does an interrupt during the commit): the producer has sent, or will send, the commit,
+     * and the broker may still complete it. Kafka Streams then commits again (which waits for the same
+     * request) and, if that times out too, closes the tasks dirty and aborts, which a producer with a
+     * pending commit refuses ({@code IllegalStateException}, swallowed by the dirty close); counting
+     * that as an abort lost the counts of transactions that did commit. Here the counts are set aside
      * ({@link FirewallMetrics#transactionInDoubt}) and settled by the commit's own outcome: the
      * producer lets the caller retry the commit, which waits for the same request and tells whether it
      * went through. The retry is made where Kafka Streams would abort (once), before the thread's next
@@ -109,12 +110,19 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
             super.initTransactions();
         }
 
-        /** First learns the outcome of a commit in doubt, waiting for the broker as long as it takes. */
+        /**
+         * First learns the outcome of a commit in doubt, waiting for the broker as long as it takes (the
+         * thread processes nothing meanwhile); a commit that failed leaves its transaction to abort first.
+         */
         @Override
         public void beginTransaction() {
-            while (settleInDoubt(false) == Outcome.UNANSWERED) {
+            Outcome outcome;
+            while ((outcome = settleInDoubt(false)) == Outcome.UNANSWERED) {
                 LOG.warn("the commit of the previous transaction is still unanswered (broker away?); waiting for its "
                         + "outcome before the next transaction");
+            }
+            if (outcome == Outcome.FAILED) {
+                super.abortTransaction(); // a fatal failure throws here, as beginning would
             }
             super.beginTransaction();
         }
@@ -159,21 +167,28 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
         /**
          * Settles a commit in doubt first, as long as the close may wait (Kafka Streams' close waits without
          * limit, as the producer's own close would for the pending commit); still unknown, its counts are
-         * dropped.
+         * dropped. Each retry may wait up to {@code max.block.ms}, so a bounded close can overrun its timeout
+         * by that much; a zero timeout does not retry. The producer is closed however this ends (an interrupt
+         * included: the interrupt flag stays set, so every retry would throw at once).
          */
         @Override
         public void close(Duration timeout) {
-            long start = System.nanoTime();
-            long limitMs = timeout.toMillis();
-            while (settleInDoubt(false) == Outcome.UNANSWERED && (System.nanoTime() - start) / 1_000_000 < limitMs) {
-                LOG.warn("closing: the commit of the last transaction is still unanswered (broker away?)");
+            try {
+                long start = System.nanoTime();
+                long limitMs = timeout.toMillis();
+                while (inDoubt != null && (System.nanoTime() - start) / 1_000_000 < limitMs) {
+                    if (settleInDoubt(false) == Outcome.UNANSWERED) {
+                        LOG.warn("closing: the commit of the last transaction is still unanswered (broker away?)");
+                    }
+                }
+            } finally {
+                if (inDoubt != null) {
+                    LOG.warn("closing with the outcome of the last commit unknown: its counts are dropped");
+                    inDoubt.settle(false);
+                    inDoubt = null;
+                }
+                super.close(timeout);
             }
-            if (inDoubt != null) {
-                LOG.warn("closing with the outcome of the last commit unknown: its counts are dropped");
-                inDoubt.settle(false);
-                inDoubt = null;
-            }
-            super.close(timeout);
         }
 
         private enum Outcome { NONE_IN_DOUBT, UNANSWERED, COMMITTED, FAILED }

@@ -22,9 +22,11 @@ import sif.kafka.EmbeddedKafka;
  * A commit that times out because the broker went away, on a real broker: the stream thread's producer
  * ({@link CountingProducer}) cannot know yet whether the transaction committed, and the broker completes
  * it once it is back. Its counts are added then, as the output topics (read committed) hold its
- * records. They used to be dropped when Kafka Streams, after the timeout, closed the tasks dirty and
- * aborted, which the producer refuses with a commit pending (the likely cause of a flows-in count 16
- * short of 2,972 in one CI run of {@code FirewallBrokerOutageIT}, whose log was not kept).
+ * records. They used to be dropped when Kafka Streams, after the timeout (and a second one when it
+ * commits again), closed the tasks dirty and aborted, which the producer refuses with a commit pending.
+ * Whether that path caused the flows-in count 16 short of 2,972 in one CI run of {@code
+ * FirewallBrokerOutageIT} is not known (its log was not kept; its 20-second outage is shorter than the
+ * default {@code max.block.ms}, so it seems unlikely).
  */
 class CommitInDoubtIT {
 
@@ -35,8 +37,9 @@ class CommitInDoubtIT {
             String topic = topic(kafka);
             CountingProducer producer = inDoubt(kafka, topic, metrics);
             kafka.restart();
-            // what Kafka Streams does after a commit timeout: close the tasks dirty, which aborts
-            producer.abortTransaction();
+            // what Kafka Streams does after a commit timeout: close the tasks dirty, which aborts (retried
+            // here while the restarted coordinator loads; Kafka Streams leaves that to the next begin)
+            abortUntilAnswered(producer);
             assertEquals(5, metrics.snapshot().flowsIn(), "the transaction's counts, once it committed");
             assertEquals(1, committedRecords(kafka, topic, 1), "the transaction committed");
             assertEquals(1.0, metrics.registry().get("sif.commits.in.doubt").counter().count());
@@ -70,6 +73,19 @@ class CommitInDoubtIT {
             assertEquals(6, metrics.snapshot().flowsIn());
             assertEquals(2, committedRecords(kafka, topic, 2));
             producer.close();
+        }
+    }
+
+    private static void abortUntilAnswered(CountingProducer producer) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.abortTransaction();
+                return;
+            } catch (TimeoutException e) {
+                if (attempt == 15) {
+                    throw e;
+                }
+            }
         }
     }
 

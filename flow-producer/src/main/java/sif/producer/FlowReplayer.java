@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 import sif.flows.FlowRecord;
 import sif.flows.ReadSummary;
 import sif.schemas.Flows;
+import sif.schemas.PartitionReadiness;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.serde.AvroSerdes;
 import sif.trust.IpAddress;
@@ -212,7 +213,7 @@ public final class FlowReplayer implements AutoCloseable {
                 } catch (java.util.concurrent.TimeoutException te) {
                     throw new ReplayException("creating topic '" + topic + "' timed out on " + servers, te);
                 }
-                awaitLeaders(admin, topic, servers, ms);
+                awaitWritable(admin, topic, servers, ms);
             } catch (java.util.concurrent.TimeoutException e) {
                 throw new ReplayException("describing topic '" + topic + "' timed out on " + servers, e);
             }
@@ -224,38 +225,17 @@ public final class FlowReplayer implements AutoCloseable {
         }
     }
 
-    /**
-     * Waits until every partition of a just-created topic has a leader in the broker's metadata.
-     * Producing at once can lose the first batch of an idempotent producer with several requests
-     * in flight: a request that arrives before the broker has applied the topic fails retriably
-     * while a later one is appended, and every retry of the first then fails with
-     * OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery timeout (KAFKA-15591).
-     */
-    private static void awaitLeaders(Admin admin, String topic, Object servers, int ms)
+    /** Waits until every partition of a just-created topic takes writes ({@link PartitionReadiness}). */
+    private static void awaitWritable(Admin admin, String topic, Object servers, int ms)
             throws ReplayException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        while (true) {
-            try {
-                org.apache.kafka.clients.admin.TopicDescription d = admin.describeTopics(List.of(topic),
-                        new DescribeTopicsOptions().timeoutMs(ms)).allTopicNames().get(ms + 2000L, TimeUnit.MILLISECONDS)
-                        .get(topic);
-                if (d != null && !d.partitions().isEmpty()
-                        && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-                    return;
-                }
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new ReplayException("cannot describe topic '" + topic + "' on " + servers + ": "
-                            + e.getCause().getMessage(), e);
-                }
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new ReplayException("describing topic '" + topic + "' timed out on " + servers, e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new ReplayException("topic '" + topic + "' was created on " + servers
-                        + " but its partitions have no leader after " + ms / 1000 + " s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // admin metadata offers no listener: poll
+        try {
+            PartitionReadiness.await(admin, List.of(topic), Duration.ofMillis(ms));
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ReplayException("topic '" + topic + "' was created on " + servers
+                    + " but does not take writes after " + ms / 1000 + " s: " + e.getMessage(), e);
+        } catch (ExecutionException e) {
+            throw new ReplayException("cannot describe topic '" + topic + "' on " + servers + ": "
+                    + e.getCause().getMessage(), e);
         }
     }
 
