@@ -125,7 +125,7 @@ public interface KafkaBroker extends AutoCloseable {
                 throw new IllegalStateException("topics " + names + " not served by " + where + " within "
                         + ADMIN_TIMEOUT + " after their creation: " + ex.getMessage(), ex);
             } catch (ExecutionException ex) {
-                throw new IllegalStateException("cannot describe topics " + names + " on " + where + ": "
+                throw new IllegalStateException("cannot check that topics " + names + " take writes on " + where + ": "
                         + ex.getCause(), ex.getCause());
             }
         }

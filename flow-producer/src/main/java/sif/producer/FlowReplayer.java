@@ -234,7 +234,7 @@ public final class FlowReplayer implements AutoCloseable {
             throw new ReplayException("topic '" + topic + "' was created on " + servers
                     + " but does not take writes after " + ms / 1000 + " s: " + e.getMessage(), e);
         } catch (ExecutionException e) {
-            throw new ReplayException("cannot describe topic '" + topic + "' on " + servers + ": "
+            throw new ReplayException("cannot check that topic '" + topic + "' takes writes on " + servers + ": "
                     + e.getCause().getMessage(), e);
         }
     }

@@ -47,9 +47,8 @@ public final class PartitionReadiness {
         long deadline = System.nanoTime() + timeout.toNanos();
         String missing;
         while (true) {
-            long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             try {
-                missing = check(admin, topics, (int) Math.min(Integer.MAX_VALUE, leftMs));
+                missing = check(admin, topics, deadline);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
@@ -72,9 +71,10 @@ public final class PartitionReadiness {
         }
     }
 
-    /** Null when every partition is ready; else what is not. */
-    private static String check(Admin admin, Collection<String> topics, int timeoutMs)
+    /** Null when every partition is ready; else what is not. Each admin call gets the time left until the deadline. */
+    private static String check(Admin admin, Collection<String> topics, long deadline)
             throws InterruptedException, TimeoutException, ExecutionException {
+        int timeoutMs = msUntil(deadline);
         Map<String, TopicDescription> described = admin.describeTopics(topics, new DescribeTopicsOptions()
                 .timeoutMs(timeoutMs)).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
         Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
@@ -89,8 +89,15 @@ public final class PartitionReadiness {
                 partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
             }
         }
+        timeoutMs = msUntil(deadline);
         admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(timeoutMs)).all()
                 .get(timeoutMs, TimeUnit.MILLISECONDS);
         return null;
+    }
+
+    /** Milliseconds until {@code deadline} ({@link System#nanoTime()}), at least 1. */
+    private static int msUntil(long deadline) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
     }
 }
