@@ -88,22 +88,10 @@ class EmbeddedKafkaIT {
                 for (int t = 0; t < 20; t++) {
                     String topic = "fresh-" + t;
                     kafka.createTopics(Map.of(topic, 3));
-                    List<Future<RecordMetadata>> probes = new ArrayList<>();
-                    for (int p = 0; p < 3; p++) {
-                        probes.add(probe.send(new ProducerRecord<>(topic, p, null, "probe")));
-                    }
-                    for (Future<RecordMetadata> f : probes) {
-                        f.get(30, TimeUnit.SECONDS); // throws NotLeaderOrFollowerException if not yet made
-                    }
+                    sendToEachOfThreePartitions(probe, topic, 3); // NotLeaderOrFollowerException if not yet made
                     String next = "fresh-idempotent-" + t;
                     kafka.createTopics(Map.of(next, 3));
-                    List<Future<RecordMetadata>> sends = new ArrayList<>();
-                    for (int i = 0; i < 300; i++) {
-                        sends.add(producer.send(new ProducerRecord<>(next, i % 3, null, "v" + i)));
-                    }
-                    for (Future<RecordMetadata> f : sends) {
-                        f.get(30, TimeUnit.SECONDS); // throws on an expired batch
-                    }
+                    sendToEachOfThreePartitions(producer, next, 300); // throws on an expired batch
                 }
             }
             try (Admin admin = Admin.create(kafka.clientConfig())) {
@@ -111,6 +99,18 @@ class EmbeddedKafkaIT {
                         () -> sif.schemas.PartitionReadiness.await(admin, List.of("never-created"), Duration.ofSeconds(1)));
                 assertTrue(e.getMessage().contains("never-created"), e.getMessage());
             }
+        }
+    }
+
+    /** Sends {@code n} records round-robin to partitions 0–2 and waits for every acknowledgement. */
+    private static void sendToEachOfThreePartitions(KafkaProducer<String, String> producer, String topic, int n)
+            throws Exception {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sends.add(producer.send(new ProducerRecord<>(topic, i % 3, null, "v" + i)));
+        }
+        for (Future<RecordMetadata> f : sends) {
+            f.get(30, TimeUnit.SECONDS);
         }
     }
 
