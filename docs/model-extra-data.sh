@@ -35,6 +35,7 @@ extra="$work/fallback-benign-and-brute-force.csv"
 awk -F, 'NR == 1 || $NF ~ /^BENIGN\r?$/ || $NF ~ /Brute Force\r?$/' "$fallback" > "$extra"
 extra_rows=$(($(wc -l < "$extra") - 1))
 brute_rows=$(grep -c 'Brute Force' "$extra" || true)
+extra_sha=$(sha256sum "$extra" | cut -d' ' -f1)
 
 for s in "${seeds[@]}"; do
   dir="$work/seed-$s"
@@ -49,8 +50,7 @@ for s in "${seeds[@]}"; do
   # no other file's cut) and scores the model on it
   rm -rf "$dir-main"
   cp -r "$dir" "$dir-main"
-  sha=$(sha256sum "$extra" | cut -d' ' -f1)
-  jq --arg sha "$sha" '.data.files |= map(select(.sha256 != $sha))' "$dir/metadata.json" > "$dir-main/metadata.json"
+  jq --arg sha "$extra_sha" '.data.files |= map(select(.sha256 != $sha))' "$dir/metadata.json" > "$dir-main/metadata.json"
   [[ $(jq '.data.files | length' "$dir/metadata.json") -eq $(($(jq '.data.files | length' "$dir-main/metadata.json") + 1)) ]] \
     || { echo "model-extra-data: the extra file is not listed once in $dir/metadata.json" >&2; exit 1; }
   ./sif evaluate --model "$dir-main" > "$dir-main.log" 2>&1 || true # differs from metrics.json by design
@@ -72,10 +72,12 @@ done
   echo
   echo "| seed | main test split: macro-F1 | accuracy | ECE | SQL-injection test flows predicted as | XSS test flows predicted as | whole split incl. fallback rows: macro-F1 |"
   echo "|---:|---:|---:|---:|---|---|---:|"
+  f1s=()
   for s in "${seeds[@]}"; do
     dir="$work/seed-$s"
     line=$(grep ' on temporal_split (' "$dir-main.log")
     f1=$(sed -E 's/.*macro-F1 ([0-9.]+).*/\1/' <<< "$line")
+    f1s+=("$f1")
     acc=$(sed -E 's/.*accuracy ([0-9.]+).*/\1/' <<< "$line")
     ece=$(sed -E 's/.*ECE ([0-9.]+).*/\1/' <<< "$line")
     sqli=$(awk -F'|' '$2 ~ /SqlInjection/ {gsub(/^ +| +$/, "", $7); print $7; exit}' "$dir/report.md")
@@ -87,8 +89,7 @@ done
   # the seed study's figures without the extra rows, for comparison
   base_f1=$(sed -nE 's/^- temporal macro-F1: (mean [0-9.]+).*/\1/p' docs/model-seeds.md)
   base_sqli=$(sed -nE 's/^- seeds that classify any SQL-injection test flow .*: ([0-9]+ of [0-9]+)$/\1/p' docs/model-seeds.md)
-  for s in "${seeds[@]}"; do grep ' on temporal_split (' "$work/seed-$s-main.log"; done \
-    | sed -E 's/.*macro-F1 ([0-9.]+).*/\1/' \
+  printf '%s\n' "${f1s[@]}" \
     | awk -v base="$base_f1" '{ v[NR] = $1; sum += $1; if (NR == 1 || $1 < min) min = $1; if (NR == 1 || $1 > max) max = $1; if ($1 >= 0.97) hit++ }
            END { m = sum / NR; for (i = 1; i <= NR; i++) ss += (v[i] - m) ^ 2
                  printf "- main test split macro-F1: mean %.4f, min %s, max %s, sd %.4f (docs/model-seeds.md, without the extra rows: %s)\n", m, min, max, sqrt(ss / NR), base
