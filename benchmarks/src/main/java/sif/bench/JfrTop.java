@@ -106,6 +106,9 @@ public final class JfrTop {
 
     /** Thread names without ids, so that e.g. all stream threads of an app group together. */
     static String threadGroup(String thread) {
+        if (thread.startsWith("sif-inference")) { // named after the stream thread it serves
+            return "firewall: inference thread";
+        }
         if (thread.contains("StreamThread")) {
             return thread.contains("producer") ? "firewall: streams producer network thread" : "firewall: stream thread";
         }

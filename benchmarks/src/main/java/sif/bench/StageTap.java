@@ -22,10 +22,38 @@ final class StageTap implements Consumer<FlowStages> {
     static final List<String> STAGES = List.of(FlowStages.INBOUND, FlowStages.BATCH, FlowStages.MODEL,
             FlowStages.HANDOFF);
 
+    /** Values per flow: the four stages (ms), then the input record's timestamp (epoch ms). */
+    private static final int WIDTH = 5;
+    /**
+     * Flows per chunk by default: 2^19 × 5 doubles = 20 MiB, over half of G1's largest region (32 MiB),
+     * so every chunk is a humongous object allocated straight into the old generation.
+     */
+    static final int DEFAULT_CHUNK_FLOWS = 1 << 19;
+
     private volatile long fromIngestMs = Long.MAX_VALUE;
-    /** Per flow: the stages in ms, in STAGES order, then its input record's timestamp (epoch ms). */
-    private double[][] rows = new double[1 << 14][];
+    private final int chunkFlows;
+    /**
+     * The flows kept, {@link #WIDTH} doubles each, in chunks of {@link #chunkFlows} flows. Flat
+     * primitive chunks, not an array per flow: this tap shares the JVM with the firewall it measures, and
+     * an object per flow kept for the whole phase is what every young GC pause of that JVM would copy
+     * again (session 22 measured ~22 MB of survivors per pause, most of them of the phase's start) —
+     * the benchmark lengthening the pauses it reports.
+     */
+    private double[][] chunks = new double[1][];
     private int count;
+
+    StageTap() {
+        this(DEFAULT_CHUNK_FLOWS);
+    }
+
+    /** A tap storing {@code chunkFlows} flows per chunk (small ones for tests). */
+    StageTap(int chunkFlows) {
+        if (chunkFlows < 1) {
+            throw new IllegalArgumentException("chunkFlows must be >= 1, got " + chunkFlows);
+        }
+        this.chunkFlows = chunkFlows;
+        chunks[0] = new double[chunkFlows * WIDTH]; // now, not on the firewall thread that reports the first flow
+    }
 
     /** Keeps the stages of flows whose input record's timestamp is {@code ingestMs} or later. */
     void recordFrom(long ingestMs) {
@@ -35,20 +63,39 @@ final class StageTap implements Consumer<FlowStages> {
     @Override
     public void accept(FlowStages s) {
         if (s.ingestTimeMs() >= fromIngestMs) {
-            double[] row = {s.inboundMs(), s.batchNanos() / 1e6, s.modelNanos() / 1e6,
-                    s.handoffNanos() / 1e6, s.ingestTimeMs()};
             synchronized (this) {
-                if (count == rows.length) {
-                    rows = Arrays.copyOf(rows, count * 2);
+                int chunk = count / chunkFlows;
+                if (chunk == chunks.length) {
+                    chunks = Arrays.copyOf(chunks, chunk * 2);
                 }
-                rows[count++] = row;
+                if (chunks[chunk] == null) {
+                    chunks[chunk] = new double[chunkFlows * WIDTH];
+                }
+                double[] c = chunks[chunk];
+                int at = (count % chunkFlows) * WIDTH;
+                c[at] = s.inboundMs();
+                c[at + 1] = s.batchNanos() / 1e6;
+                c[at + 2] = s.modelNanos() / 1e6;
+                c[at + 3] = s.handoffNanos() / 1e6;
+                c[at + 4] = s.ingestTimeMs();
+                count++;
             }
         }
     }
 
+    /** The flows kept so far, one row each in {@link #summarize}'s layout. */
+    synchronized double[][] rows() {
+        double[][] out = new double[count][];
+        for (int i = 0; i < count; i++) {
+            int at = (i % chunkFlows) * WIDTH;
+            out[i] = Arrays.copyOfRange(chunks[i / chunkFlows], at, at + WIDTH);
+        }
+        return out;
+    }
+
     /** The stages of the flows kept so far, against the phase's commits and GC pauses ({@link #summarize}). */
-    synchronized Map<String, Object> summary(List<long[]> commits, List<long[]> gcPauses) {
-        return summarize(Arrays.copyOf(rows, count), commits, gcPauses);
+    Map<String, Object> summary(List<long[]> commits, List<long[]> gcPauses) {
+        return summarize(rows(), commits, gcPauses);
     }
 
     /**

@@ -1,8 +1,10 @@
 package sif.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import sif.firewall.metrics.FlowStages;
 import sif.flows.FlowFeatures;
 import sif.model.ClassifierSession;
 import sif.model.SequenceClassifier;
@@ -180,6 +183,24 @@ class HarnessSmokeTest {
                 line);
         assertEquals(Map.of("flows", 0), StageTap.summarize(new double[0][], List.of(), List.of()));
         assertEquals(3.0, StageTap.overlapMs(0, 10, List.of(new long[] {8, 20}, new long[] {-5, 1})));
+    }
+
+    @Test
+    void theStageTapKeepsEveryFlowFromItsStartInOrderAcrossChunks() {
+        StageTap tap = new StageTap(3); // 3 flows per chunk: 8 flows fill two chunks and start a third
+        tap.accept(new FlowStages(999, 7, 0, 0, 0)); // before recordFrom: not kept
+        tap.recordFrom(1000);
+        tap.accept(new FlowStages(999, 7, 0, 0, 0)); // older than the phase: not kept
+        for (int i = 0; i < 8; i++) {
+            tap.accept(new FlowStages(1000 + i, i, 2_000_000L * i, 500_000L, 250_000L));
+        }
+        double[][] rows = tap.rows();
+        assertEquals(8, rows.length);
+        for (int i = 0; i < 8; i++) {
+            assertArrayEquals(new double[] {i, 2.0 * i, 0.5, 0.25, 1000 + i}, rows[i], "flow " + i);
+        }
+        assertEquals(8, tap.summary(List.of(), List.of()).get("flows"));
+        assertThrows(IllegalArgumentException.class, () -> new StageTap(0));
     }
 
     @Test
