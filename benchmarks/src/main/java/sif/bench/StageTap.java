@@ -36,8 +36,9 @@ final class StageTap implements Consumer<FlowStages> {
      * The flows kept, {@link #WIDTH} doubles each, in chunks of {@link #chunkFlows} flows. Flat
      * primitive chunks, not an array per flow: this tap shares the JVM with the firewall it measures, and
      * an object per flow kept for the whole phase is what every young GC pause of that JVM would copy
-     * again (session 22 measured ~22 MB of survivors per pause, most of them of the phase's start) —
-     * the benchmark lengthening the pauses it reports.
+     * again until it is tenured — the benchmark adding to the pauses it reports (docs/performance.md,
+     * session 26: survivors per pause at 5k/s 10.5 MB with an array per flow, 4.5–4.9 MB with chunks;
+     * the pauses themselves did not measurably shorten).
      */
     private double[][] chunks = new double[1][];
     private int count;
