@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,6 +23,13 @@ public final class PolicyLoader {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /**
+     * The longest document read, in characters (1 Mi): a policy is a few kilobytes, and a policy topic
+     * with Kafka's default message limit cannot deliver more. Longer text is refused before it is
+     * parsed: SnakeYAML's own limit (3 Mi code points) took 3–7 s to reach on this project's machines.
+     */
+    public static final int MAX_DOCUMENT_CHARS = 1 << 20;
 
     private PolicyLoader() {
     }
@@ -42,6 +50,10 @@ public final class PolicyLoader {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty policy document from " + origin);
         }
+        if (text.length() > MAX_DOCUMENT_CHARS) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "policy from %s has %,d characters; at most %,d are read", origin, text.length(), MAX_DOCUMENT_CHARS));
+        }
         Object tree;
         try {
             tree = new Yaml(new SafeConstructor(loaderOptions())).load(text);
@@ -60,13 +72,14 @@ public final class PolicyLoader {
     }
 
     /**
-     * SnakeYAML's limits (50 aliases to collections, nesting depth 50, 3,145,728 code points of text) bound what a
-     * hostile document can cost; a key given twice is an error rather than the last one silently
-     * winning.
+     * SnakeYAML's limits (50 aliases to collections, nesting depth 50) and {@link #MAX_DOCUMENT_CHARS}
+     * bound what a hostile document can cost; a key given twice is an error rather than the last one
+     * silently winning.
      */
     private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
+        options.setCodePointLimit(MAX_DOCUMENT_CHARS);
         return options;
     }
 

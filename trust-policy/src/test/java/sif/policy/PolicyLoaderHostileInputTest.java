@@ -127,10 +127,28 @@ class PolicyLoaderHostileInputTest {
         rejected("version: " + "{a: ".repeat(20_000) + "b" + "}".repeat(20_000));
     }
 
-    /** A document larger than the parser reads (3 Mi = 3,145,728 code points, SnakeYAML's default) is refused, not loaded. */
+    /** A document longer than {@link PolicyLoader#MAX_DOCUMENT_CHARS} is refused before it is parsed. */
     @Test
     void aHugeDocumentIsRejected() {
-        rejected("version: \"" + "v".repeat(4 << 20) + "\"\n");
+        String huge = rejected("version: \"" + "v".repeat(4 << 20) + "\"\n").getMessage();
+        assertTrue(huge.contains("4,194,316 characters; at most 1,048,576 are read"), huge);
+        String over = rejected(policyOfExactlyTheLimit() + "\n").getMessage(); // one character over
+        assertTrue(over.contains("1,048,577 characters"), over);
+    }
+
+    /** A document of exactly {@link PolicyLoader#MAX_DOCUMENT_CHARS} characters is read. */
+    @Test
+    void aDocumentAtTheLimitIsRead() {
+        String doc = policyOfExactlyTheLimit();
+        assertEquals(PolicyLoader.MAX_DOCUMENT_CHARS, doc.length());
+        CompiledPolicy p = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> PolicyLoader.parse(doc, ORIGIN));
+        assertEquals("long-comment", p.version());
+    }
+
+    /** A valid policy after a comment that makes it {@link PolicyLoader#MAX_DOCUMENT_CHARS} characters long. */
+    private static String policyOfExactlyTheLimit() {
+        String policy = "version: long-comment\ndefaultAction: ALERT\n";
+        return "# " + "x".repeat(PolicyLoader.MAX_DOCUMENT_CHARS - policy.length() - 3) + "\n" + policy;
     }
 
     /**
