@@ -494,6 +494,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("mean_batch_size", round(collector.meanBatchSize(), 1));
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
+            r.put("firewall_allocated_bytes_per_flow", round(allocatedBytesPerFlow(usage, overall)));
             r.put("latency_ms_queueing", latency(collector.eventLatency()));
             Map<String, Object> stages = fw.stages.summary(CommitWindows.since(startMs), gc.pauseWindows());
             r.put("stages_ms", stages);
@@ -612,6 +613,7 @@ public final class BenchCommand implements Callable<Integer> {
             r.put("mean_batch_size", round(collector.meanBatchSize(), 1));
             r.put("decisions", collector.decisions());
             r.put("resources", usage(usage));
+            r.put("firewall_allocated_bytes_per_flow", round(allocatedBytesPerFlow(usage, sent.achievedRate())));
             r.put("commits", commits);
             r.put("gc", gcPauses);
             console.printf(Locale.ROOT, "  %,d/s: sent %,d (%.0f/s), outputs %,d%s; produce->verdict p50 %d / p99 %d / "
@@ -798,7 +800,25 @@ public final class BenchCommand implements Callable<Integer> {
         }
         m.put("heap_used_max_bytes", u.heapUsedMaxBytes());
         m.put("rss_max_bytes", u.rssMaxBytes());
+        if (!u.firewallAllocatedBytesPerSecond().isEmpty()) {
+            Map<String, Object> alloc = new LinkedHashMap<>();
+            u.firewallAllocatedBytesPerSecond().forEach((role, bps) -> alloc.put(role, round(bps / 1e6, 2)));
+            m.put("firewall_allocated_mb_per_s_by_role", alloc);
+            m.put("firewall_allocated_mb_per_s", round(u.firewallAllocatedBytesPerSecondTotal() / 1e6, 2));
+        }
+        if (!Double.isNaN(u.javaAllocatedBytesPerSecond())) {
+            m.put("java_threads_allocated_mb_per_s", round(u.javaAllocatedBytesPerSecond() / 1e6, 2));
+        }
         return m;
+    }
+
+    /**
+     * The heap the firewall's threads allocated per flow in a phase: their allocation rate over the rate
+     * flows went through ({@code NaN} where either is unknown or zero).
+     */
+    static double allocatedBytesPerFlow(ResourceSampler.Usage u, double flowsPerSecond) {
+        double bps = u.firewallAllocatedBytesPerSecondTotal();
+        return Double.isNaN(bps) || !(flowsPerSecond > 0) ? Double.NaN : bps / flowsPerSecond;
     }
 
     /** Whether the broker's threads are this JVM's "other" Java threads: the embedded broker in this JVM. */
@@ -824,7 +844,10 @@ public final class BenchCommand implements Callable<Integer> {
                         + "all threads %.2f", u.totalCores(), u.firewallJavaCores(), roles,
                 u.nativeCores(), others, u.otherJavaCores(), u.harnessJavaCores(),
                 apart ? String.format(Locale.ROOT, ", broker process %.2f", u.brokerProcessCores()) : "",
-                u.systemCpuLoadAvg() * 100, u.inferenceRunQueueWait(), u.totalRunQueueWait());
+                u.systemCpuLoadAvg() * 100, u.inferenceRunQueueWait(), u.totalRunQueueWait())
+                + (Double.isNaN(u.javaAllocatedBytesPerSecond()) ? "" : String.format(Locale.ROOT,
+                        "; heap allocated: Java threads %.0f MB/s, the firewall's %.0f MB/s",
+                        u.javaAllocatedBytesPerSecond() / 1e6, u.firewallAllocatedBytesPerSecondTotal() / 1e6));
     }
 
     private static Map<String, Object> latency(VerdictCollector.LatencySummary s) {

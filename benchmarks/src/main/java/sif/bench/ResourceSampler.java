@@ -30,7 +30,10 @@ import sif.firewall.SequenceInferenceProcessor;
  * threads, other. For every OS thread it also reads how long it was runnable but waiting for a CPU
  * ({@link Usage#osThreadRunQueueWait}): the difference between a thread that is idle and one that is
  * starved. When the broker runs in a process of its own ({@code --broker process}), its CPU
- * and resident set are read from {@code /proc/<pid>} as well. One sampler per phase.
+ * and resident set are read from {@code /proc/<pid>} as well. It also counts the heap each Java thread
+ * allocated ({@code com.sun.management.ThreadMXBean#getThreadAllocatedBytes}): the firewall's by role,
+ * and all Java threads' together — the allocation rate that sets how often the young GC pauses.
+ * One sampler per phase.
  */
 public final class ResourceSampler implements AutoCloseable {
 
@@ -57,13 +60,19 @@ public final class ResourceSampler implements AutoCloseable {
      *                           name as in {@code osThreadCores} (seconds per second of the phase, from
      *                           {@code /proc/self/task/<tid>/schedstat}): where a thread is CPU-starved
      *                           rather than idle
+     * @param firewallAllocatedBytesPerSecond heap allocated by the firewall's Java threads during the phase, by
+     *                           role as in {@code firewallThreadCores}, bytes per second (empty where the JVM
+     *                           does not count allocations)
+     * @param javaAllocatedBytesPerSecond heap allocated by all Java threads alive at the end of the phase (the
+     *                           firewall's, the broker's, the harness's), bytes per second (NaN where not counted)
      */
     public record Usage(double processCores, double firewallJavaCores, double harnessJavaCores, double otherJavaCores,
                         double nativeCores, double processCpuLoadAvg,
                         double systemCpuLoadAvg, long heapUsedMaxBytes, long rssMaxBytes, int samples,
                         Map<String, Double> firewallThreadCores, Map<String, Double> osThreadCores,
                         double brokerProcessCores, long brokerRssMaxBytes, Map<String, Double> brokerRequestsPerSecond,
-                        Map<String, Double> osThreadRunQueueWait) {
+                        Map<String, Double> osThreadRunQueueWait,
+                        Map<String, Double> firewallAllocatedBytesPerSecond, double javaAllocatedBytesPerSecond) {
 
         /**
          * The OS name of the firewall's inference threads as keyed here: Linux keeps a thread name's
@@ -86,6 +95,12 @@ public final class ResourceSampler implements AutoCloseable {
             return osThreadRunQueueWait.values().stream().mapToDouble(Double::doubleValue).sum();
         }
 
+        /** Heap allocated by the firewall's Java threads, bytes per second (NaN where not counted). */
+        public double firewallAllocatedBytesPerSecondTotal() {
+            return firewallAllocatedBytesPerSecond.isEmpty() ? Double.NaN
+                    : firewallAllocatedBytesPerSecond.values().stream().mapToDouble(Double::doubleValue).sum();
+        }
+
         /** This process's CPU plus, when apart, the broker process's. */
         public double totalCores() {
             return brokerApart() ? processCores + brokerProcessCores : processCores;
@@ -94,6 +109,8 @@ public final class ResourceSampler implements AutoCloseable {
 
     private final com.sun.management.OperatingSystemMXBean os;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    /** The same bean's allocation counters, or null where this JVM does not count them. */
+    private final com.sun.management.ThreadMXBean allocations = allocationCounter(threads);
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final ScheduledExecutorService timer;
     private final long startNanos;
@@ -101,6 +118,8 @@ public final class ResourceSampler implements AutoCloseable {
     private final String firewallMarker;
     /** CPU time of each Java thread alive at the start, by thread id. */
     private final Map<Long, Long> startThreadCpu = new HashMap<>();
+    /** Heap allocated by each Java thread alive at the start, by thread id. */
+    private final Map<Long, Long> startThreadAllocated = new HashMap<>();
     private final Map<String, OsThreadTimes> startOsThreads;
     private final long brokerPid;
     private final long startBrokerTicks;
@@ -134,6 +153,9 @@ public final class ResourceSampler implements AutoCloseable {
         this.startProcessCpu = os.getProcessCpuTime();
         for (long id : threads.getAllThreadIds()) {
             startThreadCpu.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+            if (allocations != null) {
+                startThreadAllocated.put(id, Math.max(0, allocations.getThreadAllocatedBytes(id)));
+            }
         }
         this.startOsThreads = osThreads();
         os.getProcessCpuLoad(); // the first reading of a fresh bean is meaningless
@@ -184,7 +206,17 @@ public final class ResourceSampler implements AutoCloseable {
         // by group and, for the firewall's, by role
         double[] group = new double[3]; // firewall, harness, other
         Map<String, Double> roles = new TreeMap<>();
+        Map<String, Double> allocatedByRole = new TreeMap<>();
+        double allocated = 0;
         for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long a = t == null || allocations == null ? -1 : allocations.getThreadAllocatedBytes(t.getThreadId());
+            if (a >= 0) {
+                double perSecond = (a - startThreadAllocated.getOrDefault(t.getThreadId(), 0L)) / wall;
+                allocated += perSecond;
+                if (t.getThreadName().contains(firewallMarker)) {
+                    allocatedByRole.merge(role(t.getThreadName()), perSecond, Double::sum);
+                }
+            }
             long c = t == null ? -1 : threads.getThreadCpuTime(t.getThreadId());
             if (c <= 0) {
                 continue;
@@ -224,7 +256,19 @@ public final class ResourceSampler implements AutoCloseable {
                 ? (brokerTicks - startBrokerTicks) / (double) CLOCK_TICKS / wall : Double.NaN;
         return new Usage(proc, fw, harness, other, nativeCores, loadSamples == 0 ? Double.NaN : processLoadSum / loadSamples,
                 loadSamples == 0 ? Double.NaN : systemLoadSum / loadSamples, heapMax, rssMax, samples, roles, os,
-                broker, brokerRssMax, BrokerRequests.rates(startBrokerRequests, BrokerRequests.snapshot(), wall), runQueue);
+                broker, brokerRssMax, BrokerRequests.rates(startBrokerRequests, BrokerRequests.snapshot(), wall), runQueue,
+                allocatedByRole, allocations == null ? Double.NaN : allocated);
+    }
+
+    /** The bean's per-thread allocation counters, switched on where supported; null where not. */
+    private static com.sun.management.ThreadMXBean allocationCounter(ThreadMXBean threads) {
+        if (threads instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()) {
+            if (!t.isThreadAllocatedMemoryEnabled()) {
+                t.setThreadAllocatedMemoryEnabled(true);
+            }
+            return t;
+        }
+        return null;
     }
 
     /** Linux's USER_HZ: the unit of utime and stime in /proc stat files. */

@@ -114,6 +114,11 @@ class BenchCommandIT {
                 "the in-JVM broker's request rates: " + requests);
         JsonNode res = sat.get("resources");
         assertTrue(res.has("os_threads_runqueue_wait_cores_by_name"), res.toString());
+        // the heap the firewall's threads allocated: by role, and per flow
+        assertTrue(res.get("firewall_allocated_mb_per_s_by_role").path("stream").asDouble() > 0, res.toString());
+        assertTrue(res.get("java_threads_allocated_mb_per_s").asDouble() >= res.get("firewall_allocated_mb_per_s").asDouble(),
+                res.toString());
+        assertTrue(sat.get("firewall_allocated_bytes_per_flow").asDouble() > 0, sat.toString());
         if (Files.isDirectory(Path.of("/proc/self/task"))) {
             assertTrue(res.get("os_threads_cpu_cores_by_name").path(ResourceSampler.Usage.INFERENCE_OS_THREAD).asDouble() > 0,
                     "the inference thread is told apart by its OS name: " + res.get("os_threads_cpu_cores_by_name"));

@@ -73,8 +73,44 @@ class HarnessSmokeTest {
         ResourceSampler.Usage u = s.stop();
         assertTrue(u.samples() >= 1);
         assertEquals(0.0, u.firewallJavaCores());
+        assertTrue(u.firewallAllocatedBytesPerSecond().isEmpty(), "no firewall thread: " + u.firewallAllocatedBytesPerSecond());
         assertTrue(u.heapUsedMaxBytes() > 0);
         assertNotNull(Machine.cpuModel());
+    }
+
+    static volatile Object sink;
+
+    /** A thread named as a firewall's stream thread allocates 64 MB during the phase: counted under its role. */
+    @Test
+    void resourceSamplerCountsTheFirewallsAllocations() throws Exception {
+        java.util.concurrent.CountDownLatch allocated = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        long before = System.nanoTime();
+        ResourceSampler s = ResourceSampler.start(10, "firewall-alloc-probe");
+        Thread t = new Thread(() -> {
+            for (int i = 0; i < 64; i++) {
+                sink = new byte[1 << 20];
+            }
+            allocated.countDown();
+            try {
+                stopped.await(); // alive when the sampler stops: it reads the threads alive then
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "firewall-alloc-probe-StreamThread-1");
+        t.start();
+        allocated.await();
+        ResourceSampler.Usage u = s.stop();
+        double wallAtMost = (System.nanoTime() - before) / 1e9;
+        stopped.countDown();
+        t.join();
+        double stream = u.firewallAllocatedBytesPerSecond().getOrDefault("stream", 0.0);
+        assertTrue(stream * wallAtMost >= 64 << 20, "the stream thread's 64 MB: " + u.firewallAllocatedBytesPerSecond()
+                + " over at most " + wallAtMost + " s");
+        assertEquals(stream, u.firewallAllocatedBytesPerSecondTotal(), 1e-6);
+        assertTrue(u.javaAllocatedBytesPerSecond() >= stream);
+        assertEquals(stream / 1000, BenchCommand.allocatedBytesPerFlow(u, 1000), 1e-6);
+        assertTrue(Double.isNaN(BenchCommand.allocatedBytesPerFlow(u, 0)));
     }
 
     @Test
