@@ -36,6 +36,13 @@ final class InferenceRunner implements AutoCloseable {
     private final int classCount;
     private final ThreadPoolExecutor executor; // null: inline
     private ClassifierSession session;
+    /**
+     * Row arrays reused from one batch to the next, {@code [flow in the batch][row]}: the model copies
+     * the rows into its own tensor during the call, so a batch's inputs are free again when it returns.
+     * Touched only by the thread running {@link #classify}. Without it every flow allocated its T rows
+     * anew: ~3 KB of the ~40 KB the firewall allocated per flow at 5k/s (docs/performance.md, session 26).
+     */
+    private float[][][] rowPool = new float[0][][];
 
     private InferenceRunner(SequenceClassifier classifier, int inputFormat, int inputWidth, String threadName) {
         this.classifier = classifier;
@@ -111,7 +118,7 @@ final class InferenceRunner implements AutoCloseable {
         List<float[][]> inputs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             try {
-                inputs.add(modelInput(flows.get(i)));
+                inputs.add(modelInput(flows.get(i), i));
             } catch (RuntimeException e) { // a restored snapshot that does not decode: this flow fails, not the batch
                 out.errors[i] = e;
                 inputs.add(null);
@@ -157,15 +164,41 @@ final class InferenceRunner implements AutoCloseable {
         return out;
     }
 
-    /** The flow's sequence snapshot, or (made for another model) the flow alone. */
-    private float[][] modelInput(PendingFlow p) {
+    /**
+     * The flow's sequence snapshot, in the pooled rows of batch slot {@code slot}, or (made for another
+     * model) the flow alone.
+     */
+    private float[][] modelInput(PendingFlow p, int slot) {
         byte[] s = p.sequence();
         if (SequenceWindow.usable(s, inputFormat, inputWidth)) {
-            return SequenceWindow.rows(s);
+            int n = SequenceWindow.count(s);
+            float[][] pooled = pooledRows(slot, n);
+            float[][] rows = new float[n][];
+            for (int k = 0; k < n; k++) {
+                rows[k] = pooled[k];
+                SequenceWindow.rowInto(s, k, rows[k]);
+            }
+            return rows;
         }
         LOG.info("flow {}: its restored sequence was made for another model input format; classified alone",
                 p.flowId());
         return new float[][] {classifier.input(p.features())};
+    }
+
+    /** At least {@code n} reusable rows for batch slot {@code slot}. */
+    private float[][] pooledRows(int slot, int n) {
+        if (slot >= rowPool.length) {
+            rowPool = java.util.Arrays.copyOf(rowPool, Math.max(slot + 1, rowPool.length * 2));
+        }
+        float[][] rows = rowPool[slot];
+        if (rows == null || rows.length < n) {
+            float[][] grown = new float[n][];
+            for (int k = 0; k < n; k++) {
+                grown[k] = rows != null && k < rows.length ? rows[k] : new float[inputWidth];
+            }
+            rowPool[slot] = rows = grown;
+        }
+        return rows;
     }
 
     private float[][] checked(float[][] probabilities, int n) {

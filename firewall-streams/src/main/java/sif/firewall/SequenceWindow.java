@@ -255,15 +255,29 @@ public final class SequenceWindow {
 
     /** The rows, {@code [count][width]}, oldest first: the model input. */
     public static float[][] rows(byte[] stored) {
-        int n = count(stored);
-        int width = width(stored);
-        int entry = entryBytes(width);
-        float[][] rows = new float[n][width];
-        ByteBuffer b = ByteBuffer.wrap(stored);
-        for (int i = 0; i < n; i++) {
-            b.position(HEADER_BYTES + i * entry + Long.BYTES);
-            b.asFloatBuffer().get(rows[i]);
+        float[][] rows = new float[count(stored)][width(stored)];
+        for (int i = 0; i < rows.length; i++) {
+            rowInto(stored, i, rows[i]);
         }
         return rows;
+    }
+
+    /**
+     * Copies row {@code i} into {@code dst} (of exactly the sequence's width), for callers that reuse
+     * their row arrays from one batch to the next.
+     *
+     * @throws IllegalArgumentException if {@code i} is not an entry or {@code dst} has another width
+     */
+    public static void rowInto(byte[] stored, int i, float[] dst) {
+        int n = count(stored);
+        int width = width(stored);
+        if (i < 0 || i >= n || dst.length != width) {
+            throw new IllegalArgumentException("row " + i + " of " + n + " into " + dst.length + " values (width " + width + ")");
+        }
+        ByteBuffer b = ByteBuffer.wrap(stored);
+        int at = HEADER_BYTES + i * entryBytes(width) + Long.BYTES;
+        for (int k = 0; k < width; k++) {
+            dst[k] = b.getFloat(at + k * Float.BYTES);
+        }
     }
 }

@@ -1,0 +1,120 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import sif.model.ClassifierSession;
+import sif.model.SequenceClassifier;
+import sif.schemas.Flows;
+import sif.schemas.avro.IdentityStatus;
+import sif.schemas.avro.NetworkFlow;
+
+/** The model inputs a batch is given: each flow's stored sequence, in row arrays reused between batches. */
+class InferenceRunnerTest {
+
+    static final int WIDTH = 4;
+    static final int FORMAT = 9;
+
+    /** Keeps each call's inputs as they were during the call (copies), and the row arrays it was given. */
+    static final class RecordingClassifier implements SequenceClassifier {
+        final List<List<float[][]>> copies = new ArrayList<>();
+        final List<List<float[][]>> given = new ArrayList<>();
+
+        @Override
+        public ModelInfo info() {
+            return new ModelInfo("recording", List.of("A", "B"), 10, 0.85);
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public ClassifierSession newSession() {
+            return new ClassifierSession() {
+                @Override
+                public float[][] predict(List<float[][]> sequences) {
+                    List<float[][]> copy = new ArrayList<>();
+                    for (float[][] s : sequences) {
+                        float[][] c = new float[s.length][];
+                        for (int k = 0; k < s.length; k++) {
+                            c[k] = s[k].clone();
+                        }
+                        copy.add(c);
+                    }
+                    copies.add(copy);
+                    given.add(List.copyOf(sequences));
+                    float[][] out = new float[sequences.size()][];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = new float[] {0.5f, 0.5f};
+                    }
+                    return out;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    /** A flow whose stored sequence has {@code n} rows; row k is {base + k, ...}. */
+    static PendingFlow flow(String id, int n, float base) {
+        byte[] s = null;
+        for (int k = 0; k < n; k++) {
+            s = SequenceWindow.append(s, 1_000L * k, new float[] {base + k, base + k + 0.25f, -base, k}, FORMAT, 10, 60_000);
+        }
+        NetworkFlow f = TestFlows.flow(id, "10.0.0.1", 1_000, 500, 5);
+        FlowContext c = new FlowContext(f, Flows.featuresAsFloat(f), TestFlows.bytes(f), 2_000, "flows", 0, 0,
+                IdentityStatus.NOT_EVALUATED, null, List.of());
+        return PendingFlow.of(c, s);
+    }
+
+    @Test
+    void everyBatchGetsItsOwnFlowsRowsAndTheRowArraysAreReused() throws Exception {
+        RecordingClassifier model = new RecordingClassifier();
+        try (InferenceRunner runner = InferenceRunner.inline(model, FORMAT, WIDTH)) {
+            List<PendingFlow> first = List.of(flow("a", 3, 10), flow("b", 1, 20), flow("c", 2, 30));
+            List<PendingFlow> second = List.of(flow("d", 1, 40), flow("e", 3, 50)); // slot 0 shorter, slot 1 longer
+            for (List<PendingFlow> batch : List.of(first, second)) {
+                InferenceRunner.Outcome out = runner.submit(batch).get();
+                for (int i = 0; i < batch.size(); i++) {
+                    assertNull(out.errors[i]);
+                }
+            }
+        }
+        assertEquals(2, model.copies.size());
+        List<List<PendingFlow>> batches = List.of(
+                List.of(flow("a", 3, 10), flow("b", 1, 20), flow("c", 2, 30)),
+                List.of(flow("d", 1, 40), flow("e", 3, 50)));
+        for (int b = 0; b < 2; b++) {
+            for (int i = 0; i < batches.get(b).size(); i++) {
+                float[][] expected = SequenceWindow.rows(batches.get(b).get(i).sequence());
+                float[][] seen = model.copies.get(b).get(i);
+                assertEquals(expected.length, seen.length, "batch " + b + " flow " + i);
+                for (int k = 0; k < expected.length; k++) {
+                    assertArrayEquals(expected[k], seen[k], "batch " + b + " flow " + i + " row " + k);
+                }
+            }
+        }
+        // the second batch wrote into the first's row arrays: no rows allocated per flow
+        assertSame(model.given.get(0).get(0)[0], model.given.get(1).get(0)[0]);
+        assertSame(model.given.get(0).get(1)[0], model.given.get(1).get(1)[0]);
+    }
+
+    @Test
+    void aRowIsCopiedOnlyIntoAnArrayOfItsWidth() {
+        byte[] s = SequenceWindow.append(null, 1, new float[] {1, 2, 3, 4}, FORMAT, 10, 60_000);
+        float[] row = new float[WIDTH];
+        SequenceWindow.rowInto(s, 0, row);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, row);
+        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowInto(s, 1, row));
+        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowInto(s, 0, new float[3]));
+    }
+}
