@@ -173,11 +173,8 @@ final class InferenceRunner implements AutoCloseable {
         if (SequenceWindow.usable(s, inputFormat, inputWidth)) {
             int n = SequenceWindow.count(s);
             float[][] pooled = pooledRows(slot, n);
-            float[][] rows = new float[n][];
-            for (int k = 0; k < n; k++) {
-                rows[k] = pooled[k];
-                SequenceWindow.rowInto(s, k, rows[k]);
-            }
+            float[][] rows = java.util.Arrays.copyOf(pooled, n);
+            SequenceWindow.rowsInto(s, rows);
             return rows;
         }
         LOG.info("flow {}: its restored sequence was made for another model input format; classified alone",

@@ -256,28 +256,32 @@ public final class SequenceWindow {
     /** The rows, {@code [count][width]}, oldest first: the model input. */
     public static float[][] rows(byte[] stored) {
         float[][] rows = new float[count(stored)][width(stored)];
-        for (int i = 0; i < rows.length; i++) {
-            rowInto(stored, i, rows[i]);
-        }
+        rowsInto(stored, rows);
         return rows;
     }
 
     /**
-     * Copies row {@code i} into {@code dst} (of exactly the sequence's width), for callers that reuse
-     * their row arrays from one batch to the next.
+     * Copies the rows, oldest first, into {@code dst} (one array of the sequence's width per entry), for
+     * callers that reuse their row arrays from one batch to the next.
      *
-     * @throws IllegalArgumentException if {@code i} is not an entry or {@code dst} has another width
+     * @throws IllegalArgumentException if {@code dst} has another number of rows or a row another width
      */
-    public static void rowInto(byte[] stored, int i, float[] dst) {
+    public static void rowsInto(byte[] stored, float[][] dst) {
         int n = count(stored);
         int width = width(stored);
-        if (i < 0 || i >= n || dst.length != width) {
-            throw new IllegalArgumentException("row " + i + " of " + n + " into " + dst.length + " values (width " + width + ")");
+        if (dst.length != n) {
+            throw new IllegalArgumentException(n + " rows into " + dst.length);
         }
         ByteBuffer b = ByteBuffer.wrap(stored);
-        int at = HEADER_BYTES + i * entryBytes(width) + Long.BYTES;
-        for (int k = 0; k < width; k++) {
-            dst[k] = b.getFloat(at + k * Float.BYTES);
+        int entry = entryBytes(width);
+        for (int i = 0; i < n; i++) {
+            if (dst[i].length != width) {
+                throw new IllegalArgumentException("row " + i + " has " + dst[i].length + " values, the sequence " + width);
+            }
+            int at = HEADER_BYTES + i * entry + Long.BYTES;
+            for (int k = 0; k < width; k++) {
+                dst[i][k] = b.getFloat(at + k * Float.BYTES);
+            }
         }
     }
 }

@@ -109,12 +109,14 @@ class InferenceRunnerTest {
     }
 
     @Test
-    void aRowIsCopiedOnlyIntoAnArrayOfItsWidth() {
+    void rowsAreCopiedOnlyIntoArraysOfTheirCountAndWidth() {
         byte[] s = SequenceWindow.append(null, 1, new float[] {1, 2, 3, 4}, FORMAT, 10, 60_000);
-        float[] row = new float[WIDTH];
-        SequenceWindow.rowInto(s, 0, row);
-        assertArrayEquals(new float[] {1, 2, 3, 4}, row);
-        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowInto(s, 1, row));
-        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowInto(s, 0, new float[3]));
+        byte[] two = SequenceWindow.append(s, 2, new float[] {5, 6, 7, 8}, FORMAT, 10, 60_000);
+        float[][] rows = {new float[WIDTH], new float[WIDTH]};
+        SequenceWindow.rowsInto(two, rows);
+        assertArrayEquals(new float[] {1, 2, 3, 4}, rows[0]);
+        assertArrayEquals(new float[] {5, 6, 7, 8}, rows[1]);
+        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowsInto(s, rows));
+        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowsInto(s, new float[][] {new float[3]}));
     }
 }
