@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
-import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -87,8 +86,7 @@ public final class JfrAllocations {
             }
             long bytes = e.getLong("weight");
             total += bytes;
-            RecordedThread t = e.getThread("eventThread");
-            String thread = t == null ? "?" : t.getJavaName() != null ? t.getJavaName() : t.getOSName();
+            String thread = JfrTop.threadName(e.getThread("eventThread"));
             String type = e.getClass("objectClass").getName();
             byThread.merge(JfrTop.threadGroup(thread), bytes, Long::sum);
             byClass.merge(type, bytes, Long::sum);
@@ -116,8 +114,7 @@ public final class JfrAllocations {
             }
         }
         if (sif == 0 && !frames.isEmpty()) {
-            RecordedFrame f = frames.get(0);
-            b.append(" < [").append(f.getMethod().getType().getName()).append('.').append(f.getMethod().getName()).append(']');
+            b.append(" < [").append(JfrTop.name(frames.get(0))).append(']');
         }
         return b.toString();
     }

@@ -13,6 +13,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -96,7 +97,11 @@ public final class JfrTop {
     }
 
     private static String threadName(RecordedEvent e) {
-        var t = e.getThread("sampledThread");
+        return threadName(e.getThread("sampledThread"));
+    }
+
+    /** A recorded thread's Java name, else its OS name ("?" for none). */
+    static String threadName(RecordedThread t) {
         if (t == null) {
             return "?";
         }
@@ -118,7 +123,8 @@ public final class JfrTop {
         return thread.replaceAll("[0-9]+", "N");
     }
 
-    private static String name(RecordedFrame f) {
+    /** A frame's class and method, {@code pkg.Type.method}. */
+    static String name(RecordedFrame f) {
         RecordedMethod m = f.getMethod();
         return m == null ? "?" : m.getType().getName() + "." + m.getName();
     }

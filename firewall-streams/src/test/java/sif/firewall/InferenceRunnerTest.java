@@ -79,10 +79,11 @@ class InferenceRunnerTest {
     @Test
     void everyBatchGetsItsOwnFlowsRowsAndTheRowArraysAreReused() throws Exception {
         RecordingClassifier model = new RecordingClassifier();
+        List<List<PendingFlow>> batches = List.of(
+                List.of(flow("a", 3, 10), flow("b", 1, 20), flow("c", 2, 30)),
+                List.of(flow("d", 1, 40), flow("e", 3, 50))); // slot 0 shorter, slot 1 longer
         try (InferenceRunner runner = InferenceRunner.inline(model, FORMAT, WIDTH)) {
-            List<PendingFlow> first = List.of(flow("a", 3, 10), flow("b", 1, 20), flow("c", 2, 30));
-            List<PendingFlow> second = List.of(flow("d", 1, 40), flow("e", 3, 50)); // slot 0 shorter, slot 1 longer
-            for (List<PendingFlow> batch : List.of(first, second)) {
+            for (List<PendingFlow> batch : batches) {
                 InferenceRunner.Outcome out = runner.submit(batch).get();
                 for (int i = 0; i < batch.size(); i++) {
                     assertNull(out.errors[i]);
@@ -90,9 +91,6 @@ class InferenceRunnerTest {
             }
         }
         assertEquals(2, model.copies.size());
-        List<List<PendingFlow>> batches = List.of(
-                List.of(flow("a", 3, 10), flow("b", 1, 20), flow("c", 2, 30)),
-                List.of(flow("d", 1, 40), flow("e", 3, 50)));
         for (int b = 0; b < 2; b++) {
             for (int i = 0; i < batches.get(b).size(); i++) {
                 float[][] expected = SequenceWindow.rows(batches.get(b).get(i).sequence());
