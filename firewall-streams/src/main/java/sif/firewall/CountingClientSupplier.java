@@ -1,14 +1,25 @@
 package sif.firewall;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Configurable;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -85,16 +96,41 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
      * went through. The retry is made where Kafka Streams would abort (once), before the thread's next
      * transaction begins (until the outcome is known: the producer refuses any other call before,
      * and Kafka Streams would lose the thread), and at close (as long as close waits).
+     *
+     * <p>A commit can also <em>fail</em> after its request reached the transaction coordinator: the
+     * producer gives up retrying a request after {@code delivery.timeout.ms} ("Transaction Request was
+     * aborted after exhausting retries"), so an outage longer than that fails a commit whose answer was
+     * lost, while the coordinator completes it once it is back. Counting such a failure as an abort
+     * lost the counts of a committed transaction (one CI run of {@code FirewallBrokerOutageIT}: 2,956
+     * flows in for 2,972 decided exactly once). So when a commit of a transaction that had sent its
+     * consumer offsets fails, or the retry of one in doubt fails, the coordinator is asked
+     * ({@code Admin#describeTransactions} for this producer's transactional id): a transaction it
+     * commits or committed counts; one that is still open (it will abort it), aborting or aborted does
+     * not. Until it answers, the counts stay in doubt as above. Without offsets sent the transaction
+     * may never have reached the coordinator, whose state would then be an earlier transaction's: such
+     * a failure counts as an abort, as before.
      */
     public static class CountingProducer extends KafkaProducer<byte[], byte[]> {
         private static final Logger LOG = LoggerFactory.getLogger(CountingProducer.class);
         private final FirewallMetrics metrics;
-        /** The counts of the transaction whose commit timed out, or null; only the owning thread sets it. */
-        private FirewallMetrics.InDoubt inDoubt;
+        private final String transactionalId;
+        private final Map<String, Object> adminConfig;
+        private final long maxBlockMs;
+        /** The commit whose outcome is not known yet, or null; only the owning thread touches it. */
+        private InDoubt inDoubt;
+        /** Whether the current transaction's consumer offsets were added to it (so the coordinator knows it). */
+        private boolean offsetsSent;
+        /** Asks the transaction coordinator; made when first needed. */
+        private Admin admin;
 
         public CountingProducer(Map<String, Object> config, FirewallMetrics metrics) {
             super(config, new ByteArraySerializer(), new ByteArraySerializer());
             this.metrics = metrics;
+            Object id = config.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+            this.transactionalId = id == null ? null : id.toString();
+            this.adminConfig = adminConfig(config);
+            Object maxBlock = config.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+            this.maxBlockMs = maxBlock == null ? 60_000L : Long.parseLong(maxBlock.toString());
         }
 
         /**
@@ -125,15 +161,31 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
                 super.abortTransaction(); // a fatal failure throws here, as beginning would
             }
             super.beginTransaction();
+            offsetsSent = false;
+        }
+
+        @Override
+        public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                             ConsumerGroupMetadata groupMetadata) {
+            super.sendOffsetsToTransaction(offsets, groupMetadata);
+            offsetsSent |= !offsets.isEmpty();
         }
 
         @Override
         public void commitTransaction() {
             if (inDoubt == null) {
                 try {
-                    super.commitTransaction();
+                    commitOnBroker();
                 } catch (TimeoutException | InterruptException e) {
-                    inDoubt = metrics.transactionInDoubt();
+                    inDoubt = new InDoubt(metrics.transactionInDoubt(), offsetsSent);
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (offsetsSent && transactionalId != null) {
+                        // its commit request may have reached the coordinator, the answer lost: ask it
+                        inDoubt = new InDoubt(metrics.transactionInDoubt(), true);
+                        inDoubt.failure = e;
+                        settleInDoubt(false);
+                    }
                     throw e;
                 }
             } else if (settleInDoubt(true) == Outcome.UNANSWERED) { // Kafka Streams commits again: the same commit
@@ -182,46 +234,137 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
                     }
                 }
             } finally {
-                if (inDoubt != null) {
-                    LOG.warn("closing with the outcome of the last commit unknown: its counts are dropped");
-                    inDoubt.settle(false);
-                    inDoubt = null;
+                try {
+                    if (inDoubt != null) {
+                        LOG.warn("closing with the outcome of the last commit unknown: its counts are dropped");
+                        inDoubt.counts.settle(false);
+                        inDoubt = null;
+                    }
+                    if (admin != null) {
+                        admin.close(Duration.ZERO);
+                    }
+                } finally {
+                    super.close(timeout);
                 }
-                super.close(timeout);
             }
         }
 
-        private enum Outcome { NONE_IN_DOUBT, UNANSWERED, COMMITTED, FAILED }
+        /** The producer's own commit call: separate so that a test can lose its answer. */
+        void commitOnBroker() {
+            super.commitTransaction();
+        }
 
         /**
-         * Retries the commit in doubt, if any (the producer waits for the same request, up to
-         * {@code max.block.ms}), and settles its counts once it answers.
+         * What a commit in doubt came to, for the producer: {@code COMMITTED}, its own commit went through;
+         * {@code FAILED}, its commit failed and the transaction is left to abort (the counts are settled by
+         * what the coordinator did, which may be a commit).
+         */
+        private enum Outcome { NONE_IN_DOUBT, UNANSWERED, COMMITTED, FAILED }
+
+        /** A commit whose outcome is not known yet. */
+        private static final class InDoubt {
+            final FirewallMetrics.InDoubt counts;
+            /** Whether the coordinator may be asked (the transaction had sent its offsets). */
+            final boolean askable;
+            /** Why the commit failed, once it did: then only the coordinator can tell. */
+            RuntimeException failure;
+
+            InDoubt(FirewallMetrics.InDoubt counts, boolean askable) {
+                this.counts = counts;
+                this.askable = askable;
+            }
+        }
+
+        /**
+         * Learns the outcome of the commit in doubt, if any, and settles its counts once known: by retrying
+         * the commit (the producer waits for the same request, up to {@code max.block.ms}) while it has not
+         * failed, then by asking the transaction coordinator.
          *
-         * @param rethrow whether a failed commit's exception is thrown (after settling) rather than returned as
+         * @param rethrow whether the commit's failure is thrown (after settling) rather than returned as
          *                {@link Outcome#FAILED}
          */
         private Outcome settleInDoubt(boolean rethrow) {
             if (inDoubt == null) {
                 return Outcome.NONE_IN_DOUBT;
             }
-            try {
-                super.commitTransaction();
-            } catch (TimeoutException e) {
-                return Outcome.UNANSWERED;
-            } catch (InterruptException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.info("the commit that had timed out failed: {}", e.toString());
-                inDoubt.settle(false);
-                inDoubt = null;
-                if (rethrow) {
+            if (inDoubt.failure == null) {
+                try {
+                    commitOnBroker();
+                    inDoubt.counts.settle(true);
+                    inDoubt = null;
+                    return Outcome.COMMITTED;
+                } catch (TimeoutException e) {
+                    return Outcome.UNANSWERED;
+                } catch (InterruptException e) {
                     throw e;
+                } catch (RuntimeException e) {
+                    LOG.info("the commit that had timed out failed: {}", e.toString());
+                    inDoubt.failure = e;
                 }
-                return Outcome.FAILED;
             }
-            inDoubt.settle(true);
+            Boolean committed = inDoubt.askable ? committedPerCoordinator() : Boolean.FALSE;
+            if (committed == null) {
+                return Outcome.UNANSWERED;
+            }
+            RuntimeException failure = inDoubt.failure;
+            inDoubt.counts.settle(committed);
             inDoubt = null;
-            return Outcome.COMMITTED;
+            if (rethrow) {
+                throw failure;
+            }
+            return Outcome.FAILED;
+        }
+
+        /**
+         * Whether the transaction coordinator commits or committed this producer's last transaction; null
+         * while it does not answer. An answer it cannot be asked for (not authorized, say) counts as an
+         * abort, logged.
+         */
+        private Boolean committedPerCoordinator() {
+            try {
+                if (admin == null) {
+                    admin = Admin.create(adminConfig);
+                }
+                TransactionDescription d = admin.describeTransactions(List.of(transactionalId))
+                        .description(transactionalId).get(maxBlockMs, TimeUnit.MILLISECONDS);
+                boolean committed = switch (d.state()) {
+                    case PREPARE_COMMIT, COMPLETE_COMMIT -> true;
+                    case ONGOING, PREPARE_ABORT, COMPLETE_ABORT, PREPARE_EPOCH_FENCE -> false;
+                    default -> {
+                        LOG.warn("the transaction coordinator reports {} for {}: the failed commit's counts are dropped",
+                                d.state(), transactionalId);
+                        yield false;
+                    }
+                };
+                LOG.info("the commit that failed ({}) was {} by the transaction coordinator ({})",
+                        inDoubt.failure.toString(), committed ? "committed" : "not committed", d);
+                return committed;
+            } catch (java.util.concurrent.TimeoutException e) {
+                return null;
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RetriableException) {
+                    return null;
+                }
+                LOG.warn("cannot ask the transaction coordinator whether the failed commit went through ({}): its "
+                        + "counts are dropped", e.getCause().toString());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
+        }
+
+        /** The producer's connection and security settings, for an admin client of its own. */
+        private static Map<String, Object> adminConfig(Map<String, Object> producerConfig) {
+            Map<String, Object> admin = new HashMap<>();
+            producerConfig.forEach((k, v) -> {
+                if (AdminClientConfig.configNames().contains(k)) {
+                    admin.put(k, v);
+                }
+            });
+            Object clientId = producerConfig.get(ProducerConfig.CLIENT_ID_CONFIG);
+            admin.put(AdminClientConfig.CLIENT_ID_CONFIG, (clientId == null ? "sif" : clientId) + "-txn-check");
+            return admin;
         }
     }
 }
