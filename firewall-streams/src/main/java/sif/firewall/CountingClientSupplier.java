@@ -19,6 +19,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -107,8 +109,9 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
      * ({@code Admin#describeTransactions} for this producer's transactional id): a transaction it
      * commits or committed counts; one that is still open (it will abort it), aborting or aborted does
      * not. Until it answers, the counts stay in doubt as above. Without offsets sent the transaction
-     * may never have reached the coordinator, whose state would then be an earlier transaction's: such
-     * a failure counts as an abort, as before.
+     * may never have reached the coordinator, whose state would then be an earlier transaction's; a
+     * fenced producer's id belongs to another producer, whose state it would be: such failures count as
+     * an abort, as before.
      */
     public static class CountingProducer extends KafkaProducer<byte[], byte[]> {
         private static final Logger LOG = LoggerFactory.getLogger(CountingProducer.class);
@@ -180,7 +183,7 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
                     inDoubt = new InDoubt(metrics.transactionInDoubt(), offsetsSent);
                     throw e;
                 } catch (RuntimeException e) {
-                    if (offsetsSent && transactionalId != null) {
+                    if (offsetsSent && transactionalId != null && !fenced(e)) {
                         // its commit request may have reached the coordinator, the answer lost: ask it
                         inDoubt = new InDoubt(metrics.transactionInDoubt(), true);
                         inDoubt.failure = e;
@@ -302,7 +305,7 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
                     inDoubt.failure = e;
                 }
             }
-            Boolean committed = inDoubt.askable ? committedPerCoordinator() : Boolean.FALSE;
+            Boolean committed = inDoubt.askable && !fenced(inDoubt.failure) ? committedPerCoordinator() : Boolean.FALSE;
             if (committed == null) {
                 return Outcome.UNANSWERED;
             }
@@ -352,6 +355,20 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
                 Thread.currentThread().interrupt();
                 throw new InterruptException(e);
             }
+        }
+
+        /**
+         * Whether another producer took over this one's transactional id: the coordinator's state is then
+         * the newcomer's, which says nothing of this producer's transaction, so such a failure counts as an
+         * abort (the newcomer aborted the transaction unless its commit had already been logged).
+         */
+        private static boolean fenced(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The producer's connection and security settings, for an admin client of its own. */

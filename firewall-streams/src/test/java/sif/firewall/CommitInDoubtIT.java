@@ -11,11 +11,14 @@ import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TransactionAbortableException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import sif.firewall.CountingClientSupplier.CountingProducer;
 import sif.firewall.metrics.FirewallMetrics;
@@ -130,6 +133,34 @@ class CommitInDoubtIT {
                     .stream().map(r -> r.value()).toList();
             assertEquals(List.of(2), values.stream().map(v -> (int) v[0]).toList(), "only the second transaction committed");
             producer.close();
+        }
+    }
+
+    @Test
+    void aFencedProducersFailedCommitIsNotCountedWhateverItsSuccessorCommits() throws Exception {
+        try (EmbeddedKafka kafka = KafkaIT.startBroker();
+             PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(List.of("BENIGN"))) {
+            String topic = topic(kafka);
+            Map<String, Object> config = producerConfig(kafka);
+            CountingProducer zombie = new CountingProducer(config, metrics);
+            zombie.initTransactions();
+            zombie.beginTransaction();
+            transaction(zombie, topic, metrics, 1);
+            // a successor with the same transactional id aborts the zombie's transaction and commits its own
+            try (KafkaProducer<byte[], byte[]> successor = new KafkaProducer<>(config, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                successor.initTransactions();
+                successor.beginTransaction();
+                successor.send(new ProducerRecord<>(topic, new byte[] {2})).get();
+                successor.commitTransaction();
+            }
+            assertThrows(ProducerFencedException.class, zombie::commitTransaction);
+            assertEquals(0, metrics.snapshot().flowsIn(),
+                    "the zombie's transaction aborted, though the coordinator's last transaction for its id committed");
+            List<Integer> values = KafkaIT.readUntil(kafka.bootstrapServers(), List.of(topic), 1, Duration.ofSeconds(30))
+                    .stream().map(r -> (int) r.value()[0]).toList();
+            assertEquals(List.of(2), values, "only the successor's record committed");
+            zombie.close(Duration.ZERO);
         }
     }
 
