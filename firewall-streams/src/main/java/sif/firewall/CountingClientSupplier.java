@@ -103,8 +103,9 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
      * producer gives up retrying a request after {@code delivery.timeout.ms} ("Transaction Request was
      * aborted after exhausting retries"), so an outage longer than that fails a commit whose answer was
      * lost, while the coordinator completes it once it is back. Counting such a failure as an abort
-     * lost the counts of a committed transaction (one CI run of {@code FirewallBrokerOutageIT}: 2,956
-     * flows in for 2,972 decided exactly once). So when a commit of a transaction that had sent its
+     * loses the counts of a committed transaction (probably what one CI run of {@code
+     * FirewallBrokerOutageIT} saw: 2,956 flows in for 2,972 decided exactly once). So when a commit of a
+     * transaction that had sent its
      * consumer offsets fails, or the retry of one in doubt fails, the coordinator is asked
      * ({@code Admin#describeTransactions} for this producer's transactional id): a transaction it
      * commits or committed counts; one that is still open (it will abort it), aborting or aborted does
