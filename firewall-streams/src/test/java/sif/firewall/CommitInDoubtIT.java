@@ -129,9 +129,7 @@ class CommitInDoubtIT {
                     new ConsumerGroupMetadata(GROUP));
             producer.commitTransaction();
             assertEquals(1, metrics.snapshot().flowsIn(), "the next transaction's");
-            List<byte[]> values = KafkaIT.readUntil(kafka.bootstrapServers(), List.of(topic), 1, Duration.ofSeconds(30))
-                    .stream().map(r -> r.value()).toList();
-            assertEquals(List.of(2), values.stream().map(v -> (int) v[0]).toList(), "only the second transaction committed");
+            assertEquals(List.of(2), committedValues(kafka, topic, 1), "only the second transaction committed");
             producer.close();
         }
     }
@@ -157,9 +155,7 @@ class CommitInDoubtIT {
             assertThrows(ProducerFencedException.class, zombie::commitTransaction);
             assertEquals(0, metrics.snapshot().flowsIn(),
                     "the zombie's transaction aborted, though the coordinator's last transaction for its id committed");
-            List<Integer> values = KafkaIT.readUntil(kafka.bootstrapServers(), List.of(topic), 1, Duration.ofSeconds(30))
-                    .stream().map(r -> (int) r.value()[0]).toList();
-            assertEquals(List.of(2), values, "only the successor's record committed");
+            assertEquals(List.of(2), committedValues(kafka, topic, 1), "only the successor's record committed");
             zombie.close(Duration.ZERO);
         }
     }
@@ -276,6 +272,12 @@ class CommitInDoubtIT {
     }
 
     private static int committedRecords(EmbeddedKafka kafka, String topic, int expected) {
-        return KafkaIT.readUntil(kafka.bootstrapServers(), List.of(topic), expected, Duration.ofSeconds(30)).size();
+        return committedValues(kafka, topic, expected).size();
+    }
+
+    /** The first byte of each committed record's value (the tests' record numbers). */
+    private static List<Integer> committedValues(EmbeddedKafka kafka, String topic, int expected) {
+        return KafkaIT.readUntil(kafka.bootstrapServers(), List.of(topic), expected, Duration.ofSeconds(30)).stream()
+                .map(r -> (int) r.value()[0]).toList();
     }
 }
