@@ -1,7 +1,6 @@
 package sif.firewall;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaClientSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sif.firewall.metrics.BrokerProbe;
 import sif.firewall.metrics.FirewallMetrics;
 
 /**
@@ -184,7 +184,7 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
                     inDoubt = new InDoubt(metrics.transactionInDoubt(), offsetsSent);
                     throw e;
                 } catch (RuntimeException e) {
-                    if (offsetsSent && transactionalId != null && !fenced(e)) {
+                    if (offsetsSent && !fenced(e)) {
                         // its commit request may have reached the coordinator, the answer lost: ask it
                         inDoubt = new InDoubt(metrics.transactionInDoubt(), true);
                         inDoubt.failure = e;
@@ -374,12 +374,7 @@ public class CountingClientSupplier implements KafkaClientSupplier, Configurable
 
         /** The producer's connection and security settings, for an admin client of its own. */
         private static Map<String, Object> adminConfig(Map<String, Object> producerConfig) {
-            Map<String, Object> admin = new HashMap<>();
-            producerConfig.forEach((k, v) -> {
-                if (AdminClientConfig.configNames().contains(k)) {
-                    admin.put(k, v);
-                }
-            });
+            Map<String, Object> admin = BrokerProbe.adminConfig(producerConfig);
             Object clientId = producerConfig.get(ProducerConfig.CLIENT_ID_CONFIG);
             admin.put(AdminClientConfig.CLIENT_ID_CONFIG, (clientId == null ? "sif" : clientId) + "-txn-check");
             return admin;

@@ -72,12 +72,7 @@ public final class BrokerProbe implements AutoCloseable {
             throw new IllegalArgumentException("probe interval and timeout must be positive: "
                     + interval + ", " + timeout);
         }
-        Map<String, Object> config = new HashMap<>();
-        for (String name : AdminClientConfig.configNames()) {
-            if (clientConfig.containsKey(name)) {
-                config.put(name, clientConfig.get(name));
-            }
-        }
+        Map<String, Object> config = adminConfig(clientConfig);
         int timeoutMs = (int) timeout.toMillis();
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, "sif-broker-probe");
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
@@ -87,6 +82,20 @@ public final class BrokerProbe implements AutoCloseable {
         BrokerProbe probe = new BrokerProbe(Admin.create(config), interval, timeout, System::currentTimeMillis);
         probe.scheduler.scheduleWithFixedDelay(probe::probe, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return probe;
+    }
+
+    /**
+     * The admin-client settings of a client's config (the Streams or producer config): {@code
+     * bootstrap.servers} and any security settings; keys an admin client does not know are left out.
+     */
+    public static Map<String, Object> adminConfig(Map<String, ?> clientConfig) {
+        Map<String, Object> config = new HashMap<>();
+        for (String name : AdminClientConfig.configNames()) {
+            if (clientConfig.containsKey(name)) {
+                config.put(name, clientConfig.get(name));
+            }
+        }
+        return config;
     }
 
     /** The last result; unreachable when it is older than three probe periods. */
