@@ -30,7 +30,10 @@ import java.util.List;
  */
 public final class IdentityResolver {
 
-    /** How many revoked serials are remembered per principal. */
+    /**
+     * How many revoked serials are remembered per principal (the oldest are forgotten first, the
+     * current credential's never).
+     */
     public static final int MAX_REVOKED_SERIALS = 32;
 
     private IdentityResolver() {
@@ -103,8 +106,13 @@ public final class IdentityResolver {
         if (event.type() == IdentityEventType.REVOKED && !revoked.contains(event.credentialSerial())) {
             List<String> r = new ArrayList<>(revoked);
             r.add(event.credentialSerial());
-            while (r.size() > MAX_REVOKED_SERIALS) {
-                r.remove(0);
+            // forget the oldest, but never the current credential's serial: that would trust it again
+            for (int i = 0; r.size() > MAX_REVOKED_SERIALS && i < r.size(); ) {
+                if (r.get(i).equals(current.credentialSerial())) {
+                    i++;
+                } else {
+                    r.remove(i);
+                }
             }
             revoked = r;
             revokesAnother = !event.credentialSerial().equals(current.credentialSerial());

@@ -95,6 +95,24 @@ class FreshnessRuleTest {
     }
 
     @Test
+    void aRevokedCurrentCredentialStaysRevokedWhenManyOlderSerialsAreRevokedAfterIt() {
+        ZeroTrustEvaluator zt = evaluator();
+        zt.onIdentityEvent(event(IdentityEventType.REVOKED, "s1", T0, T0 + SEC));
+        // an incident sweep revokes more older serials than the list keeps
+        for (int i = 0; i < IdentityResolver.MAX_REVOKED_SERIALS + 5; i++) {
+            zt.onIdentityEvent(event(IdentityEventType.REVOKED, "old-" + i, T0, T0 + 2 * SEC + i));
+        }
+        PrincipalIdentity p = zt.registry().byPrincipal(P);
+        assertEquals("s1", p.credentialSerial());
+        assertEquals(IdentityResolver.MAX_REVOKED_SERIALS, p.revokedSerials().size());
+        assertEquals(true, p.revokedSerials().contains("s1"));
+        assertEquals(false, p.revokedSerials().contains("old-0"), "the oldest of the others is forgotten");
+        // a fresh verification of the revoked credential does not trust it again
+        zt.onIdentityEvent(event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + MIN, T0 + MIN));
+        assertEquals(IdentityStatus.REVOKED, zt.onFlow(IP, T0 + MIN + SEC).status());
+    }
+
+    @Test
     void lateRevocationOfOldSerialDoesNotRevokeCurrent() {
         ZeroTrustEvaluator zt = evaluator();
         zt.onIdentityEvent(event(IdentityEventType.ROTATED, "s2", T0 + 10 * SEC, T0 + 10 * SEC));
