@@ -37,6 +37,25 @@ public final class FreshnessRule {
     }
 
     /**
+     * The state to assess with when a source's stored state cannot be read (corrupt, or written in a
+     * format this version does not know): never more trusting than the lost state could have been. The
+     * source counts as having used up {@link FreshnessPolicy#maxFlows()} since the newest verification on
+     * record, so it is STALE (and challenged) until it is verified again; without an identity, none is
+     * needed (UNKNOWN is never trusted).
+     *
+     * @param identity the identity bound to the source, or null
+     * @param timeMs   event time the state is replaced at (its {@link SourceState#lastSeenMs()})
+     * @return the replacement, or null when {@code identity} is null
+     */
+    public SourceState unreadableState(PrincipalIdentity identity, long timeMs) {
+        if (identity == null) {
+            return null;
+        }
+        return new SourceState(identity.principal(), identity.credentialSerial(), identity.verifiedAtMs(),
+                policy.maxFlows(), SourceState.NO_CHALLENGE, timeMs, IdentityStatus.STALE);
+    }
+
+    /**
      * Assesses one flow.
      *
      * @param sourceIp   the flow's source address

@@ -113,6 +113,29 @@ class FreshnessRuleTest {
     }
 
     @Test
+    void anUnreadableStateCountsAsTheFlowLimitUsedUpSinceTheNewestVerification() {
+        FreshnessRule rule = new FreshnessRule(FreshnessPolicy.defaults());
+        PrincipalIdentity id = IdentityResolver.apply(null, issued("s1", T0, T0));
+        id = IdentityResolver.apply(id, event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + MIN, T0 + MIN));
+        assertNull(rule.unreadableState(null, T0), "no identity: nothing to carry (UNKNOWN is never trusted)");
+        SourceState lost = rule.unreadableState(id, T0 + MIN + SEC);
+        assertEquals(500, lost.flowsSinceVerification());
+        assertEquals(T0 + MIN, lost.verifiedAtMs());
+        TrustAssessment a = rule.assess(IP, T0 + MIN + 2 * SEC, id, lost);
+        assertEquals(IdentityStatus.STALE, a.status());
+        assertEquals(501, a.next().flowsSinceVerification());
+        assertNotNull(a.challenge());
+        // a flow covered by the older verification is not trusted either
+        assertEquals(IdentityStatus.STALE, rule.assess(IP, T0 + SEC, id, lost).status());
+        // verified again: trusted from the first flow
+        PrincipalIdentity again = IdentityResolver.apply(id,
+                event(IdentityEventType.ASSURANCE_CHANGED, "s1", T0 + 2 * MIN, T0 + 2 * MIN));
+        TrustAssessment b = rule.assess(IP, T0 + 2 * MIN + SEC, again, lost);
+        assertEquals(IdentityStatus.TRUSTED, b.status());
+        assertEquals(1, b.next().flowsSinceVerification());
+    }
+
+    @Test
     void lateRevocationOfOldSerialDoesNotRevokeCurrent() {
         ZeroTrustEvaluator zt = evaluator();
         zt.onIdentityEvent(event(IdentityEventType.ROTATED, "s2", T0 + 10 * SEC, T0 + 10 * SEC));

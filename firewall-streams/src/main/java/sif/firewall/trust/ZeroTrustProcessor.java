@@ -14,6 +14,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sif.firewall.FlowContext;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.trust.FreshnessPolicy;
@@ -38,6 +40,8 @@ import sif.trust.TrustAssessment;
 public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowContext, TrustedFlow> {
 
     public static final String SOURCE_STORE = "zt-source-state-store";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZeroTrustProcessor.class);
 
     private final FreshnessRule rule;
     private final Duration sourceIdle;
@@ -99,7 +103,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         long t = flow.flow().getEventTimeMs();
         maxEventTimeMs = Math.max(maxEventTimeMs, t);
         PrincipalIdentity identity = identities.bySource(src);
-        SourceState previous = SourceStateCodec.INSTANCE.decode(sources.get(src), src);
+        SourceState previous = storedState(src, sources.get(src), identity, t);
         TrustAssessment a = rule.assess(src, t, identity, previous);
         sources.put(src, SourceStateCodec.INSTANCE.encode(a.next()));
         metrics.identityStatus(a.status().name());
@@ -120,15 +124,57 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         }
         long cutoff = maxEventTimeMs - sourceIdle.toMillis();
         List<String> idle = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = sources.all()) {
             while (it.hasNext()) {
                 var kv = it.next();
-                SourceState s = SourceStateCodec.INSTANCE.decode(kv.value, kv.key);
-                if (s.lastSeenMs() < cutoff) {
+                SourceState s = decodeOrNull(kv.key, kv.value);
+                if (s == null) {
+                    unreadable.add(kv.key); // one such value must not stop the eviction of every other source
+                } else if (s.lastSeenMs() < cutoff) {
                     idle.add(kv.key);
                 }
             }
         }
         idle.forEach(sources::delete);
+        for (String src : unreadable) {
+            // replaced, not evicted: eviction would restart the source's flow count
+            storedState(src, sources.get(src), identities.bySource(src), maxEventTimeMs);
+        }
+    }
+
+    /**
+     * The source's state as stored, or, when it cannot be read, {@link FreshnessRule#unreadableState}
+     * (which is also written back, so the source is judged by it once and its idleness measured from
+     * {@code timeMs}; without an identity the value is deleted).
+     */
+    private SourceState storedState(String src, byte[] stored, PrincipalIdentity identity, long timeMs) {
+        if (stored == null) {
+            return null;
+        }
+        SourceState s = decodeOrNull(src, stored);
+        if (s != null) {
+            return s;
+        }
+        SourceState replacement = rule.unreadableState(identity, timeMs);
+        LOG.warn("task {}: zero-trust state of {} is unreadable; {}", context.taskId(), src, replacement == null
+                ? "no identity is bound to it, so it starts afresh (UNKNOWN is never trusted)"
+                : "it counts as " + replacement.flowsSinceVerification() + " flows since its newest verification ("
+                        + replacement.verifiedAtMs() + ") until it is verified again");
+        if (replacement == null) {
+            sources.delete(src);
+        } else {
+            sources.put(src, SourceStateCodec.INSTANCE.encode(replacement));
+        }
+        return replacement;
+    }
+
+    private SourceState decodeOrNull(String src, byte[] stored) {
+        try {
+            return SourceStateCodec.INSTANCE.decode(stored, src);
+        } catch (IllegalStateException e) {
+            LOG.debug("task {}: {}", context.taskId(), e.getMessage());
+            return null;
+        }
     }
 }

@@ -278,6 +278,40 @@ class ZeroTrustStepTest {
         assertEquals(10, statuses.stream().filter("STALE"::equals).count(), statuses.toString());
     }
 
+    /**
+     * A source-state value that cannot be read (corrupt, or a format this version does not know) is
+     * replaced by one that has used up the flow limit since the newest verification: the source is STALE,
+     * not trusted afresh and not failed, until it is verified again; and such a value does not stop the
+     * eviction of the other sources (it is replaced there too, or deleted without an identity).
+     */
+    @Test
+    void anUnreadableSourceStateIsNeverMoreTrustingAndDoesNotStopEviction() {
+        long idle = 10 * MIN;
+        driver = open(stateDir, FirewallConfig.of(Map.of("application.id", "zt-test", TrustConfig.MAX_FLOWS, "20",
+                TrustConfig.SOURCE_IDLE_MS, Long.toString(idle), TrustConfig.EVICT_INTERVAL_MS, "1000")));
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ZeroTrustProcessor.SOURCE_STORE);
+        identity(issued("s1", T0));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 1_000));
+        store.put(HOST, new byte[] {99}); // an unknown format version
+        assertEquals("STALE|" + P + "|1", pipe(HOST, T0 + 2_000), "unreadable: the limit counts as used up");
+        assertEquals(1, challenges.readRecordsToList().size(), "and the source is challenged");
+        assertEquals("STALE|" + P + "|1", pipe(HOST, T0 + 3_000));
+        identity(issued("s1", T0 + 4_000)); // verified again
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 5_000));
+
+        pipe("10.8.8.8", T0 + 6_000); // no identity; idle from here on
+        store.put("10.7.7.7", new byte[] {1, 2}); // corrupt, no identity
+        store.put(HOST, new byte[] {1}); // corrupt, with an identity
+        long later = T0 + 6_000 + idle + MIN;
+        assertEquals("UNKNOWN|null|1", pipe("10.9.9.9", later)); // the punctuator runs
+        assertEquals(null, store.get("10.8.8.8"), "the idle source is evicted");
+        assertEquals(null, store.get("10.7.7.7"), "the unreadable one without an identity is deleted");
+        var replaced = SourceStateCodec.INSTANCE.decode(store.get(HOST), HOST);
+        assertEquals(20, replaced.flowsSinceVerification());
+        assertEquals(T0 + 4_000, replaced.verifiedAtMs());
+        assertEquals(later, replaced.lastSeenMs(), "idle from the replacement on");
+    }
+
     private static String status(String out) {
         return out.substring(0, out.indexOf('|'));
     }
