@@ -341,7 +341,10 @@ public final class FirewallApp implements AutoCloseable {
      */
     public void close(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        streams.close(timeout);
+        if (!streams.close(timeout)) {
+            LOG.warn("Kafka Streams did not stop within {} s; closing the rest (the model's weights stay until its "
+                    + "sessions close)", timeout.toSeconds());
+        }
         dlqPublisher.close(Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime())));
         topicCheck.close();
     }

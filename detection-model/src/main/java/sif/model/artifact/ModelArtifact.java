@@ -255,12 +255,26 @@ public final class ModelArtifact {
         }
     }
 
-    /** The loaded model; thread-safe; sessions own one predictor each. */
+    /** Whether {@code classifier}'s weights have been freed (for tests). */
+    static boolean weightsFreed(SequenceClassifier classifier) {
+        return !((LoadedClassifier) classifier).model().getNDManager().isOpen();
+    }
+
+    /**
+     * The loaded model; thread-safe; sessions own one predictor each. Closing it while sessions are
+     * still open (a thread that did not stop in time, e.g. Kafka Streams' close timing out) does not free
+     * the weights under a running prediction: they are freed when the last session closes, or left to the
+     * process's exit.
+     */
     private static final class LoadedClassifier implements SequenceClassifier {
         private final CompletableFuture<Model> model;
         private final ModelMetadata meta;
         private final SequenceTranslator translator;
         private final ModelInfo info;
+        /** Guarded by {@code this}. */
+        private int openSessions;
+        private boolean closeRequested;
+        private boolean closed;
 
         LoadedClassifier(CompletableFuture<Model> model, ModelMetadata meta, SequenceTranslator translator) {
             this.model = model;
@@ -288,7 +302,32 @@ public final class ModelArtifact {
 
         @Override
         public ClassifierSession newSession() {
-            return new Session(model().newPredictor(translator), translator, meta.classNames().size());
+            Model m = model();
+            synchronized (this) {
+                if (closeRequested) {
+                    throw new IllegalStateException(this + " is closed");
+                }
+                openSessions++;
+            }
+            try {
+                return new Session(m.newPredictor(translator), translator, meta.classNames().size(), this::sessionClosed);
+            } catch (RuntimeException | Error e) {
+                sessionClosed();
+                throw e;
+            }
+        }
+
+        private void sessionClosed() {
+            boolean last;
+            synchronized (this) {
+                openSessions--;
+                last = openSessions == 0 && closeRequested && !closed;
+                closed |= last;
+            }
+            if (last) {
+                LOG.info("{}: its last session closed; freeing the weights now", this);
+                closeModel();
+            }
         }
 
         @Override
@@ -303,6 +342,24 @@ public final class ModelArtifact {
 
         @Override
         public void close() {
+            int open;
+            synchronized (this) {
+                if (closeRequested) {
+                    return;
+                }
+                closeRequested = true;
+                open = openSessions;
+                closed = open == 0;
+            }
+            if (open > 0) {
+                LOG.warn("{} closed with {} session(s) still open (a thread that has not stopped may be predicting): "
+                        + "its weights are freed when the last one closes", this, open);
+                return;
+            }
+            closeModel();
+        }
+
+        private void closeModel() {
             try {
                 model().close();
             } catch (ModelArtifactException e) {
@@ -320,11 +377,15 @@ public final class ModelArtifact {
         private final Predictor<SequenceTranslator.Batch, float[][]> predictor;
         private final SequenceTranslator translator;
         private final int classes;
+        private final Runnable onClose;
+        private boolean closed;
 
-        Session(Predictor<SequenceTranslator.Batch, float[][]> predictor, SequenceTranslator translator, int classes) {
+        Session(Predictor<SequenceTranslator.Batch, float[][]> predictor, SequenceTranslator translator, int classes,
+                Runnable onClose) {
             this.predictor = predictor;
             this.translator = translator;
             this.classes = classes;
+            this.onClose = onClose;
         }
 
         @Override
@@ -355,7 +416,15 @@ public final class ModelArtifact {
 
         @Override
         public void close() {
-            predictor.close();
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                predictor.close();
+            } finally {
+                onClose.run();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package sif.model.artifact;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -206,6 +207,31 @@ class ModelArtifactTest {
             ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> ModelArtifact.load(copy));
             assertTrue(e.getMessage().contains(edit.getKey()), e.getMessage());
         }
+    }
+
+    /**
+     * A thread that has not stopped (Kafka Streams' close timing out with a batch in the model) may still
+     * predict after its owner closes the model: the weights stay until its session closes.
+     */
+    @Test
+    void closingTheModelUnderAnOpenSessionFreesTheWeightsWhenTheSessionCloses() {
+        SequenceClassifier c = ModelArtifact.load(dir);
+        ClassifierSession s = c.newSession();
+        float[] before = s.predict(List.<float[][]>of(sequence(10, 3)))[0];
+        c.close();
+        assertFalse(ModelArtifact.weightsFreed(c), "a session is open");
+        assertArrayEquals(before, s.predict(List.<float[][]>of(sequence(10, 3)))[0], 0f);
+        IllegalStateException e = assertThrows(IllegalStateException.class, c::newSession);
+        assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        s.close();
+        assertTrue(ModelArtifact.weightsFreed(c), "freed with the last session");
+        s.close(); // idempotent: the count does not go below zero
+        c.close();
+
+        SequenceClassifier idle = ModelArtifact.load(dir);
+        idle.newSession().close();
+        idle.close();
+        assertTrue(ModelArtifact.weightsFreed(idle), "no session open: freed at once");
     }
 
     @Test
