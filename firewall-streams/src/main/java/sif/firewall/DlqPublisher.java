@@ -32,9 +32,17 @@ public final class DlqPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DlqPublisher.class);
 
+    /**
+     * How long the producer keeps the DLQ topic's metadata between two dead letters (a year; Kafka's
+     * default, 5 minutes, would make the first dead letter after a quiet spell need the broker).
+     */
+    static final long METADATA_IDLE_MS = Duration.ofDays(365).toMillis();
+
     private final String topic;
     private final Producer<byte[], byte[]> producer;
     private final int maxValueBytes;
+    private volatile boolean closed;
+    private volatile boolean metadataReady;
 
     /** With the default {@code validation.max.record.bytes} as the most of a value a dead letter keeps. */
     public DlqPublisher(String topic, Producer<byte[], byte[]> producer) {
@@ -48,10 +56,46 @@ public final class DlqPublisher implements AutoCloseable {
         this.maxValueBytes = maxValueBytes;
     }
 
-    /** An idempotent producer to {@code config}'s DLQ topic, on the firewall's cluster with its security settings. */
+    /**
+     * An idempotent producer to {@code config}'s DLQ topic, on the firewall's cluster with its security
+     * settings. A background thread fetches the topic's metadata at once (retrying while the broker is
+     * away), and the producer keeps it ({@link #METADATA_IDLE_MS}): {@code send} needs it before it can
+     * queue a record, and without it a dead letter written while the broker is away would block its
+     * stream thread for {@code max.block.ms} (60 s) and then be lost.
+     */
     public static DlqPublisher create(FirewallConfig config) {
-        return new DlqPublisher(config.dlqTopic(), new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(),
-                new ByteArraySerializer()), config.maxRecordBytes());
+        DlqPublisher p = new DlqPublisher(config.dlqTopic(), new KafkaProducer<>(producerConfig(config),
+                new ByteArraySerializer(), new ByteArraySerializer()), config.maxRecordBytes());
+        Thread t = new Thread(p::fetchMetadata, config.applicationId() + "-dlq-metadata");
+        t.setDaemon(true);
+        t.start();
+        return p;
+    }
+
+    private void fetchMetadata() {
+        while (!closed) {
+            try {
+                producer.partitionsFor(topic); // waits up to max.block.ms
+                metadataReady = true;
+                LOG.debug("metadata of dead-letter topic {} fetched", topic);
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.info("no metadata for dead-letter topic {} yet ({}); retrying", topic, e.toString());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether the DLQ topic's metadata has been fetched (a dead letter then needs no broker to be queued). */
+    boolean metadataReady() {
+        return metadataReady;
     }
 
     /**
@@ -59,7 +103,8 @@ public final class DlqPublisher implements AutoCloseable {
      * ({@link FirewallConfig#clusterClientConfig()}); a dead letter waits for the broker as long as
      * the firewall's own (exactly-once) outputs do ({@code delivery.timeout.ms} at its maximum, where
      * the producer's default gives up after two minutes and the record, already handled, would be
-     * lost) — until {@link #close(Duration)}.
+     * lost) — until {@link #close(Duration)}; and it keeps the topic's metadata between dead letters
+     * ({@link #METADATA_IDLE_MS}).
      */
     static Properties producerConfig(FirewallConfig config) {
         Properties p = new Properties();
@@ -68,6 +113,7 @@ public final class DlqPublisher implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        p.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, METADATA_IDLE_MS);
         return p;
     }
 
@@ -106,6 +152,7 @@ public final class DlqPublisher implements AutoCloseable {
      * fail, each logged with its reason.
      */
     public void close(Duration timeout) {
+        closed = true;
         producer.close(timeout);
     }
 

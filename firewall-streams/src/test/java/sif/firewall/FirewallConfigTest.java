@@ -187,6 +187,8 @@ class FirewallConfigTest {
         assertEquals("SASL_SSL", dlq.get("security.protocol"), "the DLQ producer authenticates like Kafka Streams");
         assertEquals("all", dlq.get("acks"));
         assertEquals(Integer.MAX_VALUE, dlq.get("delivery.timeout.ms"), "a dead letter waits out a broker outage");
+        assertEquals(DlqPublisher.METADATA_IDLE_MS, dlq.get("metadata.max.idle.ms"),
+                "the DLQ topic's metadata is kept between dead letters (DlqPublisherOutageIT)");
         assertTrue(FirewallConfig.defaults().clientSecurity().isEmpty(), "plaintext by default");
     }
 }
