@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.schemas.avro.Verdict;
+import sif.schemas.serde.RegistryUnavailableException;
 
 /**
  * Kafka Streams exception handlers that send the offending record's original bytes to the
@@ -68,6 +69,13 @@ public final class DlqExceptionHandlers {
         @Override
         public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                                      Exception exception) {
+            if (RegistryUnavailableException.in(exception)) {
+                LOG.error("cannot deserialize record {}-{}@{} at {}: the schema registry is unavailable, not the record "
+                        + "bad; the thread stops rather than skip it (an identity event skipped could be a "
+                        + "revocation): {}", record.topic(), record.partition(), record.offset(),
+                        context.processorNodeId(), exception.toString());
+                return DeserializationHandlerResponse.FAIL;
+            }
             LOG.warn("cannot deserialize record {}-{}@{} at {}: {}; sent to the dead-letter topic", record.topic(),
                     record.partition(), record.offset(), context.processorNodeId(), exception.toString());
             // flows are decoded by the validate step (their source reads bytes): what fails here is a
@@ -89,6 +97,9 @@ public final class DlqExceptionHandlers {
      * ({@code sif_verdict_step_failures_total}), and nothing is dead-lettered, so that flows in =
      * allowed + blocked + alerts + dead-lettered flows holds exactly.
      *
+     * <p>A {@link RegistryUnavailableException} (the schema registry could not be asked) is not the
+     * record's fault either: the handler fails, and the thread is replaced ({@link FirewallApp}).
+     *
      * <p>A {@link StreamsException} is Kafka Streams' own failure, not the record's: above all the error
      * of an earlier send, which the record collector raises at the next send (after the production
      * handler chose to fail, or a fatal producer error). Going on would clear it — so under
@@ -100,6 +111,12 @@ public final class DlqExceptionHandlers {
     public static final class Processing extends DeadLetters implements ProcessingExceptionHandler {
         @Override
         public ProcessingHandlerResponse handle(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            if (RegistryUnavailableException.in(exception)) {
+                LOG.error("processor {} could not reach the schema registry; nothing is dead-lettered for it and the "
+                        + "stream thread stops (it is replaced, and its tasks resume from their last commit): {}",
+                        context.processorNodeId(), exception.toString());
+                return ProcessingHandlerResponse.FAIL;
+            }
             if (exception instanceof StreamsException) {
                 LOG.error("processor {} failed with Kafka Streams' own error (an earlier send failed, a store) or its "
                         + "inference thread failed; the stream thread stops", context.processorNodeId(), exception);

@@ -20,6 +20,7 @@ import sif.model.SequenceClassifier;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.firewall.trust.IdentityTopicCheck;
 import sif.firewall.trust.TrustConfig;
+import sif.schemas.serde.RegistryUnavailableException;
 
 /**
  * The running firewall: {@link FirewallTopology#buildTopology} inside a {@link KafkaStreams} client,
@@ -71,6 +72,15 @@ public final class FirewallApp implements AutoCloseable {
             listeners.forEach(l -> l.onChange(newState, oldState));
         });
         streams.setUncaughtExceptionHandler(e -> {
+            if (RegistryUnavailableException.in(e)) {
+                // not the data's fault and not counted against the replacements: a registry outage lasts
+                // as long as it lasts, and the firewall waits it out as it does a broker's
+                LOG.warn("firewall stream thread stopped: the schema registry is unavailable ({}); replacing it in "
+                        + "{} s: its tasks resume from their last commit, and nothing was dead-lettered for it",
+                        e.getMessage(), REGISTRY_BACKOFF.toSeconds());
+                sleep(REGISTRY_BACKOFF);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
             if (abortedTransaction(e) && replacements.allow(System.nanoTime())) {
                 LOG.warn("firewall stream thread died with an aborted transaction (the broker away longer than the "
                         + "producer waits); replacing it: its tasks resume from their last commit", e);
@@ -110,6 +120,17 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /** The producer's words for an abortable (not fatal) transaction error, kafka-clients 4.1. */
+    /** How long a stream thread stopped by a registry outage waits before it is replaced. */
+    static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(10);
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static final String ABORTABLE = "It is safe to abort the transaction and continue.";
 
     /** Thread replacements allowed: at most {@code max} within {@code window}, so a lasting cause still stops the firewall. */

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import sif.schemas.Flows;
 import sif.schemas.avro.IdentityStatus;
 import sif.schemas.avro.NetworkFlow;
+import sif.schemas.serde.RegistryUnavailableException;
 import sif.trust.IpAddress;
 import sif.firewall.metrics.FirewallMetrics;
 
@@ -79,6 +80,8 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         NetworkFlow flow;
         try {
             flow = deserializer.deserialize(topic, raw);
+        } catch (RegistryUnavailableException e) {
+            throw e; // the registry, not the record: not a dead letter (the processing handler stops the thread)
         } catch (RuntimeException e) { // SerializationException, by the serde's contract
             reject(record, DlqReason.UNDECODABLE, e.getMessage(), topic, partition, offset);
             return;

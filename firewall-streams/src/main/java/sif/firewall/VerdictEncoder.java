@@ -3,6 +3,7 @@ package sif.firewall;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serializer;
 import sif.schemas.avro.Verdict;
+import sif.schemas.serde.RegistryUnavailableException;
 
 /**
  * Encodes a verdict for the topic its decision routes it to, in the policy step rather than in the
@@ -58,6 +59,8 @@ final class VerdictEncoder {
         byte[] value;
         try {
             value = values.serialize(topic, headers, v);
+        } catch (RegistryUnavailableException e) {
+            throw e; // the registry, not the verdict: not a dead letter (the processing handler stops the thread)
         } catch (RuntimeException e) {
             throw new Unwritable("the verdict does not serialize for " + topic + ": " + e, e);
         }

@@ -214,6 +214,34 @@ class DlqExceptionHandlersTest {
         assertEquals(0, metrics.snapshot().dlq());
     }
 
+    /**
+     * The schema registry away (registry mode) is nobody's record's fault: neither handler dead-letters
+     * for it, both stop the thread. An identity event skipped for it could have been a revocation.
+     */
+    @Test
+    void aRegistryOutageIsNeverADeadLetter() {
+        MockProducer<byte[], byte[]> producer = dlqProducer();
+        DlqExceptionHandlers.Deserialization deser = new DlqExceptionHandlers.Deserialization();
+        DlqExceptionHandlers.Processing processing = new DlqExceptionHandlers.Processing();
+        PrometheusFirewallMetrics metrics = configure(deser, producer, Map.of());
+        configure(processing, producer, Map.of()).close();
+        var outage = new sif.schemas.serde.RegistryUnavailableException("registry deserialization of IdentityEvent "
+                + "from topic identity failed: registry unavailable: ConnectException", null);
+        byte[] framed = {0, 0, 0, 0, 42, 2, 4};
+        var record = new org.apache.kafka.clients.consumer.ConsumerRecord<>("identity", 0, 3L,
+                "spiffe://x".getBytes(StandardCharsets.UTF_8), framed);
+        assertEquals(org.apache.kafka.streams.errors.DeserializationExceptionHandler.DeserializationHandlerResponse.FAIL,
+                deser.handle(context("identity", 3, "identity-source", record.key(), framed), record, outage));
+        ErrorHandlerContext context = context("flows", 7, "validate", "10.7.0.66".getBytes(StandardCharsets.UTF_8),
+                framed);
+        assertEquals(org.apache.kafka.streams.errors.ProcessingExceptionHandler.ProcessingHandlerResponse.FAIL,
+                processing.handle(context, new org.apache.kafka.streams.processor.api.Record<>("10.7.0.66", framed, T0),
+                        new RuntimeException("wrapped", outage)));
+        assertEquals(0, producer.history().size());
+        assertEquals(0, metrics.snapshot().dlq());
+        metrics.close();
+    }
+
     /** An undecodable control record (here an identity event) is a dead letter, but not a flow's. */
     @Test
     void anUndecodableControlRecordIsDeadLetteredAndCountedApartFromFlows() {

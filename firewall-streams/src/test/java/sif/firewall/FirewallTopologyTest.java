@@ -3,6 +3,7 @@ package sif.firewall;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static sif.firewall.TestFlows.T0;
 import static sif.firewall.TestFlows.bytes;
@@ -33,6 +34,7 @@ import sif.schemas.avro.IdentityStatus;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
 import sif.schemas.serde.AvroSerdes;
+import sif.schemas.serde.RegistryUnavailableException;
 
 class FirewallTopologyTest {
 
@@ -83,6 +85,26 @@ class FirewallTopologyTest {
 
     private void pipe(NetworkFlow f) {
         in.pipeInput(f.getSrcIp(), bytes(f), f.getEventTimeMs());
+    }
+
+    /**
+     * Registry mode with the registry away: a record that cannot be decoded without it is not the
+     * record's fault, so it is not dead-lettered (a valid flow would be lost to the DLQ); the stream
+     * thread stops, to be replaced ({@code FirewallApp}) and resume from its last commit. A record that
+     * is not registry framing at all is still bad data.
+     */
+    @Test
+    void aSchemaRegistryOutageDeadLettersNothingAndStopsTheThread() {
+        start(Map.of("schema.registry.url", "http://127.0.0.1:1/apis/registry/v2", "apicurio.registry.retry-count",
+                "1", "apicurio.registry.retry-backoff-ms", "10"));
+        in.pipeInput("garbage", new byte[] {7, 7, 7}, T0);
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(List.of("garbage"), dead.stream().map(TestRecord::key).toList());
+        assertEquals(DlqReason.UNDECODABLE, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.REASON));
+        RuntimeException e = assertThrows(RuntimeException.class,
+                () -> in.pipeInput("framed", new byte[] {0, 0, 0, 0, 42, 2, 4}, T0));
+        assertTrue(RegistryUnavailableException.in(e), e.toString());
+        assertTrue(dlq.isEmpty(), "nothing dead-lettered for the registry's outage");
     }
 
     @Test

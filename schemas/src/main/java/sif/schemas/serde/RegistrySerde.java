@@ -1,5 +1,6 @@
 package sif.schemas.serde;
 
+import io.apicurio.registry.rest.client.exception.RestClientException;
 import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
@@ -23,8 +24,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * topics. Artifacts are named by Apicurio's default topic strategy ({@code <topic>-value} /
  * {@code <topic>-key}), which matches Confluent's TopicNameStrategy subjects.
  *
- * <p>Null-safe; failures (including registry I/O failures) are rethrown as
- * {@link SerializationException} naming the topic and type.
+ * <p>Null-safe; failures are rethrown as {@link SerializationException} naming the topic and type:
+ * a {@link RegistryUnavailableException} when the registry could not be asked (the record may be fine),
+ * a plain one otherwise.
  */
 public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -104,6 +106,32 @@ public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
         deserializer.close();
     }
 
+    /**
+     * {@code e} as a {@link SerializationException}: a {@link RegistryUnavailableException} when the
+     * registry could not be asked — the REST client's error has no HTTP status (connection refused, a
+     * timeout: the client names the I/O exception) or a 5xx / 429 one — and a plain one otherwise (an
+     * unknown id, a refused schema, a body that does not decode).
+     */
+    static SerializationException failure(String what, RuntimeException e) {
+        Integer status = null;
+        String name = null;
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof RestClientException r && r.getError() != null) {
+                status = r.getError().getErrorCode();
+                name = r.getError().getName();
+                break;
+            }
+            if (c instanceof java.io.IOException) {
+                return new RegistryUnavailableException(what + ": registry unreachable: " + c, e);
+            }
+        }
+        if (name != null && (status == null || status == 0 || status >= 500 || status == 429)) {
+            return new RegistryUnavailableException(what + ": registry unavailable: "
+                    + (status == null || status == 0 ? name : "HTTP " + status + " " + name), e);
+        }
+        return new SerializationException(what + ": " + (status != null ? "HTTP " + status + " " + name + " " : "") + e, e);
+    }
+
     private final class Guarded implements Serializer<T> {
         private final Serializer<T> delegate;
 
@@ -126,8 +154,7 @@ public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
             } catch (SerializationException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new SerializationException("registry serialization of " + type.getSimpleName() + " for topic "
-                        + topic + " failed: " + e, e);
+                throw failure("registry serialization of " + type.getSimpleName() + " for topic " + topic + " failed", e);
             }
         }
 
@@ -166,8 +193,8 @@ public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
             } catch (SerializationException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new SerializationException("registry deserialization of " + type.getSimpleName() + " from topic "
-                        + topic + " failed (" + data.length + " bytes): " + e, e);
+                throw failure("registry deserialization of " + type.getSimpleName() + " from topic " + topic
+                        + " failed (" + data.length + " bytes)", e);
             }
             if (value != null && !type.isInstance(value)) {
                 throw new SerializationException("registry record on topic " + topic + " is a "

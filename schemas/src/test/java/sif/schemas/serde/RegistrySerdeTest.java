@@ -197,15 +197,62 @@ class RegistrySerdeTest {
     }
 
     @Test
-    void unreachableRegistryIsASerializationException() {
+    void unreachableRegistryIsARegistryUnavailableException() {
         // the real Apicurio client (no stub) against a closed port: the failure must surface as
-        // SerializationException naming type and topic, not as an Apicurio/HTTP exception
+        // SerializationException naming type and topic, not as an Apicurio/HTTP exception, and say that
+        // the registry (not the record) is the problem
         Serde<NetworkFlow> serde = AvroSerdes.serde(NetworkFlow.class, Map.of(AvroSerdes.SCHEMA_REGISTRY_URL,
                 "http://127.0.0.1:1/apis/registry/v2", "apicurio.registry.retry-count", "1",
                 "apicurio.registry.retry-backoff-ms", "10"), false);
-        SerializationException e = assertThrows(SerializationException.class,
+        SerializationException e = assertThrows(RegistryUnavailableException.class,
                 () -> serde.serializer().serialize("flows", TestRecords.networkFlow()));
         assertTrue(e.getMessage().contains("registry serialization of NetworkFlow for topic flows"), e.getMessage());
+        SerializationException d = assertThrows(RegistryUnavailableException.class,
+                () -> serde.deserializer().deserialize("flows", new byte[] {0, 0, 0, 0, 42, 2, 4}));
+        assertTrue(d.getMessage().contains("registry unavailable: ConnectException"), d.getMessage());
+        assertTrue(RegistryUnavailableException.in(new RuntimeException(d)));
         serde.close();
+    }
+
+    /**
+     * The real Apicurio client against an HTTP server answering every request with {@code status}:
+     * what a reader gets for a schema id it asks about.
+     */
+    private static SerializationException readAgainst(int status) throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] body = ("{\"error_code\":" + status + ",\"message\":\"test\",\"name\":\""
+                + (status == 404 ? "ContentNotFoundException" : "ServiceUnavailable") + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", x -> {
+            x.getResponseHeaders().add("Content-Type", "application/json");
+            x.sendResponseHeaders(status, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        server.start();
+        try {
+            Serde<NetworkFlow> serde = AvroSerdes.serde(NetworkFlow.class, Map.of(AvroSerdes.SCHEMA_REGISTRY_URL,
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/apis/registry/v2",
+                    "apicurio.registry.retry-count", "1", "apicurio.registry.retry-backoff-ms", "10"), false);
+            try {
+                return assertThrows(SerializationException.class,
+                        () -> serde.deserializer().deserialize("flows", new byte[] {0, 0, 0, 0, 42, 2, 4}));
+            } finally {
+                serde.close();
+            }
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anUnknownSchemaIdIsBadDataAndAnOverloadedRegistryIsUnavailable() throws Exception {
+        SerializationException notFound = readAgainst(404);
+        assertFalse(notFound instanceof RegistryUnavailableException, notFound.toString());
+        assertTrue(notFound.getMessage().contains("HTTP 404"), notFound.getMessage());
+        SerializationException down = readAgainst(503);
+        assertInstanceOf(RegistryUnavailableException.class, down);
+        assertTrue(down.getMessage().contains("HTTP 503"), down.getMessage());
     }
 }
