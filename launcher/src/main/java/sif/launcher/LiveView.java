@@ -22,7 +22,17 @@ final class LiveView {
         this.synthetic = synthetic;
     }
 
+    /**
+     * Draws {@code t}. The tally is read under its lock, so that one line's figures (verdicts by
+     * decision, by class, by rule) count the same verdicts.
+     */
     void render(VerdictTally t, long sent, long elapsedNanos) {
+        synchronized (t) {
+            renderLocked(t, sent, elapsedNanos);
+        }
+    }
+
+    private void renderLocked(VerdictTally t, long sent, long elapsedNanos) {
         double rate = elapsedNanos > lastNanos ? (sent - lastSent) * 1e9 / (elapsedNanos - lastNanos) : 0;
         lastSent = sent;
         lastNanos = elapsedNanos;

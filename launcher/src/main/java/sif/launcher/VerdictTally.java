@@ -22,7 +22,8 @@ final class VerdictTally {
     private final long[] latencyMs = new long[LATENCY_WINDOW];
     private long latencyCount;
 
-    void verdict(Verdict v) {
+    /** Counts one verdict; synchronized, so that a reader holding the tally's lock sees whole verdicts. */
+    synchronized void verdict(Verdict v) {
         byDecision.computeIfAbsent(v.getDecision().name(), k -> new LongAdder()).increment();
         byClass.computeIfAbsent(v.getPredictedClass(), k -> new LongAdder()).increment();
         byRule.computeIfAbsent(decidingRule(v), k -> new LongAdder()).increment();
@@ -33,7 +34,7 @@ final class VerdictTally {
         }
     }
 
-    void deadLetter() {
+    synchronized void deadLetter() {
         dlq.increment();
     }
 

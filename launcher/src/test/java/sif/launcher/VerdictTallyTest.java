@@ -46,6 +46,40 @@ class VerdictTallyTest {
         assertEquals(99, t.latencyPercentile(0.99));
     }
 
+    /** A status line counts the same verdicts in every figure while verdicts keep arriving. */
+    @Test
+    void aStatusLineIsConsistentWhileVerdictsArrive() throws Exception {
+        VerdictTally t = new VerdictTally();
+        Verdict v = verdict(Decision.ALLOW, "BENIGN", List.of("model:BENIGN p=0.990=>ALLOW"), 1_000, 1_001);
+        Thread feeder = new Thread(() -> {
+            for (int i = 0; i < 2_000_000 && !Thread.currentThread().isInterrupted(); i++) {
+                t.verdict(v);
+            }
+        });
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        LiveView view = new LiveView(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+                false, false);
+        feeder.start();
+        try {
+            for (int i = 1; i <= 300 && feeder.isAlive(); i++) {
+                view.render(t, 0, i * 5_000_000_000L);
+            }
+        } finally {
+            feeder.interrupt();
+            feeder.join();
+        }
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("allowed=(\\d+) .* model:BENIGN=>ALLOW ([\\d,]+) ");
+        int lines = 0;
+        for (String line : bytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            java.util.regex.Matcher m = p.matcher(line);
+            if (m.find()) {
+                lines++;
+                assertEquals(m.group(1), m.group(2).replace(",", ""), line);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(lines > 0, bytes.toString());
+    }
+
     @Test
     void theLauncherOffersEveryUserTask() {
         CommandLine cli = new CommandLine(new Main());
