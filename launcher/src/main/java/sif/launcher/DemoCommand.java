@@ -219,6 +219,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (tally.total() < sent) {
                     out.printf("replay stopped; waiting for the firewall to decide the last %d flows ...%n",
                             sent - tally.total());
+                    view.lineWritten(); // the next view starts below this line instead of over it
                 }
                 long lastTotal = -1;
                 long drainStart = System.nanoTime();

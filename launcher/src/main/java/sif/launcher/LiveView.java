@@ -22,6 +22,11 @@ final class LiveView {
         this.synthetic = synthetic;
     }
 
+    /** Something else was printed below the view: the next view is drawn below it, not over the last one. */
+    void lineWritten() {
+        drawn = false;
+    }
+
     /**
      * Draws {@code t}. The tally is read under its lock, so that one line's figures (verdicts by
      * decision, by class, by rule) count the same verdicts.

@@ -80,6 +80,23 @@ class VerdictTallyTest {
         org.junit.jupiter.api.Assertions.assertTrue(lines > 0, bytes.toString());
     }
 
+    /** In place, the view redraws over itself, but not over a line printed below it in between. */
+    @Test
+    void theLiveViewDoesNotDrawOverALinePrintedBelowIt() {
+        VerdictTally t = new VerdictTally();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        LiveView view = new LiveView(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+                true, false);
+        view.render(t, 0, 1);
+        bytes.reset();
+        view.render(t, 0, 2);
+        org.junit.jupiter.api.Assertions.assertTrue(bytes.toString().startsWith("\033[6A"), "redrawn in place");
+        bytes.reset();
+        view.lineWritten();
+        view.render(t, 0, 3);
+        org.junit.jupiter.api.Assertions.assertFalse(bytes.toString().contains("\033[6A"), "drawn below the line");
+    }
+
     @Test
     void theLauncherOffersEveryUserTask() {
         CommandLine cli = new CommandLine(new Main());
