@@ -15,6 +15,7 @@ import sif.flows.ClassMapping;
 import sif.flows.DataPaths;
 import sif.flows.FlowCsvReader;
 import sif.flows.FlowRecord;
+import sif.flows.Labels;
 import sif.flows.ReadSummary;
 import sif.flows.ReservoirSampler;
 import sif.model.artifact.ModelArtifact;
@@ -68,20 +69,40 @@ public final class DatasetLoader {
         long read = 0;
         long skipped = 0;
         for (Path f : files) {
+            // a row the reader took whose label no class maps (missing, or not a CICIDS2017 label):
+            // skipped and reported like a malformed row, not the end of the whole run
+            List<String> unlabelled = new ArrayList<>();
+            long[] unlabelledCount = {0};
             ReadSummary s = FlowCsvReader.read(f, r -> {
+                if (!Labels.isKnown(r.label())) {
+                    if (unlabelledCount[0]++ < ReadSummary.DEFAULT_DETAIL_LIMIT) {
+                        unlabelled.add(r.sourceFile() + ":" + r.line() + ": " + (r.label() == null ? "no label"
+                                : "unknown CICIDS2017 label '" + r.label() + "'"));
+                    }
+                    return;
+                }
                 if (sampler != null) {
                     sampler.offer(mapping.classOf(r.label()), r);
                 } else {
                     builder.add(r);
                 }
             });
-            read += s.rowsRead();
-            skipped += s.rowsSkipped();
+            long fileRead = s.rowsRead() - unlabelledCount[0];
+            long fileSkipped = s.rowsSkipped() + unlabelledCount[0];
+            read += fileRead;
+            skipped += fileSkipped;
             if (s.rowsSkipped() > 0) {
                 notes.add(s.describe());
             }
-            used.add(new InputFile(f, display(f), ModelArtifact.sha256(f), s.rowsRead(), s.rowsSkipped()));
-            LOG.info("read {} rows ({} skipped) from {}", s.rowsRead(), s.rowsSkipped(), f);
+            if (unlabelledCount[0] > 0) {
+                notes.add(unlabelledCount[0] + " row(s) of " + f.getFileName() + " skipped for their label (known labels: "
+                        + Labels.ALL + "): " + String.join("; ", unlabelled)
+                        + (unlabelledCount[0] > unlabelled.size() ? "; ..." : ""));
+                LOG.warn("{}: {} row(s) skipped for a missing or unknown label, e.g. {}", f, unlabelledCount[0],
+                        unlabelled.get(0));
+            }
+            used.add(new InputFile(f, display(f), ModelArtifact.sha256(f), fileRead, fileSkipped));
+            LOG.info("read {} rows ({} skipped) from {}", fileRead, fileSkipped, f);
         }
         if (sampler != null) {
             for (ReservoirSampler.Sampled<FlowRecord> s : sampler.sample()) {
