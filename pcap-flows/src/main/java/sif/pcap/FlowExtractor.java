@@ -36,7 +36,10 @@ public final class FlowExtractor {
     private final Consumer<FlowRecord> sink;
     private final Consumer<FlowRecord> snapshotSink;
     private final HashMap<FlowKey, FlowState> flows = new HashMap<>(1 << 16);
+    /** Open flows in start order, and ended ones not yet passed over (compacted, see {@link #open}). */
     private final ArrayDeque<FlowState> byStart = new ArrayDeque<>();
+    /** Ended flows tolerated in {@link #byStart} beyond as many as are open. */
+    static final int COMPACT_AFTER = 4096;
     /** Directions of flows ended by timeout (or the cap) whose 5-tuple has not been seen since, oldest first. */
     private final TimedOutFlows timedOut;
     private final FlowKey probe = new FlowKey();
@@ -92,6 +95,11 @@ public final class FlowExtractor {
     }
 
     /** Flows currently open. */
+    /** Flows held in start order: the open ones and ended ones not yet dropped (for tests). */
+    int queuedFlows() {
+        return byStart.size();
+    }
+
     public int openFlows() {
         return flows.size();
     }
@@ -207,6 +215,11 @@ public final class FlowExtractor {
         flow.source = sourceName;
         flows.put(flow, flow);
         byStart.addLast(flow);
+        if (byStart.size() > 2 * flows.size() + COMPACT_AFTER) {
+            // flows ended by FIN/RST stay queued until the head of the queue passes them; behind one long
+            // open flow (a UDP flow ends only by timeout) a fast scan's closed flows would pile up
+            byStart.removeIf(q -> q.finished);
+        }
         if (flows.size() > config.maxOpenFlows()) {
             evictOldest();
         }

@@ -255,6 +255,50 @@ class FlowExtractorTest {
         assertEquals("10.0.0.2-10.0.0.1-80-1000-6", startingAt(flows, T0 + 130_000_000L).flowId());
     }
 
+    /**
+     * A fast SYN scan behind one long UDP flow: each probe's flow ends at once (RST), but the UDP flow at
+     * the head of the start-order queue ends only by timeout, and the ended flows behind it must not pile
+     * up until then (before, 100,000 probes kept 100,001 flows queued).
+     */
+    @Test
+    void flowsEndedBehindALongOpenFlowDoNotPileUp() {
+        List<FlowRecord> out = new ArrayList<>();
+        FlowExtractor x = new FlowExtractor(ExtractorConfig.defaults(CicMode.V4), out::add);
+        PacketInfo p = new PacketInfo();
+        p.ipVersion = 4;
+        p.protocol = 17;
+        p.srcLo = CLIENT;
+        p.dstLo = SERVER;
+        p.srcPort = 5353;
+        p.dstPort = 53;
+        p.timestampMicros = T0;
+        x.accept(p);
+        p.protocol = 6;
+        int maxQueued = 0;
+        for (int i = 0; i < 100_000; i++) { // 10,000 probes a second for 10 s
+            long t = T0 + 1 + i * 100L;
+            p.srcPort = 10_000 + i % 50_000;
+            p.dstPort = 1 + i / 50_000;
+            p.flags = SYN;
+            p.srcLo = CLIENT;
+            p.dstLo = SERVER;
+            p.timestampMicros = t;
+            x.accept(p);
+            int sport = p.srcPort;
+            p.srcPort = p.dstPort;
+            p.dstPort = sport;
+            p.srcLo = SERVER;
+            p.dstLo = CLIENT;
+            p.flags = RST | ACK;
+            p.timestampMicros = t + 10;
+            x.accept(p);
+            maxQueued = Math.max(maxQueued, x.queuedFlows());
+        }
+        assertEquals(1, x.openFlows(), "only the UDP flow is open");
+        assertEquals(100_000, out.size(), "every probe's flow ended by its RST");
+        assertTrue(maxQueued <= FlowExtractor.COMPACT_AFTER + 10, "queued at most: " + maxQueued);
+    }
+
     @Test
     void theOpenFlowCapEndsTheOldestFlowsEarly() {
         List<FlowRecord> out = new ArrayList<>();
