@@ -81,6 +81,11 @@ public final class FlowReplayer implements AutoCloseable {
     private final boolean ownsProducer;
     private final ReplayOptions options;
     private final LongSupplier nanoTime;
+    /**
+     * How far behind its schedule a paced replay may fall and still catch up (sending faster than the
+     * rate); further behind, the schedule moves instead.
+     */
+    static final long MAX_CATCH_UP_NANOS = 100_000_000L;
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -297,7 +302,15 @@ public final class FlowReplayer implements AutoCloseable {
                             continue;
                         }
                         if (pacer.paced()) {
-                            waitUntil(passStart + pacer.dueNanos(inPass, source.paceTimeMs(r)));
+                            long due = passStart + pacer.dueNanos(inPass, source.paceTimeMs(r));
+                            long late = nanoTime.getAsLong() - due;
+                            if (late > MAX_CATCH_UP_NANOS) {
+                                // behind the schedule (the input stalled, e.g. while a file loads): resume it from
+                                // now instead of sending the backlog at once, which --rate promises not to do
+                                passStart += late;
+                            } else {
+                                waitUntil(due);
+                            }
                         }
                         if (stopped) {
                             read.decrementAndGet(); // taken while pacing, never sent: read = sent + errors + skipped

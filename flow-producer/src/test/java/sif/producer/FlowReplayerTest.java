@@ -37,6 +37,46 @@ class FlowReplayerTest {
         return new MockProducer<>(true, null, new StringSerializer(), NO_BYTES);
     }
 
+    /**
+     * At {@code --rate 1000} the input stalls for 5 s before its first flow (a large CSV loading) and
+     * again mid-way: the flows after a stall still go out 1 ms apart, not as a burst catching up on the
+     * schedule (before, the first 5,000 flows went out at once). The clock is a fake that moves 250 µs
+     * per reading, plus the stalls.
+     */
+    @Test
+    void aRateLimitedReplayDoesNotBurstAfterTheInputStalls() throws IOException {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        List<FlowRecord> flows = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            flows.add(flow("f" + i, "10.0.0." + (i % 7), 1000 + i));
+        }
+        java.util.function.Supplier<java.util.Iterator<FlowRecord>> stalling = () -> new java.util.Iterator<>() {
+            int i;
+
+            @Override
+            public boolean hasNext() {
+                if (i == 0 || i == 100) {
+                    clock.addAndGet(5_000_000_000L);
+                }
+                return i < flows.size();
+            }
+
+            @Override
+            public FlowRecord next() {
+                return flows.get(i++);
+            }
+        };
+        List<Long> sentAt = new java.util.ArrayList<>();
+        FlowReplayer r = new FlowReplayer(producer(), true, new ReplayOptions("flows", 1000, 0, 0, false,
+                ReplayOptions.DEFAULT_MAX_WAIT_SECONDS), () -> clock.addAndGet(250_000L));
+        r.beforeEachFlow(f -> sentAt.add(clock.get()));
+        assertEquals(200, r.replay(FlowSource.of("stalling", stalling)).sent());
+        for (int i = 1; i < sentAt.size(); i++) {
+            long gap = sentAt.get(i) - sentAt.get(i - 1);
+            assertTrue(gap >= 990_000L, "flow " + i + " went out " + gap + " ns after the one before");
+        }
+    }
+
     @Test
     void sendsInSourceOrderKeyedBySourceIp() throws IOException {
         MockProducer<String, NetworkFlow> p = producer();
