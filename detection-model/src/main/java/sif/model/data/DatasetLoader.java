@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -62,6 +63,20 @@ public final class DatasetLoader {
         for (Path in : inputs) {
             files.addAll(FlowCsvReader.csvFiles(in, false));
         }
+        // a flow knows its file by name (file order breaks event-time ties; rows without IPs are one
+        // source per file; the digest lists names): two inputs of one name would be mixed up
+        Map<Path, Path> byName = new HashMap<>();
+        List<Path> distinct = new ArrayList<>();
+        for (Path f : files) {
+            Path other = byName.putIfAbsent(f.getFileName(), f);
+            if (other == null) {
+                distinct.add(f);
+            } else if (!other.toAbsolutePath().normalize().equals(f.toAbsolutePath().normalize())) {
+                throw new IllegalArgumentException("two input files share the name " + f.getFileName() + " (" + other
+                        + " and " + f + "); rename one: flows are told apart by file name");
+            } // the same file named twice (a folder and a file in it) is read once
+        }
+        files = distinct;
         ReservoirSampler<FlowRecord> sampler = maxRowsPerClass > 0
                 ? new ReservoirSampler<>(mapping.size(), maxRowsPerClass, seed) : null;
         List<InputFile> used = new ArrayList<>();

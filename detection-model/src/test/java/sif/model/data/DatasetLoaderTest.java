@@ -33,6 +33,24 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void twoInputFilesOfOneNameAreRefused() throws IOException {
+        for (String sub : new String[] {"a", "b"}) {
+            java.nio.file.Files.createDirectories(dir.resolve(sub));
+            try (FlowCsvWriter w = new FlowCsvWriter(dir.resolve(sub).resolve("Friday.csv"))) {
+                w.write(row(1, "BENIGN"));
+            }
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DatasetLoader.load(List.of(dir.resolve("a"), dir.resolve("b")), ClassMapping.FIVE, 0, 42));
+        assertTrue(e.getMessage().contains("two input files share the name Friday.csv"), e.getMessage());
+        // the same file named twice (its folder, then itself) is read once
+        DatasetLoader.Loaded once = DatasetLoader.load(List.of(dir.resolve("a"), dir.resolve("a/Friday.csv")),
+                ClassMapping.FIVE, 0, 42);
+        assertEquals(1, once.table().size());
+        assertEquals(1, once.files().size());
+    }
+
+    @Test
     void rowsWithoutAKnownLabelAreSkippedAndReportedWithFileAndLine() throws IOException {
         Path csv = dir.resolve("flows.csv");
         try (FlowCsvWriter w = new FlowCsvWriter(csv)) {
