@@ -119,7 +119,6 @@ public final class FirewallApp implements AutoCloseable {
         return false;
     }
 
-    /** The producer's words for an abortable (not fatal) transaction error, kafka-clients 4.1. */
     /** How long a stream thread stopped by a registry outage waits before it is replaced. */
     static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(10);
 
@@ -131,6 +130,7 @@ public final class FirewallApp implements AutoCloseable {
         }
     }
 
+    /** The producer's words for an abortable (not fatal) transaction error, kafka-clients 4.1. */
     static final String ABORTABLE = "It is safe to abort the transaction and continue.";
 
     /** Thread replacements allowed: at most {@code max} within {@code window}, so a lasting cause still stops the firewall. */
