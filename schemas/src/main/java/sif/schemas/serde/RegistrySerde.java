@@ -109,8 +109,9 @@ public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
     /**
      * {@code e} as a {@link SerializationException}: a {@link RegistryUnavailableException} when the
      * registry could not be asked — the REST client's error has no HTTP status (connection refused, a
-     * timeout: the client names the I/O exception) or a 5xx / 429 one — and a plain one otherwise (an
-     * unknown id, a refused schema, a body that does not decode).
+     * timeout: the client names the I/O exception) or a 5xx / 429 one, or a {@code java.net} I/O
+     * exception is in the chain — and a plain one otherwise (an unknown id, a refused schema, a body that
+     * does not decode, an answer that does not parse).
      */
     static SerializationException failure(String what, RuntimeException e) {
         Integer status = null;
@@ -121,7 +122,10 @@ public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
                 name = r.getError().getName();
                 break;
             }
-            if (c instanceof java.io.IOException) {
+            if (c instanceof java.io.IOException && c.getClass().getName().startsWith("java.net.")) {
+                // the HTTP exchange itself (ConnectException, SocketTimeoutException, HttpTimeoutException, ...);
+                // not any IOException: a truncated body's EOFException or a malformed answer's
+                // JsonMappingException are bad data, and calling them an outage would stop the thread forever
                 return new RegistryUnavailableException(what + ": registry unreachable: " + c, e);
             }
         }

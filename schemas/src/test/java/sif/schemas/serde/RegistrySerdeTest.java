@@ -194,6 +194,10 @@ class RegistrySerdeTest {
         SerializationException cut = assertThrows(SerializationException.class,
                 () -> serde.deserializer().deserialize("flows", truncated));
         assertTrue(cut.getMessage().contains("40 bytes"), cut.getMessage());
+        // bad data, not the registry: these go to the DLQ, never stop the firewall's thread
+        assertFalse(RegistryUnavailableException.in(notFramed), notFramed.toString());
+        assertFalse(RegistryUnavailableException.in(unknown), unknown.toString());
+        assertFalse(RegistryUnavailableException.in(cut), cut.toString());
     }
 
     @Test
