@@ -42,7 +42,6 @@ public final class DlqPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final int maxValueBytes;
     private volatile boolean closed;
-    private volatile boolean metadataReady;
 
     /** With the default {@code validation.max.record.bytes} as the most of a value a dead letter keeps. */
     public DlqPublisher(String topic, Producer<byte[], byte[]> producer) {
@@ -76,7 +75,6 @@ public final class DlqPublisher implements AutoCloseable {
         while (!closed) {
             try {
                 producer.partitionsFor(topic); // waits up to max.block.ms
-                metadataReady = true;
                 LOG.debug("metadata of dead-letter topic {} fetched", topic);
                 return;
             } catch (RuntimeException e) {
@@ -91,11 +89,6 @@ public final class DlqPublisher implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Whether the DLQ topic's metadata has been fetched (a dead letter then needs no broker to be queued). */
-    boolean metadataReady() {
-        return metadataReady;
     }
 
     /**

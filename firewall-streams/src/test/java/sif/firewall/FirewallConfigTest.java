@@ -188,7 +188,7 @@ class FirewallConfigTest {
         assertEquals("all", dlq.get("acks"));
         assertEquals(Integer.MAX_VALUE, dlq.get("delivery.timeout.ms"), "a dead letter waits out a broker outage");
         assertEquals(DlqPublisher.METADATA_IDLE_MS, dlq.get("metadata.max.idle.ms"),
-                "the DLQ topic's metadata is kept between dead letters (DlqPublisherOutageIT)");
+                "the DLQ topic's metadata is kept between dead letters");
         assertTrue(FirewallConfig.defaults().clientSecurity().isEmpty(), "plaintext by default");
     }
 }
