@@ -4,10 +4,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -38,9 +42,15 @@ public final class DlqPublisher implements AutoCloseable {
      */
     static final long METADATA_IDLE_MS = Duration.ofDays(365).toMillis();
 
+    /** Dead letters a publisher with a sender thread holds before {@link #publish} waits for room. */
+    static final int MAX_PENDING = 10_000;
+
     private final String topic;
     private final Producer<byte[], byte[]> producer;
     private final int maxValueBytes;
+    /** Dead letters waiting for the sender thread; null for a publisher that sends on the caller's thread. */
+    private final BlockingQueue<ProducerRecord<byte[], byte[]>> pending;
+    private volatile Thread sender;
     private volatile boolean closed;
 
     /** With the default {@code validation.max.record.bytes} as the most of a value a dead letter keeps. */
@@ -50,25 +60,65 @@ public final class DlqPublisher implements AutoCloseable {
 
     /** @param maxValueBytes the most bytes of a value a dead letter keeps ({@link DeadLetterCut}) */
     public DlqPublisher(String topic, Producer<byte[], byte[]> producer, int maxValueBytes) {
+        this(topic, producer, maxValueBytes, false);
+    }
+
+    private DlqPublisher(String topic, Producer<byte[], byte[]> producer, int maxValueBytes, boolean withSender) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.maxValueBytes = maxValueBytes;
+        this.pending = withSender ? new LinkedBlockingQueue<>(MAX_PENDING) : null;
+    }
+
+    /**
+     * A publisher whose own thread sends: {@link #publish} only queues, so a handler never waits for
+     * the broker; a dead letter the producer cannot queue for want of the topic's metadata (the broker
+     * away) is tried again rather than lost.
+     */
+    static DlqPublisher withSender(String topic, Producer<byte[], byte[]> producer, int maxValueBytes, String name) {
+        DlqPublisher p = new DlqPublisher(topic, producer, maxValueBytes, true);
+        Thread t = new Thread(p::run, name);
+        t.setDaemon(true);
+        p.sender = t;
+        t.start();
+        return p;
     }
 
     /**
      * An idempotent producer to {@code config}'s DLQ topic, on the firewall's cluster with its security
-     * settings. A background thread fetches the topic's metadata at once (retrying while the broker is
-     * away), and the producer keeps it ({@link #METADATA_IDLE_MS}): {@code send} needs it before it can
-     * queue a record, and without it a dead letter written while the broker is away would block its
-     * stream thread for {@code max.block.ms} (60 s) and then be lost.
+     * settings, sending on a thread of its own ({@link #withSender}). That thread fetches the topic's
+     * metadata at once (retrying while the broker is away), and the producer keeps it
+     * ({@link #METADATA_IDLE_MS}): {@code send} needs it before it can queue a record. Without it, a dead
+     * letter written while the broker is away blocked the handler's stream thread for
+     * {@code max.block.ms} (60 s) and was then lost; now only the sender waits, and tries again.
      */
     public static DlqPublisher create(FirewallConfig config) {
-        DlqPublisher p = new DlqPublisher(config.dlqTopic(), new KafkaProducer<>(producerConfig(config),
-                new ByteArraySerializer(), new ByteArraySerializer()), config.maxRecordBytes());
-        Thread t = new Thread(p::fetchMetadata, config.applicationId() + "-dlq-metadata");
-        t.setDaemon(true);
-        t.start();
-        return p;
+        return withSender(config.dlqTopic(), new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(),
+                new ByteArraySerializer()), config.maxRecordBytes(), config.applicationId() + "-dlq");
+    }
+
+    /** The sender thread: the topic's metadata first, then each queued dead letter, until closed and drained. */
+    private void run() {
+        fetchMetadata();
+        while (true) {
+            ProducerRecord<byte[], byte[]> r;
+            try {
+                r = pending.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (r == null) {
+                if (closed) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                send(r);
+            } catch (RuntimeException e) { // the producer closed while this send waited for metadata
+                lost(r, e);
+            }
+        }
     }
 
     private void fetchMetadata() {
@@ -117,16 +167,47 @@ public final class DlqPublisher implements AutoCloseable {
     /**
      * Sends asynchronously, the key and value cut to fit ({@link DeadLetterCut}; {@code headers} should
      * come from {@link DeadLetterCut#headers}); a failure is logged (there is nowhere further to send it).
+     * With a sender thread ({@link #create}) this only queues (waiting only when {@link #MAX_PENDING}
+     * dead letters are queued already).
      */
     public void publish(byte[] key, byte[] value, Headers headers) {
         byte[] k = DeadLetterCut.key(key, headers);
         byte[] v = DeadLetterCut.value(value, maxValueBytes, headers);
-        producer.send(new ProducerRecord<>(topic, null, k, v, headers), (md, e) -> {
-            if (e != null) {
-                LOG.error("could not write a dead-letter record to {} (reason {}): {}", topic,
-                        DlqHeaders.get(headers, DlqHeaders.REASON), e.toString(), e);
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, k, v, headers);
+        if (pending == null) {
+            send(r);
+            return;
+        }
+        try {
+            pending.put(r);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            lost(r, e);
+        }
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> r) {
+        producer.send(r, (md, e) -> {
+            if (e == null) {
+                return;
             }
+            if (pending != null && !closed && e instanceof TimeoutException && e.getMessage() != null
+                    && e.getMessage().contains("not present in metadata")) {
+                // nothing was queued: the producer waited max.block.ms for the topic's metadata (the broker away)
+                LOG.warn("dead letter to {} (reason {}) waits for the topic's metadata: {}", topic,
+                        DlqHeaders.get(r.headers(), DlqHeaders.REASON), e.getMessage());
+                if (!pending.offer(r)) {
+                    lost(r, e);
+                }
+                return;
+            }
+            lost(r, e);
         });
+    }
+
+    private void lost(ProducerRecord<byte[], byte[]> r, Exception e) {
+        LOG.error("could not write a dead-letter record to {} (reason {}): {}", topic,
+                DlqHeaders.get(r.headers(), DlqHeaders.REASON), e.toString(), e);
     }
 
     /** The publisher in a handler's {@code configure} map, or {@code null}. */
@@ -145,8 +226,21 @@ public final class DlqPublisher implements AutoCloseable {
      * fail, each logged with its reason.
      */
     public void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         closed = true;
-        producer.close(timeout);
+        Thread t = sender;
+        if (t != null) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (pending != null && !pending.isEmpty()) {
+            LOG.error("{} dead letter(s) for {} never reached the producer before close (the broker away): lost",
+                    pending.size(), topic);
+        }
     }
 
     @Override
