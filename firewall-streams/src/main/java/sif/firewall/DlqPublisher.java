@@ -86,20 +86,19 @@ public final class DlqPublisher implements AutoCloseable {
 
     /**
      * An idempotent producer to {@code config}'s DLQ topic, on the firewall's cluster with its security
-     * settings, sending on a thread of its own ({@link #withSender}). That thread fetches the topic's
-     * metadata at once (retrying while the broker is away), and the producer keeps it
-     * ({@link #METADATA_IDLE_MS}): {@code send} needs it before it can queue a record. Without it, a dead
-     * letter written while the broker is away blocked the handler's stream thread for
-     * {@code max.block.ms} (60 s) and was then lost; now only the sender waits, and tries again.
+     * settings, sending on a thread of its own ({@link #withSender}). {@code send} needs the topic's
+     * metadata before it can queue a record, and the producer keeps it between dead letters
+     * ({@link #METADATA_IDLE_MS}). Without it, a dead letter written while the broker is away blocked the
+     * handler's stream thread for {@code max.block.ms} (60 s) and was then lost; now only the sender
+     * waits, and tries again.
      */
     public static DlqPublisher create(FirewallConfig config) {
         return withSender(config.dlqTopic(), new KafkaProducer<>(producerConfig(config), new ByteArraySerializer(),
                 new ByteArraySerializer()), config.maxRecordBytes(), config.applicationId() + "-dlq");
     }
 
-    /** The sender thread: the topic's metadata first, then each queued dead letter, until closed and drained. */
+    /** The sender thread: each queued dead letter, until closed and drained. */
     private void run() {
-        fetchMetadata();
         while (true) {
             ProducerRecord<byte[], byte[]> r;
             try {
@@ -117,26 +116,6 @@ public final class DlqPublisher implements AutoCloseable {
                 send(r);
             } catch (RuntimeException e) { // the producer closed while this send waited for metadata
                 lost(r, e);
-            }
-        }
-    }
-
-    private void fetchMetadata() {
-        while (!closed) {
-            try {
-                producer.partitionsFor(topic); // waits up to max.block.ms
-                LOG.debug("metadata of dead-letter topic {} fetched", topic);
-                return;
-            } catch (RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                LOG.info("no metadata for dead-letter topic {} yet ({}); retrying", topic, e.toString());
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException ie) {
-                    return;
-                }
             }
         }
     }

@@ -255,6 +255,18 @@ class FlowExtractorTest {
         assertEquals("10.0.0.2-10.0.0.1-80-1000-6", startingAt(flows, T0 + 130_000_000L).flowId());
     }
 
+    /** An IPv4 packet of {@code protocol} from {@code src}:{@code srcPort} to {@code dst}:{@code dstPort}. */
+    private static PacketInfo ipv4(int protocol, int src, int dst, int srcPort, int dstPort) {
+        PacketInfo p = new PacketInfo();
+        p.ipVersion = 4;
+        p.protocol = protocol;
+        p.srcLo = src;
+        p.dstLo = dst;
+        p.srcPort = srcPort;
+        p.dstPort = dstPort;
+        return p;
+    }
+
     /**
      * A fast SYN scan behind one long UDP flow: each probe's flow ends at once (RST), but the UDP flow at
      * the head of the start-order queue ends only by timeout, and the ended flows behind it must not pile
@@ -264,34 +276,22 @@ class FlowExtractorTest {
     void flowsEndedBehindALongOpenFlowDoNotPileUp() {
         List<FlowRecord> out = new ArrayList<>();
         FlowExtractor x = new FlowExtractor(ExtractorConfig.defaults(CicMode.V4), out::add);
-        PacketInfo p = new PacketInfo();
-        p.ipVersion = 4;
-        p.protocol = 17;
-        p.srcLo = CLIENT;
-        p.dstLo = SERVER;
-        p.srcPort = 5353;
-        p.dstPort = 53;
+        PacketInfo p = ipv4(17, CLIENT, SERVER, 5353, 53);
         p.timestampMicros = T0;
         x.accept(p);
-        p.protocol = 6;
         int maxQueued = 0;
         for (int i = 0; i < 100_000; i++) { // 10,000 probes a second for 10 s
             long t = T0 + 1 + i * 100L;
-            p.srcPort = 10_000 + i % 50_000;
-            p.dstPort = 1 + i / 50_000;
-            p.flags = SYN;
-            p.srcLo = CLIENT;
-            p.dstLo = SERVER;
-            p.timestampMicros = t;
-            x.accept(p);
-            int sport = p.srcPort;
-            p.srcPort = p.dstPort;
-            p.dstPort = sport;
-            p.srcLo = SERVER;
-            p.dstLo = CLIENT;
-            p.flags = RST | ACK;
-            p.timestampMicros = t + 10;
-            x.accept(p);
+            int probePort = 10_000 + i % 50_000;
+            int scanned = 1 + i / 50_000;
+            PacketInfo syn = ipv4(6, CLIENT, SERVER, probePort, scanned);
+            syn.flags = SYN;
+            syn.timestampMicros = t;
+            x.accept(syn);
+            PacketInfo rst = ipv4(6, SERVER, CLIENT, scanned, probePort);
+            rst.flags = RST | ACK;
+            rst.timestampMicros = t + 10;
+            x.accept(rst);
             maxQueued = Math.max(maxQueued, x.queuedFlows());
         }
         assertEquals(1, x.openFlows(), "only the UDP flow is open");
@@ -328,13 +328,7 @@ class FlowExtractorTest {
         List<FlowRecord> snaps = new ArrayList<>();
         ExtractorConfig cfg = ExtractorConfig.defaults(CicMode.V4).withSnapshotInterval(Duration.ofSeconds(10));
         FlowExtractor x = new FlowExtractor(cfg, ended::add, snaps::add);
-        PacketInfo p = new PacketInfo();
-        p.ipVersion = 4;
-        p.protocol = 17;
-        p.srcLo = CLIENT;
-        p.dstLo = SERVER;
-        p.srcPort = 1;
-        p.dstPort = 2;
+        PacketInfo p = ipv4(17, CLIENT, SERVER, 1, 2);
         for (int s = 0; s <= 60; s++) {
             p.timestampMicros = T0 + s * 1_000_000L;
             x.accept(p);

@@ -274,7 +274,6 @@ public final class ModelArtifact {
         /** Guarded by {@code this}. */
         private int openSessions;
         private boolean closeRequested;
-        private boolean closed;
 
         LoadedClassifier(CompletableFuture<Model> model, ModelMetadata meta, SequenceTranslator translator) {
             this.model = model;
@@ -321,8 +320,8 @@ public final class ModelArtifact {
             boolean last;
             synchronized (this) {
                 openSessions--;
-                last = openSessions == 0 && closeRequested && !closed;
-                closed |= last;
+                // once close is requested no session opens, so the count reaches 0 at most once then
+                last = openSessions == 0 && closeRequested;
             }
             if (last) {
                 LOG.info("{}: its last session closed; freeing the weights now", this);
@@ -349,7 +348,6 @@ public final class ModelArtifact {
                 }
                 closeRequested = true;
                 open = openSessions;
-                closed = open == 0;
             }
             if (open > 0) {
                 LOG.warn("{} closed with {} session(s) still open (a thread that has not stopped may be predicting): "

@@ -139,23 +139,24 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         idle.forEach(sources::delete);
         for (String src : unreadable) {
             // replaced, not evicted: eviction would restart the source's flow count
-            storedState(src, sources.get(src), identities.bySource(src), maxEventTimeMs);
+            replaceUnreadable(src, identities.bySource(src), maxEventTimeMs);
         }
     }
 
-    /**
-     * The source's state as stored, or, when it cannot be read, {@link FreshnessRule#unreadableState}
-     * (which is also written back, so the source is judged by it once and its idleness measured from
-     * {@code timeMs}; without an identity the value is deleted).
-     */
+    /** The source's state as stored, or, when it cannot be read, its {@link #replaceUnreadable replacement}. */
     private SourceState storedState(String src, byte[] stored, PrincipalIdentity identity, long timeMs) {
         if (stored == null) {
             return null;
         }
         SourceState s = decodeOrNull(src, stored);
-        if (s != null) {
-            return s;
-        }
+        return s != null ? s : replaceUnreadable(src, identity, timeMs);
+    }
+
+    /**
+     * Replaces the unreadable state of {@code src} by {@link FreshnessRule#unreadableState} (written back,
+     * so its idleness is measured from {@code timeMs}; without an identity the value is deleted).
+     */
+    private SourceState replaceUnreadable(String src, PrincipalIdentity identity, long timeMs) {
         SourceState replacement = rule.unreadableState(identity, timeMs);
         LOG.warn("task {}: zero-trust state of {} is unreadable; {}", context.taskId(), src, replacement == null
                 ? "no identity is bound to it, so it starts afresh (UNKNOWN is never trusted)"

@@ -116,7 +116,7 @@ public final class RegistrySerde<T extends SpecificRecord> implements Serde<T> {
     static SerializationException failure(String what, RuntimeException e) {
         Integer status = null;
         String name = null;
-        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof RestClientException r && r.getError() != null) {
                 status = r.getError().getErrorCode();
                 name = r.getError().getName();

@@ -23,9 +23,6 @@ public final class RegistryUnavailableException extends SerializationException {
             if (c instanceof RegistryUnavailableException) {
                 return true;
             }
-            if (c.getCause() == c) {
-                return false;
-            }
         }
         return false;
     }
