@@ -9,6 +9,7 @@ import java.util.Map;
 import sif.flows.ClassMapping;
 import sif.flows.FlowFeatures;
 import sif.flows.FlowRecord;
+import sif.flows.Labels;
 
 /**
  * The flows of a training run held compactly, in event-time order: index {@code i} is the i-th flow
@@ -24,6 +25,7 @@ public final class FlowTable {
     private final float[][] raw;
     private final int[] label;
     private final String[] source;
+    private final String[] originalLabel;
     private final long[] time;
     private final String[] file;
     private final long[] line;
@@ -35,6 +37,7 @@ public final class FlowTable {
         raw = new float[n][];
         label = new int[n];
         source = new String[n];
+        originalLabel = new String[n];
         time = new long[n];
         file = new String[n];
         line = new long[n];
@@ -44,6 +47,7 @@ public final class FlowTable {
             raw[i] = r.raw;
             label[i] = r.label;
             source[i] = r.source;
+            originalLabel[i] = r.originalLabel;
             time[i] = r.time;
             file[i] = r.file;
             line[i] = r.line;
@@ -58,6 +62,8 @@ public final class FlowTable {
     public int label(int i) { return label[i]; }
     public int[] labels() { return label.clone(); }
     public String source(int i) { return source[i]; }
+    /** The flow's label as written in its file, canonicalised (e.g. {@code Web Attack – Sql Injection}). */
+    public String originalLabel(int i) { return originalLabel[i]; }
     public long time(int i) { return time[i]; }
     public String file(int i) { return file[i]; }
     public long line(int i) { return line[i]; }
@@ -81,12 +87,12 @@ public final class FlowTable {
     public FlowTable subset(int[] keep) {
         List<Row> rows = new ArrayList<>(keep.length);
         for (int i : keep) {
-            rows.add(new Row(raw[i], label[i], source[i], time[i], file[i], line[i], fallback[i], 0, i));
+            rows.add(new Row(raw[i], label[i], source[i], originalLabel[i], time[i], file[i], line[i], fallback[i], 0, i));
         }
         return new FlowTable(rows, classNames);
     }
 
-    private record Row(float[] raw, int label, String source, long time, String file, long line,
+    private record Row(float[] raw, int label, String source, String originalLabel, long time, String file, long line,
                        boolean fallback, int fileOrder, long seq) {}
 
     /** Collects flow records (in any order) and sorts them into event-time order. */
@@ -135,7 +141,8 @@ public final class FlowTable {
             }
             String src = namespace + (fb ? "file:" + f : r.srcIp());
             long t = fb ? Long.MIN_VALUE : r.timestampMs();
-            rows.add(new Row(x, cls, src, t, f, r.line(), fb, fo, seq++));
+            String original = r.label() == null ? mapping.className(cls) : Labels.find(r.label()).orElse(r.label());
+            rows.add(new Row(x, cls, src, original, t, f, r.line(), fb, fo, seq++));
         }
 
         private static boolean looksLikeIp(String s) {

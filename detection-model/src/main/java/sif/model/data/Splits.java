@@ -16,7 +16,7 @@ import java.util.Random;
  *       so a test flow's neighbours sit in training sequences: leakage, kept on purpose to
  *       reproduce the paper's setting.</li>
  *   <li>{@link #temporal}: leakage-free. Flows are grouped into units (source IP and class by
- *       default, or source IP alone); within a unit, in event-time order, the first part goes to
+ *       default, source IP and original label, or source IP alone); within a unit, in event-time order, the first part goes to
  *       training, then validation, the last part to test, so training flows strictly precede the
  *       unit's validation and test flows. Sequences are then built so that a training sequence
  *       contains no validation or test flow (nor a capped flow lying in its unit's validation or
@@ -35,7 +35,12 @@ public final class Splits {
         /** Per source IP and class (default): each class of each source is cut in time. */
         SOURCE_CLASS,
         /** Per source IP: one time cut per source, over all its classes. */
-        SOURCE
+        SOURCE,
+        /**
+         * Per source IP and original CICIDS2017 label: each attack sub-type of each source is cut in
+         * time (e.g. SQL injection apart from XSS, though both are class Other).
+         */
+        SOURCE_LABEL
     }
 
     private Splits() {}
@@ -128,9 +133,13 @@ public final class Splits {
         return period;
     }
 
-    /** The temporal unit of flow {@code i}: its source, or its source and class. */
+    /** The temporal unit of flow {@code i}: its source, its source and class, or its source and label. */
     static String unitKey(FlowTable table, int i, TemporalUnit unit) {
-        return unit == TemporalUnit.SOURCE ? table.source(i) : table.source(i) + "|" + table.label(i);
+        return switch (unit) {
+            case SOURCE -> table.source(i);
+            case SOURCE_CLASS -> table.source(i) + "|" + table.label(i);
+            case SOURCE_LABEL -> table.source(i) + "|" + table.originalLabel(i);
+        };
     }
 
     /**

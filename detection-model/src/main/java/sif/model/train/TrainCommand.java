@@ -48,7 +48,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Maximum epochs (default ${DEFAULT-VALUE}).", defaultValue = "120")
     int epochs;
 
-    @Option(names = "--temporal-unit", description = "Temporal split unit: source_class (default) or source.",
+    @Option(names = "--temporal-unit", description = "Temporal split unit: source_class (default), source_label (per original CICIDS2017 label) or source.",
             defaultValue = "source_class")
     String temporalUnit;
 

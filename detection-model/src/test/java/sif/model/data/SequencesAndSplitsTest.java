@@ -121,6 +121,37 @@ class SequencesAndSplitsTest {
     }
 
     @Test
+    void perLabelUnitCutsEachAttackSubTypeOfAClassInTime() {
+        // one attacker, class Other: 21 XSS flows, then 9 SQL injection flows (the order of the real Thursday rows)
+        FlowTable.Builder b = new FlowTable.Builder(ClassMapping.FIVE);
+        for (int i = 0; i < 30; i++) {
+            b.add(flow("172.16.0.1", i, i < 21 ? "Web Attack \u2013 XSS" : "Web Attack \u2013 Sql Injection", "w.csv", i + 2, i));
+        }
+        FlowTable t = b.build();
+        assertEquals("Web Attack \u2013 Sql Injection", t.originalLabel(29));
+        for (Splits.TemporalUnit unit : List.of(Splits.TemporalUnit.SOURCE_CLASS, Splits.TemporalUnit.SOURCE_LABEL)) {
+            PreparedSplit p = PreparedSplit.prepare(t, Protocol.TEMPORAL_SPLIT,
+                    new PreparedSplit.Config(10, 0.2, 0.125, unit, 50_000, 1));
+            SplitInvariants.assertTemporalInvariants(t, p, unit);
+            long sqliTrain = 0;
+            long sqliTest = 0;
+            for (int k = 0; k < p.train().size(); k++) {
+                sqliTrain += t.originalLabel(p.train().anchor(k)).contains("Sql") ? 1 : 0;
+            }
+            for (int k = 0; k < p.test().size(); k++) {
+                sqliTest += t.originalLabel(p.test().anchor(k)).contains("Sql") ? 1 : 0;
+            }
+            if (unit == Splits.TemporalUnit.SOURCE_CLASS) {
+                assertEquals(0, sqliTrain, "per class, the sub-type that comes last is never trained on");
+                assertEquals(6, sqliTest);
+            } else {
+                assertEquals(6, sqliTrain, "per label: the first part of the SQL injection flows trains");
+                assertEquals(2, sqliTest);
+            }
+        }
+    }
+
+    @Test
     void randomSplitIsStratifiedAndSeeded() {
         FlowTable t = table();
         byte[] a = Splits.random(t, Splits.capPerClass(t, 0, 3), 0.2, 0.125, 3);

@@ -12,7 +12,11 @@ final class SplitInvariants {
     private SplitInvariants() {}
 
     static String unitOf(FlowTable t, int i, Splits.TemporalUnit unit) {
-        return unit == Splits.TemporalUnit.SOURCE ? t.source(i) : t.source(i) + "|" + t.label(i);
+        return switch (unit) {
+            case SOURCE -> t.source(i);
+            case SOURCE_CLASS -> t.source(i) + "|" + t.label(i);
+            case SOURCE_LABEL -> t.source(i) + "|" + t.originalLabel(i);
+        };
     }
 
     static void assertTemporalInvariants(FlowTable t, PreparedSplit p, Splits.TemporalUnit unit) {
