@@ -62,8 +62,17 @@ public final class SequenceTrainer {
         void onEpoch(EpochStats stats, int maxEpochs, int stopEpoch, boolean improved, long etaMillis);
     }
 
-    /** Outcome: per-epoch history, the epoch whose weights were kept, total time. */
-    public record Result(List<EpochStats> history, int bestEpoch, boolean stoppedEarly, long millis) {}
+    /**
+     * Outcome: per-epoch history (finite epochs only), the epoch whose weights were kept (0: the
+     * initial ones), total time, and the epoch at which the training or validation loss stopped being
+     * finite (0: it never did). Training stops at such an epoch: no later epoch can recover from
+     * non-finite weights.
+     */
+    public record Result(List<EpochStats> history, int bestEpoch, boolean stoppedEarly, long millis, int divergedEpoch) {
+        public boolean diverged() {
+            return divergedEpoch > 0;
+        }
+    }
 
     private SequenceTrainer() {}
 
@@ -94,6 +103,7 @@ public final class SequenceTrainer {
             int bestEpoch = 0;
             byte[] best = snapshot(model.getBlock());
             boolean stopped = false;
+            int diverged = 0;
             for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
                 long e0 = System.nanoTime();
                 shuffle(order, rnd);
@@ -131,6 +141,11 @@ public final class SequenceTrainer {
                 double vAcc = accuracy(vLogits, val.labels());
                 long ms = (System.nanoTime() - e0) / 1_000_000;
                 EpochStats s = new EpochStats(epoch, lossSum / order.length, (double) correct / order.length, vLoss, vAcc, ms);
+                if (!Double.isFinite(s.trainLoss()) || !Double.isFinite(vLoss)) {
+                    diverged = epoch;
+                    stopped = true;
+                    break;
+                }
                 history.add(s);
                 boolean improved = vLoss < bestVal - 1e-6;
                 if (improved) {
@@ -150,7 +165,7 @@ public final class SequenceTrainer {
                 }
             }
             restore(model.getBlock(), model.getNDManager(), best);
-            return new Result(List.copyOf(history), bestEpoch, stopped, (System.nanoTime() - start) / 1_000_000);
+            return new Result(List.copyOf(history), bestEpoch, stopped, (System.nanoTime() - start) / 1_000_000, diverged);
         }
     }
 

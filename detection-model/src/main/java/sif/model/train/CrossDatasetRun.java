@@ -326,7 +326,7 @@ public final class CrossDatasetRun {
     }
 
     private static TrainingRun.ModelEval modelEval(SetEval e, SequenceTrainer.Result tr) {
-        return new TrainingRun.ModelEval("lstm", e.metrics(), e.ece(), null, tr.millis() / 1000.0, List.of());
+        return new TrainingRun.ModelEval("lstm", e.metrics(), e.ece(), null, tr.millis() / 1000.0, List.of(), tr.divergedEpoch());
     }
 
     /** Moves a freshly written artifact into {@code out} (replacing an older weights file). */

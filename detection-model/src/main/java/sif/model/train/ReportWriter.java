@@ -109,6 +109,14 @@ public final class ReportWriter {
                         .append(e.ece() == null ? "" : f(e.ece())).append(" | ")
                         .append(String.format(Locale.ROOT, "%.1f", e.trainSeconds())).append(" |\n");
             }
+            for (String k : TrainingRun.MODELS) {
+                TrainingRun.ModelEval e = p.models().get(k);
+                if (e != null && e.divergedEpoch() > 0) {
+                    md.append("\n**").append(MODEL_NAMES.get(k)).append(": training diverged at epoch ").append(e.divergedEpoch())
+                            .append("** (training or validation loss not finite) and stopped; its figures are those of the "
+                                    + "weights with the lowest validation loss before that epoch.\n");
+                }
+            }
             md.append("\nMajority-class accuracy on this test split: ").append(f(p.models().get("lstm").metrics().majorityAccuracy()))
                     .append(".\n\n");
             md.append("Per-class (LSTM, ").append(p.protocol().key()).append("):\n\n");
@@ -198,7 +206,12 @@ public final class ReportWriter {
         md.append("- Random split (paper): stratified per flow, 80/20, validation = ").append(t.valFraction())
                 .append(" of the training part; sequences use every flow, so test flows sit inside training sequences "
                         + "(the paper's leakage, kept to reproduce its setting).\n");
-        md.append("- Temporal split (leakage-free): flows are grouped per (source IP, class) — unit `").append(t.temporalUnit())
+        String unit = t.temporalUnit().toLowerCase(java.util.Locale.ROOT);
+        md.append("- Temporal split (leakage-free): flows are grouped per ").append(switch (unit) {
+                    case "source" -> "source IP";
+                    case "source_label" -> "(source IP, original CICIDS2017 label)";
+                    default -> "(source IP, class)";
+                }).append(" — unit `").append(t.temporalUnit())
                 .append("` — and cut in event time: first 70% train, next 10% validation, last 20% test. Training sequences "
                         + (capped == 0 ? "contain training flows only (checked by a test); validation sequences training and validation "
                                 + "flows; "
@@ -208,9 +221,16 @@ public final class ReportWriter {
                         + "because all attacks here come from one source (172.16.0.1), per-(source, class) cuts mean that "
                         + "e.g. PortScan test flows (Friday 13:05–14:51 local) precede DDoS training flows (15:56) of the "
                         + "same source; a single cut per source (`--temporal-unit source`) would leave only DDoS among the "
-                        + "attacks in its test split. The unit is the model class, so sub-types of `Other` that come last in "
-                        + "time (here: all 21 SQL-injection flows, after the XSS flows) fall entirely into the test split and "
-                        + "are never seen in training — see the error breakdown.\n");
+                        + "attacks in its test split. " + switch (unit) {
+                            case "source" -> "This run uses that single cut per source.";
+                            case "source_label" -> "This run cuts each original label of a source on its own, so every "
+                                    + "attack sub-type present (e.g. SQL injection apart from XSS, both class `Other`) has "
+                                    + "training flows: it measures known attack types seen later in time, not unseen ones. "
+                                    + "The shipped model uses the per-(source, class) unit.";
+                            default -> "The unit is the model class, so sub-types of `Other` that come last in time (here: all "
+                                    + "21 SQL-injection flows, after the XSS flows) fall entirely into the test split and are "
+                                    + "never seen in training — see the error breakdown.";
+                        } + "\n");
         md.append("- Class cap (undersampling): ").append(t.capPerClass()).append(" flows per class")
                 .append(capped == 0 ? " (no effect on this data).\n"
                         : ": " + capped + " flows left out as anchors; they stay sequence context (under the temporal split, "

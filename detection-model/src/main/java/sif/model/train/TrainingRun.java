@@ -49,7 +49,7 @@ public final class TrainingRun {
 
     /** Evaluation of one model under one protocol. */
     public record ModelEval(String model, Metrics metrics, Double ece, Double eceUncalibrated, double trainSeconds,
-                            List<SequenceTrainer.EpochStats> history) {}
+                            List<SequenceTrainer.EpochStats> history, int divergedEpoch) {}
 
     /** Everything about one protocol. */
     public record ProtocolResult(Protocol protocol, int train, int val, int test, Map<String, ModelEval> models,
@@ -84,6 +84,7 @@ public final class TrainingRun {
                 lstm.setBlock(Networks.lstm(classes.size()));
                 SequenceTrainer.Result tr = SequenceTrainer.train(lstm, prep.train(), prep.val(), opt.training(),
                         listener == null ? null : listener.create(p.key() + " lstm"));
+                warnIfDiverged(p, "lstm", tr);
                 float[][] valLogits = SequenceTrainer.logits(lstm.getBlock(), lstm.getNDManager(), prep.val(), 512);
                 double temperature = prep.val().size() > 0 ? Calibration.fitTemperature(valLogits, prep.val().labels()) : 1.0;
                 float[][] testLogits = SequenceTrainer.logits(lstm.getBlock(), lstm.getNDManager(), prep.test(), 512);
@@ -92,7 +93,7 @@ public final class TrainingRun {
                 Metrics m = new Metrics(classes, y, Calibration.argmax(probs));
                 double ece = Calibration.ece(probs, y);
                 double eceRaw = Calibration.ece(Calibration.softmax(testLogits, 1.0), y);
-                evals.put("lstm", new ModelEval("lstm", m, ece, eceRaw, tr.millis() / 1000.0, tr.history()));
+                evals.put("lstm", new ModelEval("lstm", m, ece, eceRaw, tr.millis() / 1000.0, tr.history(), tr.divergedEpoch()));
                 LOG.info("{} lstm: accuracy {} macro-F1 {} ECE {} (uncalibrated {}), T={}", p.key(), m.accuracy(),
                         m.macroF1(), ece, eceRaw, temperature);
                 if (p == Protocol.TEMPORAL_SPLIT) {
@@ -109,6 +110,13 @@ public final class TrainingRun {
             }
         }
         return new Result(opt, loaded, results, metadata, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void warnIfDiverged(Protocol p, String model, SequenceTrainer.Result r) {
+        if (r.diverged()) {
+            LOG.warn("{} {}: training diverged at epoch {} (loss not finite) and stopped; kept the weights of epoch {}",
+                    p.key(), model, r.divergedEpoch(), r.bestEpoch());
+        }
     }
 
     private static void baselines(Options opt, PreparedSplit prep, List<String> classes, Map<String, ModelEval> evals) {
@@ -128,7 +136,7 @@ public final class TrainingRun {
             double secs = (System.nanoTime() - s) / 1e9;
             Metrics m = new Metrics(classes, te.labels(), b.predict(xTest));
             String key = kind.name().toLowerCase(java.util.Locale.ROOT);
-            evals.put(key, new ModelEval(key, m, null, null, secs, List.of()));
+            evals.put(key, new ModelEval(key, m, null, null, secs, List.of(), 0));
             LOG.info("{} {}: accuracy {} macro-F1 {}", prep.protocol().key(), key, m.accuracy(), m.macroF1());
         }
         try (Model cnn = Model.newInstance("cnn", Device.cpu(), ModelArtifact.ENGINE)) {
@@ -137,9 +145,10 @@ public final class TrainingRun {
             SequenceTrainer.Result r = SequenceTrainer.train(cnn, tr, prep.val(), opt.training(), null);
             float[][] logits = SequenceTrainer.logits(cnn.getBlock(), cnn.getNDManager(), te, 512);
             Metrics m = new Metrics(classes, te.labels(), Calibration.argmax(Calibration.softmax(logits, 1.0)));
-            evals.put("cnn", new ModelEval("cnn", m, null, null, r.millis() / 1000.0, r.history()));
+            evals.put("cnn", new ModelEval("cnn", m, null, null, r.millis() / 1000.0, r.history(), r.divergedEpoch()));
             LOG.info("{} cnn: accuracy {} macro-F1 {} (best epoch {})", prep.protocol().key(), m.accuracy(), m.macroF1(),
                     r.bestEpoch());
+            warnIfDiverged(prep.protocol(), "cnn", r);
         }
     }
 

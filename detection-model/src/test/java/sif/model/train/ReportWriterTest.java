@@ -1,5 +1,6 @@
 package sif.model.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -46,7 +47,8 @@ class ReportWriterTest {
             Map<String, TrainingRun.ModelEval> ev = new LinkedHashMap<>();
             for (String k : TrainingRun.MODELS) {
                 ev.put(k, new TrainingRun.ModelEval(k, new Metrics(classes, y, p), k.equals("lstm") ? 0.03 : null,
-                        k.equals("lstm") ? 0.04 : null, 1.0, k.equals("lstm") || k.equals("cnn") ? h : List.of()));
+                        k.equals("lstm") ? 0.04 : null, 1.0, k.equals("lstm") || k.equals("cnn") ? h : List.of(),
+                        pr == Protocol.RANDOM_SPLIT && k.equals("cnn") ? 7 : 0));
             }
             prs.put(pr, new TrainingRun.ProtocolResult(pr, 10, 2, 6, ev, 1.2, 2, 2, 3.0));
         }
@@ -68,6 +70,8 @@ class ReportWriterTest {
         assertTrue(md.contains("DoS class"), md);
         assertTrue(md.contains("| Decision Tree"), md);
         assertTrue(md.contains("90.2%"), md);
+        assertTrue(md.contains("1-D CNN (DJL, sequence): training diverged at epoch 7**"), md);
+        assertEquals(1, md.split("training diverged", -1).length - 1, "only the model that diverged is marked");
         for (String png : List.of("temporal_split-lstm-loss.png", "temporal_split-lstm-accuracy.png",
                 "temporal_split-lstm-confusion.png", "temporal_split-lstm-per-class.png", "random_split-models.png")) {
             assertTrue(Files.size(tmp.resolve("docs/model-report").resolve(png)) > 1000, png);
