@@ -1,15 +1,15 @@
 package sif.model.nn;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.ndarray.types.Shape;
 
@@ -45,18 +45,37 @@ public final class Networks {
 
     /**
      * 1-D CNN baseline over the time axis: two convolutions (64 filters, kernel 3, same padding,
-     * ReLU), global max pooling over time, dropout 0.3, dense to logits. Input {@code [B, T, F]}.
+     * ReLU), max pooling over time, dropout 0.3, dense to logits. Input {@code [B, T, F]}.
+     *
+     * <p>Each convolution is written as what it computes: every time step's window of three steps
+     * (zero-padded at both ends) through a dense layer shared by all steps. PyTorch 2.7.1's own
+     * {@code conv1d} (DJL's {@code Conv1d}) on this machine now and then returns NaN or infinity
+     * from finite inputs and weights, at random: the same seeded training gave identical losses
+     * in some runs and non-finite ones from the first batch in others (session 30 probe).
      */
     public static Block cnn(int classes) {
         return new SequentialBlock()
-                .add(new LambdaBlock(l -> new NDList(l.singletonOrThrow().transpose(0, 2, 1)), "to_channels_first"))
-                .add(Conv1d.builder().setKernelShape(new Shape(3)).optPadding(new Shape(1)).setFilters(64).build())
-                .add(Activation.reluBlock())
-                .add(Conv1d.builder().setKernelShape(new Shape(3)).optPadding(new Shape(1)).setFilters(64).build())
-                .add(Activation.reluBlock())
-                .add(Pool.globalMaxPool1dBlock())
-                .add(Blocks.batchFlattenBlock())
+                .add(convolution(64)).add(Activation.reluBlock())
+                .add(convolution(64)).add(Activation.reluBlock())
+                .add(new LambdaBlock(l -> new NDList(l.singletonOrThrow().max(new int[] {1})), "max_over_time"))
                 .add(dropout())
                 .add(Linear.builder().setUnits(classes).build());
+    }
+
+    /** Kernel 3, same padding, over {@code [B, T, C]} to {@code [B, T, filters]}. */
+    private static Block convolution(int filters) {
+        return new SequentialBlock()
+                .add(new LambdaBlock(l -> new NDList(windows3(l.singletonOrThrow())), "windows_of_3"))
+                .add(Linear.builder().setUnits(filters).build());
+    }
+
+    /** {@code [B, T, C]} to {@code [B, T, 3C]}: each step with the step before and after it (zeros at the ends). */
+    static NDArray windows3(NDArray x) {
+        Shape s = x.getShape();
+        long t = s.get(1);
+        NDArray zero = x.getManager().zeros(new Shape(s.get(0), 1, s.get(2)), x.getDataType());
+        NDArray before = t > 1 ? zero.concat(x.get(new NDIndex(":, 0:{}, :", t - 1)), 1) : zero;
+        NDArray after = t > 1 ? x.get(new NDIndex(":, 1:, :")).concat(zero, 1) : zero;
+        return NDArrays.concat(new NDList(before, x, after), 2);
     }
 }
