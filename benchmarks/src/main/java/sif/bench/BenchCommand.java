@@ -111,6 +111,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "Default ${DEFAULT-VALUE}.")
     BrokerMode brokerMode;
 
+    @Option(names = "--transaction-version", paramLabel = "N",
+            description = "Format the embedded broker (in_jvm) with this transaction.version feature level instead of the "
+                    + "release's default (2, KIP-890); 1 is the transaction protocol before it (docs/performance.md).")
+    Short transactionVersion;
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "Run against an existing Kafka cluster instead of an embedded broker (--broker is then ignored): "
                     + "the firewall on this machine, the brokers where they are deployed. Client security settings "
@@ -275,8 +280,13 @@ public final class BenchCommand implements Callable<Integer> {
             return kafka;
         }
         if (brokerMode == BrokerMode.in_jvm) {
-            EmbeddedKafka kafka = EmbeddedKafka.builder().logDir(work.resolve("kafka")).start();
-            console.println("broker: embedded KRaft broker in this JVM on " + kafka.bootstrapServers());
+            EmbeddedKafka.Builder b = EmbeddedKafka.builder().logDir(work.resolve("kafka"));
+            if (transactionVersion != null) {
+                b.featureLevel("transaction.version", transactionVersion);
+            }
+            EmbeddedKafka kafka = b.start();
+            console.println("broker: embedded KRaft broker in this JVM on " + kafka.bootstrapServers()
+                    + (transactionVersion == null ? "" : " (transaction.version " + transactionVersion + ")"));
             return kafka;
         }
         BrokerProcess kafka = BrokerProcess.start(work.resolve("kafka"), BROKER_JVM_OPTIONS, work.resolve("broker.log"),
@@ -351,6 +361,7 @@ public final class BenchCommand implements Callable<Integer> {
             options.put("bootstrap_servers", bootstrapServers);
             options.put("run_id", runId);
         }
+        options.put("transaction_version", transactionVersion == null ? "release default" : transactionVersion);
         options.put("partitions", partitions);
         options.put("stream_threads", streamThreads);
         options.put("trust_enabled", !noTrust && Boolean.parseBoolean(baseConfig.getOrDefault(FirewallConfig.TRUST_ENABLED, "true")));

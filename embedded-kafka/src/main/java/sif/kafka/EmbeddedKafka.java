@@ -67,6 +67,7 @@ public final class EmbeddedKafka implements KafkaBroker {
     private final boolean ownsLogDir;
     private final Map<String, String> overrides;
     private final Map<String, String> clientSettings;
+    private final Map<String, Short> featureLevels;
     private final Duration startTimeout;
     private KafkaRaftServer server;
     private boolean closed;
@@ -80,6 +81,7 @@ public final class EmbeddedKafka implements KafkaBroker {
         this.controllerPort = cp;
         this.overrides = Map.copyOf(b.overrides);
         this.clientSettings = Map.copyOf(b.clientSettings);
+        this.featureLevels = Map.copyOf(b.featureLevels);
         this.startTimeout = b.startTimeout;
         if (b.logDir != null) {
             this.logDir = b.logDir.toAbsolutePath();
@@ -273,6 +275,7 @@ public final class EmbeddedKafka implements KafkaBroker {
                 .setReleaseVersion(MetadataVersion.latestProduction())
                 .setIgnoreFormatted(true)
                 .setPrintStream(new PrintStream(new LogStream(), true, StandardCharsets.UTF_8));
+        featureLevels.forEach(formatter::setFeatureLevel);
         try {
             formatter.run();
         } catch (Exception e) {
@@ -343,6 +346,7 @@ public final class EmbeddedKafka implements KafkaBroker {
         private Path logDir;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private final Map<String, String> clientSettings = new LinkedHashMap<>();
+        private final Map<String, Short> featureLevels = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(60);
 
         private Builder() {}
@@ -384,6 +388,16 @@ public final class EmbeddedKafka implements KafkaBroker {
         /** Extra or overriding broker settings. */
         public Builder config(Properties props) {
             props.stringPropertyNames().forEach(k -> overrides.put(k, props.getProperty(k)));
+            return this;
+        }
+
+        /**
+         * A feature level the cluster is formatted with instead of the release's default (e.g.
+         * {@code transaction.version} 1: the transaction protocol before KIP-890); applies when the log
+         * directory is formatted, i.e. not to a kept one already formatted.
+         */
+        public Builder featureLevel(String feature, short level) {
+            featureLevels.put(Objects.requireNonNull(feature, "feature"), level);
             return this;
         }
 

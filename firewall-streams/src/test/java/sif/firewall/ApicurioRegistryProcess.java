@@ -111,12 +111,25 @@ final class ApicurioRegistryProcess implements AutoCloseable {
 
     /** Artifacts (schemas) the registry holds, from its search API. */
     int artifacts() throws IOException, InterruptedException {
+        return artifactIds().size();
+    }
+
+    /** The ids of the artifacts the registry holds (e.g. {@code flows-value}), sorted. */
+    java.util.SortedSet<String> artifactIds() throws IOException, InterruptedException {
         HttpResponse<String> r = get("/search/artifacts?limit=100");
-        Matcher m = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(r.body());
-        if (r.statusCode() != 200 || !m.find()) {
+        Matcher count = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(r.body());
+        if (r.statusCode() != 200 || !count.find()) {
             throw new IllegalStateException("unexpected answer from the registry's search: " + r.statusCode() + " " + r.body());
         }
-        return Integer.parseInt(m.group(1));
+        java.util.SortedSet<String> ids = new java.util.TreeSet<>();
+        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+        while (id.find()) {
+            ids.add(id.group(1));
+        }
+        if (ids.size() != Integer.parseInt(count.group(1))) {
+            throw new IllegalStateException("the registry's search counts " + count.group(1) + " artifacts but lists " + ids);
+        }
+        return ids;
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

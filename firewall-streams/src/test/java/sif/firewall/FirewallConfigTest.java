@@ -62,7 +62,7 @@ class FirewallConfigTest {
         assertTrue(c.trustEnabled());
         assertEquals(Map.of("processing.guarantee", "exactly_once_v2", "num.stream.threads", "1",
                 "commit.interval.ms", "100", "poll.ms", "5", "statestore.cache.max.bytes", "33554432",
-                "producer.linger.ms", "5"),
+                "producer.linger.ms", "5", "producer.retry.backoff.ms", "10"),
                 c.streamsOverrides());
         assertEquals(Map.of(), c.serdeConfig());
     }

@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.firewall.metrics.FirewallMetrics;
@@ -84,8 +85,33 @@ class FirewallEndToEndIT {
         }
     }
 
+    /**
+     * The same in registry mode against a real Apicurio Registry: the replayer registers the flow
+     * schema, the firewall reads it from there and registers the verdict schema.
+     */
+    @Test
+    void allRowsWithTheTrainedModelInRegistryMode(@TempDir Path storage) throws Exception {
+        Path data = cicids();
+        try (ApicurioRegistryProcess registry = ApicurioRegistryProcess.start(storage);
+             SequenceClassifier model = ModelLoader.load(realModel())) {
+            List<ConsumerRecord<String, byte[]>> out = run(data, model, "e2e-registry",
+                    Map.of("schema.registry.url", registry.url()));
+            long verdictTopics = out.stream().map(ConsumerRecord::topic).filter(t -> !t.endsWith(".dlq")).distinct().count();
+            assertTrue(verdictTopics >= 2, "verdicts on several topics");
+            assertEquals(1 + verdictTopics, registry.artifacts(),
+                    "one artifact per topic: the flows' (by the replayer) and each verdict topic's (by the firewall): "
+                            + registry.artifactIds());
+        }
+    }
+
     private void run(Path data, SequenceClassifier classifier, String prefix) throws Exception {
-        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, prefix, 3, Map.of());
+        run(data, classifier, prefix, Map.of());
+    }
+
+    /** Replays {@code data} through a firewall with {@code classifier}, checks every output; returns them. */
+    private List<ConsumerRecord<String, byte[]>> run(Path data, SequenceClassifier classifier, String prefix,
+                                                     Map<String, String> extra) throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, prefix, 3, extra);
         Policy policy = FirewallTopology.defaultPolicy(config, classifier.info());
         ReplaySummary sent;
         try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
@@ -100,13 +126,14 @@ class FirewallEndToEndIT {
                     List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(), config.dlqTopic()),
                     sent.sent(), Duration.ofMinutes(3));
             check(config, classifier, policy, sent, out);
+            return out;
         }
     }
 
     private void check(FirewallConfig config, SequenceClassifier classifier, Policy policy, ReplaySummary sent,
                        List<ConsumerRecord<String, byte[]>> out) {
-        Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
-        Deserializer<NetworkFlow> flows = AvroSerdes.singleObject(NetworkFlow.class).deserializer();
+        Deserializer<Verdict> verdicts = AvroSerdes.serde(Verdict.class, config.serdeConfig(), false).deserializer();
+        Deserializer<NetworkFlow> flows = AvroSerdes.serde(NetworkFlow.class, config.serdeConfig(), false).deserializer();
 
         // 1. read the input back, in partition/offset order: what the firewall saw
         List<ConsumerRecord<String, byte[]>> input = KafkaIT.readUntil(config.bootstrapServers(),

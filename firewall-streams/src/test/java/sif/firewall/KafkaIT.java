@@ -131,7 +131,9 @@ final class KafkaIT {
 
     /** Replays every row of {@code source} once, as fast as possible, with the project's replayer. */
     static ReplaySummary replay(FirewallConfig config, FlowSource source, long limit) throws IOException {
-        try (FlowReplayer r = FlowReplayer.create(Map.of("bootstrap.servers", config.bootstrapServers()),
+        Map<String, String> producer = new HashMap<>(config.serdeConfig()); // registry mode when the firewall's is
+        producer.put("bootstrap.servers", config.bootstrapServers());
+        try (FlowReplayer r = FlowReplayer.create(producer,
                 new ReplayOptions(config.inputTopic(), 0, 0, limit, false))) {
             return r.replay(source);
         }
