@@ -51,7 +51,8 @@ public final class Networks {
      * (zero-padded at both ends) through a dense layer shared by all steps. PyTorch 2.7.1's own
      * {@code conv1d} (DJL's {@code Conv1d}) on this machine now and then returns NaN or infinity
      * from finite inputs and weights, at random: the same seeded training gave identical losses
-     * in some runs and non-finite ones from the first batch in others (session 30 probe).
+     * in some runs and non-finite ones, often from the first batch, in others ({@code NetworksTest}
+     * trains this network four times and failed on the {@code Conv1d} version).
      */
     public static Block cnn(int classes) {
         return new SequentialBlock()
