@@ -21,10 +21,15 @@ public final class ChildJvm {
 
     private ChildJvm() {}
 
+    /** This JVM's {@code java} executable ({@code java} from the path if it cannot be told). */
+    public static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
     /** {@code <this JVM's java> <jvmOptions> -cp <this class path> <mainClass> <args>}, mutable. */
     public static List<String> command(List<String> jvmOptions, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add(java());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -1,10 +1,6 @@
 package sif.firewall;
 
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.Serdes;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
@@ -25,8 +21,7 @@ public record FirewallTopics(
         Serde<String> keySerde,
         Serde<NetworkFlow> flowSerde,
         Serde<Verdict> verdictSerde,
-        Serde<byte[]> rawSerde,
-        Map<String, String> serdeConfig) {
+        Serde<byte[]> rawSerde) {
 
     public static FirewallTopics from(FirewallConfig config) {
         var serdeConfig = config.serdeConfig();
@@ -34,20 +29,6 @@ public record FirewallTopics(
                 config.alertedTopic(), config.dlqTopic(), Serdes.String(),
                 AvroSerdes.serde(NetworkFlow.class, serdeConfig, false),
                 AvroSerdes.serde(Verdict.class, serdeConfig, false),
-                Serdes.ByteArray(), Map.copyOf(serdeConfig));
-    }
-
-    /**
-     * A verdict serializer of its own for each verdict topic. In registry mode Apicurio's serializer
-     * remembers a schema it has registered by its content, so one serializer for all three topics
-     * registered the verdict schema under the first topic it wrote only ({@code <blocked>-value}, say)
-     * and never under the others (found against a real Apicurio Registry, {@code FirewallEndToEndIT}).
-     */
-    public Map<String, Serializer<Verdict>> verdictSerializers() {
-        Map<String, Serializer<Verdict>> m = new HashMap<>();
-        for (String topic : List.of(allowed, blocked, alerts)) {
-            m.computeIfAbsent(topic, t -> AvroSerdes.serde(Verdict.class, serdeConfig, false).serializer());
-        }
-        return Map.copyOf(m);
+                Serdes.ByteArray());
     }
 }

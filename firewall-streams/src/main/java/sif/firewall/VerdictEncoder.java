@@ -20,15 +20,14 @@ final class VerdictEncoder {
 
     private final FirewallTopics topics;
     private final Serializer<String> keys;
-    /** By verdict topic (see {@link FirewallTopics#verdictSerializers}). */
-    private final java.util.Map<String, Serializer<Verdict>> values;
+    private final Serializer<Verdict> values;
     private final int maxBytes;
     private final VerdictLimit cluster;
 
     VerdictEncoder(FirewallTopics topics, int maxBytes, VerdictLimit cluster) {
         this.topics = topics;
         this.keys = topics.keySerde().serializer();
-        this.values = topics.verdictSerializers();
+        this.values = topics.verdictSerde().serializer();
         this.maxBytes = maxBytes;
         this.cluster = cluster;
     }
@@ -59,7 +58,7 @@ final class VerdictEncoder {
         String topic = topic(v);
         byte[] value;
         try {
-            value = values.get(topic).serialize(topic, headers, v);
+            value = values.serialize(topic, headers, v);
         } catch (RegistryUnavailableException e) {
             throw e; // the registry, not the verdict: not a dead letter (the processing handler stops the thread)
         } catch (RuntimeException e) {

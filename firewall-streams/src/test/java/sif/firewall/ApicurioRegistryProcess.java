@@ -1,5 +1,7 @@
 package sif.firewall;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,9 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import sif.kafka.ChildJvm;
 
 /**
  * A real Apicurio Registry (2.4.2.Final, built by the {@code schema-registry} module from Maven Central)
@@ -23,6 +26,7 @@ import java.util.regex.Pattern;
 final class ApicurioRegistryProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path jar;
     private final Path storage;
@@ -82,9 +86,8 @@ final class ApicurioRegistryProcess implements AutoCloseable {
         if (process != null) {
             return;
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
         Path log = storage.resolve("registry.log");
-        ProcessBuilder pb = new ProcessBuilder(List.of(java, "-Xmx256m",
+        ProcessBuilder pb = new ProcessBuilder(List.of(ChildJvm.java(), "-Xmx256m",
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port, "-jar", jar.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -115,19 +118,16 @@ final class ApicurioRegistryProcess implements AutoCloseable {
     }
 
     /** The ids of the artifacts the registry holds (e.g. {@code flows-value}), sorted. */
-    java.util.SortedSet<String> artifactIds() throws IOException, InterruptedException {
+    SortedSet<String> artifactIds() throws IOException, InterruptedException {
         HttpResponse<String> r = get("/search/artifacts?limit=100");
-        Matcher count = Pattern.compile("\"count\"\\s*:\\s*(\\d+)").matcher(r.body());
-        if (r.statusCode() != 200 || !count.find()) {
+        if (r.statusCode() != 200) {
             throw new IllegalStateException("unexpected answer from the registry's search: " + r.statusCode() + " " + r.body());
         }
-        java.util.SortedSet<String> ids = new java.util.TreeSet<>();
-        Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-        while (id.find()) {
-            ids.add(id.group(1));
-        }
-        if (ids.size() != Integer.parseInt(count.group(1))) {
-            throw new IllegalStateException("the registry's search counts " + count.group(1) + " artifacts but lists " + ids);
+        JsonNode found = JSON.readTree(r.body());
+        SortedSet<String> ids = new TreeSet<>();
+        found.path("artifacts").forEach(a -> ids.add(a.path("id").asText()));
+        if (ids.size() != found.path("count").asInt(-1)) {
+            throw new IllegalStateException("the registry's search counts " + found.path("count") + " artifacts but lists " + ids);
         }
         return ids;
     }

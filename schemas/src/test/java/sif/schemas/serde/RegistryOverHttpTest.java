@@ -25,6 +25,23 @@ class RegistryOverHttpTest {
                 "apicurio.registry.retry-backoff-ms", "10"), false);
     }
 
+    /**
+     * One serializer writing to several topics registers the schema under each topic's artifact
+     * ({@code <topic>-value}); Apicurio's own serializer, shared, registered it under the first only.
+     */
+    @Test
+    void oneSerializerRegistersTheSchemaUnderEveryTopicItWrites() throws IOException {
+        try (StandInRegistry registry = StandInRegistry.start(0); Serde<NetworkFlow> writer = serde(registry.port())) {
+            NetworkFlow flow = TestRecords.networkFlow();
+            for (String topic : java.util.List.of("allowed", "blocked", "allowed", "alerts")) {
+                byte[] bytes = writer.serializer().serialize(topic, flow);
+                assertEquals(1, bytes[4], "one schema, one content id");
+            }
+            assertEquals(java.util.Set.of("alerts-value", "allowed-value", "blocked-value"), registry.artifactIds());
+            assertEquals(1, registry.schemas());
+        }
+    }
+
     @Test
     void anUncachedSchemaIdWhileTheRegistryIsAwayIsAnOutageAndDecodesOnceItIsBack() throws IOException {
         try (StandInRegistry registry = StandInRegistry.start(0)) {

@@ -106,7 +106,7 @@ class RegistrySerdeTest {
     private Serde<NetworkFlow> serde() {
         AvroKafkaDeserializer<NetworkFlow> deserializer = new AvroKafkaDeserializer<>();
         deserializer.setSchemaResolver(resolver);
-        return new RegistrySerde<>(NetworkFlow.class, new AvroKafkaSerializer<>(resolver), deserializer,
+        return new RegistrySerde<>(NetworkFlow.class, () -> new AvroKafkaSerializer<>(resolver), deserializer,
                 Map.of(AvroSerdes.SCHEMA_REGISTRY_URL, URL), false);
     }
 

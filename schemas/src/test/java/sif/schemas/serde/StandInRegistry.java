@@ -18,6 +18,8 @@ public final class StandInRegistry implements AutoCloseable {
 
     /** Schemas by content id (1-based). */
     private final List<String> schemas = new ArrayList<>();
+    /** The artifact ids registered to (e.g. {@code flows-value}). */
+    private final java.util.SortedSet<String> artifactIds = new java.util.TreeSet<>();
     private HttpServer server;
     private int port;
 
@@ -41,6 +43,11 @@ public final class StandInRegistry implements AutoCloseable {
     /** Schemas registered so far. */
     public synchronized int schemas() {
         return schemas.size();
+    }
+
+    /** The artifact ids schemas were registered under so far, sorted. */
+    public synchronized java.util.SortedSet<String> artifactIds() {
+        return new java.util.TreeSet<>(artifactIds);
     }
 
     /** Stops answering: connections are refused until {@link #restart()}. */
@@ -69,7 +76,9 @@ public final class StandInRegistry implements AutoCloseable {
                         schemas.add(body);
                         id = schemas.size();
                     }
-                    out = "{\"groupId\":\"default\",\"id\":\"" + x.getRequestHeaders().getFirst("X-Registry-ArtifactId")
+                    String artifactId = x.getRequestHeaders().getFirst("X-Registry-ArtifactId");
+                    artifactIds.add(artifactId);
+                    out = "{\"groupId\":\"default\",\"id\":\"" + artifactId
                             + "\",\"version\":\"1\",\"type\":\"AVRO\",\"globalId\":" + id + ",\"contentId\":" + id
                             + ",\"state\":\"ENABLED\",\"createdOn\":\"2026-01-01T00:00:00Z\","
                             + "\"modifiedOn\":\"2026-01-01T00:00:00Z\"}";
