@@ -47,10 +47,23 @@ class ComposeFileTest {
         assertTrue(compose.environment("kafka").get("KAFKA_PROCESS_ROLES").contains("controller"), "KRaft, no ZooKeeper");
         String clusterId = compose.environment("kafka").get("CLUSTER_ID");
         assertEquals(clusterId, org.apache.kafka.common.Uuid.fromString(clusterId).toString(), "CLUSTER_ID is a Kafka Uuid");
-        assertTrue(image("apicurio").startsWith("apicurio/apicurio-registry:"), "Apicurio registry image");
+        assertEquals("apicurio/apicurio-registry-mem:" + testedRegistryVersion(), image("apicurio"),
+                "the compose registry is the release the registry-mode tests run (schema-registry/pom.xml)");
         for (String s : compose.services().keySet()) {
             String img = compose.service(s).get("image") instanceof String i ? i : "";
             assertFalse(img.endsWith(":latest") || (!img.isEmpty() && !img.contains(":")), s + ": pin the image tag, got " + img);
+        }
+    }
+
+    /** The Apicurio Registry release {@code schema-registry/} builds and the registry-mode tests start. */
+    private String testedRegistryVersion() {
+        try {
+            Matcher m = Pattern.compile("<apicurio\\.version>([^<]+)</apicurio\\.version>")
+                    .matcher(Files.readString(root.resolve("schema-registry/pom.xml")));
+            assertTrue(m.find(), "schema-registry/pom.xml sets apicurio.version");
+            return m.group(1);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -347,6 +360,8 @@ class ComposeFileTest {
             assertTrue(compose.containerPorts("apicurio").contains(hp.port()), "registry port");
             assertTrue(registry.endsWith("/apis/registry/v2"), "Apicurio serdes 2.x talk to the v2 API: " + registry);
             assertEquals(hp.port(), healthcheckUrl("apicurio").port());
+            // the URL the real-registry tests wait for (ApicurioRegistryProcess) before they use the registry
+            assertEquals("/health/ready", healthcheckPath("apicurio"), "registry healthcheck uses its readiness URL");
         }
         String modelDir = firewall.getProperty(FirewallConfig.MODEL_DIR);
         assertTrue(modelDir.startsWith("/opt/sif/models/"), "model baked into the image at /opt/sif/models: " + modelDir);

@@ -100,7 +100,10 @@ final class ApicurioRegistryProcess implements AutoCloseable {
                 throw new IllegalStateException("Apicurio Registry exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (get("/system/info").statusCode() == 200) {
+                // the readiness URL docker-compose.yml's healthcheck asks
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
                     return;
                 }
             } catch (IOException notYet) {
