@@ -1,6 +1,7 @@
 package sif.firewall;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -132,11 +133,20 @@ final class InferenceRunner implements AutoCloseable {
             float[][] probs = checked(session.predictInputs(inputs), n);
             long nanos = System.nanoTime() - t0;
             out.calls.add(new long[] {n, nanos});
+            int nonFinite = 0;
             for (int i = 0; i < n; i++) {
-                out.classified(i, probs[i], nanos, n);
+                if (finite(probs[i])) {
+                    out.classified(i, probs[i], nanos, n);
+                } else {
+                    nonFinite++;
+                }
             }
-            out.doneNanos = System.nanoTime();
-            return out;
+            if (nonFinite == 0) {
+                out.doneNanos = System.nanoTime();
+                return out;
+            }
+            LOG.warn("inference gave non-finite probabilities for {} of {} flows (first flow of the batch {}); "
+                    + "classifying those one by one", nonFinite, n, flows.get(0).flowId());
         } catch (RuntimeException e) {
             LOG.error("inference failed for a batch of {} flows (first flow {}); classifying them one by one",
                     n, flows.get(0).flowId(), e);
@@ -144,10 +154,14 @@ final class InferenceRunner implements AutoCloseable {
         return classifyEach(inputs, out);
     }
 
-    /** Each flow in a call of its own; a flow without input (null) keeps the error it has. */
+    /**
+     * Each flow not yet classified in a call of its own; a flow without input (null) keeps the error it
+     * has. A flow whose probabilities are still not finite fails (a dead letter): it is never decided on
+     * NaN, which no threshold rejects and an arg-max reads as the first class (BENIGN).
+     */
     private Outcome classifyEach(List<float[][]> inputs, Outcome out) {
         for (int i = 0; i < inputs.size(); i++) {
-            if (inputs.get(i) == null) {
+            if (inputs.get(i) == null || out.probabilities[i] != null) {
                 continue;
             }
             long t1 = System.nanoTime();
@@ -155,6 +169,10 @@ final class InferenceRunner implements AutoCloseable {
                 float[][] probs = checked(session.predictInputs(List.<float[][]>of(inputs.get(i))), 1);
                 long nanos = System.nanoTime() - t1;
                 out.calls.add(new long[] {1, nanos});
+                if (!finite(probs[0])) {
+                    throw new IllegalStateException("classifier returned non-finite probabilities "
+                            + Arrays.toString(probs[0]));
+                }
                 out.classified(i, probs[0], nanos, 1);
             } catch (RuntimeException e) {
                 out.errors[i] = e;
@@ -173,7 +191,7 @@ final class InferenceRunner implements AutoCloseable {
         if (SequenceWindow.usable(s, inputFormat, inputWidth)) {
             int n = SequenceWindow.count(s);
             float[][] pooled = pooledRows(slot, n);
-            float[][] rows = java.util.Arrays.copyOf(pooled, n);
+            float[][] rows = Arrays.copyOf(pooled, n);
             SequenceWindow.rowsInto(s, rows);
             return rows;
         }
@@ -185,7 +203,7 @@ final class InferenceRunner implements AutoCloseable {
     /** At least {@code n} reusable rows for batch slot {@code slot}. */
     private float[][] pooledRows(int slot, int n) {
         if (slot >= rowPool.length) {
-            rowPool = java.util.Arrays.copyOf(rowPool, Math.max(slot + 1, rowPool.length * 2));
+            rowPool = Arrays.copyOf(rowPool, Math.max(slot + 1, rowPool.length * 2));
         }
         float[][] rows = rowPool[slot];
         if (rows == null || rows.length < n) {
@@ -196,6 +214,15 @@ final class InferenceRunner implements AutoCloseable {
             rowPool[slot] = rows = grown;
         }
         return rows;
+    }
+
+    private static boolean finite(float[] row) {
+        for (float p : row) {
+            if (!Float.isFinite(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private float[][] checked(float[][] probabilities, int n) {

@@ -130,6 +130,90 @@ class InferenceFailurePathsTest {
         }
     }
 
+    /** Flow Durations for which the model answers NaN: always, or only when called in a batch. */
+    static final double NAN_DURATION = 888;
+    static final double NAN_IN_BATCH_DURATION = 999;
+
+    /** RuleClassifier, with NaN probabilities for flows of NAN_DURATION, and of NAN_IN_BATCH_DURATION in batches. */
+    static final class NaNClassifier implements SequenceClassifier {
+        final RuleClassifier rules = new RuleClassifier();
+
+        @Override
+        public ModelInfo info() {
+            return rules.info();
+        }
+
+        @Override
+        public ClassifierSession newSession() {
+            ClassifierSession inner = rules.newSession();
+            return new ClassifierSession() {
+                @Override
+                public float[][] predict(List<float[][]> sequences) {
+                    float[][] out = inner.predict(sequences);
+                    for (int i = 0; i < sequences.size(); i++) {
+                        float duration = sequences.get(i)[sequences.get(i).length - 1][0];
+                        if (duration == (float) NAN_DURATION
+                                || (duration == (float) NAN_IN_BATCH_DURATION && sequences.size() > 1)) {
+                            java.util.Arrays.fill(out[i], Float.NaN);
+                        }
+                    }
+                    return out;
+                }
+
+                @Override
+                public void close() {
+                    inner.close();
+                }
+            };
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /**
+     * Non-finite probabilities (PyTorch has returned NaN from finite inputs) are never decided on: NaN
+     * passes no threshold check as a failure and an arg-max over NaN picks the first class, BENIGN, so the
+     * flow was allowed. A flow whose probabilities are not finite in its batch is classified again alone;
+     * finite then, it is decided; still NaN, it is dead-lettered as {@code inference-failed}.
+     */
+    @Test
+    void nonFiniteProbabilitiesAreClassifiedAgainAloneAndDeadLetteredIfStillNonFinite() {
+        for (String pipelined : List.of("false", "true")) {
+            FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "3",
+                    FirewallConfig.INFERENCE_PIPELINED, pipelined));
+            MockProducer<byte[], byte[]> producer = dlqProducer();
+            try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+                 TopologyTestDriver driver = driver(config, new NaNClassifier(), producer, metrics)) {
+                TestInputTopic<String, byte[]> in = driver.createInputTopic("flows", Serdes.String().serializer(),
+                        Serdes.ByteArray().serializer());
+                TestOutputTopic<String, Verdict> allowed = driver.createOutputTopic("flows.allowed",
+                        Serdes.String().deserializer(), AvroSerdes.singleObject(Verdict.class).deserializer());
+                TestOutputTopic<String, Verdict> blocked = driver.createOutputTopic("flows.blocked",
+                        Serdes.String().deserializer(), AvroSerdes.singleObject(Verdict.class).deserializer());
+                TestOutputTopic<String, byte[]> dlq = driver.createOutputTopic("flows.dlq",
+                        Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
+                for (NetworkFlow f : List.of(TestFlows.flow("flood", "10.7.0.1", T0, 500, 5000),
+                        TestFlows.flow("nan", "10.7.0.2", T0, NAN_DURATION, 5),
+                        TestFlows.flow("nan-in-batch", "10.7.0.3", T0, NAN_IN_BATCH_DURATION, 5))) {
+                    in.pipeInput(f.getSrcIp(), TestFlows.bytes(f), T0);
+                }
+                driver.advanceWallClockTime(Duration.ofSeconds(1));
+                assertEquals(List.of("nan-in-batch"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList(),
+                        "pipelined=" + pipelined + ": only the flow that is finite alone is allowed");
+                assertEquals(List.of("flood"), blocked.readValuesToList().stream().map(Verdict::getFlowId).toList());
+                var dead = dlq.readRecordsToList();
+                assertEquals(1, dead.size(), "the flow still NaN alone is a dead letter");
+                assertEquals(DlqReason.INFERENCE_FAILED, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.REASON));
+                assertEquals("nan", DlqHeaders.get(dead.get(0).headers(), DlqHeaders.FLOW_ID));
+                assertTrue(DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL).contains("NaN"),
+                        DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL));
+                var s = metrics.snapshot();
+                assertEquals(List.of(3L, 1L, 1L, 1L), List.of(s.flowsIn(), s.allowed(), s.blocked(), s.dlq()));
+            }
+        }
+    }
+
     /**
      * A stored sequence of the version-1 layout (what SIF stored before aacb158) or corrupt bytes: the
      * eviction punctuator evicts it with the idle sources, where it used to throw on it, evicting no
