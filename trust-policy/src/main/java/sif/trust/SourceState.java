@@ -9,7 +9,9 @@ package sif.trust;
  * @param flowsSinceVerification flows from this source since that verification, the last flow
  *                               included
  * @param lastChallengeMs        event time of the last challenge, or {@link #NO_CHALLENGE}
- * @param lastSeenMs             event time of the newest flow (for idle eviction)
+ * @param lastSeenMs             event time of the newest flow (for idle eviction); the firewall stores
+ *                               at least its task's newest event time at that flow, so that idleness is
+ *                               measured on the task's clock
  * @param lastStatus             status given to the last flow
  */
 public record SourceState(

@@ -25,7 +25,10 @@ import sif.firewall.metrics.FirewallMetrics;
  *
  * <ul>
  *   <li>Time is flow event time: the newest verdict event time seen (any decision) is "now".</li>
- *   <li>A BLOCK verdict blocks its source until {@code eventTime + ttl}; later BLOCKs extend it.
+ *   <li>A BLOCK verdict blocks its source until {@code now + ttl} ("now" at least the verdict's own event
+ *       time); later BLOCKs extend it. Measured from "now", not from the verdict's event time, a source
+ *       whose flows lag the partition's newest by more than the TTL (a sensor draining a backlog) stays
+ *       blocked for the TTL instead of being unblocked at the next punctuation after every BLOCK.
  *       The entry is (re-)published when new, and when the expiry moved by at least half the TTL
  *       since the last publication — not once per flow.</li>
  *   <li>A punctuator (stream time) unblocks expired entries: store delete plus a tombstone, tagged
@@ -119,7 +122,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
             return;
         }
         BlocklistEntry old = BlocklistEntryCodec.INSTANCE.decode(store.get(cmd.source()), cmd.source());
-        long until = cmd.eventTimeMs() + ttlMs;
+        long until = maxEventTime + ttlMs; // maxEventTime already includes this verdict's event time
         BlocklistEntry next;
         boolean publish;
         if (old == null) {

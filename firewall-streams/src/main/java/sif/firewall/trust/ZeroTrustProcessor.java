@@ -105,7 +105,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         PrincipalIdentity identity = identities.bySource(src);
         SourceState previous = storedState(src, sources.get(src), identity, t);
         TrustAssessment a = rule.assess(src, t, identity, previous);
-        sources.put(src, SourceStateCodec.INSTANCE.encode(a.next()));
+        sources.put(src, SourceStateCodec.INSTANCE.encode(seenNow(a.next())));
         metrics.identityStatus(a.status().name());
         if (a.challenge() != null) {
             metrics.challenge();
@@ -116,6 +116,20 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         FlowContext out = flow.withIdentity(sif.schemas.avro.IdentityStatus.valueOf(a.status().name()),
                 a.principal(), reasons);
         context.forward(record.withValue(new TrustedFlow(out, a.challenge())));
+    }
+
+    /**
+     * The state with its {@link SourceState#lastSeenMs} at least this task's newest event time: idleness
+     * is measured on the task's clock, so a source whose flows lag its partition's newest by more than
+     * the idle time (a sensor draining a backlog) is not evicted while it sends — eviction restarts its
+     * flow count, and it would have been evicted at every punctuation, trusted past the flow limit.
+     */
+    private SourceState seenNow(SourceState s) {
+        if (s.lastSeenMs() >= maxEventTimeMs) {
+            return s;
+        }
+        return new SourceState(s.principal(), s.credentialSerial(), s.verifiedAtMs(), s.flowsSinceVerification(),
+                s.lastChallengeMs(), maxEventTimeMs, s.lastStatus());
     }
 
     private void evictIdle(long streamTime) {

@@ -37,7 +37,36 @@ class BlocklistProcessorTest {
         assertEquals(2, metrics.snapshot().blocklistSize());
     }
 
+    /**
+     * A block lasts its TTL from the task's newest event time, not from the verdict's own: a source whose
+     * flows lag the partition's newest by more than the TTL (a sensor draining a backlog) was unblocked by
+     * the next punctuation after every BLOCK (a tombstone each time) while its attack went on.
+     */
+    @Test
+    void aLaggingSourceStaysBlockedForTheTtl() {
+        PrometheusFirewallMetrics metrics = new PrometheusFirewallMetrics(java.util.List.of("BENIGN", "DDoS"));
+        BlocklistProcessor p = started(metrics, new TaskId(0, 0));
+        MockProcessorContext<String, String> ctx = CONTEXTS.get(p);
+        long live = T0 + Duration.ofHours(2).toMillis();
+        p.process(new Record<>("10.0.0.9", new BlockCommand("10.0.0.9", BlockCommand.Kind.TICK, null, null, live), live));
+        p.process(block("10.0.0.1")); // event time T0: two hours behind
+        ctx.setCurrentStreamTimeMs(live);
+        Runnable punctuate = () -> ctx.scheduledPunctuators().get(0).getPunctuator().punctuate(ctx.currentStreamTimeMs());
+        punctuate.run();
+        assertEquals(1, metrics.snapshot().blocklistSize(), "still blocked: the TTL (10 min) runs from the task's clock");
+        assertEquals(1, ctx.forwarded().size(), "published once, no tombstone");
+        long later = live + Duration.ofMinutes(10).toMillis();
+        p.process(new Record<>("10.0.0.9", new BlockCommand("10.0.0.9", BlockCommand.Kind.TICK, null, null, later), later));
+        ctx.setCurrentStreamTimeMs(later);
+        punctuate.run();
+        assertEquals(0, metrics.snapshot().blocklistSize(), "unblocked once the TTL has passed on that clock");
+        assertEquals(null, ctx.forwarded().get(1).record().value(), "with a tombstone");
+    }
+
     private static final java.util.Map<BlocklistProcessor, KeyValueStore<String, byte[]>> STORES =
+            new java.util.IdentityHashMap<>();
+
+    private static final java.util.Map<BlocklistProcessor, MockProcessorContext<String, String>> CONTEXTS =
             new java.util.IdentityHashMap<>();
 
     private static BlocklistProcessor started(PrometheusFirewallMetrics metrics, TaskId task) {
@@ -50,6 +79,7 @@ class BlocklistProcessorTest {
         BlocklistProcessor p = new BlocklistProcessor(Duration.ofMinutes(10), Duration.ofSeconds(10), metrics);
         p.init(ctx);
         STORES.put(p, store);
+        CONTEXTS.put(p, ctx);
         return p;
     }
 

@@ -279,6 +279,28 @@ class ZeroTrustStepTest {
     }
 
     /**
+     * A source whose flows lag the newest event time of its task by more than the idle time (its sensor
+     * drains a backlog while another exporter on the partition is live) is not idle while it sends: its
+     * idleness is measured on the task's clock. Measured on its own flows' time, it was evicted at every
+     * punctuation, its flow count restarted, and all 60 of its flows were trusted on one verification.
+     */
+    @Test
+    void aSourceWhoseFlowsLagItsPartitionIsNotEvictedWhileItSends() {
+        // defaults (idle 1 h, evicted every 60 s of stream time) but a 20-flow limit
+        driver = open(stateDir, FirewallConfig.of(Map.of("application.id", "zt-test", TrustConfig.MAX_FLOWS, "20")));
+        identity(issued("s1", T0));
+        List<String> statuses = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            pipe("10.9.9.9", T0 + 120 * MIN + i * 61_000L); // live, two hours ahead: the punctuator runs each time
+            statuses.add(status(pipe(HOST, T0 + i * 1_000L))); // 60 flows within a minute of the verification
+        }
+        assertEquals(20, statuses.stream().filter("TRUSTED"::equals).count(), statuses.toString());
+        assertEquals(40, statuses.stream().filter("STALE"::equals).count(), statuses.toString());
+        pipe("10.9.9.9", T0 + 120 * MIN + 60 * 61_000L + 61 * MIN); // then an hour without a flow from HOST
+        assertEquals(null, driver.getKeyValueStore(ZeroTrustProcessor.SOURCE_STORE).get(HOST), "idle: evicted");
+    }
+
+    /**
      * A source-state value that cannot be read (corrupt, or a format this version does not know) is
      * replaced by one that has used up the flow limit since the newest verification: the source is STALE,
      * not trusted afresh and not failed, until it is verified again; and such a value does not stop the
