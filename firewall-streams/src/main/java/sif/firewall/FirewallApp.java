@@ -3,6 +3,7 @@ package sif.firewall;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import sif.model.SequenceClassifier;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.firewall.trust.IdentityTopicCheck;
+import sif.firewall.trust.TrustOutputs;
 import sif.firewall.trust.TrustConfig;
 import sif.schemas.serde.RegistryUnavailableException;
 
@@ -252,6 +254,7 @@ public final class FirewallApp implements AutoCloseable {
         }
         if (config.trustEnabled()) {
             checkIdentityTopic();
+            checkBlocklistPartitions();
         }
         checkStateOrigin();
         learnVerdictLimit();
@@ -311,6 +314,23 @@ public final class FirewallApp implements AutoCloseable {
         Map<String, String> topicConfig = topicCheck.configOf(tc.identityTopic());
         String problem = topicConfig == null ? null
                 : IdentityTopicCheck.problem(tc.identityTopic(), topicConfig, tc);
+        if (problem != null) {
+            LOG.warn(problem);
+        }
+    }
+
+    /** Warns when operator unblocks could not reach the task that holds a source's blocklist entry. */
+    private void checkBlocklistPartitions() {
+        TrustConfig tc = TrustConfig.from(config);
+        if (!tc.blocklistOperatorUnblock()) {
+            return;
+        }
+        Map<String, Integer> counts = topicCheck.partitionCounts(List.of(config.inputTopic(), tc.blocklistTopic()));
+        if (counts == null || counts.size() < 2) {
+            return; // no answer, or a topic not there yet (Kafka Streams reports a missing source itself)
+        }
+        String problem = TrustOutputs.blocklistPartitionProblem(config.inputTopic(),
+                counts.get(config.inputTopic()), tc.blocklistTopic(), counts.get(tc.blocklistTopic()));
         if (problem != null) {
             LOG.warn(problem);
         }

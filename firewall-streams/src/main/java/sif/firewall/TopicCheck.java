@@ -142,6 +142,26 @@ public final class TopicCheck implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The partition counts of those of {@code topics} that exist, or null when there is no answer within
+     * 10 s or the check has no cluster (tests).
+     */
+    public Map<String, Integer> partitionCounts(java.util.Collection<String> topics) {
+        if (admin == null) {
+            return null;
+        }
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
+            Reply<org.apache.kafka.clients.admin.TopicDescription> r = await(e.getValue());
+            if (r.value() != null) {
+                out.put(e.getKey(), r.value().partitions().size());
+            } else if (!r.unknownTopic()) {
+                return null;
+            }
+        }
+        return out;
+    }
+
     /** The check in a handler's {@code configure} map, or {@code null}. */
     static TopicCheck from(Map<String, ?> configs) {
         Object o = configs.get(CONFIG_KEY);

@@ -15,7 +15,7 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0", description = "broker port (default: a free port)")
     int port;
 
-    @Option(names = "--partitions", defaultValue = "2", description = "partitions of the input topic (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", defaultValue = "2", description = "partitions of the input and blocklist topics (default: ${DEFAULT-VALUE})")
     int partitions;
 
     @Override
@@ -44,7 +44,9 @@ public final class BrokerCommand implements Callable<Integer> {
             if (stop.getCount() > 0) {
                 Topics topics = Topics.defaults();
                 for (String t : topics.all()) {
-                    kafka.createTopic(t, t.equals(topics.input()) ? partitions : 1, topics.creationConfig(t));
+                    // the blocklist like the flows: an operator's unblock must reach the task holding the entry
+                    boolean flowKeyed = t.equals(topics.input()) || t.equals(topics.blocklist());
+                    kafka.createTopic(t, flowKeyed ? partitions : 1, topics.creationConfig(t));
                 }
                 System.out.println("BOOTSTRAP=" + kafka.bootstrapServers());
                 System.out.println("topics: " + String.join(", ", topics.all()) + " (Ctrl-C to stop)");

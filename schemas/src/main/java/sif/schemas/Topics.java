@@ -23,9 +23,9 @@ import org.apache.kafka.common.config.TopicConfig;
  *   <tr><td>{@value #ALERTS}</td><td>alerts</td><td>SIEM alert documents (JSON: ECS or OCSF), aggregated</td></tr>
  *   <tr><td>{@value #DLQ}</td><td>flows.dlq</td><td>rejected input bytes, reason in headers</td></tr>
  *   <tr><td>{@value #IDENTITY}</td><td>identity</td><td>IdentityEvent by principal (compacted)</td></tr>
- *   <tr><td>{@value #CHALLENGES}</td><td>identity.challenges</td><td>IdentityChallenge by source IP</td></tr>
+ *   <tr><td>{@value #CHALLENGES}</td><td>identity.challenges</td><td>JSON identity challenges by source IP</td></tr>
  *   <tr><td>{@value #POLICY}</td><td>policy</td><td>policy documents (compacted)</td></tr>
- *   <tr><td>{@value #BLOCKLIST}</td><td>blocklist</td><td>BlocklistEntry by source (compacted)</td></tr>
+ *   <tr><td>{@value #BLOCKLIST}</td><td>blocklist</td><td>JSON blocklist entries by source (compacted; a tombstone unblocks)</td></tr>
  * </table>
  *
  * Names must be legal Kafka topic names and distinct.

@@ -6,8 +6,6 @@ import java.util.Properties;
 import java.util.LinkedHashMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import sif.schemas.avro.BlocklistEntry;
-import sif.schemas.avro.IdentityChallenge;
 import sif.schemas.avro.IdentityEvent;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
@@ -19,8 +17,10 @@ import sif.schemas.serde.AvroSerdes;
  * <ul>
  *   <li>{@code flows}: {@link NetworkFlow}; {@code verdicts} for allowed/blocked: {@link Verdict};</li>
  *   <li>{@code alerts}: JSON text (ECS or OCSF document); {@code policy}: JSON/YAML text;</li>
+ *   <li>{@code challenges}, {@code blocklist}: JSON text (the firewall's {@code Challenge} and
+ *       {@code BlocklistEntry} documents; a blocklist tombstone is an unblock);</li>
  *   <li>{@code dlq}: the rejected bytes as they arrived;</li>
- *   <li>{@code identityEvents}, {@code challenges}, {@code blocklist}: their Avro records.</li>
+ *   <li>{@code identityEvents}: {@link IdentityEvent}.</li>
  * </ul>
  * The Avro serdes are chosen by {@link AvroSerdes#serde} from the same configuration (single-object
  * encoding by default, Apicurio registry framing when {@code schema.registry.url} is set).
@@ -33,9 +33,9 @@ public record TopicsAndSerdes(
         Serde<String> alerts,
         Serde<byte[]> dlq,
         Serde<IdentityEvent> identityEvents,
-        Serde<IdentityChallenge> challenges,
+        Serde<String> challenges,
         Serde<String> policy,
-        Serde<BlocklistEntry> blocklist) {
+        Serde<String> blocklist) {
 
     public TopicsAndSerdes {
         Objects.requireNonNull(topics, "topics");
@@ -60,9 +60,9 @@ public record TopicsAndSerdes(
                 Serdes.String(),
                 Serdes.ByteArray(),
                 AvroSerdes.serde(IdentityEvent.class, config, false),
-                AvroSerdes.serde(IdentityChallenge.class, config, false),
                 Serdes.String(),
-                AvroSerdes.serde(BlocklistEntry.class, config, false));
+                Serdes.String(),
+                Serdes.String());
     }
 
     /** Like {@link #from(Map)}, for a properties file's contents. */

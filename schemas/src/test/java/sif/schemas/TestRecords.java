@@ -4,9 +4,7 @@ import java.util.List;
 import java.util.Map;
 import sif.flows.FlowFeatures;
 import sif.flows.FlowRecord;
-import sif.schemas.avro.BlocklistEntry;
 import sif.schemas.avro.Decision;
-import sif.schemas.avro.IdentityChallenge;
 import sif.schemas.avro.IdentityEvent;
 import sif.schemas.avro.IdentityEventType;
 import sif.schemas.avro.IdentityStatus;
@@ -45,17 +43,5 @@ public final class TestRecords {
         return IdentityEvent.newBuilder().setPrincipal("spiffe://sif/host-5").setType(IdentityEventType.ISSUED)
                 .setBoundAddresses(List.of("192.168.10.5")).setCredentialSerial("01ab").setNotBeforeMs(0L)
                 .setNotAfterMs(3_600_000L).setVerifiedAtMs(1000L).setEventTimeMs(1000L).build();
-    }
-
-    public static IdentityChallenge challenge() {
-        return IdentityChallenge.newBuilder().setChallengeId("c1").setSrcIp("192.168.10.5").setStatus("STALE")
-                .setReason("stale: 501 flows since verification (limit 500)").setFlowId("f1").setEventTimeMs(5L)
-                .setIssuedAtMs(6L).setLastVerifiedAtMs(1L).setFlowsSinceVerification(501L).build();
-    }
-
-    public static BlocklistEntry blocklistEntry() {
-        return BlocklistEntry.newBuilder().setSource("172.16.0.1").setBlockedUntilMs(10_000L)
-                .setReason("DDoS confidence 0.97 > 0.85").setPredictedClass("DDoS").setConfidence(0.97)
-                .setVerdictIds(List.of("f1", "f2")).setCreatedAtMs(1L).setUpdatedAtMs(2L).build();
     }
 }

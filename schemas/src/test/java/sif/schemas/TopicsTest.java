@@ -84,7 +84,7 @@ class TopicsTest {
         TopicsAndSerdes d = TopicsAndSerdes.defaults();
         assertEquals(Topics.defaults(), d.topics());
         assertInstanceOf(SingleObjectSerde.class, d.flows());
-        assertInstanceOf(SingleObjectSerde.class, d.blocklist());
+        assertInstanceOf(SingleObjectSerde.class, d.identityEvents());
         byte[] bytes = d.flows().serializer().serialize(d.topics().input(), TestRecords.networkFlow());
         assertEquals(TestRecords.networkFlow(), d.flows().deserializer().deserialize(d.topics().input(), bytes));
 

@@ -43,6 +43,26 @@ public final class TrustOutputs {
     }
 
     /**
+     * The warning for a blocklist topic whose partition count differs from the flow topic's while operator
+     * unblock is on, or null. A firewall writes a source's entry to blocklist partition {@code hash(source)
+     * mod blocklistPartitions} and keeps it in the task of flow partition {@code hash(source) mod
+     * flowPartitions}; an operator's tombstone lands in the first and is read by that partition's task,
+     * which does not hold the entry unless the two counts are equal: the unblock is lost.
+     */
+    public static String blocklistPartitionProblem(String flowTopic, int flowPartitions, String blocklistTopic,
+                                                   int blocklistPartitions) {
+        if (flowPartitions == blocklistPartitions) {
+            return null;
+        }
+        return "blocklist topic '" + blocklistTopic + "' has " + blocklistPartitions + " partition(s) and flow topic '"
+                + flowTopic + "' " + flowPartitions + ": an operator's unblock (a tombstone on the blocklist topic) "
+                + "reaches the task that holds the source's entry only when the counts are equal, so most unblocks "
+                + "would be lost. Give the blocklist topic " + flowPartitions + " partitions (kafka-topics.sh "
+                + "--alter --topic " + blocklistTopic + " --partitions " + flowPartitions + ", when it has fewer), "
+                + "or set " + TrustConfig.BLOCKLIST_OPERATOR_UNBLOCK + "=false";
+    }
+
+    /**
      * @param observerVersion product version for the alert documents (e.g. the model or build version)
      */
     public static void addTo(StreamsBuilder builder, KStream<String, Verdict> verdicts, TrustConfig config,

@@ -203,4 +203,13 @@ class TrustOutputsTest {
         pipe("172.16.0.2", T0 + 1_000_003, Decision.BLOCK, "DoS", false);
         assertEquals(1, blocklist.readRecordsToList().size(), "blocked again after the operator's unblock");
     }
+
+    /** Operator unblocks reach the task holding the entry only when the blocklist is partitioned like the flows. */
+    @Test
+    void aBlocklistPartitionedUnlikeTheFlowsIsReported() {
+        assertNull(TrustOutputs.blocklistPartitionProblem("flows", 4, "blocklist", 4));
+        String p = TrustOutputs.blocklistPartitionProblem("flows", 2, "blocklist", 1);
+        assertTrue(p.startsWith("blocklist topic 'blocklist' has 1 partition(s) and flow topic 'flows' 2"), p);
+        assertTrue(p.contains("--partitions 2") && p.contains(TrustConfig.BLOCKLIST_OPERATOR_UNBLOCK + "=false"), p);
+    }
 }

@@ -14,8 +14,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 import sif.schemas.TestRecords;
-import sif.schemas.avro.BlocklistEntry;
-import sif.schemas.avro.IdentityChallenge;
 import sif.schemas.avro.IdentityEvent;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
@@ -37,8 +35,6 @@ class SingleObjectSerdeTest {
         roundTrip(NetworkFlow.class, TestRecords.networkFlow());
         roundTrip(Verdict.class, TestRecords.verdict());
         roundTrip(IdentityEvent.class, TestRecords.identityEvent());
-        roundTrip(IdentityChallenge.class, TestRecords.challenge());
-        roundTrip(BlocklistEntry.class, TestRecords.blocklistEntry());
     }
 
     private static <T extends SpecificRecord> void roundTrip(Class<T> type, T value) {
