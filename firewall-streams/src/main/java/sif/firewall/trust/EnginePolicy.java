@@ -23,6 +23,8 @@ import sif.trust.IdentityStatus;
  */
 public final class EnginePolicy implements Policy {
 
+    private static final String DEFAULT_BENIGN = "BENIGN";
+
     private final PolicyEngine engine;
 
     public EnginePolicy(PolicyEngine engine) {
@@ -33,24 +35,40 @@ public final class EnginePolicy implements Policy {
         return engine;
     }
 
-    /** {@link #from(TrustConfig, Double, SequenceClassifier.ModelInfo)} with the firewall's settings. */
+    /** {@link #from(TrustConfig, Double, String, SequenceClassifier.ModelInfo)} with the firewall's settings. */
     public static EnginePolicy from(sif.firewall.FirewallConfig config, SequenceClassifier.ModelInfo model)
             throws IOException {
-        return from(TrustConfig.from(config), config.confidenceThresholdOverride(), model);
+        return from(TrustConfig.from(config), config.confidenceThresholdOverride(), config.benignClass(), model);
     }
 
     /**
-     * The policy of {@code policy.file} when set; otherwise the built-in defaults with the threshold
-     * from {@code policy.confidence.threshold} or, failing that, the model's decision threshold.
+     * The policy of {@code policy.file} when set; otherwise the built-in defaults, with {@code benignClass}
+     * (the {@code policy.benign.class} setting) as the class that is allowed and the threshold from {@code
+     * policy.confidence.threshold} or, failing that, the model's decision threshold.
+     *
+     * @throws IllegalArgumentException when {@code policy.file} is set together with {@code
+     *     policy.confidence.threshold} or a {@code policy.benign.class} other than {@code BENIGN}: the file's
+     *     threshold and class actions decide, and the settings would be silently ignored
      */
-    public static EnginePolicy from(TrustConfig config, Double thresholdOverride, SequenceClassifier.ModelInfo model)
-            throws IOException {
+    public static EnginePolicy from(TrustConfig config, Double thresholdOverride, String benignClass,
+                                    SequenceClassifier.ModelInfo model) throws IOException {
         if (!config.policyFile().isBlank()) {
+            if (thresholdOverride != null || !DEFAULT_BENIGN.equals(benignClass)) {
+                throw new IllegalArgumentException("policy.file (" + config.policyFile() + ") sets the confidence "
+                        + "threshold and the action of each class itself; remove policy.confidence.threshold and "
+                        + "policy.benign.class from the firewall's settings, or set them in the policy file "
+                        + "(confidenceThreshold, classes)");
+            }
             return new EnginePolicy(new PolicyEngine(PolicyLoader.load(Path.of(config.policyFile()))));
         }
         PolicyRules d = PolicyRules.defaults();
         double threshold = thresholdOverride != null ? thresholdOverride : model.decisionThreshold();
         Map<String, PolicyRules.ClassRule> classes = new LinkedHashMap<>(d.classes());
+        if (!DEFAULT_BENIGN.equals(benignClass)) {
+            // the model's benign class is allowed; a class named BENIGN, if the model has one, is not
+            classes.remove(DEFAULT_BENIGN);
+            classes.put(benignClass, new PolicyRules.ClassRule(sif.policy.Decision.ALLOW, null));
+        }
         for (String c : model.classNames()) {
             classes.putIfAbsent(c, new PolicyRules.ClassRule(d.defaultAction(), null));
         }

@@ -38,7 +38,7 @@ class EnginePolicyTest {
 
     @Test
     void defaultsFollowThePaperAndZeroTrust() throws Exception {
-        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, MODEL);
+        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", MODEL);
         Policy.Decision benign = policy.decide(input("192.168.10.5", 0, 0.9f, IdentityStatus.TRUSTED));
         assertEquals(Policy.Action.ALLOW, benign.action());
         assertEquals(List.of("identity:TRUSTED", "model:BENIGN p=0.900=>ALLOW"), benign.reasons());
@@ -51,9 +51,43 @@ class EnginePolicyTest {
                 .action());
     }
 
+    /**
+     * {@code policy.benign.class} names the class that is allowed under the built-in rules with zero trust on
+     * too; before, only the trust-off policy read it, and a model's "Normal" got the default action (ALERT).
+     */
+    @Test
+    void theBenignClassSettingIsTheAllowedClass() throws Exception {
+        SequenceClassifier.ModelInfo model = new SequenceClassifier.ModelInfo("m2", List.of("Normal", "DDoS"), 10, 0.85);
+        FirewallConfig config = FirewallConfig.of(Map.of("application.id", "benign-test",
+                FirewallConfig.POLICY_BENIGN_CLASS, "Normal"));
+        EnginePolicy policy = EnginePolicy.from(config, model);
+        Policy.Input normal = new Policy.Input("192.168.10.5", 40000, "192.168.10.50", 22, 6, null,
+                IdentityStatus.TRUSTED, model.classNames(), new float[] {0.99f, 0.01f}, 0, List.of());
+        assertEquals(Policy.Action.ALLOW, policy.decide(normal).action(), policy.decide(normal).reasons().toString());
+        Policy.Input ddos = new Policy.Input("172.16.0.1", 40000, "192.168.10.50", 80, 6, null,
+                IdentityStatus.TRUSTED, model.classNames(), new float[] {0.01f, 0.99f}, 1, List.of());
+        assertEquals(Policy.Action.BLOCK, policy.decide(ddos).action());
+    }
+
+    /** A policy file decides thresholds and class actions: the two settings it would override are refused with it. */
+    @Test
+    void aPolicyFileWithTheSettingsItOverridesIsRefused() throws Exception {
+        Path file = stateDir.resolve("policy.yaml");
+        java.nio.file.Files.writeString(file, "version: f1\n");
+        FirewallConfig withFile = FirewallConfig.of(Map.of("application.id", "file-test", "policy.file", file.toString()));
+        assertEquals("f1", EnginePolicy.from(withFile, MODEL).engine().current().version());
+        for (var extra : List.of(Map.of(FirewallConfig.POLICY_CONFIDENCE_THRESHOLD, "0.9"),
+                Map.of(FirewallConfig.POLICY_BENIGN_CLASS, "Normal"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EnginePolicy.from(withFile.with(extra), MODEL));
+            assertTrue(e.getMessage().contains("remove policy.confidence.threshold and policy.benign.class"),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void policyTopicHotUpdatesTheEngine() throws Exception {
-        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, MODEL);
+        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", MODEL);
         StreamsBuilder b = new StreamsBuilder();
         PolicyFeed.addTo(b, "policy", policy.engine());
         Properties p = new Properties();
