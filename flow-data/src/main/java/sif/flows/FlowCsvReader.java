@@ -375,6 +375,14 @@ public final class FlowCsvReader {
             boolean encoded = false;
             String srcIp = text(f, colSrcIp);
             String dstIp = text(f, colDstIp);
+            // a layout with these columns and a row without them: it cannot be put in its source's
+            // sequence in time order (it would silently join the file-order fallback), so it is malformed
+            if (colSrcIp >= 0 && srcIp == null) {
+                throw new BadRow("blank Source IP");
+            }
+            if (colTimestamp >= 0 && text(f, colTimestamp) == null) {
+                throw new BadRow("blank Timestamp");
+            }
             if ((srcIp != null && isDigits(srcIp)) || (dstIp != null && isDigits(dstIp))) {
                 encoded = true;
             }

@@ -173,6 +173,26 @@ class FlowCsvReaderQuirksTest {
         assertTrue(s.describe().contains("inline.csv:3: expected 85 columns"), s.describe());
     }
 
+    /**
+     * A row of the TrafficLabelling layout without its Timestamp or Source IP cannot take its place in its
+     * source's time-ordered sequence: it is skipped and reported. Before, it was read with no time and
+     * silently moved to the file-order fallback source, out of its host's sequences.
+     */
+    @Test
+    void rowsWithoutTimestampOrSourceIpAreSkippedAndReported() throws IOException {
+        String good = row(IDS, Map.of(), "DDoS");
+        Result r = read(pandasHeader() + "\n"
+                + good + "\n"
+                + row(IDS.replace("7/7/2017 3:56", ""), Map.of(), "DDoS") + "\n"     // line 3: no time
+                + row(IDS.replace(",10.0.0.1,1234,", ", ,1234,"), Map.of(), "DDoS") + "\n" // line 4: no source
+                + good + "\n");
+        assertEquals(2, r.rows().size());
+        List<String> reasons = r.summary().skippedRows().stream().map(ReadSummary.SkippedRow::reason).toList();
+        assertEquals(List.of(3L, 4L), r.summary().skippedRows().stream().map(ReadSummary.SkippedRow::line).toList());
+        assertTrue(reasons.get(0).contains("blank Timestamp") && reasons.get(1).contains("blank Source IP"),
+                reasons.toString());
+    }
+
     @Test
     void header84WithoutDuplicateCopiesFwdHeaderLength() throws IOException {
         String header = pandasHeader().replace(",Fwd Header Length.1", "");

@@ -218,6 +218,19 @@ public final class ModelArtifact {
         if (meta.classNames() == null || meta.classNames().isEmpty()) {
             throw new ModelArtifactException(where + ": class_names is empty");
         }
+        if (meta.classMapping() != null) {
+            // the weights' outputs are in the mapping's order: a reordered or edited list would rename verdicts
+            List<String> expected;
+            try {
+                expected = sif.flows.ClassMapping.parse(meta.classMapping()).classes();
+            } catch (IllegalArgumentException e) {
+                throw new ModelArtifactException(where + ": " + e.getMessage());
+            }
+            if (!expected.equals(meta.classNames())) {
+                throw new ModelArtifactException(where + ": class_names " + meta.classNames() + " are not class_mapping '"
+                        + meta.classMapping() + "''s classes " + expected + " in that order");
+            }
+        }
         if (!FeatureScaler.inputNames().equals(meta.inputFeatures())) {
             throw new ModelArtifactException(where + ": input_features differ from this build's " + FeatureScaler.INPUTS
                     + " inputs; retrain the model");

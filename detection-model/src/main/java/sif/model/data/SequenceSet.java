@@ -55,6 +55,11 @@ public final class SequenceSet {
         }
     }
 
+    /** The scaled inputs of table row {@code tableIndex} (a row of {@link #sequence}). */
+    public float[] row(int tableIndex) {
+        return scaled[tableIndex];
+    }
+
     /** Features of the anchor flow only (for the per-flow baselines). */
     public float[] lastFlow(int k) {
         return scaled[anchors[k]];

@@ -114,7 +114,8 @@ public final class ArtifactWriter {
         ModelArtifact.json().writeValue(dir.resolve(ModelArtifact.METRICS).toFile(), out);
     }
 
-    static double round(double v) {
-        return Math.round(v * 1e6) / 1e6;
+    /** {@code v} to six decimals; null (JSON null) when undefined (NaN: e.g. no test sequence), never 0. */
+    static Double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e6) / 1e6 : null;
     }
 }

@@ -40,11 +40,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  %-10s %s%n", m.classNames().get(i), java.util.Arrays.toString(c[i]));
         }
         Map<String, Double> expected = ModelArtifact.readMetrics(model).get(protocol).get("lstm");
-        boolean ok = Math.abs(expected.get("accuracy") - m.accuracy()) <= tolerance
-                && Math.abs(expected.get("macro_f1") - m.macroF1()) <= tolerance
-                && Math.abs(expected.get("weighted_f1") - m.weightedF1()) <= tolerance;
+        boolean ok = matches(expected.get("accuracy"), m.accuracy())
+                && matches(expected.get("macro_f1"), m.macroF1())
+                && matches(expected.get("weighted_f1"), m.weightedF1());
         System.out.println(ok ? "matches metrics.json within " + tolerance : "DIFFERS from metrics.json " + expected);
         return ok ? 0 : 1;
+    }
+
+    /** Within the tolerance; an undefined figure (null in metrics.json, NaN here) matches only another. */
+    private boolean matches(Double expected, double actual) {
+        return expected == null ? !Double.isFinite(actual) : Math.abs(expected - actual) <= tolerance;
     }
 
     public static void main(String[] args) {

@@ -53,7 +53,8 @@ public final class TrainingRun {
 
     /** Everything about one protocol. */
     public record ProtocolResult(Protocol protocol, int train, int val, int test, Map<String, ModelEval> models,
-                                 double temperature, int bestEpoch, int epochsRun, double lstmSeconds) {}
+                                 double temperature, int bestEpoch, int epochsRun, double lstmSeconds,
+                                 sif.model.data.SplitOverlap overlap) {}
 
     /** The outcome of a run. */
     public record Result(Options options, DatasetLoader.Loaded data, Map<Protocol, ProtocolResult> protocols,
@@ -77,6 +78,10 @@ public final class TrainingRun {
             PreparedSplit prep = PreparedSplit.prepare(table, p, opt.split());
             LOG.info("{}: {} train / {} validation / {} test sequences", p.key(), prep.train().size(), prep.val().size(),
                     prep.test().size());
+            if (prep.val().size() == 0) {
+                LOG.warn("{}: the validation part is empty (too few flows per unit for --val-fraction): early stopping "
+                        + "follows the training loss, and the temperature stays 1 (uncalibrated)", p.key());
+            }
             Map<String, ModelEval> evals = new LinkedHashMap<>();
             List<String> classes = opt.mapping().classes();
             // LSTM
@@ -106,7 +111,8 @@ public final class TrainingRun {
                     baselines(opt, prep, classes, evals);
                 }
                 results.put(p, new ProtocolResult(p, prep.train().size(), prep.val().size(), prep.test().size(), evals,
-                        temperature, tr.bestEpoch(), tr.history().size(), tr.millis() / 1000.0));
+                        temperature, tr.bestEpoch(), tr.history().size(), tr.millis() / 1000.0,
+                        sif.model.data.SplitOverlap.of(prep.train(), prep.test(), classes.size())));
             }
         }
         return new Result(opt, loaded, results, metadata, (System.nanoTime() - t0) / 1e9);

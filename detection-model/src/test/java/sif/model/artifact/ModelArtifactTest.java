@@ -196,7 +196,11 @@ class ModelArtifactTest {
                         .set(0, Double.NaN),
                 "scaler.neg_inf_replacement needs 76", m -> ((com.fasterxml.jackson.databind.node.ArrayNode)
                         m.with("scaler").get("neg_inf_replacement")).remove(0),
-                "decision_threshold", m -> m.put("decision_threshold", 1.5));
+                "decision_threshold", m -> m.put("decision_threshold", 1.5),
+                // the outputs are in the mapping's order: a reordered list would rename every verdict
+                "class_names", m -> ((com.fasterxml.jackson.databind.node.ArrayNode) m.get("class_names"))
+                        .set(3, "Other").set(4, "PortScan"),
+                "unknown class mapping", m -> m.put("class_mapping", "seven"));
         for (var edit : edits.entrySet()) {
             Path copy = copyOfArtifact("bad-" + Math.abs(edit.getKey().hashCode()));
             Path f = copy.resolve(ModelArtifact.METADATA);

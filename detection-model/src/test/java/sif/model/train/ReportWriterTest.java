@@ -50,7 +50,7 @@ class ReportWriterTest {
                         k.equals("lstm") ? 0.04 : null, 1.0, k.equals("lstm") || k.equals("cnn") ? h : List.of(),
                         pr == Protocol.RANDOM_SPLIT && k.equals("cnn") ? 7 : 0));
             }
-            prs.put(pr, new TrainingRun.ProtocolResult(pr, 10, 2, 6, ev, 1.2, 2, 2, 3.0));
+            prs.put(pr, new TrainingRun.ProtocolResult(pr, 10, 2, 6, ev, 1.2, 2, 2, 3.0, null));
         }
         double[] z = new double[FeatureScaler.INPUTS];
         ModelMetadata meta = new ModelMetadata(1, "m", "m-123", "2026-01-01T00:00:00Z", "five", classes,
@@ -80,5 +80,20 @@ class ReportWriterTest {
         assertTrue(metrics.get("temporal_split").get("lstm").containsKey("ece"));
         assertTrue(metrics.get("random_split").keySet().containsAll(TrainingRun.MODELS));
         Files.copy(report, Path.of("target/report-writer-test.md"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * A figure that is undefined (no test sequence in a part: NaN) is null in metrics.json, not 0.0, which
+     * read as an ECE of a perfectly calibrated model and made {@code sif evaluate} report DIFFERS for ever.
+     */
+    @Test
+    void undefinedFiguresAreNullInMetricsJson() throws Exception {
+        Metrics empty = new Metrics(ClassMapping.FIVE.classes(), new int[0], new int[0]);
+        ArtifactWriter.writeMetrics(tmp, Map.of("temporal_split", Map.of("lstm",
+                new TrainingRun.ModelEval("lstm", empty, Double.NaN, null, 0, List.of(), 0))));
+        Map<String, Double> lstm = ModelArtifact.readMetrics(tmp).get("temporal_split").get("lstm");
+        assertEquals(java.util.Arrays.asList(null, null, null, null), java.util.Arrays.asList(lstm.get("accuracy"),
+                lstm.get("macro_f1"), lstm.get("weighted_f1"), lstm.get("ece")), lstm.toString());
+        assertTrue(lstm.containsKey("ece"), "present, as null: " + lstm);
     }
 }
