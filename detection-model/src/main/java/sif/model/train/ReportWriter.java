@@ -47,7 +47,7 @@ public final class ReportWriter {
     private ReportWriter() {}
 
     /** What of the test part a model could have memorised (identical flows or sequences in training). */
-    static String overlap(sif.model.data.SplitOverlap o, List<String> classes) {
+    static String overlap(sif.model.data.SplitOverlap o, List<String> classes, boolean leakageFree) {
         StringBuilder b = new StringBuilder(" Repeats across the cut: ").append(o.sameFlow()).append(" of ")
                 .append(o.test()).append(" test anchors have a flow identical (all 76 inputs) to a training anchor's (");
         List<String> parts = new java.util.ArrayList<>();
@@ -57,9 +57,10 @@ public final class ReportWriter {
             }
         }
         return b.append(String.join(", ", parts)).append("), and ").append(o.sameSequence())
-                .append(" test sequences equal a training sequence row for row: not leakage (no test flow is in any "
-                        + "training sequence) but identical records, such as single-probe scan flows, which the "
-                        + "last-flow baselines can score by memory.").toString();
+                .append(" test sequences equal a training sequence row for row")
+                .append(leakageFree ? ": not leakage (no test flow is in any training sequence) but identical records"
+                        : ", besides this protocol's own leakage (test flows inside training sequences): identical records")
+                .append(", such as single-probe scan flows, which the last-flow baselines can score by memory.").toString();
     }
 
     static String f(double v) {
@@ -111,7 +112,7 @@ public final class ReportWriter {
             md.append(p.train()).append(" training / ").append(p.val()).append(" validation / ").append(p.test())
                     .append(" test sequences.");
             if (p.overlap() != null) {
-                md.append(overlap(p.overlap(), r.options().mapping().classes()));
+                md.append(overlap(p.overlap(), r.options().mapping().classes(), p.protocol() == Protocol.TEMPORAL_SPLIT));
             }
             md.append("\n\n");
             md.append("| model | accuracy | macro P | macro R | macro F1 | weighted P | weighted R | weighted F1 | ECE | train s |\n");
