@@ -136,8 +136,9 @@ public final class FirewallCommand implements Callable<Integer> {
                 if (!config.unknownKeys().isEmpty()) { // a start only warns; a check is where a typo must show
                     app.close(Duration.ofSeconds(5));
                     System.err.println("firewall check: FAILED: unknown settings " + config.unknownKeys()
-                            + " (misspelt? every setting is in the README's configuration table; Kafka Streams'"
-                            + " own take the prefix " + FirewallConfig.STREAMS_PREFIX + ")");
+                            + " (misspelt? the settings are in README.md's configuration table and, for trust.*,"
+                            + " policy.*, alerts.* and blocklist.*, in trust-policy/README.md; Kafka Streams' own"
+                            + " take the prefix " + FirewallConfig.STREAMS_PREFIX + ")");
                     return 2;
                 }
                 try {

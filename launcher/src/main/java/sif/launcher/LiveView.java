@@ -45,7 +45,8 @@ final class LiveView {
         String p50 = ms(t.latencyPercentile(0.50));
         String p99 = ms(t.latencyPercentile(0.99));
         if (!inPlace) {
-            if (elapsedNanos - lastPlainNanos >= 5_000_000_000L || lastPlainNanos == 0) {
+            // the first line at the first verdicts, then one every 5 s
+            if (lastPlainNanos == 0 ? t.total() > 0 : elapsedNanos - lastPlainNanos >= 5_000_000_000L) {
                 lastPlainNanos = elapsedNanos;
                 out.printf("[%3ds] in=%d (%.0f/s) allowed=%d blocked=%d alerts=%d dlq=%d p50=%s p99=%s | %s%n", secs,
                         sent, rate, t.decision("ALLOW"), t.decision("BLOCK"), t.decision("ALERT"), t.dlq(), p50, p99,

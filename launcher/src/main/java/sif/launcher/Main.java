@@ -15,6 +15,8 @@ import sif.producer.ReplayCommand;
 @Command(name = "sif", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"SIF, a streaming intelligent firewall on Kafka: CICFlowMeter flows in, an LSTM per "
                 + "source IP, zero trust and policy, allow / block / alert out.", ""},
+        footer = {"", "Also: sif build   rebuild (mvn -DskipTests install); ./sif rebuilds by itself when sources changed.",
+                "Environment: SIF_JAVA_OPTS (JVM options), SIF_CDS=0 (no class-data sharing), SIF_DEBUG=1 (stack traces)."},
         subcommands = {
                 DemoCommand.class,
                 ReplayCommand.class,

@@ -84,6 +84,23 @@ class VerdictTallyTest {
         assertEquals(300, lines, bytes.toString());
     }
 
+    /** Without a terminal: no line before the first verdict (it showed zeros), then one at the first verdicts. */
+    @Test
+    void thePlainViewStartsAtTheFirstVerdicts() {
+        VerdictTally t = new VerdictTally();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        LiveView view = new LiveView(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+                false, false);
+        view.render(t, 49, 1_000_000_000L);
+        assertEquals("", bytes.toString(), "flows sent, no verdict yet: nothing printed");
+        t.verdict(verdict(Decision.ALLOW, "BENIGN", List.of("model:BENIGN p=0.990=>ALLOW"), 1_000, 1_001));
+        view.render(t, 60, 2_000_000_000L);
+        org.junit.jupiter.api.Assertions.assertTrue(bytes.toString().startsWith("[  2s] in=60 ") && bytes.toString()
+                .contains("allowed=1"), bytes.toString());
+        view.render(t, 70, 3_000_000_000L);
+        assertEquals(1, bytes.toString().split("\n").length, "the next line 5 s later");
+    }
+
     /** In place, the view redraws over itself, but not over a line printed below it in between. */
     @Test
     void theLiveViewDoesNotDrawOverALinePrintedBelowIt() {
