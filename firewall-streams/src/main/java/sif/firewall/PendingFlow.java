@@ -20,8 +20,9 @@ import sif.schemas.avro.IdentityStatus;
  * original. The raw features let a restored flow be classified when its snapshot was made for
  * another model (see {@link SequenceWindow#usable}).
  *
- * <p>Encoding version 2; version 1 records (raw-feature snapshot, raw value) are still read: their
- * features are the snapshot's last row.
+ * <p>Encoding version 3 (version 2 and the identity's age and flow count); version 2 records are read
+ * with neither, and version 1 records (raw-feature snapshot, raw value) too: their features are the
+ * snapshot's last row.
  */
 public record PendingFlow(
         String flowId,
@@ -41,9 +42,13 @@ public record PendingFlow(
         long sourceOffset,
         byte[] rawValue,
         float[] features,
-        byte[] sequence) {
+        byte[] sequence,
+        Long identityAgeMs,
+        Long flowsSinceVerification) {
 
-    private static final byte VERSION = 2;
+    /** Version 3 adds the identity's age and flow count; versions 1 and 2 are still read (both null). */
+    private static final byte VERSION = 3;
+    private static final long ABSENT = Long.MIN_VALUE;
     private static final int V1_HEADER = 2;
     private static final int RAW_FEATURES = sif.flows.FlowFeatures.COUNT;
     private static final IdentityStatus[] STATUSES = IdentityStatus.values();
@@ -52,7 +57,17 @@ public record PendingFlow(
         var f = c.flow();
         return new PendingFlow(f.getFlowId(), f.getSrcIp(), f.getSrcPort(), f.getDstIp(), f.getDstPort(),
                 f.getProtocol(), f.getEventTimeMs(), f.getLabel(), c.ingestTimeMs(), c.identityStatus(), c.principal(),
-                c.reasons(), c.sourceTopic(), c.sourcePartition(), c.sourceOffset(), c.rawValue(), c.features(), sequence);
+                c.reasons(), c.sourceTopic(), c.sourcePartition(), c.sourceOffset(), c.rawValue(), c.features(), sequence,
+                c.identityAgeMs(), c.flowsSinceVerification());
+    }
+
+    /** A flow without the zero-trust step's age and count. */
+    public PendingFlow(String flowId, String srcIp, int srcPort, String dstIp, int dstPort, int protocol,
+                       long eventTimeMs, String label, long ingestTimeMs, IdentityStatus identityStatus, String principal,
+                       List<String> reasons, String sourceTopic, int sourcePartition, long sourceOffset, byte[] rawValue,
+                       float[] features, byte[] sequence) {
+        this(flowId, srcIp, srcPort, dstIp, dstPort, protocol, eventTimeMs, label, ingestTimeMs, identityStatus,
+                principal, reasons, sourceTopic, sourcePartition, sourceOffset, rawValue, features, sequence, null, null);
     }
 
     /** Flows in the model input (1 for a version-1 snapshot, which is read as the flow alone). */
@@ -63,7 +78,7 @@ public record PendingFlow(
     public byte[] encode() {
         byte[][] strings = {utf8(flowId), utf8(srcIp), utf8(dstIp), utf8(label), utf8(principal), utf8(sourceTopic)};
         byte[][] reasonBytes = new byte[reasons.size()][];
-        int size = 1 + 4 * 3 + 8 * 3 + 1 + 4 + 4 + 4 + features.length * 4 + 4 + sequence.length;
+        int size = 1 + 4 * 3 + 8 * 3 + 1 + 4 + 8 * 2 + 4 + 4 + features.length * 4 + 4 + sequence.length;
         for (byte[] s : strings) {
             size += 4 + (s == null ? 0 : s.length);
         }
@@ -80,6 +95,8 @@ public record PendingFlow(
         b.putLong(eventTimeMs).putLong(ingestTimeMs).putLong(sourceOffset);
         b.put((byte) identityStatus.ordinal());
         b.putInt(sourcePartition);
+        b.putLong(identityAgeMs == null ? ABSENT : identityAgeMs);
+        b.putLong(flowsSinceVerification == null ? ABSENT : flowsSinceVerification);
         b.putInt(reasonBytes.length);
         for (byte[] r : reasonBytes) {
             putBytes(b, r);
@@ -96,7 +113,7 @@ public record PendingFlow(
         try {
             ByteBuffer b = ByteBuffer.wrap(bytes);
             byte version = b.get();
-            if (version != VERSION && version != 1) {
+            if (version < 1 || version > VERSION) {
                 throw new IllegalArgumentException("pending flow of unknown version " + version);
             }
             String flowId = str(b);
@@ -113,6 +130,12 @@ public record PendingFlow(
             long offset = b.getLong();
             IdentityStatus status = STATUSES[b.get()];
             int partition = b.getInt();
+            Long age = null;
+            Long flows = null;
+            if (version >= 3) {
+                age = present(b.getLong());
+                flows = present(b.getLong());
+            }
             int nReasons = b.getInt();
             List<String> reasons = new ArrayList<>(nReasons);
             for (int i = 0; i < nReasons; i++) {
@@ -137,10 +160,14 @@ public record PendingFlow(
                 throw new IllegalArgumentException(b.remaining() + " trailing bytes");
             }
             return new PendingFlow(flowId, srcIp, srcPort, dstIp, dstPort, protocol, eventTime, label, ingestTime,
-                    status, principal, List.copyOf(reasons), topic, partition, offset, raw, features, sequence);
+                    status, principal, List.copyOf(reasons), topic, partition, offset, raw, features, sequence, age, flows);
         } catch (BufferUnderflowException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new IllegalArgumentException("corrupt pending flow (" + bytes.length + " bytes): " + e, e);
         }
+    }
+
+    private static Long present(long v) {
+        return v == ABSENT ? null : v;
     }
 
     /** Version-1 snapshots: {@code 1, count, count × (i64 time, 77 × f32 raw features)}. */

@@ -121,6 +121,8 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
                 .setInferenceMicros(s.inferenceMicros())
                 .setBatchSize(s.batchSize())
                 .setLabel(f.label())
+                .setIdentityAgeMs(f.identityAgeMs())
+                .setFlowsSinceVerification(f.flowsSinceVerification())
                 .build();
     }
 

@@ -19,8 +19,10 @@ class PendingFlowTest {
         byte[] seq = SequenceWindow.append(SequenceWindow.append(null, 1, f, 10, 1000), 2, f, 10, 1000);
         PendingFlow p = new PendingFlow("id-1", "10.0.0.1", 1234, "10.0.0.2", 443, 6, 111L, "DDoS", 222L,
                 IdentityStatus.STALE, "spiffe://sif/host-a", List.of("trust.stale", "x"), "flows", 3, 999L,
-                new byte[] {1, 2, 3}, f, seq);
+                new byte[] {1, 2, 3}, f, seq, 301_000L, 501L);
         PendingFlow q = PendingFlow.decode(p.encode());
+        assertEquals(301_000L, q.identityAgeMs());
+        assertEquals(501L, q.flowsSinceVerification());
         assertEquals(p.flowId(), q.flowId());
         assertEquals(p.srcIp(), q.srcIp());
         assertEquals(p.srcPort(), q.srcPort());
@@ -50,6 +52,29 @@ class PendingFlowTest {
         PendingFlow big = new PendingFlow("id", "s", 0, "d", 0, 17, 1, null, 1, IdentityStatus.NOT_EVALUATED, null,
                 List.of(), "flows", 0, 1, new byte[900], new float[77], seq);
         assertEquals(small.encode().length, big.encode().length);
+    }
+
+    /** Version 2 (before the identity's age and count were stored) is read with neither. */
+    @Test
+    void readsVersionTwoRecords() {
+        float[] f = new float[77];
+        byte[] seq = SequenceWindow.append(null, 1, f, 10, 1000);
+        PendingFlow p = new PendingFlow("id-2", "10.0.0.1", 1, "10.0.0.2", 2, 6, 3L, null, 4L, IdentityStatus.TRUSTED,
+                "spiffe://sif/host-b", List.of("r"), "flows", 5, 6L, null, f, seq, 7L, 8L);
+        byte[] v3 = p.encode();
+        // version 3 = version 2 with two longs after the source partition
+        int afterPartition = 1 + (4 + 4) + (4 + 8) + (4 + 8) + 4 + (4 + 19) + (4 + 5) + 4 * 3 + 8 * 3 + 1 + 4;
+        byte[] v2 = new byte[v3.length - 16];
+        System.arraycopy(v3, 0, v2, 0, afterPartition);
+        System.arraycopy(v3, afterPartition + 16, v2, afterPartition, v3.length - afterPartition - 16);
+        v2[0] = 2;
+        PendingFlow q = PendingFlow.decode(v2);
+        assertEquals(List.of("id-2", "spiffe://sif/host-b", 5, 6L), List.of(q.flowId(), q.principal(),
+                q.sourcePartition(), q.sourceOffset()));
+        assertEquals(List.of("r"), q.reasons());
+        assertNull(q.identityAgeMs());
+        assertNull(q.flowsSinceVerification());
+        assertArrayEquals(seq, q.sequence());
     }
 
     @Test

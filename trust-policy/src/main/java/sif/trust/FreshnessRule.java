@@ -72,7 +72,7 @@ public final class FreshnessRule {
             }
             long n = restart || previous == null ? 1 : previous.flowsSinceVerification() + 1;
             return finish(sourceIp, flowTimeMs, IdentityStatus.UNKNOWN, null, null, 0L, 0L, n, lastChallenge, previous,
-                    "no identity bound to " + sourceIp);
+                    "no identity bound to " + sourceIp, null);
         }
         // the verification that covers this flow: the latest at or before it, not the newest on record
         // (a firewall catching up on old flows already holds verifications made after them)
@@ -116,12 +116,13 @@ public final class FreshnessRule {
             detail = "verified " + age + " ms ago, flow " + n + " of " + policy.maxFlows();
         }
         return finish(sourceIp, flowTimeMs, status, identity.principal(), identity.credentialSerial(),
-                covered, counterVerifiedAt, n, lastChallenge, previous, detail);
+                covered, counterVerifiedAt, n, lastChallenge, previous, detail,
+                verifiedAt == PrincipalIdentity.NONE ? null : age);
     }
 
     private TrustAssessment finish(String sourceIp, long t, IdentityStatus status, String principal, String serial,
                                    long verifiedAt, long counterVerifiedAt, long n, long lastChallenge,
-                                   SourceState previous, String detail) {
+                                   SourceState previous, String detail, Long identityAgeMs) {
         Challenge challenge = null;
         if (policy.challengeOn().contains(status)
                 && (lastChallenge == SourceState.NO_CHALLENGE || t - lastChallenge >= policy.challengePeriodMs())) {
@@ -133,6 +134,7 @@ public final class FreshnessRule {
         // the source's newest flow time: a late flow does not move it back (it drives idle eviction)
         long lastSeen = previous == null ? t : Math.max(previous.lastSeenMs(), t);
         SourceState next = new SourceState(principal, serial, counterVerifiedAt, n, lastChallenge, lastSeen, status);
-        return new TrustAssessment(status, principal, detail, next, challenge);
+        return new TrustAssessment(status, principal, detail, next, challenge, identityAgeMs,
+                principal == null ? null : n);
     }
 }

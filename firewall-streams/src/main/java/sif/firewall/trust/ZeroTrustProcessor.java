@@ -114,7 +114,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         reasons.addAll(flow.reasons());
         reasons.add("identity:" + a.status() + " " + a.detail());
         FlowContext out = flow.withIdentity(sif.schemas.avro.IdentityStatus.valueOf(a.status().name()),
-                a.principal(), reasons);
+                a.principal(), reasons, a.identityAgeMs(), a.flowsSinceVerification());
         context.forward(record.withValue(new TrustedFlow(out, a.challenge())));
     }
 

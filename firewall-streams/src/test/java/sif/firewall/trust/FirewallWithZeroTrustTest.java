@@ -106,6 +106,9 @@ class FirewallWithZeroTrustTest {
             assertEquals(ZeroTrustStepTest.P, v1.getPrincipal());
             assertTrue(v1.getReasons().get(0).startsWith("identity:TRUSTED"), v1.getReasons().toString());
             assertEquals("model:BENIGN p=0.950=>ALLOW", v1.getReasons().get(1));
+            // the verdict carries the identity's age and flow count (both were always null before)
+            assertEquals(java.util.Arrays.asList(1_000L, 1L), java.util.Arrays.asList(v1.getIdentityAgeMs(),
+                    v1.getFlowsSinceVerification()));
 
             NetworkFlow outsider = ZeroTrustStepTest.flow("u1", "172.16.0.1", t0 + 2_000);
             flows.pipeInput("172.16.0.1", flowSerde.serializer().serialize("flows", outsider), t0 + 2_000);
@@ -114,6 +117,8 @@ class FirewallWithZeroTrustTest {
             assertEquals(IdentityStatus.UNKNOWN, v2.getIdentityStatus());
             assertEquals(List.of("identity:UNKNOWN no identity bound to 172.16.0.1", "model:BENIGN p=0.950=>ALLOW",
                     "zero-trust:UNKNOWN=>BLOCK"), v2.getReasons());
+            assertEquals(java.util.Arrays.asList(null, null), java.util.Arrays.asList(v2.getIdentityAgeMs(),
+                    v2.getFlowsSinceVerification()), "no identity: neither");
 
             double[] f = sif.schemas.Flows.features(ZeroTrustStepTest.flow("x", ZeroTrustStepTest.HOST, t0));
             f[0] = 5_000;
@@ -124,6 +129,8 @@ class FirewallWithZeroTrustTest {
             assertEquals("a1", v3.getFlowId());
             assertEquals(IdentityStatus.TRUSTED, v3.getIdentityStatus());
             assertEquals("model:DDoS p=0.970>0.850=>BLOCK", v3.getReasons().get(1));
+            assertEquals(java.util.Arrays.asList(3_000L, 2L), java.util.Arrays.asList(v3.getIdentityAgeMs(),
+                    v3.getFlowsSinceVerification()));
             assertTrue(allowed.isEmpty());
             assertTrue(blocked.isEmpty());
         }
