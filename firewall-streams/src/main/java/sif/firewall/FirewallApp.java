@@ -250,7 +250,8 @@ public final class FirewallApp implements AutoCloseable {
                 config.alertedTopic(), config.dlqTopic());
         var unknown = config.unknownKeys();
         if (!unknown.isEmpty()) {
-            LOG.warn("ignoring unknown settings {} (misspelt? see README.md's configuration table and, for trust.*, policy.*, alerts.* and blocklist.*, trust-policy/README.md)", unknown);
+            LOG.warn("ignoring unknown settings {} (misspelt? see README.md's configuration table and, for "
+                    + "trust.*, policy.*, alerts.* and blocklist.*, trust-policy/README.md)", unknown);
         }
         if (config.trustEnabled()) {
             checkIdentityTopic();

@@ -126,20 +126,7 @@ public final class TopicCheck implements AutoCloseable {
      * one), or null when there is no answer within 10 s or the check has no cluster (tests).
      */
     public Map<String, String> topicIds(java.util.Collection<String> topics) {
-        if (admin == null) {
-            return null;
-        }
-        Map<String, String> out = new java.util.TreeMap<>();
-        // one request; each topic answers on its own future (a missing one fails only its own)
-        for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
-            Reply<org.apache.kafka.clients.admin.TopicDescription> r = await(e.getValue());
-            if (r.value() != null) {
-                out.put(e.getKey(), r.value().topicId().toString());
-            } else if (!r.unknownTopic()) {
-                return null;
-            }
-        }
-        return out;
+        return describe(topics, d -> d.topicId().toString());
     }
 
     /**
@@ -147,14 +134,21 @@ public final class TopicCheck implements AutoCloseable {
      * 10 s or the check has no cluster (tests).
      */
     public Map<String, Integer> partitionCounts(java.util.Collection<String> topics) {
+        return describe(topics, d -> d.partitions().size());
+    }
+
+    /** {@code what} of each of {@code topics} that exists; null without an answer or a cluster. */
+    private <T> Map<String, T> describe(java.util.Collection<String> topics,
+                                        Function<org.apache.kafka.clients.admin.TopicDescription, T> what) {
         if (admin == null) {
             return null;
         }
-        Map<String, Integer> out = new java.util.TreeMap<>();
+        Map<String, T> out = new java.util.TreeMap<>();
+        // one request; each topic answers on its own future (a missing one fails only its own)
         for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
             Reply<org.apache.kafka.clients.admin.TopicDescription> r = await(e.getValue());
             if (r.value() != null) {
-                out.put(e.getKey(), r.value().partitions().size());
+                out.put(e.getKey(), what.apply(r.value()));
             } else if (!r.unknownTopic()) {
                 return null;
             }

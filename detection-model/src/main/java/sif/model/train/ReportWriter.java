@@ -20,6 +20,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import sif.model.artifact.ModelMetadata;
 import sif.model.data.DatasetLoader;
 import sif.model.data.Protocol;
+import sif.model.data.SplitOverlap;
 import sif.model.eval.Metrics;
 import sif.model.nn.SequenceTrainer;
 
@@ -47,7 +48,7 @@ public final class ReportWriter {
     private ReportWriter() {}
 
     /** What of the test part a model could have memorised (identical flows or sequences in training). */
-    static String overlap(sif.model.data.SplitOverlap o, List<String> classes, boolean leakageFree) {
+    static String overlap(SplitOverlap o, List<String> classes, boolean leakageFree) {
         StringBuilder b = new StringBuilder(" Repeats across the cut: ").append(o.sameFlow()).append(" of ")
                 .append(o.test()).append(" test anchors have a flow identical (all 76 inputs) to a training anchor's (");
         List<String> parts = new java.util.ArrayList<>();
@@ -262,8 +263,8 @@ public final class ReportWriter {
         md.append("- Baselines: Decision Tree, linear SVM and Random Forest via Tribuo 4.3 (Apache-2.0) on the scaled "
                 + "features of the **last flow only** (no history); 1-D CNN (DJL: two kernel-3 convolutions of 64 filters "
                 + "with ReLU, each a dense layer over every step's three-step window since DJL's Conv1d returned NaN "
-                + "at random, then global max pool, dropout 0.3, dense) on the same sequences and with the same training loop as the LSTM. All on the "
-                + "same split and features.\n\n");
+                + "at random, then global max pool, dropout 0.3, dense) on the same sequences and with the same "
+                + "training loop as the LSTM. All on the same split and features.\n\n");
 
         md.append("## Training time\n\n| protocol | LSTM epochs run | best epoch | LSTM seconds |\n|---|---|---|---|\n");
         for (TrainingRun.ProtocolResult p : List.of(temporal, random)) {

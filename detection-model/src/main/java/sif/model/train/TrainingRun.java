@@ -24,6 +24,7 @@ import sif.model.data.FeatureScaler;
 import sif.model.data.FlowTable;
 import sif.model.data.PreparedSplit;
 import sif.model.data.Protocol;
+import sif.model.data.SplitOverlap;
 import sif.model.data.SequenceSet;
 import sif.model.eval.Baselines;
 import sif.model.eval.Calibration;
@@ -54,7 +55,7 @@ public final class TrainingRun {
     /** Everything about one protocol. */
     public record ProtocolResult(Protocol protocol, int train, int val, int test, Map<String, ModelEval> models,
                                  double temperature, int bestEpoch, int epochsRun, double lstmSeconds,
-                                 sif.model.data.SplitOverlap overlap) {}
+                                 SplitOverlap overlap) {}
 
     /** The outcome of a run. */
     public record Result(Options options, DatasetLoader.Loaded data, Map<Protocol, ProtocolResult> protocols,
@@ -112,7 +113,7 @@ public final class TrainingRun {
                 }
                 results.put(p, new ProtocolResult(p, prep.train().size(), prep.val().size(), prep.test().size(), evals,
                         temperature, tr.bestEpoch(), tr.history().size(), tr.millis() / 1000.0,
-                        sif.model.data.SplitOverlap.of(prep.train(), prep.test(), classes.size())));
+                        SplitOverlap.of(prep.train(), prep.test(), classes.size())));
             }
         }
         return new Result(opt, loaded, results, metadata, (System.nanoTime() - t0) / 1e9);
