@@ -58,10 +58,12 @@ public final class StartupProbe {
         Path archive = workDir.resolve("firewall-cds.jsa");
         List<String> cmd = command(firewallConfig, workDir, List.of("-XX:ArchiveClassesAtExit=" + archive));
         cmd.add("--check");
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("cds-record.log").toFile()).start();
+        Process child = ChildJvm.start(new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("cds-record.log").toFile()));
         if (!child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
-            child.destroyForcibly();
+            // a hung check: measured without the archive (exitValue() of a process not yet gone would throw)
+            child.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            return null;
         }
         return child.exitValue() == 0 && Files.isRegularFile(archive) ? archive : null;
     }
@@ -75,7 +77,7 @@ public final class StartupProbe {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         Map<String, Double> milestones = new LinkedHashMap<>();
         long t0 = System.nanoTime();
-        Process child = pb.start();
+        Process child = ChildJvm.start(pb);
         Thread reader = new Thread(() -> pump(child, log, t0, milestones), "sif-bench-child-log");
         reader.setDaemon(true);
         reader.start();

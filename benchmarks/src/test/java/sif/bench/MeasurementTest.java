@@ -52,6 +52,35 @@ class MeasurementTest {
         assertEquals(Boolean.FALSE, met(report, "start_to_first_verdict_within_5s"));
     }
 
+    /**
+     * A 5k/s phase whose verdicts did not all arrive, or whose flows were not all sent, meets no p99 target:
+     * the p99 of the verdicts that did arrive (the fast ones, before a stall) was marked MET.
+     */
+    @Test
+    void anIncompleteFiveKPhaseMissesTheP99Target() {
+        Map<String, Object> report = new HashMap<>();
+        report.put("p99_ms_at_5k", 9L);
+        report.put("p99_at_5k_phase_ran", true);
+        report.put("p99_at_5k_phase_complete", true);
+        assertEquals(Boolean.TRUE, met(report, "p99_at_5k_within_15ms"));
+        report.put("p99_at_5k_phase_complete", false);
+        assertEquals(Boolean.FALSE, met(report, "p99_at_5k_within_15ms"));
+    }
+
+    /** The ceiling is one model session: with several (partitions, stream threads) the ratio is not judged. */
+    @Test
+    void theRatioIsNotJudgedAgainstOneSessionWhenTheFirewallRunsSeveral() {
+        Map<String, Object> report = new HashMap<>();
+        report.put("ratio", 0.6);
+        report.put("options", Map.of("partitions", 1, "stream_threads", 1));
+        assertEquals(Boolean.TRUE, met(report, "e2e_at_least_half_of_ceiling"));
+        report.put("options", Map.of("partitions", 2, "stream_threads", 1));
+        assertEquals(null, met(report, "e2e_at_least_half_of_ceiling"));
+        report.put("ratio", 0.49975); // stored unrounded: not a met 0.5
+        report.put("options", Map.of("partitions", 1, "stream_threads", 1));
+        assertEquals(Boolean.FALSE, met(report, "e2e_at_least_half_of_ceiling"));
+    }
+
     @Test
     void aSaturationPhaseThatTimedOutMeetsNoRatio() {
         Map<String, Object> report = new HashMap<>();

@@ -49,7 +49,7 @@ public final class BrokerProcess implements KafkaBroker {
         List<String> cmd = ChildJvm.command(jvmOptions, EmbeddedKafkaMain.class.getName(),
                 List.of("--log-dir", logDir.toAbsolutePath().toString()));
         Files.createDirectories(outputLog.toAbsolutePath().getParent());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Process p = ChildJvm.start(new ProcessBuilder(cmd).redirectErrorStream(true));
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread pump = new Thread(() -> pump(p, outputLog, ready), "broker-process-output");
         pump.setDaemon(true);

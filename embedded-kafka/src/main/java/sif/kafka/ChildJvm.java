@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -19,7 +21,28 @@ import java.util.function.UnaryOperator;
  */
 public final class ChildJvm {
 
+    /** Children started here and still running: a shutdown hook stops them with this JVM. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        // without it, a JVM ended by a signal (its finally blocks do not run) would leave its children
+        // (a broker with its heap, ports and log directory) running under init
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(p -> {
+            if (p.isAlive()) {
+                p.destroy();
+            }
+        }), "sif-child-jvms-stop"));
+    }
+
     private ChildJvm() {}
+
+    /** Starts {@code pb}'s process; it is stopped (SIGTERM) if this JVM ends while it runs. */
+    public static Process start(ProcessBuilder pb) throws IOException {
+        Process p = pb.start();
+        LIVE.add(p);
+        p.onExit().thenRun(() -> LIVE.remove(p));
+        return p;
+    }
 
     /** This JVM's {@code java} executable ({@code java} from the path if it cannot be told). */
     public static String java() {
