@@ -152,6 +152,7 @@ public final class CsvFlowSource implements FlowSource {
                     }
                     return false;
                 }
+                current = java.util.Collections.emptyIterator(); // the last group's rows can go while the next loads
                 current = load(groups.get(group++)).iterator();
                 synchronized (CsvFlowSource.this) {
                     lastSummary = summary; // what was read so far: a pass ended early (--limit, stop) reports it too

@@ -282,6 +282,7 @@ public final class FlowReplayer implements AutoCloseable {
                 Pacer pacer = new Pacer(options.rate(), options.speedup(), (long) (options.maxWaitSeconds() * 1e9));
                 long passStart = nanoTime.getAsLong();
                 long inPass = 0;
+                long lastDueOffset = Long.MIN_VALUE;
                 passes++;
                 try (FlowSource.Pass it = source.open()) {
                     while (!stopped && it.hasNext() && (options.limit() == 0 || attempted < options.limit())) {
@@ -302,11 +303,17 @@ public final class FlowReplayer implements AutoCloseable {
                             continue;
                         }
                         if (pacer.paced()) {
-                            long due = passStart + pacer.dueNanos(inPass, source.paceTimeMs(r));
+                            long dueOffset = pacer.dueNanos(inPass, source.paceTimeMs(r));
+                            long due = passStart + dueOffset;
                             long late = nanoTime.getAsLong() - due;
-                            if (late > MAX_CATCH_UP_NANOS) {
+                            // flows due at one moment (under --speedup, the flows of one timestamp: a whole
+                            // minute of CICIDS2017) are a burst, late only by the time sending it takes
+                            boolean burst = dueOffset == lastDueOffset;
+                            lastDueOffset = dueOffset;
+                            if (late > MAX_CATCH_UP_NANOS && !burst) {
                                 // behind the schedule (the input stalled, e.g. while a file loads): resume it from
-                                // now instead of sending the backlog at once, which --rate promises not to do
+                                // now instead of sending the backlog at once, which --rate promises not to do.
+                                // Not within a burst: each one would set the schedule back by its own length
                                 passStart += late;
                             } else {
                                 waitUntil(due);
@@ -387,6 +394,9 @@ public final class FlowReplayer implements AutoCloseable {
                     sent.incrementAndGet();
                 } else {
                     failed(r, exception);
+                    if (cannotGoOn(exception)) {
+                        stopOnce(exception);
+                    }
                 }
             });
         } catch (TimeoutException | AuthenticationException | AuthorizationException | IllegalStateException e) {
@@ -395,6 +405,26 @@ public final class FlowReplayer implements AutoCloseable {
             LOG.error("stopping the replay: producer cannot send to {}: {}", options.topic(), e.toString());
         } catch (KafkaException e) {
             failed(r, e);
+        }
+    }
+
+    /**
+     * Whether a failed send means no later one can succeed: refused credentials or permissions, or a
+     * timeout before any flow was delivered (the broker unreachable, the topic missing: the producer
+     * waited {@code max.block.ms} for its metadata). Kafka's producer reports these through the
+     * callback, not by throwing from {@code send}, so without this a replay against a wrong address
+     * went on flow after flow, each waiting {@code max.block.ms}. A timeout after flows were delivered
+     * (a broker outage longer than {@code delivery.timeout.ms}) is counted and the replay goes on.
+     */
+    private boolean cannotGoOn(Exception e) {
+        return e instanceof AuthenticationException || e instanceof AuthorizationException
+                || (e instanceof TimeoutException && sent.get() == 0);
+    }
+
+    private void stopOnce(Exception e) {
+        if (!stopped) {
+            stopped = true;
+            LOG.error("stopping the replay: producer cannot send to {}: {}", options.topic(), e.toString());
         }
     }
 

@@ -137,7 +137,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--identity-network", paramLabel = "CIDR", defaultValue = IdentitySchedule.DEFAULT_NETWORK,
             description = "with --identities: the internal network whose hosts get identities (default "
-                    + "${DEFAULT-VALUE}, the CICIDS2017 victim network; e.g. 10.77.0.0/24 for the lab capture)")
+                    + "${DEFAULT-VALUE}, the CICIDS2017 victim network; e.g. 10.77.0.2/32, the benign client, for "
+                    + "the lab capture, whose attacker is 10.77.0.3)")
     String identityNetwork;
 
     @Option(names = "--metrics-port", paramLabel = "N",
@@ -218,7 +219,15 @@ public final class ReplayCommand implements Callable<Integer> {
                     return 2;
                 }
                 LabLabels labels = labelsFile == null ? null : LabLabels.read(labelsFile);
-                PcapReplaySource ps = new PcapReplaySource(pcap, ExtractorConfig.defaults(mode), labels);
+                ExtractorConfig extractor = ExtractorConfig.defaults(mode);
+                PcapReplaySource ps = new PcapReplaySource(pcap, extractor, labels);
+                if (schedule != null) {
+                    // flows come out of a capture when they end, stamped with their start: a later one may have
+                    // started up to a flow timeout before a host's first. Its identity is issued that much earlier,
+                    // so that no flow of the host precedes it (EXPIRED, never trusted)
+                    schedule = new IdentitySchedule(identityNetwork, schedule.rotateEvery(),
+                            IdentitySchedule.DEFAULT_LEAD.plus(extractor.flowTimeout()));
+                }
                 source = ps;
                 expectedFlows = -1;
             } else if (synthetic) {

@@ -184,6 +184,86 @@ class FlowReplayerTest {
         assertTrue(s.describe().contains("send errors: 15"), s.describe());
     }
 
+    /**
+     * A producer that cannot reach its broker (or find its topic) reports the metadata timeout through the
+     * send's callback, not by throwing: the replay stops at the first one instead of waiting
+     * {@code max.block.ms} for every flow (about 25 hours for the 2,972 real rows at the 30 s default).
+     * A real producer against a closed port.
+     */
+    @Test
+    void aReplayThatCannotReachItsBrokerStops() throws IOException {
+        List<FlowRecord> flows = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flows.add(flow("f" + i, "10.0.0.1", 1000 + i));
+        }
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        try (FlowReplayer r = FlowReplayer.create(Map.of("bootstrap.servers", "127.0.0.1:" + closedPort,
+                "max.block.ms", "300"), ReplayOptions.allOnce("flows"))) {
+            ReplaySummary s = r.replay(FlowSource.of("five", flows::iterator));
+            assertTrue(s.stopped(), "stopped at the first timeout");
+            assertEquals(List.of(1L, 0L, 1L), List.of(s.read(), s.sent(), s.sendErrors()), s.describe());
+            assertTrue(s.errorSamples().get(0).contains("TimeoutException"), s.errorSamples().toString());
+        }
+    }
+
+    /** Refused credentials or permissions stop the replay too; a refused record (too large) does not. */
+    @Test
+    void anAuthorizationFailureStopsTheReplay() throws IOException {
+        MockProducer<String, NetworkFlow> p = new MockProducer<>(true, null, new StringSerializer(), NO_BYTES) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, NetworkFlow> record, Callback cb) {
+                var e = new org.apache.kafka.common.errors.TopicAuthorizationException("not allowed");
+                cb.onCompletion(null, e);
+                return CompletableFuture.failedFuture(e);
+            }
+        };
+        List<FlowRecord> flows = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flows.add(flow("f" + i, "10.0.0.1", i));
+        }
+        ReplaySummary s = new FlowReplayer(p, ReplayOptions.allOnce("flows")).replay(FlowSource.of("t", flows::iterator));
+        assertTrue(s.stopped());
+        assertEquals(List.of(1L, 1L), List.of(s.read(), s.sendErrors()), s.describe());
+    }
+
+    /**
+     * --speedup 60 over minute-resolution timestamps (as in CICIDS2017), 3,000 flows per minute: minute k is
+     * due k seconds after the start, and sending a minute's burst takes 0.45 s (each send moves the clock
+     * 0.15 ms), inside the 1 s step. Before, each late flow of a burst set the schedule back (its catch-up
+     * rule is for input stalls): minutes started 1.4 s apart instead of 1.0.
+     */
+    @Test
+    void burstsOfOneTimestampDoNotSetTheSpeedupScheduleBack() throws IOException {
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        List<FlowRecord> flows = new ArrayList<>();
+        for (int minute = 0; minute < 4; minute++) {
+            for (int i = 0; i < 3000; i++) {
+                flows.add(flow("m" + minute + "-" + i, "10.0.0." + (i % 7), 1_499_000_000_000L + minute * 60_000L));
+            }
+        }
+        List<Long> minuteStart = new ArrayList<>();
+        java.util.function.LongSupplier now = () -> System.nanoTime() + clock.get();
+        FlowReplayer r = new FlowReplayer(producer(), true, new ReplayOptions("flows", 0, 60, 0, false,
+                ReplayOptions.DEFAULT_MAX_WAIT_SECONDS), now);
+        long[] last = {-1};
+        r.beforeEachFlow(f -> {
+            clock.addAndGet(150_000L);
+            if (f.timestampMs() != last[0]) {
+                minuteStart.add(now.getAsLong());
+                last[0] = f.timestampMs();
+            }
+        });
+        r.replay(FlowSource.of("minutes", flows::iterator));
+        for (int k = 0; k < minuteStart.size(); k++) {
+            double behind = (minuteStart.get(k) - minuteStart.get(0)) / 1e9 - k;
+            assertTrue(behind < 0.15, "minute " + k + " started " + behind + " s behind its schedule");
+        }
+        assertEquals(4, minuteStart.size());
+    }
+
     @Test
     void stopEndsTheReplay() throws IOException {
         MockProducer<String, NetworkFlow> p = producer();
