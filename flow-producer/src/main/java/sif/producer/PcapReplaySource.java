@@ -36,6 +36,7 @@ public final class PcapReplaySource implements FlowSource {
     private final List<Path> files;
     private final ExtractorConfig config;
     private final LabLabels labels;
+    private volatile sif.pcap.PacketCounts lastCounts;
 
     /**
      * @param input  a capture file or a directory of captures (.pcap, .pcapng, .cap, .dmp; name order)
@@ -79,9 +80,15 @@ public final class PcapReplaySource implements FlowSource {
 
             @Override
             public void close() throws IOException {
+                lastCounts = flows.counts();
                 flows.close();
             }
         };
+    }
+
+    /** The packets the last pass read, decoded and skipped (by reason); null before a pass ends. */
+    public sif.pcap.PacketCounts lastCounts() {
+        return lastCounts;
     }
 
     /** The flow's last packet: its start plus its Flow Duration (microseconds). */

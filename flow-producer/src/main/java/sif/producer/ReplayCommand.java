@@ -77,6 +77,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "engelen = the corrected extractor of Engelen et al. (default ${DEFAULT-VALUE})")
     String pcapMode;
 
+    @Option(names = "--pcap-ipv6", description = "with --pcap: also extract IPv6 flows (CICFlowMeter V4.0 drops them; "
+            + "so does the default)")
+    boolean pcapIpv6;
+
     @Option(names = "--labels", paramLabel = "FILE",
             description = "with --pcap: ground-truth labels CSV src_ip,start_epoch_ms,end_epoch_ms,label (the lab "
                     + "format); a flow gets the label of the first phase whose host is its source or destination "
@@ -219,7 +223,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     return 2;
                 }
                 LabLabels labels = labelsFile == null ? null : LabLabels.read(labelsFile);
-                ExtractorConfig extractor = ExtractorConfig.defaults(mode);
+                ExtractorConfig extractor = ExtractorConfig.defaults(mode).withIpv6(pcapIpv6);
                 PcapReplaySource ps = new PcapReplaySource(pcap, extractor, labels);
                 if (schedule != null) {
                     // flows come out of a capture when they end, stamped with their start: a later one may have
@@ -340,6 +344,13 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
             out.print(summary.describe());
+            if (source instanceof PcapReplaySource ps && ps.lastCounts() != null) {
+                // packets the extractor skipped (IPv6 without --pcap-ipv6, fragments, other protocols) make no
+                // flow: said here, as ./sif flows says it
+                out.println("  capture: " + ps.lastCounts()
+                        + (ps.lastCounts().skipped(sif.pcap.PacketDecoder.Skip.IPV6_DISABLED) > 0
+                                ? " (--pcap-ipv6 extracts IPv6 flows)" : ""));
+            }
             if (synthetic) {
                 out.println("  flows were SYNTHETIC (drawn from distributions fitted on real CICIDS2017 rows)");
             }

@@ -235,6 +235,8 @@ class ReplayIT {
         assertTrue(ids.stream().allMatch(x -> x.value().getType() == IdentityEventType.ISSUED));
 
         assertTrue(r.out().contains("identity events (SIMULATED)"), r.out());
+        assertTrue(r.out().contains("  capture: ") && r.out().contains(" packets read, "), "what the extractor skipped: "
+                + r.out());
     }
 
     /**
