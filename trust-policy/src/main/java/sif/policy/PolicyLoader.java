@@ -63,12 +63,37 @@ public final class PolicyLoader {
         if (!(tree instanceof Map<?, ?>)) {
             throw new IllegalArgumentException("policy from " + origin + " must be a mapping at top level");
         }
+        if (recursive(tree, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()))) {
+            // e.g. "deny: &x [*x]": SnakeYAML builds a list holding itself, and converting it overflowed the
+            // stack (an Error, which the policy updater's catch did not stop)
+            throw new IllegalArgumentException("policy from " + origin + " is recursive: an alias refers to a "
+                    + "collection that holds it");
+        }
         try {
             return MAPPER.convertValue(tree, PolicyRules.class);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("policy from " + origin + " does not match the format: "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Whether a collection in {@code node} holds itself (through {@code path}, the collections above it). */
+    private static boolean recursive(Object node, java.util.Set<Object> path) {
+        java.util.Collection<?> children = node instanceof Map<?, ?> m ? m.values()
+                : node instanceof java.util.Collection<?> c ? c : null;
+        if (children == null) {
+            return false;
+        }
+        if (!path.add(node)) {
+            return true;
+        }
+        for (Object child : children) {
+            if (recursive(child, path)) {
+                return true;
+            }
+        }
+        path.remove(node);
+        return false;
     }
 
     /**

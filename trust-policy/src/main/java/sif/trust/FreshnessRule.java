@@ -103,8 +103,9 @@ public final class FreshnessRule {
             detail = "device of " + identity.principal() + " non-compliant";
         } else if (verifiedAt == PrincipalIdentity.NONE) {
             status = IdentityStatus.STALE;
-            detail = "flow at " + flowTimeMs + " precedes every verification on record (earliest "
-                    + identity.verifications().get(0) + ")";
+            detail = identity.verifications().isEmpty() ? "no verification on record"
+                    : "flow at " + flowTimeMs + " precedes every verification on record (earliest "
+                            + identity.verifications().get(0) + ")";
         } else if (age > policy.maxAgeMs()) {
             status = IdentityStatus.STALE;
             detail = "verified " + age + " ms ago > " + policy.maxAgeMs() + " ms";

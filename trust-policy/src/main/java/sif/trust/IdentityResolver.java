@@ -21,7 +21,10 @@ import java.util.List;
  *       back to the current credential's own validity start: the revoked credential may have been in
  *       it, and had the revocation come first the chain would not reach past it. (In that order a
  *       chain s1, s2, s3 with s1 revoked starts at s2; revoked after the rotations it starts at s3:
- *       never more trusting than in order.) A newer
+ *       never more trusting than in order.) A late ISSUED / ROTATED of a serial already revoked, whose
+       credential starts after the current one's, replaces the current credential all the same (it is
+       revoked: the principal is REVOKED, as in order), and no late event credits the verification of
+       a revoked serial to the principal. A newer
  *       ASSURANCE_CHANGED / DEVICE_NONCOMPLIANT / REVOKED about a different (older) serial changes
  *       posture (compliance, assurance) but never swaps the current credential back.</li>
  *   <li>A non-credential event about the current serial may raise {@code verifiedAtMs} (a
@@ -74,7 +77,10 @@ public final class IdentityResolver {
             }
         }
         boolean aboutCurrent = current != null && event.credentialSerial().equals(current.credentialSerial());
-        if (event.type() != IdentityEventType.REVOKED && event.verifiedAtMs() > 0
+        // a verification of a credential revoked by now vouches for nothing: it would keep an older
+        // credential fresh (its revocation arriving before the rotation that made it current)
+        boolean ofRevoked = current != null && !aboutCurrent && after.revokedSerials().contains(event.credentialSerial());
+        if (event.type() != IdentityEventType.REVOKED && event.verifiedAtMs() > 0 && !ofRevoked
                 && (event.type().definesCredential() || aboutCurrent || current == null)) {
             times.add(event.verifiedAtMs());
         }
@@ -120,6 +126,17 @@ public final class IdentityResolver {
         // the chain may run through the serial just revoked: back to the current credential's own start
         long notBefore = revokesAnother ? current.credentialNotBeforeMs() : current.notBeforeMs();
         if (!isNewer(event, current)) {
+            if (event.type().definesCredential() && revoked.contains(event.credentialSerial())
+                    && !event.credentialSerial().equals(current.credentialSerial())
+                    && event.notBeforeMs() > current.credentialNotBeforeMs()) {
+                // a late credential that came after the current one and has been revoked since: in order,
+                // it would have replaced the current credential and then been revoked, so the principal
+                // holds a revoked credential (REVOKED), not the one before it
+                return new PrincipalIdentity(current.principal(), current.boundAddresses(), event.credentialSerial(),
+                        event.notBeforeMs(), event.notAfterMs(), current.verifiedAtMs(), event.method(),
+                        current.eventTimeMs(), current.lastType(), current.compliant(), current.assuranceLevel(),
+                        revoked, current.verifications(), event.notBeforeMs());
+            }
             return revoked == current.revokedSerials() ? current : withRevoked(current, revoked, notBefore);
         }
         boolean sameSerial = event.credentialSerial().equals(current.credentialSerial());

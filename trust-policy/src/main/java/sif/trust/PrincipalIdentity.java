@@ -79,7 +79,9 @@ public record PrincipalIdentity(
      */
     public long verificationAtOrBefore(long timeMs) {
         if (verifications.isEmpty()) {
-            return verifiedAtMs;
+            // no time at or before 0 is a verification (0 and below: never verified, e.g. a sentinel), and a
+            // raw one of Long.MIN_VALUE + 1 would overflow the age into a negative, "fresh" one
+            return verifiedAtMs > 0 ? verifiedAtMs : NONE;
         }
         for (int i = verifications.size() - 1; i >= 0; i--) { // newest first: live flows stop at once
             long v = verifications.get(i);

@@ -91,6 +91,21 @@ class PolicyLoaderHostileInputTest {
         rejected(doc);
     }
 
+    /**
+     * An alias inside the collection it names makes a collection that holds itself: converting it
+     * overflowed the stack, an Error the policy updater (which catches RuntimeException) did not stop.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "deny: &x [*x]",
+            "zeroTrust: &z {exemptSources: *z}",
+            "classes: &c {DDoS: *c}",
+            "deny: [&r {id: a, ports: [23], protocols: *r}]",
+    })
+    void aRecursiveAliasIsRejected(String doc) {
+        assertTrue(rejected(doc).getMessage().contains("recursive"), doc);
+    }
+
     /** A key given twice: the second would silently win; a typo'd copy-paste must fail loudly. */
     @Test
     void aDuplicateKeyIsRejected() {

@@ -341,4 +341,47 @@ class FreshnessRuleTest {
         assertEquals(IdentityStatus.EXPIRED, gap.onFlow(IP, T0 + 3 * MIN).status(), "not valid in the gap");
         assertEquals(IdentityStatus.EXPIRED, gap.onFlow(IP, T0 + MIN).status(), "a gap breaks the chain");
     }
+
+    private static IdentityEvent timed(IdentityEventType t, String serial, long notBefore, long verifiedAt,
+                                            long eventTime) {
+        return new IdentityEvent(P, t, List.of(IP), serial, notBefore, notBefore + 60 * MIN, verifiedAt, "mTLS",
+                eventTime, true, null);
+    }
+
+    private static IdentityEvent revocation(String serial, long eventTime) {
+        return new IdentityEvent(P, IdentityEventType.REVOKED, List.of(), serial, 0, 0, 0, "mTLS", eventTime, true, null);
+    }
+
+    /**
+     * ROTATED s2, then REVOKED s2; in order the principal is REVOKED. With the revocation delivered before
+     * the rotation, the rotation was ignored as late and its verification kept s1 fresh: TRUSTED. Then a
+     * ROTATED s3 must not chain back through the revoked s2 either: a flow between the revocation and s3
+     * is never trusted, whatever the order.
+     */
+    @Test
+    void aRevocationDeliveredBeforeItsRotationStillRevokes() {
+        IdentityEvent issued = timed(IdentityEventType.ISSUED, "s1", T0, T0, T0);
+        IdentityEvent rotated = timed(IdentityEventType.ROTATED, "s2", T0 + 4 * MIN, T0 + 4 * MIN, T0 + 4 * MIN);
+        IdentityEvent revoked = revocation("s2", T0 + 5 * MIN);
+        IdentityEvent rotated3 = timed(IdentityEventType.ROTATED, "s3", T0 + 8 * MIN, T0 + 8 * MIN, T0 + 8 * MIN);
+        for (List<IdentityEvent> order : List.of(List.of(issued, rotated, revoked), List.of(issued, revoked, rotated))) {
+            ZeroTrustEvaluator zt = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+            order.forEach(zt::onIdentityEvent);
+            assertEquals(IdentityStatus.REVOKED, zt.onFlow(IP, T0 + 6 * MIN).status(), order.get(1).type() + " first");
+            zt.onIdentityEvent(rotated3);
+            IdentityStatus between = zt.onFlow(IP, T0 + 6 * MIN + SEC).status();
+            assertEquals(true, between != IdentityStatus.TRUSTED, order.get(1).type() + " first, then s3: " + between);
+        }
+    }
+
+    /** A verification time of 0 or below (a "never" sentinel) is no verification: STALE, not a crash or TRUSTED. */
+    @Test
+    void aVerificationTimeAtOrBelowZeroIsNoVerification() {
+        for (long v : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, 0}) {
+            ZeroTrustEvaluator zt = new ZeroTrustEvaluator(FreshnessPolicy.defaults());
+            zt.onIdentityEvent(timed(IdentityEventType.ISSUED, "s1", T0, v, T0));
+            TrustAssessment a = zt.onFlow(IP, T0 + MIN);
+            assertEquals(IdentityStatus.STALE, a.status(), "verifiedAt " + v + ": " + a.detail());
+        }
+    }
 }
