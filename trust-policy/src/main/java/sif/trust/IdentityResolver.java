@@ -22,9 +22,9 @@ import java.util.List;
  *       it, and had the revocation come first the chain would not reach past it. (In that order a
  *       chain s1, s2, s3 with s1 revoked starts at s2; revoked after the rotations it starts at s3:
  *       never more trusting than in order.) A late ISSUED / ROTATED of a serial already revoked, whose
-       credential starts after the current one's, replaces the current credential all the same (it is
-       revoked: the principal is REVOKED, as in order), and no late event credits the verification of
-       a revoked serial to the principal. A newer
+ *       credential starts after the current one's, replaces the current credential all the same (it is
+ *       revoked: the principal is REVOKED, as in order), and no late event credits the verification of
+ *       a revoked serial to the principal. A newer
  *       ASSURANCE_CHANGED / DEVICE_NONCOMPLIANT / REVOKED about a different (older) serial changes
  *       posture (compliance, assurance) but never swaps the current credential back.</li>
  *   <li>A non-credential event about the current serial may raise {@code verifiedAtMs} (a
@@ -132,7 +132,9 @@ public final class IdentityResolver {
                 // a late credential that came after the current one and has been revoked since: in order,
                 // it would have replaced the current credential and then been revoked, so the principal
                 // holds a revoked credential (REVOKED), not the one before it
-                return new PrincipalIdentity(current.principal(), current.boundAddresses(), event.credentialSerial(),
+                List<String> bindings = event.boundAddresses().isEmpty() ? current.boundAddresses()
+                        : event.boundAddresses();
+                return new PrincipalIdentity(current.principal(), bindings, event.credentialSerial(),
                         event.notBeforeMs(), event.notAfterMs(), current.verifiedAtMs(), event.method(),
                         current.eventTimeMs(), current.lastType(), current.compliant(), current.assuranceLevel(),
                         revoked, current.verifications(), event.notBeforeMs());
