@@ -19,14 +19,17 @@ public final class CidrSet {
         return EMPTY;
     }
 
-    /** Parses every entry; a bad entry throws {@link IllegalArgumentException} naming it. */
+    /**
+     * Parses every entry as a network ({@link Cidr#parseNetwork}: no bits past the prefix); a bad entry
+     * throws {@link IllegalArgumentException} naming it.
+     */
     public static CidrSet parse(Collection<String> specs) {
         if (specs == null || specs.isEmpty()) {
             return EMPTY;
         }
         List<Cidr> out = new ArrayList<>(specs.size());
         for (String s : specs) {
-            out.add(Cidr.parse(s));
+            out.add(Cidr.parseNetwork(s));
         }
         return new CidrSet(out.toArray(new Cidr[0]));
     }

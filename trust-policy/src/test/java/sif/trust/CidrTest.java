@@ -23,6 +23,25 @@ class CidrTest {
         assertFalse(Cidr.parse("172.16.0.0/12").contains("172.32.0.0"));
     }
 
+    /**
+     * Networks in policy rules refuse bits past the prefix: {@code ::ffff:198.51.100.0/24} is the IPv6
+     * network ::/24 (no IPv4 address in it), so a deny rule written so let 198.51.100.7 through.
+     */
+    @Test
+    void aPolicyNetworkWithBitsPastItsPrefixIsRefused() {
+        IllegalArgumentException mapped = assertThrows(IllegalArgumentException.class,
+                () -> Cidr.parseNetwork("::ffff:198.51.100.0/24"));
+        assertTrue(mapped.getMessage().contains("/120"), mapped.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parseNetwork("10.0.0.5/24"));
+        assertTrue(Cidr.parseNetwork("::ffff:198.51.100.0/120").contains("198.51.100.7"));
+        assertTrue(Cidr.parseNetwork("10.0.0.0/24").contains("10.0.0.5"));
+        assertTrue(Cidr.parseNetwork("10.0.0.5").contains("10.0.0.5"));
+        assertTrue(Cidr.parseNetwork("0.0.0.0/0").contains("8.8.8.8"));
+        IllegalArgumentException rule = assertThrows(IllegalArgumentException.class, () -> sif.policy.PolicyLoader.parse(
+                "deny: [{id: d, sources: ['::ffff:198.51.100.0/24']}]\n", "test"));
+        assertTrue(rule.getMessage().contains("::ffff:198.51.100.0/24"), rule.getMessage());
+    }
+
     @Test
     void ipv6() {
         Cidr c = Cidr.parse("2001:db8::/32");
