@@ -45,9 +45,17 @@ class InferenceFailurePathsTest {
     /** Flow Duration that makes the model thread fail with an Error (not a RuntimeException). */
     static final double ERROR_DURATION = 777;
 
-    /** RuleClassifier (calls wait for its {@code gate} when set), with an Error for a flow of ERROR_DURATION. */
-    static final class ErroringClassifier implements SequenceClassifier {
+    /**
+     * RuleClassifier (calls wait for its {@code gate} when set) whose answers {@code after} may change or
+     * replace (by throwing), given the sequences of the call and the rules' probabilities.
+     */
+    static final class AlteredClassifier implements SequenceClassifier {
         final RuleClassifier rules = new RuleClassifier();
+        private final java.util.function.BiConsumer<List<float[][]>, float[][]> after;
+
+        AlteredClassifier(java.util.function.BiConsumer<List<float[][]>, float[][]> after) {
+            this.after = after;
+        }
 
         @Override
         public ModelInfo info() {
@@ -61,11 +69,7 @@ class InferenceFailurePathsTest {
                 @Override
                 public float[][] predict(List<float[][]> sequences) {
                     float[][] out = inner.predict(sequences);
-                    for (float[][] s : sequences) {
-                        if (s[s.length - 1][0] == (float) ERROR_DURATION) {
-                            throw new OutOfMemoryError("test: native allocation failed");
-                        }
-                    }
+                    after.accept(sequences, out);
                     return out;
                 }
 
@@ -78,6 +82,22 @@ class InferenceFailurePathsTest {
 
         @Override
         public void close() {}
+    }
+
+    /** Flow Duration of the last flow of a sequence (feature 0). */
+    private static float duration(float[][] sequence) {
+        return sequence[sequence.length - 1][0];
+    }
+
+    /** An Error (not a RuntimeException) for a flow of ERROR_DURATION. */
+    static AlteredClassifier erroringClassifier() {
+        return new AlteredClassifier((sequences, out) -> {
+            for (float[][] s : sequences) {
+                if (duration(s) == (float) ERROR_DURATION) {
+                    throw new OutOfMemoryError("test: native allocation failed");
+                }
+            }
+        });
     }
 
     private static MockProducer<byte[], byte[]> dlqProducer() {
@@ -94,7 +114,7 @@ class InferenceFailurePathsTest {
     void anErrorOnTheInferenceThreadFailsTheStreamThreadInsteadOfLosingItsBatch() throws Exception {
         FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
                 FirewallConfig.INFERENCE_PIPELINED, "true"));
-        ErroringClassifier classifier = new ErroringClassifier();
+        AlteredClassifier classifier = erroringClassifier();
         classifier.rules.gate = new CountDownLatch(1);
         MockProducer<byte[], byte[]> producer = dlqProducer();
         try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES)) {
@@ -134,41 +154,16 @@ class InferenceFailurePathsTest {
     static final double NAN_DURATION = 888;
     static final double NAN_IN_BATCH_DURATION = 999;
 
-    /** RuleClassifier, with NaN probabilities for flows of NAN_DURATION, and of NAN_IN_BATCH_DURATION in batches. */
-    static final class NaNClassifier implements SequenceClassifier {
-        final RuleClassifier rules = new RuleClassifier();
-
-        @Override
-        public ModelInfo info() {
-            return rules.info();
-        }
-
-        @Override
-        public ClassifierSession newSession() {
-            ClassifierSession inner = rules.newSession();
-            return new ClassifierSession() {
-                @Override
-                public float[][] predict(List<float[][]> sequences) {
-                    float[][] out = inner.predict(sequences);
-                    for (int i = 0; i < sequences.size(); i++) {
-                        float duration = sequences.get(i)[sequences.get(i).length - 1][0];
-                        if (duration == (float) NAN_DURATION
-                                || (duration == (float) NAN_IN_BATCH_DURATION && sequences.size() > 1)) {
-                            java.util.Arrays.fill(out[i], Float.NaN);
-                        }
-                    }
-                    return out;
+    /** NaN probabilities for flows of NAN_DURATION, and for flows of NAN_IN_BATCH_DURATION in calls of several. */
+    static AlteredClassifier nanClassifier() {
+        return new AlteredClassifier((sequences, out) -> {
+            for (int i = 0; i < sequences.size(); i++) {
+                float d = duration(sequences.get(i));
+                if (d == (float) NAN_DURATION || (d == (float) NAN_IN_BATCH_DURATION && sequences.size() > 1)) {
+                    java.util.Arrays.fill(out[i], Float.NaN);
                 }
-
-                @Override
-                public void close() {
-                    inner.close();
-                }
-            };
-        }
-
-        @Override
-        public void close() {}
+            }
+        });
     }
 
     /**
@@ -184,7 +179,7 @@ class InferenceFailurePathsTest {
                     FirewallConfig.INFERENCE_PIPELINED, pipelined));
             MockProducer<byte[], byte[]> producer = dlqProducer();
             try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
-                 TopologyTestDriver driver = driver(config, new NaNClassifier(), producer, metrics)) {
+                 TopologyTestDriver driver = driver(config, nanClassifier(), producer, metrics)) {
                 TestInputTopic<String, byte[]> in = driver.createInputTopic("flows", Serdes.String().serializer(),
                         Serdes.ByteArray().serializer());
                 TestOutputTopic<String, Verdict> allowed = driver.createOutputTopic("flows.allowed",

@@ -58,8 +58,7 @@ class VerdictTallyTest {
             }
         });
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        LiveView view = new LiveView(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
-                false, false);
+        LiveView view = view(bytes, false);
         feeder.start();
         try {
             while (t.total() == 0) {
@@ -89,8 +88,7 @@ class VerdictTallyTest {
     void thePlainViewStartsAtTheFirstVerdicts() {
         VerdictTally t = new VerdictTally();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        LiveView view = new LiveView(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
-                false, false);
+        LiveView view = view(bytes, false);
         view.render(t, 49, 1_000_000_000L);
         assertEquals("", bytes.toString(), "flows sent, no verdict yet: nothing printed");
         t.verdict(verdict(Decision.ALLOW, "BENIGN", List.of("model:BENIGN p=0.990=>ALLOW"), 1_000, 1_001));
@@ -106,8 +104,7 @@ class VerdictTallyTest {
     void theLiveViewDoesNotDrawOverALinePrintedBelowIt() {
         VerdictTally t = new VerdictTally();
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        LiveView view = new LiveView(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
-                true, false);
+        LiveView view = view(bytes, true);
         view.render(t, 0, 1);
         bytes.reset();
         view.render(t, 0, 2);
@@ -124,5 +121,10 @@ class VerdictTallyTest {
         for (String task : List.of("demo", "replay", "firewall", "train", "evaluate", "cross-eval", "flows", "lab", "broker", "bench")) {
             assertEquals(true, cli.getSubcommands().containsKey(task), task);
         }
+    }
+
+    /** A view printing into {@code bytes}, in place (a terminal) or not, of real flows. */
+    private static LiveView view(java.io.ByteArrayOutputStream bytes, boolean inPlace) {
+        return new LiveView(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8), inPlace, false);
     }
 }
