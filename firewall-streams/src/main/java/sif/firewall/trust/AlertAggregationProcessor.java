@@ -124,7 +124,7 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
         if (current != null && aggregator.isExpired(current, in.eventTimeMs())) {
             emit(aggregator.close(current, in.eventTimeMs()), AlertActivity.CLOSE, record.timestamp());
         }
-        AlertAggregator.Step step = aggregator.onVerdict(current, in);
+        AlertAggregator.Step step = aggregator.onVerdict(current, in, maxEventTime);
         store.put(key, AlertCodec.INSTANCE.encode(step.state()));
         decoded.put(key, step.state());
         if (step.emit() != null) {
@@ -149,7 +149,7 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
             while (it.hasNext()) {
                 var kv = it.next();
                 Alert a = AlertCodec.INSTANCE.decode(kv.value, kv.key);
-                if (aggregator.isExpired(a, maxEventTime)) {
+                if (aggregator.isIdle(a, maxEventTime)) {
                     expired.add(KeyValue.pair(kv.key, a));
                 }
             }

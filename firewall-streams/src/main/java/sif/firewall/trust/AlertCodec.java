@@ -12,14 +12,15 @@ import sif.policy.alerts.Alert;
  * (string), identityStatus (code), lastSrcPort (varint), lastDstIp (string), lastDstPort,
  * protocol (varints), destinations (front-coded strings), dstPorts (varints), flowIds
  * (front-coded strings), modelVersion (string), sequence, emittedCount (varints), lastEmittedMs
- * (long). See {@link StoreCodec}.
+ * (long). Format 2 adds lastActivityMs (long); format 1 values are read with it equal to lastSeenMs.
+ * See {@link StoreCodec}.
  */
 public final class AlertCodec extends StoreCodec<Alert> {
 
     public static final AlertCodec INSTANCE = new AlertCodec();
 
     private AlertCodec() {
-        super(AlertAggregationProcessor.STORE, Alert.class, 1, 512);
+        super(AlertAggregationProcessor.STORE, Alert.class, 2, 512);
     }
 
     @Override
@@ -52,10 +53,26 @@ public final class AlertCodec extends StoreCodec<Alert> {
         out.writeVarInt(a.sequence());
         out.writeVarLong(a.emittedCount());
         out.writeLong(a.lastEmittedMs());
+        out.writeLong(a.lastActivityMs());
     }
 
     @Override
     protected Alert read(Reader in) {
+        Alert a = readOlder(in, 1);
+        return new Alert(a.alertId(), a.srcIp(), a.alertClass(), a.count(), a.firstSeenMs(), a.lastSeenMs(),
+                a.decision(), a.decidingRule(), a.reasons(), a.maxConfidence(), a.principal(), a.identityStatus(),
+                a.lastSrcPort(), a.lastDstIp(), a.lastDstPort(), a.protocol(), a.destinations(), a.dstPorts(),
+                a.flowIds(), a.modelVersion(), a.sequence(), a.emittedCount(), a.lastEmittedMs(), in.readLong());
+    }
+
+    @Override
+    protected int oldestReadable() {
+        return 1;
+    }
+
+    /** Format 1: the fields of format 2 but lastActivityMs, which is then lastSeenMs. */
+    @Override
+    protected Alert readOlder(Reader in, int version) {
         return new Alert(new UUID(in.readLong(), in.readLong()).toString(), in.readString(), in.readString(),
                 in.readVarLong(), in.readLong(), in.readLong(), in.readEnum(TrustCodes.DECISION), in.readString(),
                 in.readStrings(), in.readDouble(), in.readString(), in.readEnum(TrustCodes.IDENTITY_STATUS),

@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <p>A value starting with {@code '{'} is the JSON these stores held before format 1; it is still
  * read (and rewritten in binary on the next update), so state restored from an older changelog
- * stays usable. Any other unknown version, a truncated value or trailing bytes are an
+ * stays usable. So are the older binary versions a subclass still reads ({@link #readOlder}). Any
+ * other unknown version, a truncated value or trailing bytes are an
  * {@link IllegalStateException} naming the store and the key.
  *
  * @param <T> the stored type
@@ -81,15 +82,15 @@ public abstract class StoreCodec<T> {
         if (bytes[0] == LEGACY_JSON) {
             return Json.read(new String(bytes, StandardCharsets.UTF_8), type, store + " key '" + key + "'");
         }
-        if (bytes[0] != version) {
+        if (bytes[0] > version || bytes[0] < oldestReadable()) {
             throw new IllegalStateException("unknown format version " + (bytes[0] & 0xFF) + " of "
-                    + type.getSimpleName() + " in store " + store + " for key '" + key + "' (this build reads version "
-                    + version + ")");
+                    + type.getSimpleName() + " in store " + store + " for key '" + key + "' (this build reads version"
+                    + (oldestReadable() == version ? " " + version : "s " + oldestReadable() + " to " + version) + ")");
         }
         Reader in = new Reader(bytes);
         T value;
         try {
-            value = read(in);
+            value = bytes[0] == version ? read(in) : readOlder(in, bytes[0]);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw corrupt(key, bytes, e.toString(), e);
         }
@@ -107,6 +108,16 @@ public abstract class StoreCodec<T> {
      * {@link BufferUnderflowException} on malformed input (reported as a corrupt value).
      */
     protected abstract T read(Reader in);
+
+    /** The oldest format version {@link #readOlder} reads; this version unless a subclass reads older ones. */
+    protected int oldestReadable() {
+        return version;
+    }
+
+    /** Reads the fields of an older format {@code version} (from {@link #oldestReadable} up). */
+    protected T readOlder(Reader in, int version) {
+        throw new IllegalStateException("format version " + version + " is not read");
+    }
 
     private IllegalStateException corrupt(String key, byte[] bytes, String why, Exception cause) {
         return new IllegalStateException("corrupt " + type.getSimpleName() + " in store " + store + " for key '" + key

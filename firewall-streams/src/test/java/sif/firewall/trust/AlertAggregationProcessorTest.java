@@ -35,8 +35,11 @@ class AlertAggregationProcessorTest {
                 .setIdentityStatus(IdentityStatus.UNKNOWN).build();
     }
 
-    /** Runs the same verdicts through a processor with the given cache size; returns the store and the documents. */
-    private Map.Entry<KeyValueStore<String, byte[]>, List<String>> run(int cacheSize) {
+    private record Fixture(MockProcessorContext<String, String> context, KeyValueStore<String, byte[]> store,
+                           AlertAggregationProcessor processor) {}
+
+    /** A started processor (decoded cache of {@code cacheSize}) with its in-memory store; verdict ids restart. */
+    private Fixture fixture(int cacheSize) {
         seq = 0;
         MockProcessorContext<String, String> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(T0);
@@ -48,6 +51,15 @@ class AlertAggregationProcessorTest {
         var processor = new AlertAggregationProcessor(AlertAggregator.defaults(),
                 new AlertDocuments(AlertFormat.OCSF, Observer.defaults("sif", "test")), Duration.ofSeconds(5), cacheSize);
         processor.init(context);
+        return new Fixture(context, store, processor);
+    }
+
+    /** Runs the same verdicts through a processor with the given cache size; returns the store and the documents. */
+    private Map.Entry<KeyValueStore<String, byte[]>, List<String>> run(int cacheSize) {
+        Fixture f = fixture(cacheSize);
+        var context = f.context();
+        var store = f.store();
+        var processor = f.processor();
         String[] sources = {"10.0.0.1", "10.0.0.2", "10.0.0.3"};
         for (int i = 0; i < 60; i++) { // round robin over 3 sources, one verdict a second: UPDATEs every 10 s
             String src = sources[i % sources.length];
@@ -71,5 +83,46 @@ class AlertAggregationProcessorTest {
         assertEquals(evicting.getValue(), holding.getValue());
         // per source, verdicts 3 s apart from 0 to 57 s: CREATE at 0, UPDATEs at 12, 24, 36 and 48 s
         assertEquals(3 * 5, holding.getValue().size());
+    }
+
+    /**
+     * A source whose flows lag its partition's newest by hours (a sensor draining a backlog) sends one flow
+     * every 10 s of its own time while another source keeps the clock two hours ahead and the idle check
+     * runs between them: its alert stays open (one CREATE, UPDATEs, no CLOSE). Before, the check measured
+     * idleness from the alert's own newest flow, closed it at every run and opened a new one with the next
+     * flow: 30 CREATEs and 29 CLOSEs for one run of flows. Once the lagging source stops, its alert closes.
+     */
+    @Test
+    void theAlertOfASourceLaggingItsPartitionStaysOpenWhileItSends() {
+        Fixture f = fixture(AlertAggregationProcessor.DECODED_CACHE_SIZE);
+        var context = f.context();
+        var store = f.store();
+        var processor = f.processor();
+        var check = context.scheduledPunctuators().get(0).getPunctuator();
+        long live = T0 + 7_200_000L;
+        for (int i = 0; i < 30; i++) {
+            long clock = live + i * 10_000L;
+            processor.process(new Record<>("10.0.0.9", allow(verdict("10.0.0.9", clock)), clock)); // advances the clock
+            processor.process(new Record<>("10.0.0.1", verdict("10.0.0.1", T0 + i * 10_000L), clock));
+            context.setCurrentStreamTimeMs(clock);
+            check.punctuate(clock);
+        }
+        // the documents of 10.0.0.1 (the only source alerted) all belong to one alert: one event.id
+        java.util.Set<String> alertIds = new java.util.TreeSet<>();
+        for (var c : context.forwarded()) {
+            alertIds.add(c.record().key());
+        }
+        assertEquals(1, alertIds.size(), alertIds.size() + " alerts for one run of flows");
+        assertEquals(30, context.forwarded().size(), "CREATE, then an UPDATE per 10 s");
+        long later = live + 30 * 10_000L + 61_000L;
+        processor.process(new Record<>("10.0.0.9", allow(verdict("10.0.0.9", later)), later));
+        context.setCurrentStreamTimeMs(later);
+        check.punctuate(later);
+        assertEquals(null, store.get("10.0.0.1|DDoS"), "closed once it stopped");
+    }
+
+    private static Verdict allow(Verdict v) {
+        v.setDecision(Decision.ALLOW);
+        return v;
     }
 }

@@ -117,6 +117,25 @@ class StoreCodecsTest {
         assertEquals(empty.toString(), back.toString());
     }
 
+    /**
+     * Format 2 stores the alert's activity (the task's clock when a flow last joined it); a format-1 value, as
+     * a changelog written before holds, is still read, its activity being its own newest flow.
+     */
+    @Test
+    void anAlertOfFormatOneIsStillRead() {
+        Alert a = alert(Decision.BLOCK, IdentityStatus.STALE, "spiffe://cicids2017.sim/host/172.16.0.1", "m1");
+        Alert lagging = new Alert(a.alertId(), a.srcIp(), a.alertClass(), a.count(), a.firstSeenMs(), a.lastSeenMs(),
+                a.decision(), a.decidingRule(), a.reasons(), a.maxConfidence(), a.principal(), a.identityStatus(),
+                a.lastSrcPort(), a.lastDstIp(), a.lastDstPort(), a.protocol(), a.destinations(), a.dstPorts(),
+                a.flowIds(), a.modelVersion(), a.sequence(), a.emittedCount(), a.lastEmittedMs(), a.lastSeenMs() + 7_200_000L);
+        byte[] v2 = AlertCodec.INSTANCE.encode(lagging);
+        assertEquals(lagging, AlertCodec.INSTANCE.decode(v2, "172.16.0.1|DDoS"));
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - Long.BYTES); // format 1 lacks the trailing activity
+        v1[0] = 1;
+        assertEquals(a, AlertCodec.INSTANCE.decode(v1, "172.16.0.1|DDoS"));
+        assertEquals(a.lastSeenMs(), AlertCodec.INSTANCE.decode(v1, "k").lastActivityMs());
+    }
+
     @Test
     void alertIdsMustBeCanonicalUuids() {
         Alert a = alert(Decision.ALERT, IdentityStatus.UNKNOWN, null, null);
@@ -190,11 +209,12 @@ class StoreCodecsTest {
     void unknownVersionsAreRejectedWithStoreAndKey() {
         for (StoreCodec<?> codec : List.of(SourceStateCodec.INSTANCE, BlocklistEntryCodec.INSTANCE,
                 AlertCodec.INSTANCE)) {
-            for (byte version : new byte[] {0, 2, (byte) 0xFF}) {
+            String reads = codec == AlertCodec.INSTANCE ? "versions 1 to 2" : "version 1";
+            for (byte version : new byte[] {0, (byte) (codec.version() + 1), (byte) 0xFF}) {
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                         () -> codec.decode(new byte[] {version, 1, 2, 3}, "10.0.0.7"));
                 assertEquals("unknown format version " + (version & 0xFF) + " of " + codecType(codec) + " in store "
-                        + codec.store() + " for key '10.0.0.7' (this build reads version 1)", e.getMessage());
+                        + codec.store() + " for key '10.0.0.7' (this build reads " + reads + ")", e.getMessage());
             }
         }
     }
@@ -240,7 +260,7 @@ class StoreCodecsTest {
 
     private static <T> T roundTrip(StoreCodec<T> codec, T value) {
         byte[] bytes = codec.encode(value);
-        assertEquals(1, bytes[0], "format version byte");
+        assertEquals(codec.version(), bytes[0], "format version byte");
         T back = codec.decode(bytes, "k");
         assertArrayEquals(bytes, codec.encode(back), "re-encoding is stable");
         return back;

@@ -31,6 +31,9 @@ import java.util.List;
  * @param sequence       0 for the first emission, +1 for each update emitted
  * @param emittedCount   {@code count} at the last emission
  * @param lastEmittedMs  event time of the last emission
+ * @param lastActivityMs the newest event time the aggregating task had seen when a flow last joined (at
+ *                       least {@code lastSeenMs}): idleness is measured from it, so the alert of a source
+ *                       whose flows lag its partition's newest is not closed while that source sends
  */
 public record Alert(
         String alertId,
@@ -55,13 +58,25 @@ public record Alert(
         String modelVersion,
         int sequence,
         long emittedCount,
-        long lastEmittedMs) {
+        long lastEmittedMs,
+        long lastActivityMs) {
 
     public Alert {
         reasons = List.copyOf(reasons);
         destinations = List.copyOf(destinations);
         dstPorts = List.copyOf(dstPorts);
         flowIds = List.copyOf(flowIds);
+    }
+
+    /** An alert whose activity is its own newest flow ({@code lastActivityMs = lastSeenMs}). */
+    public Alert(String alertId, String srcIp, String alertClass, long count, long firstSeenMs, long lastSeenMs,
+                 Decision decision, String decidingRule, List<String> reasons, double maxConfidence, String principal,
+                 IdentityStatus identityStatus, int lastSrcPort, String lastDstIp, int lastDstPort, int protocol,
+                 List<String> destinations, List<Integer> dstPorts, List<String> flowIds, String modelVersion,
+                 int sequence, long emittedCount, long lastEmittedMs) {
+        this(alertId, srcIp, alertClass, count, firstSeenMs, lastSeenMs, decision, decidingRule, reasons, maxConfidence,
+                principal, identityStatus, lastSrcPort, lastDstIp, lastDstPort, protocol, destinations, dstPorts, flowIds,
+                modelVersion, sequence, emittedCount, lastEmittedMs, lastSeenMs);
     }
 
     /** True when flows arrived since the last emission. */

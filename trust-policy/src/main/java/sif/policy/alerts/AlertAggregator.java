@@ -9,7 +9,8 @@ import java.util.UUID;
 
 /**
  * Aggregation of repeated alerts, pure: the caller keeps one {@link Alert} per (source, class)
- * and calls {@link #onVerdict} per verdict and {@link #close} when {@link #isExpired} says so.
+ * and calls {@link #onVerdict} per verdict and {@link #close} when {@link #isExpired} (a verdict's own
+ * time) or {@link #isIdle} (the caller's clock) says so.
  *
  * <p>Rules, all in flow event time:
  * <ul>
@@ -61,7 +62,19 @@ public final class AlertAggregator {
         return srcIp + "|" + alertClass;
     }
 
+    /** {@link #onVerdict(Alert, AlertInput, long)} on a clock that is the verdict's own event time. */
     public Step onVerdict(Alert current, AlertInput in) {
+        return onVerdict(current, in, in.eventTimeMs());
+    }
+
+    /**
+     * One verdict for the (source, class) of {@code current} (null: none open).
+     *
+     * @param clockMs the newest event time the caller has seen (at least the verdict's): the alert's
+     *                activity, which {@link #isIdle} measures from
+     */
+    public Step onVerdict(Alert current, AlertInput in, long clockMs) {
+        long activity = Math.max(clockMs, in.eventTimeMs());
         if (current == null || in.eventTimeMs() - current.lastSeenMs() > windowMs) {
             String seed = in.srcIp() + '|' + in.predictedClass() + '|' + in.eventTimeMs() + '|' + in.flowId();
             Alert a = new Alert(UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString(),
@@ -69,7 +82,7 @@ public final class AlertAggregator {
                     in.decidingReason(), in.reasons(), in.confidence(), in.principal(), in.identityStatus(),
                     in.srcPort(), in.dstIp(), in.dstPort(), in.protocol(), List.of(in.dstIp()),
                     List.of(in.dstPort()), in.flowId() == null ? List.of() : List.of(in.flowId()),
-                    in.modelVersion(), 0, 1, in.eventTimeMs());
+                    in.modelVersion(), 0, 1, in.eventTimeMs(), activity);
             return new Step(a, a, AlertActivity.CREATE);
         }
         boolean escalates = in.decision() == Decision.BLOCK && current.decision() != Decision.BLOCK;
@@ -82,7 +95,8 @@ public final class AlertAggregator {
                 in.srcPort(), in.dstIp(), in.dstPort(), in.protocol(),
                 addSample(current.destinations(), in.dstIp()), addSample(current.dstPorts(), in.dstPort()),
                 in.flowId() == null ? current.flowIds() : addSample(current.flowIds(), in.flowId()),
-                in.modelVersion(), current.sequence(), current.emittedCount(), current.lastEmittedMs());
+                in.modelVersion(), current.sequence(), current.emittedCount(), current.lastEmittedMs(),
+                Math.max(current.lastActivityMs(), activity));
         if (escalates || in.eventTimeMs() - current.lastEmittedMs() >= updateIntervalMs) {
             Alert emitted = emitted(merged, in.eventTimeMs());
             return new Step(emitted, emitted, AlertActivity.UPDATE);
@@ -90,9 +104,19 @@ public final class AlertAggregator {
         return new Step(merged, null, null);
     }
 
-    /** True when no flow arrived for more than the window (stream time {@code nowMs}). */
+    /** True when a flow at {@code nowMs} comes more than the window after the alert's newest flow (own time). */
     public boolean isExpired(Alert a, long nowMs) {
         return nowMs - a.lastSeenMs() > windowMs;
+    }
+
+    /**
+     * True when no flow joined the alert while the caller's clock ({@code clockMs}, the newest event time
+     * it has seen) moved on by more than the window: the check that closes idle alerts. Measured from
+     * {@link Alert#lastActivityMs}, not from the alert's own newest flow time, which for a source lagging
+     * the others by more than the window would close (and then reopen) its alert at every check.
+     */
+    public boolean isIdle(Alert a, long clockMs) {
+        return clockMs - Math.max(a.lastActivityMs(), a.lastSeenMs()) > windowMs; // (JSON of old states: 0)
     }
 
     /** The final CLOSE emission of an expired alert, or null when nothing changed since the last one. */
@@ -104,7 +128,8 @@ public final class AlertAggregator {
         return new Alert(a.alertId(), a.srcIp(), a.alertClass(), a.count(), a.firstSeenMs(), a.lastSeenMs(),
                 a.decision(), a.decidingRule(), a.reasons(), a.maxConfidence(), a.principal(), a.identityStatus(),
                 a.lastSrcPort(), a.lastDstIp(), a.lastDstPort(), a.protocol(), a.destinations(), a.dstPorts(),
-                a.flowIds(), a.modelVersion(), a.sequence() + 1, a.count(), Math.max(a.lastEmittedMs(), atMs));
+                a.flowIds(), a.modelVersion(), a.sequence() + 1, a.count(), Math.max(a.lastEmittedMs(), atMs),
+                a.lastActivityMs());
     }
 
     private static <T> List<T> addSample(List<T> list, T value) {
