@@ -58,11 +58,7 @@ public final class AlertCodec extends StoreCodec<Alert> {
 
     @Override
     protected Alert read(Reader in) {
-        Alert a = readOlder(in, 1);
-        return new Alert(a.alertId(), a.srcIp(), a.alertClass(), a.count(), a.firstSeenMs(), a.lastSeenMs(),
-                a.decision(), a.decidingRule(), a.reasons(), a.maxConfidence(), a.principal(), a.identityStatus(),
-                a.lastSrcPort(), a.lastDstIp(), a.lastDstPort(), a.protocol(), a.destinations(), a.dstPorts(),
-                a.flowIds(), a.modelVersion(), a.sequence(), a.emittedCount(), a.lastEmittedMs(), in.readLong());
+        return read(in, true);
     }
 
     @Override
@@ -73,10 +69,20 @@ public final class AlertCodec extends StoreCodec<Alert> {
     /** Format 1: the fields of format 2 but lastActivityMs, which is then lastSeenMs. */
     @Override
     protected Alert readOlder(Reader in, int version) {
-        return new Alert(new UUID(in.readLong(), in.readLong()).toString(), in.readString(), in.readString(),
-                in.readVarLong(), in.readLong(), in.readLong(), in.readEnum(TrustCodes.DECISION), in.readString(),
-                in.readStrings(), in.readDouble(), in.readString(), in.readEnum(TrustCodes.IDENTITY_STATUS),
-                in.readVarInt(), in.readString(), in.readVarInt(), in.readVarInt(), in.readStrings(), in.readInts(),
-                in.readStrings(), in.readString(), in.readVarInt(), in.readVarLong(), in.readLong());
+        return read(in, false);
+    }
+
+    private static Alert read(Reader in, boolean withActivity) {
+        String id = new UUID(in.readLong(), in.readLong()).toString();
+        String srcIp = in.readString();
+        String alertClass = in.readString();
+        long count = in.readVarLong();
+        long firstSeen = in.readLong();
+        long lastSeen = in.readLong();
+        return new Alert(id, srcIp, alertClass, count, firstSeen, lastSeen, in.readEnum(TrustCodes.DECISION),
+                in.readString(), in.readStrings(), in.readDouble(), in.readString(),
+                in.readEnum(TrustCodes.IDENTITY_STATUS), in.readVarInt(), in.readString(), in.readVarInt(),
+                in.readVarInt(), in.readStrings(), in.readInts(), in.readStrings(), in.readString(), in.readVarInt(),
+                in.readVarLong(), in.readLong(), withActivity ? in.readLong() : lastSeen);
     }
 }
