@@ -254,8 +254,9 @@ public final class FirewallApp implements AutoCloseable {
                     + "trust.*, policy.*, alerts.* and blocklist.*, trust-policy/README.md)", unknown);
         }
         if (config.trustEnabled()) {
-            checkIdentityTopic();
-            checkBlocklistPartitions();
+            TrustConfig tc = TrustConfig.from(config);
+            checkIdentityTopic(tc);
+            checkBlocklistPartitions(tc);
         }
         checkStateOrigin();
         learnVerdictLimit();
@@ -310,8 +311,7 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */
-    private void checkIdentityTopic() {
-        TrustConfig tc = TrustConfig.from(config);
+    private void checkIdentityTopic(TrustConfig tc) {
         Map<String, String> topicConfig = topicCheck.configOf(tc.identityTopic());
         String problem = topicConfig == null ? null
                 : IdentityTopicCheck.problem(tc.identityTopic(), topicConfig, tc);
@@ -321,8 +321,7 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /** Warns when operator unblocks could not reach the task that holds a source's blocklist entry. */
-    private void checkBlocklistPartitions() {
-        TrustConfig tc = TrustConfig.from(config);
+    private void checkBlocklistPartitions(TrustConfig tc) {
         if (!tc.blocklistOperatorUnblock()) {
             return;
         }

@@ -380,14 +380,14 @@ public final class FlowCsvReader {
             if (colSrcIp >= 0 && srcIp == null) {
                 throw new BadRow("blank Source IP");
             }
-            if (colTimestamp >= 0 && text(f, colTimestamp) == null) {
+            String ts = text(f, colTimestamp);
+            if (colTimestamp >= 0 && ts == null) {
                 throw new BadRow("blank Timestamp");
             }
             if ((srcIp != null && isDigits(srcIp)) || (dstIp != null && isDigits(dstIp))) {
                 encoded = true;
             }
             long timestamp = -1;
-            String ts = text(f, colTimestamp);
             if (ts != null) {
                 if (isDigits(ts)) {
                     encoded = true; // a label-encoding, not a time

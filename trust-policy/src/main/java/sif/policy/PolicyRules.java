@@ -82,10 +82,13 @@ public record PolicyRules(
     public record Allow(List<String> destinations, List<String> ports, List<Integer> protocols) {
     }
 
+    /** The class the built-in defaults allow (the paper's name for normal traffic). */
+    public static final String BENIGN = "BENIGN";
+
     /** The built-in defaults: the paper's policy (BENIGN allowed, attacks above 0.85 blocked). */
     public static PolicyRules defaults() {
         return new PolicyRules("builtin-default", 0.85, "enforce", Decision.ALERT, Decision.ALERT,
-                Map.of("BENIGN", new ClassRule(Decision.ALLOW, null),
+                Map.of(BENIGN, new ClassRule(Decision.ALLOW, null),
                         "DDoS", new ClassRule(Decision.BLOCK, null),
                         "DoS", new ClassRule(Decision.BLOCK, null),
                         "PortScan", new ClassRule(Decision.BLOCK, null),

@@ -39,6 +39,22 @@ public final class Cidr {
      * @throws IllegalArgumentException when {@code spec} is not an address or address/prefix
      */
     public static Cidr parse(String spec) {
+        return parse(spec, false);
+    }
+
+    /**
+     * Parses a network, as policy rules name them: as {@link #parse}, but an address with bits set past
+     * the prefix is refused, since the prefix silently drops them. The trap it catches: an IPv4 network
+     * in IPv4-mapped form with an IPv4 prefix length ({@code ::ffff:198.51.100.0/24} is the IPv6 network
+     * {@code ::/24}, which holds no IPv4 address; the IPv4 /24 is {@code ::ffff:198.51.100.0/120}).
+     *
+     * @throws IllegalArgumentException naming the network the spec would have meant
+     */
+    public static Cidr parseNetwork(String spec) {
+        return parse(spec, true);
+    }
+
+    private static Cidr parse(String spec, boolean network) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("empty CIDR");
         }
@@ -68,31 +84,14 @@ public final class Cidr {
         String canonical = (slash < 0) ? addr + "/" + max : s;
         long netHi = a[0] & mHi;
         long netLo = a[1] & mLo;
-        boolean coversV4 = (IpAddress.V4_HIGH & mHi) == netHi && (IpAddress.V4_MAPPED_MID & mLo) == netLo;
-        return new Cidr(canonical, netHi, netLo, mHi, mLo, p128, !v4 && p128 < 96 && coversV4);
-    }
-
-    /**
-     * Parses a network, as policy rules name them: as {@link #parse}, but an address with bits set past
-     * the prefix is refused, since the prefix silently drops them. The trap it catches: an IPv4 network
-     * in IPv4-mapped form with an IPv4 prefix length ({@code ::ffff:198.51.100.0/24} is the IPv6 network
-     * {@code ::/24}, which holds no IPv4 address; the IPv4 /24 is {@code ::ffff:198.51.100.0/120}).
-     *
-     * @throws IllegalArgumentException naming the network the spec would have meant
-     */
-    public static Cidr parseNetwork(String spec) {
-        Cidr c = parse(spec);
-        long[] a = new long[2];
-        String s = spec.trim();
-        int slash = s.indexOf('/');
-        IpAddress.parse(slash < 0 ? s : s.substring(0, slash), a);
-        if ((a[0] & ~c.maskHi) != 0 || (a[1] & ~c.maskLo) != 0) {
-            boolean mapped = s.indexOf(':') >= 0 && s.indexOf('.') >= 0;
+        if (network && (netHi != a[0] || netLo != a[1])) {
+            boolean mapped = !v4 && addr.indexOf('.') >= 0;
             throw new IllegalArgumentException("CIDR '" + spec + "' has address bits set past its prefix, which "
                     + "would be ignored" + (mapped ? "; an IPv4 network in IPv4-mapped form takes 96 + its IPv4 "
                     + "prefix length (e.g. /120 for a /24)" : "; write the network address"));
         }
-        return c;
+        boolean coversV4 = (IpAddress.V4_HIGH & mHi) == netHi && (IpAddress.V4_MAPPED_MID & mLo) == netLo;
+        return new Cidr(canonical, netHi, netLo, mHi, mLo, p128, !v4 && p128 < 96 && coversV4);
     }
 
     /** True when the parsed address ({@link IpAddress#parse} layout) lies in this network. */

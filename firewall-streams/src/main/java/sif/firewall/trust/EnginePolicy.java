@@ -23,8 +23,6 @@ import sif.trust.IdentityStatus;
  */
 public final class EnginePolicy implements Policy {
 
-    private static final String DEFAULT_BENIGN = "BENIGN";
-
     private final PolicyEngine engine;
 
     public EnginePolicy(PolicyEngine engine) {
@@ -53,7 +51,7 @@ public final class EnginePolicy implements Policy {
     public static EnginePolicy from(TrustConfig config, Double thresholdOverride, String benignClass,
                                     SequenceClassifier.ModelInfo model) throws IOException {
         if (!config.policyFile().isBlank()) {
-            if (thresholdOverride != null || !DEFAULT_BENIGN.equals(benignClass)) {
+            if (thresholdOverride != null || !PolicyRules.BENIGN.equals(benignClass)) {
                 throw new IllegalArgumentException("policy.file (" + config.policyFile() + ") sets the confidence "
                         + "threshold and the action of each class itself; remove policy.confidence.threshold and "
                         + "policy.benign.class from the firewall's settings, or set them in the policy file "
@@ -64,9 +62,9 @@ public final class EnginePolicy implements Policy {
         PolicyRules d = PolicyRules.defaults();
         double threshold = thresholdOverride != null ? thresholdOverride : model.decisionThreshold();
         Map<String, PolicyRules.ClassRule> classes = new LinkedHashMap<>(d.classes());
-        if (!DEFAULT_BENIGN.equals(benignClass)) {
+        if (!PolicyRules.BENIGN.equals(benignClass)) {
             // the model's benign class is allowed; a class named BENIGN, if the model has one, is not
-            classes.remove(DEFAULT_BENIGN);
+            classes.remove(PolicyRules.BENIGN);
             classes.put(benignClass, new PolicyRules.ClassRule(sif.policy.Decision.ALLOW, null));
         }
         for (String c : model.classNames()) {
