@@ -2,9 +2,13 @@ package sif.policy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +60,9 @@ public final class PolicyLoader {
         }
         Object tree;
         try {
-            tree = new Yaml(new SafeConstructor(loaderOptions())).load(text);
+            LoaderOptions options = loaderOptions();
+            tree = new Yaml(new SafeConstructor(options), new Representer(new DumperOptions()), new DumperOptions(),
+                    options, new PlainScalars()).load(text);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("policy from " + origin + " is not valid YAML/JSON: " + e.getMessage(), e);
         }
@@ -106,6 +112,21 @@ public final class PolicyLoader {
         options.setAllowDuplicateKeys(false);
         options.setCodePointLimit(MAX_DOCUMENT_CHARS);
         return options;
+    }
+
+    /**
+     * Resolves a plain scalar to null ({@code ~}, {@code null}, nothing) or else to the text as written,
+     * which the format's types then read. SnakeYAML's default resolution is YAML 1.1's, where {@code 023}
+     * is octal 19, {@code 1:30} is 90, {@code on}/{@code no} are booleans and {@code 1.10} is 1.1: a deny
+     * rule on port 023 denied port 19. Explicit tags ({@code !!int}) still apply.
+     */
+    private static final class PlainScalars extends Resolver {
+        @Override
+        protected void addImplicitResolvers() {
+            addImplicitResolver(Tag.NULL, NULL, "~nN\0");
+            addImplicitResolver(Tag.NULL, EMPTY, null);
+            addImplicitResolver(Tag.MERGE, MERGE, "<");
+        }
     }
 
     /** Reads and compiles a policy file. */

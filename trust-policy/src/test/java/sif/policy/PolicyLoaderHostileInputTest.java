@@ -290,4 +290,35 @@ class PolicyLoaderHostileInputTest {
     private static String abbreviate(String doc) {
         return doc.length() <= 2000 ? doc : doc.substring(0, 2000) + "...(" + doc.length() + " chars)";
     }
+
+    /**
+     * A scalar is read as written. SnakeYAML resolves plain scalars by YAML 1.1, where {@code 023} is
+     * octal 19, {@code 1:30} is 90, {@code on}/{@code no} are booleans and {@code 1.10} is the number 1.1:
+     * a deny rule on port 023 denied port 19 and let telnet through, and a principal {@code on} became
+     * "true". Numbers are now read from the text as written (decimal; {@code 023} is 23).
+     */
+    @Test
+    void scalarsAreReadAsWrittenNotByYaml11() {
+        PolicyEngine engine = new PolicyEngine(PolicyLoader.parse("""
+                deny:
+                  - {id: telnet, ports: [023], protocols: [06]}
+                  - {id: by-principal, principals: [on, no]}
+                """, ORIGIN));
+        assertEquals(Decision.BLOCK, engine.evaluate(tcp(23, null)).decision());
+        assertEquals(Decision.ALLOW, engine.evaluate(tcp(19, null)).decision());
+        assertEquals(Decision.BLOCK, engine.evaluate(tcp(80, "on")).decision());
+        assertEquals(Decision.BLOCK, engine.evaluate(tcp(80, "no")).decision());
+        assertEquals(Decision.ALLOW, engine.evaluate(tcp(80, "true")).decision());
+
+        PolicyRules rules = PolicyLoader.parseRules("version: 1.10\nconfidenceThreshold: 0.90", ORIGIN);
+        assertEquals("1.10", rules.version());
+        assertEquals(0.90, rules.confidenceThreshold());
+        // a port written "1:30" (YAML 1.1: 90) is not a port at all
+        assertTrue(rejected("deny: [{id: clock, ports: [1:30], protocols: [6]}]").getMessage().contains("1:30"));
+    }
+
+    private static FlowContext tcp(int dstPort, String principal) {
+        return new FlowContext("192.168.10.5", 40000, "192.168.10.3", dstPort, 6, principal, "BENIGN", 0.99,
+                sif.trust.IdentityStatus.TRUSTED);
+    }
 }
