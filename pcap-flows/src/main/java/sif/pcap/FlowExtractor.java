@@ -120,8 +120,8 @@ public final class FlowExtractor {
         }
         if (flow == null) {
             TimedOutFlows.Ended ended = timedOut.remove(p);
-            open(new FlowState(engelen, activityTimeout, p,
-                    ended == null ? null : continuationDirection(ended, ended.readyForNewConnection, p)));
+            open(new FlowState(engelen, activityTimeout, p, ended == null ? newFlowDirection(p)
+                    : continuationDirection(ended, ended.readyForNewConnection, ended.lastSeenMicros, p)));
             return;
         }
         if (engelen) {
@@ -138,20 +138,37 @@ public final class FlowExtractor {
     /**
      * The direction of the flow that {@code p} starts after {@code old} (same 5-tuple) ended by timeout,
      * as CICFlowMeter's generators do it: V4 always the old flow's direction (its first packet counted
-     * forward); Engelen's the old direction for TCP, except that a SYN without ACK after a finished
-     * teardown starts a new connection, and the packet's own direction (null) for other protocols.
+     * forward). Engelen's: a new flow ({@link #newFlowDirection}) when a SYN follows a finished TCP teardown,
+     * when a UDP packet comes more than a flow timeout after the old flow's last packet (a new "dialogue"),
+     * and for other protocols; else the old direction (the same TCP connection or UDP dialogue).
      */
-    private FlowKey continuationDirection(FlowKey old, boolean oldReadyForNewConnection, PacketInfo p) {
+    private FlowKey continuationDirection(FlowKey old, boolean oldReadyForNewConnection, long oldLastSeen,
+                                          PacketInfo p) {
         if (!engelen) {
             return old;
         }
-        boolean newConnection = oldReadyForNewConnection && p.has(PacketInfo.SYN) && !p.has(PacketInfo.ACK);
-        return newConnection || p.protocol != 6 ? null : old;
+        boolean newFlow = oldReadyForNewConnection && p.has(PacketInfo.SYN)
+                || p.protocol == 17 && p.timestampMicros - oldLastSeen > flowTimeout
+                || p.protocol != 6 && p.protocol != 17;
+        return newFlow ? newFlowDirection(p) : old;
     }
 
-    /** Whether a later packet of this flow's 5-tuple would continue it ({@link #continuationDirection}). */
+    /**
+     * The direction of a flow {@code p} starts afresh: its own (null), except that Engelen's version takes a
+     * SYN-ACK seen first as the server's answer and makes its receiver, the client, the source.
+     */
+    private FlowKey newFlowDirection(PacketInfo p) {
+        if (engelen && p.has(PacketInfo.SYN) && p.has(PacketInfo.ACK)) {
+            FlowKey reversed = new FlowKey();
+            reversed.setBackward(p);
+            return reversed;
+        }
+        return null;
+    }
+
+    /** Whether a later packet of this flow's 5-tuple may continue it ({@link #continuationDirection}). */
     private boolean mayContinue(FlowState flow) {
-        return !engelen || flow.protocol == 6;
+        return !engelen || flow.protocol == 6 || flow.protocol == 17;
     }
 
     private void acceptV4(FlowState flow, PacketInfo p, long ts) {
@@ -191,7 +208,14 @@ public final class FlowExtractor {
         boolean ready = flow.tcpState == 3;
         if (ts - flow.flowStart > flowTimeout || (ready && p.has(PacketInfo.SYN))) {
             close(flow, true);
-            open(new FlowState(true, activityTimeout, p, continuationDirection(flow, ready, p)));
+            open(new FlowState(true, activityTimeout, p, continuationDirection(flow, ready, flow.flowLastSeen, p)));
+            return;
+        }
+        if (flow.isIcmp() && !p.has(PacketInfo.FIN | PacketInfo.RST | PacketInfo.ACK)
+                && p.icmpType != flow.icmpType && p.icmpCode != flow.icmpCode) {
+            // Engelen's: an ICMP message whose type and code both differ from the flow's first starts a new flow
+            close(flow, true);
+            open(new FlowState(true, activityTimeout, p, null));
             return;
         }
         flow.updateActiveIdleTime(ts);
@@ -202,12 +226,13 @@ public final class FlowExtractor {
             } else if (flow.tcpState == 1 && flow.fFin > 0 && flow.bFin > 0) {
                 flow.tcpState = 2;
             }
+        } else if (p.has(PacketInfo.RST)) {
+            // before ACK, as Engelen's generator tests them: an RST+ACK (a refused connection) finishes it too
+            flow.tcpState = 3;
         } else if (p.has(PacketInfo.ACK)) {
             if (flow.tcpState == 2) {
                 flow.tcpState = 3;
             }
-        } else if (p.has(PacketInfo.RST)) {
-            flow.tcpState = 3;
         }
     }
 
@@ -248,7 +273,7 @@ public final class FlowExtractor {
     private void endAsTimedOut(FlowState flow) {
         close(flow, engelen || flow.packetCount() > 1);
         if (mayContinue(flow)) {
-            timedOut.add(flow, flow.tcpState == 3);
+            timedOut.add(flow, flow.tcpState == 3, flow.flowLastSeen);
         }
     }
 

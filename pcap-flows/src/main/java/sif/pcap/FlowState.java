@@ -75,6 +75,9 @@ final class FlowState extends FlowKey {
     int tcpState;
     boolean finished;
     long lastSnapshot;
+    /** ICMP type and code of the flow's first packet (-1 for other protocols). */
+    final int icmpType;
+    final int icmpCode;
     /** Capture file the flow started in. */
     String source;
 
@@ -82,6 +85,8 @@ final class FlowState extends FlowKey {
         this.engelen = engelen;
         this.activityTimeout = activityTimeout;
         this.v6 = p.ipVersion == 6;
+        this.icmpType = p.icmpType;
+        this.icmpCode = p.icmpCode;
         if (engelen && orientation != null) {
             // Engelen: direction fixed before the first packet is classified
             set(orientation.srcHi, orientation.srcLo, orientation.dstHi, orientation.dstLo,
@@ -106,6 +111,10 @@ final class FlowState extends FlowKey {
     boolean isForward(PacketInfo p) {
         // CICFlowMeter compares source addresses only
         return p.srcLo == srcLo && p.srcHi == srcHi;
+    }
+
+    boolean isIcmp() {
+        return protocol == 1 || protocol == 58;
     }
 
     int packetCount() {
@@ -455,19 +464,22 @@ final class FlowState extends FlowKey {
             f[53] = bwdPkt.sum / (double) bwdN;
         }
         f[54] = fHeader;
+        // V4 writes the bulk averages and rates as whole numbers (long division, the rate cut), Engelen's as decimals
         if (fbulkStateCount != 0) {
-            f[55] = fbulkSizeTotal / fbulkStateCount;
-            f[56] = fbulkPacketCount / fbulkStateCount;
+            f[55] = engelen ? (double) fbulkSizeTotal / fbulkStateCount : fbulkSizeTotal / fbulkStateCount;
+            f[56] = engelen ? (double) fbulkPacketCount / fbulkStateCount : fbulkPacketCount / fbulkStateCount;
         }
         if (fbulkDuration != 0) {
-            f[57] = (long) (fbulkSizeTotal / (fbulkDuration / 1_000_000.0));
+            double rate = fbulkSizeTotal / (fbulkDuration / 1_000_000.0);
+            f[57] = engelen ? rate : (long) rate;
         }
         if (bbulkStateCount != 0) {
-            f[58] = bbulkSizeTotal / bbulkStateCount;
-            f[59] = bbulkPacketCount / bbulkStateCount;
+            f[58] = engelen ? (double) bbulkSizeTotal / bbulkStateCount : bbulkSizeTotal / bbulkStateCount;
+            f[59] = engelen ? (double) bbulkPacketCount / bbulkStateCount : bbulkPacketCount / bbulkStateCount;
         }
         if (bbulkDuration != 0) {
-            f[60] = (long) (bbulkSizeTotal / (bbulkDuration / 1_000_000.0));
+            double rate = bbulkSizeTotal / (bbulkDuration / 1_000_000.0);
+            f[60] = engelen ? rate : (long) rate;
         }
         if (sfCount > 0) {
             if (engelen) {

@@ -226,6 +226,9 @@ public final class PacketDecoder {
                 out.srcPort = u16(b, p);
                 out.dstPort = u16(b, p + 2);
                 int off = ((b[p + 12] & 0xf0) >> 4) * 4;
+                if (off < 20) {
+                    return skip(Skip.TRUNCATED); // a data offset below 5 words: not a TCP header
+                }
                 out.flags = b[p + 13] & 0xff;
                 out.window = u16(b, p + 14);
                 out.headerBytes = off;

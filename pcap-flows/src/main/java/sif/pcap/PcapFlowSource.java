@@ -5,11 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import sif.flows.FlowRecord;
 
@@ -81,7 +84,16 @@ public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable
         return new PcapFlowSource(fileOrDir, files, config, pacing, speed);
     }
 
-    /** The capture files a path names: the file itself, or a directory's captures in name order. */
+    /** A capture's name: {@code .pcap}, {@code .pcapng}, {@code .cap} or {@code .dmp}, with tcpdump's rotation number. */
+    private static final Pattern CAPTURE_NAME =
+            Pattern.compile(".*\\.(pcap|pcapng|cap|dmp)[0-9]*", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * The capture files a path names: the file itself, or a directory's captures in the order of their
+     * first packet's time (name order where that ties or a file has none), so that rotated captures —
+     * tcpdump's {@code -C} files {@code trace.pcap}, {@code trace.pcap1}, … or {@code -W}'s ring, editcap's
+     * {@code cap_00001_…}, a sensor's {@code cap-9}, {@code cap-10} — are read in capture order.
+     */
     public static List<Path> captureFiles(Path fileOrDir) throws IOException {
         if (Files.isRegularFile(fileOrDir)) {
             return List.of(fileOrDir);
@@ -89,11 +101,26 @@ public final class PcapFlowSource implements Iterator<FlowRecord>, AutoCloseable
         if (!Files.isDirectory(fileOrDir)) {
             throw new IOException("no such capture file or directory: " + fileOrDir);
         }
+        List<Path> names;
         try (Stream<Path> s = Files.list(fileOrDir)) {
-            return s.filter(Files::isRegularFile).filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".pcap") || n.endsWith(".pcapng") || n.endsWith(".cap") || n.endsWith(".dmp");
-            }).sorted().toList();
+            names = s.filter(Files::isRegularFile)
+                    .filter(p -> CAPTURE_NAME.matcher(p.getFileName().toString()).matches())
+                    .sorted().toList();
+        }
+        Map<Path, Long> firstPacket = new HashMap<>();
+        for (Path p : names) {
+            firstPacket.put(p, firstPacketMicros(p));
+        }
+        return names.stream().sorted(Comparator.comparingLong(firstPacket::get)).toList();
+    }
+
+    /** The time of a capture's first packet; Long.MAX_VALUE when it has none or cannot be read (reported when read). */
+    private static long firstPacketMicros(Path file) {
+        try (CaptureReader reader = CaptureReader.open(file)) {
+            RawPacket p = new RawPacket();
+            return reader.next(p) ? p.timestampMicros : Long.MAX_VALUE;
+        } catch (IOException | RuntimeException e) {
+            return Long.MAX_VALUE;
         }
     }
 

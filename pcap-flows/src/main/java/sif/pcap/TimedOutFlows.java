@@ -16,10 +16,13 @@ final class TimedOutFlows {
     static final class Ended extends FlowKey {
         /** Engelen's TCP teardown had finished (FINs both ways and the last ACK, or an RST). */
         final boolean readyForNewConnection;
+        /** The flow's last packet, µs: Engelen's UDP "dialogue" goes on if the next packet comes within a flow timeout. */
+        final long lastSeenMicros;
 
-        Ended(FlowKey flow, boolean readyForNewConnection) {
+        Ended(FlowKey flow, boolean readyForNewConnection, long lastSeenMicros) {
             set(flow.srcHi, flow.srcLo, flow.dstHi, flow.dstLo, flow.srcPort, flow.dstPort, flow.protocol);
             this.readyForNewConnection = readyForNewConnection;
+            this.lastSeenMicros = lastSeenMicros;
         }
     }
 
@@ -39,8 +42,8 @@ final class TimedOutFlows {
     }
 
     /** Remembers the direction of {@code flow} (copied: the flow itself is not kept). */
-    void add(FlowKey flow, boolean readyForNewConnection) {
-        Ended e = new Ended(flow, readyForNewConnection);
+    void add(FlowKey flow, boolean readyForNewConnection, long lastSeenMicros) {
+        Ended e = new Ended(flow, readyForNewConnection, lastSeenMicros);
         ended.put(e, e);
     }
 

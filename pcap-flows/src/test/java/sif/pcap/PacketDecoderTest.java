@@ -182,5 +182,14 @@ class PacketDecoderTest {
         raw.data = TestCaptures.ethernet(TestCaptures.ipv4Tcp(A, B, 1, 2, 0, 0, 0, false));
         assertFalse(d.decode(raw, new PacketInfo()));
         assertEquals(PacketDecoder.Skip.TRUNCATED, d.lastSkip());
+        // a TCP data offset below 5 words (20 bytes) is not a TCP header
+        for (int words = 0; words < 5; words++) {
+            byte[] ip = TestCaptures.ipv4Tcp(A, B, 1000, 80, PacketInfo.ACK, 1000, 10, false);
+            ip[20 + 12] = (byte) (words << 4);
+            raw.data = TestCaptures.ethernet(ip);
+            raw.length = raw.data.length;
+            assertFalse(d.decode(raw, new PacketInfo()), "data offset " + words);
+            assertEquals(PacketDecoder.Skip.TRUNCATED, d.lastSkip());
+        }
     }
 }

@@ -43,6 +43,28 @@ class PcapFlowSourceTest {
         }
     }
 
+    /**
+     * tcpdump's rotated files ({@code -C}: trace.pcap, trace.pcap1, …, trace.pcap10) are all read, in the
+     * order of their first packet — name order would put pcap10 before pcap2, and a flow table seeing time
+     * run backwards gave negative durations.
+     */
+    @Test
+    void rotatedCapturesAreAllReadInCaptureOrder(@TempDir Path dir) throws IOException {
+        List<String> names = List.of("trace.pcap", "trace.pcap1", "trace.pcap2", "trace.pcap10");
+        for (int i = 0; i < names.size(); i++) {
+            Files.write(dir.resolve(names.get(i)), TestCaptures.pcap(
+                    FlowExtractorTest.httpConnection(40000 + i, T0 + i * 10_000_000L), 1, false, false));
+        }
+        Files.write(dir.resolve("cap-empty.pcap"), TestCaptures.pcap(List.of(), 1, false, false));
+        assertEquals(List.of("trace.pcap", "trace.pcap1", "trace.pcap2", "trace.pcap10", "cap-empty.pcap"),
+                PcapFlowSource.captureFiles(dir).stream().map(p -> p.getFileName().toString()).toList());
+        try (PcapFlowSource s = PcapFlowSource.open(dir, ExtractorConfig.defaults(CicMode.V4),
+                PcapFlowSource.Pacing.FAST, 1)) {
+            List<FlowRecord> flows = drain(s);
+            assertEquals(List.of(40000, 40001, 40002, 40003), flows.stream().map(FlowRecord::srcPort).toList());
+        }
+    }
+
     @Test
     void packetTimePacingHoldsFlowsBackByCaptureTime(@TempDir Path dir) throws IOException {
         List<TestCaptures.Frame> frames = new ArrayList<>(FlowExtractorTest.httpConnection(40000, T0));
