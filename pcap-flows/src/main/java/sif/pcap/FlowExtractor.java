@@ -174,7 +174,7 @@ public final class FlowExtractor {
     private void acceptV4(FlowState flow, PacketInfo p, long ts) {
         if (ts - flow.flowStart > flowTimeout) {
             close(flow, flow.packetCount() > 1);
-            open(new FlowState(false, activityTimeout, p, continuationDirection(flow, false, p)));
+            open(new FlowState(false, activityTimeout, p, continuationDirection(flow, false, flow.flowLastSeen, p)));
         } else if (p.has(PacketInfo.FIN)) {
             if (flow.isForward(p)) {
                 if (++flow.fFin == 1) {

@@ -28,12 +28,13 @@ class TimedOutFlowsTest {
     @Test
     void anEndedFlowIsFoundFromEitherDirectionOnceWithItsOwnDirection() {
         TimedOutFlows t = new TimedOutFlows(10);
-        t.add(key(udp(1, 2, 1000, 53)), true);
+        t.add(key(udp(1, 2, 1000, 53)), true, 7);
         TimedOutFlows.Ended e = t.remove(udp(2, 1, 53, 1000));
         assertEquals(1, e.srcLo);
         assertEquals(2, e.dstLo);
         assertEquals(1000, e.srcPort);
         assertTrue(e.readyForNewConnection);
+        assertEquals(7, e.lastSeenMicros);
         assertNull(t.remove(udp(1, 2, 1000, 53)), "forgotten once continued");
         assertNull(t.remove(udp(1, 2, 1000, 54)), "another 5-tuple");
     }
@@ -42,7 +43,7 @@ class TimedOutFlowsTest {
     void beyondTheCapacityTheOldestAreForgotten() {
         TimedOutFlows t = new TimedOutFlows(2);
         for (int port = 1; port <= 3; port++) {
-            t.add(key(udp(1, 2, port, 53)), false);
+            t.add(key(udp(1, 2, port, 53)), false, 0);
         }
         assertEquals(2, t.size());
         assertNull(t.remove(udp(1, 2, 1, 53)));
