@@ -17,7 +17,7 @@ import sif.firewall.metrics.BrokerProbe;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.metrics.MetricsServer;
 import sif.firewall.metrics.PrometheusFirewallMetrics;
-import sif.firewall.metrics.ProducerMetrics;
+import sif.producer.metrics.ProducerMetrics;
 import sif.firewall.metrics.StreamsHealth;
 import sif.kafka.EmbeddedKafka;
 import sif.producer.FlowReplayer;
@@ -90,7 +90,7 @@ class DashboardQueriesIT {
                      FlowReplayer replayer = FlowReplayer.create(Map.of(
                              ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
                              new ReplayOptions(config.inputTopic(), 300, 0, 0, false))) {
-                    ProducerMetrics.bind(metrics.registry(), replayer::sentTotal, replayer::errorsTotal);
+                    ProducerMetrics.bind(metrics.registry(), replayer, null); // what `./sif replay --metrics-port` serves
                     app.start();
                     assertTrue(app.awaitRunning(Duration.ofSeconds(90)), "firewall RUNNING");
 

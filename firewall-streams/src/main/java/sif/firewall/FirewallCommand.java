@@ -75,6 +75,9 @@ public final class FirewallCommand implements Callable<Integer> {
             if (applicationId != null) {
                 overrides.put(FirewallConfig.APPLICATION_ID, applicationId);
             }
+            if (metricsPort != null) {
+                overrides.put(FirewallConfig.METRICS_PORT, metricsPort.toString()); // checked as the key is
+            }
             config = config.with(overrides);
         } catch (IllegalArgumentException e) {
             System.err.println("firewall: " + e.getMessage());
@@ -114,7 +117,7 @@ public final class FirewallCommand implements Callable<Integer> {
 
     private int run(FirewallConfig config, SequenceClassifier classifier, CountDownLatch stop, CountDownLatch closed)
             throws InterruptedException {
-        int port = metricsPort != null ? metricsPort : config.metricsPort();
+        int port = config.metricsPort();
         try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
             metrics.modelInfo(classifier.info().version());
             FirewallWiring wiring;

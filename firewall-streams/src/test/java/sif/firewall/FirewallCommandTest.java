@@ -55,6 +55,18 @@ class FirewallCommandTest {
         assertTrue(printed.contains("application id check-test"), printed);
     }
 
+    /** The flag is checked as the {@code metrics.port} key is: before, -5 turned the endpoint off silently. */
+    @Test
+    void aMetricsPortOutOfRangeIsRefused() {
+        for (String port : new String[] {"-5", "70000"}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, run(err, "--check", "--model", FirewallEndToEndIT.realModel().toString(),
+                    "--metrics-port", port, "--bootstrap-servers", "127.0.0.1:1"), port);
+            String msg = err.toString(StandardCharsets.UTF_8);
+            assertTrue(msg.contains("metrics.port must be -1 (off), 0 (any) or a port, got " + port), msg);
+        }
+    }
+
     @Test
     void checkFailsOnAMisspeltSetting() throws Exception {
         Path config = dir.resolve("typo.properties");

@@ -13,7 +13,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -35,8 +37,13 @@ public final class MetricsServer implements AutoCloseable {
     private static final String JSON = "application/json";
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
 
-    /** Threads answering requests; each stalled client holds one for at most {@link #MAX_REQUEST_SECONDS}. */
-    static final int THREADS = 4;
+    /**
+     * Threads answering requests (started as needed, ended after 30 s idle). Each stalled client holds one
+     * for at most {@link #MAX_REQUEST_SECONDS}, and a request queued behind busy threads is cut off with them
+     * (the JDK's request clock starts when the connection is accepted), so there are enough that the
+     * stalled clients of a scanner or a broken proxy leave one free for the liveness probe.
+     */
+    static final int THREADS = 32;
     /** How long a client may take to send its request (then the server closes the connection). */
     static final int MAX_REQUEST_SECONDS = 5;
 
@@ -79,11 +86,13 @@ public final class MetricsServer implements AutoCloseable {
                     + " (port in use? set another metrics port)", e);
         }
         AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "sif-metrics-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "sif-metrics-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        executor.allowCoreThreadTimeOut(true);
         server.setExecutor(executor);
         server.createContext("/metrics", exchange -> handle(exchange, () ->
                 respond(exchange, 200, PROMETHEUS_TEXT, scrape.get())));
