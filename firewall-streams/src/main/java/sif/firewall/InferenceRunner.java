@@ -36,7 +36,9 @@ final class InferenceRunner implements AutoCloseable {
     private final int inputWidth;
     private final int classCount;
     private final ThreadPoolExecutor executor; // null: inline
-    private ClassifierSession session;
+    /** Opened on the runner's thread; read there by {@link #classify}, closed there by {@link #close}. */
+    private final ClassifierSession session;
+    private boolean closed;
     /**
      * Row arrays reused from one batch to the next, {@code [flow in the batch][row]}: the model copies
      * the rows into its own tensor during the call, so a batch's inputs are free again when it returns.
@@ -59,7 +61,12 @@ final class InferenceRunner implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            this.session = await(executor.submit(classifier::newSession));
+            try {
+                this.session = await(executor.submit(classifier::newSession));
+            } catch (RuntimeException | Error e) {
+                executor.shutdownNow(); // else every failed task initialisation left its idle thread behind
+                throw e;
+            }
         }
     }
 
@@ -244,8 +251,11 @@ final class InferenceRunner implements AutoCloseable {
         try {
             return future.get();
         } catch (InterruptedException e) {
+            // the batch is already off the processor's in-flight queue: like a failed inference thread below,
+            // this must fail the stream thread (tasks resume from their last commit), not reach the processing
+            // handler, which dead-lettered the record at hand and went on without the batch
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for inference", e);
+            throw new StreamsException("interrupted while waiting for inference", e);
         } catch (ExecutionException e) {
             // classify() turns the model's exceptions into per-flow errors (dead letters); what reaches here
             // is an Error (out of memory, a native failure). It must not reach the processing handler, which
@@ -261,19 +271,18 @@ final class InferenceRunner implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (executor == null) {
-            if (session != null) {
-                session.close();
-                session = null;
-            }
+            session.close();
             return;
         }
         executor.getQueue().clear(); // not interrupted: a native call in progress is left to finish
-        ClassifierSession s = session;
-        session = null;
-        if (s != null) {
-            executor.execute(s::close); // after the running call, on the thread that used the session
-        }
+        // after the running call, on the thread that used the session (which that call still reads: it was
+        // set to null here once, and a batch failing meanwhile retried each flow on a null session)
+        executor.execute(session::close);
         executor.shutdown();
         try {
             if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {

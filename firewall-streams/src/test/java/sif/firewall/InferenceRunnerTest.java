@@ -117,4 +117,105 @@ class InferenceRunnerTest {
         assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowsInto(s, rows));
         assertThrows(IllegalArgumentException.class, () -> SequenceWindow.rowsInto(s, new float[][] {new float[3]}));
     }
+
+    /** A classifier whose sessions are made by {@code sessions}. */
+    static SequenceClassifier withSessions(java.util.function.Supplier<ClassifierSession> sessions) {
+        return new SequenceClassifier() {
+            @Override
+            public ModelInfo info() {
+                return new ModelInfo("test", List.of("A", "B"), 10, 0.85);
+            }
+
+            @Override
+            public ClassifierSession newSession() {
+                return sessions.get();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    static long liveThreadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
+    }
+
+    /** A session that cannot be opened (the model failed to load): the runner's thread is stopped, not left idle. */
+    @Test
+    void aSessionThatCannotBeOpenedLeavesNoThreadBehind() throws Exception {
+        SequenceClassifier broken = withSessions(() -> {
+            throw new IllegalStateException("model failed to load");
+        });
+        for (int i = 0; i < 5; i++) {
+            assertThrows(RuntimeException.class,
+                    () -> InferenceRunner.pipelined(broken, FORMAT, WIDTH, "sif-inference-open-fails"));
+        }
+        for (int i = 0; i < 100 && liveThreadsNamed("sif-inference-open-fails") > 0; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, liveThreadsNamed("sif-inference-open-fails"));
+    }
+
+    /**
+     * Closed while a batch runs: the batch still has its session (close used to set the field to null, and a
+     * batch failing meanwhile retried each flow on it: a NullPointerException per flow), which is closed after.
+     */
+    @Test
+    void aBatchRunningWhileTheRunnerClosesKeepsItsSession() throws Exception {
+        java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+        SequenceClassifier model = withSessions(() -> new ClassifierSession() {
+            @Override
+            public float[][] predict(List<float[][]> sequences) {
+                if (sequences.size() > 1) {
+                    inCall.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new IllegalStateException("the batch call fails");
+                }
+                return new float[][] {{0.9f, 0.1f}};
+            }
+
+            @Override
+            public void close() {
+                closes.incrementAndGet();
+            }
+        });
+        InferenceRunner runner = InferenceRunner.pipelined(model, FORMAT, WIDTH, "sif-inference-close-test");
+        java.util.concurrent.Future<InferenceRunner.Outcome> outcome =
+                runner.submit(List.of(flow("a", 2, 1), flow("b", 2, 5)));
+        inCall.await();
+        Thread closer = new Thread(runner::close);
+        closer.start();
+        Thread.sleep(200); // close() is waiting for the running call
+        release.countDown();
+        closer.join();
+        InferenceRunner.Outcome out = outcome.get();
+        assertNull(out.errors[0]);
+        assertNull(out.errors[1]);
+        assertEquals(1, closes.get());
+        runner.close(); // a second close does nothing
+        assertEquals(1, closes.get());
+    }
+
+    /**
+     * The stream thread interrupted while it waits for a batch: a StreamsException, which fails the stream
+     * thread (its tasks resume from their last commit), not one the processing handler would dead-letter the
+     * record at hand for and go on without the batch, already off the in-flight queue.
+     */
+    @Test
+    void anInterruptedWaitFailsTheStreamThread() {
+        java.util.concurrent.CompletableFuture<String> never = new java.util.concurrent.CompletableFuture<>();
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(org.apache.kafka.streams.errors.StreamsException.class, () -> InferenceRunner.await(never));
+        } finally {
+            Thread.interrupted();
+        }
+    }
 }
