@@ -67,6 +67,30 @@ class FirewallCommandTest {
         }
     }
 
+    /**
+     * Settings the model cannot honour are refused by {@code --check} and at start: a benign class the model
+     * does not have (before, BENIGN at 0.99 was blocked, or alerted with zero trust on: every flow), and a
+     * sequence longer than the model's T (which it cuts to its last T flows).
+     */
+    @Test
+    void settingsTheModelCannotHonourAreRefused() throws Exception {
+        String[][] cases = {
+                {"policy.benign.class=Benign\n", "policy.benign.class 'Benign' is not one of the model's classes"},
+                {"policy.benign.class=Benign\ntrust.enabled=false\n", "policy.benign.class 'Benign' is not one"},
+                {"sequence.length=50\n", "sequence.length 50 is longer than the model's sequences (T=10)"},
+        };
+        for (String[] c : cases) {
+            Path config = dir.resolve("model-settings.properties");
+            java.nio.file.Files.writeString(config, c[0]);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(2, run(err, "--check", "--config", config.toString(), "--model",
+                    FirewallEndToEndIT.realModel().toString(), "--metrics-port", "-1", "--bootstrap-servers",
+                    "127.0.0.1:1"), c[0]);
+            String msg = err.toString(StandardCharsets.UTF_8);
+            assertTrue(msg.contains(c[1]), msg);
+        }
+    }
+
     @Test
     void checkFailsOnAMisspeltSetting() throws Exception {
         Path config = dir.resolve("typo.properties");
