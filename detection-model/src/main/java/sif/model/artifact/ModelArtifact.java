@@ -35,6 +35,10 @@ import sif.model.nn.Networks;
  */
 public final class ModelArtifact {
 
+    /** The longest sequence a model may take: the firewall's sequence store holds at most 255 flows per source. */
+    public static final int MAX_SEQUENCE_LENGTH = 255;
+
+
     private static final Logger LOG = LoggerFactory.getLogger(ModelArtifact.class);
 
     public static final String METADATA = "metadata.json";
@@ -241,6 +245,10 @@ public final class ModelArtifact {
         if (meta.sequenceLength() < 1 || !(meta.temperature() > 0) || meta.scaler() == null) {
             throw new ModelArtifactException(where + ": sequence_length, temperature and scaler are required");
         }
+        if (meta.sequenceLength() > MAX_SEQUENCE_LENGTH) {
+            throw new ModelArtifactException(where + ": sequence_length " + meta.sequenceLength() + " is over "
+                    + MAX_SEQUENCE_LENGTH + ", the most flows per source the firewall's sequence store holds");
+        }
         if (!(meta.decisionThreshold() >= 0 && meta.decisionThreshold() <= 1)) {
             throw new ModelArtifactException(where + ": decision_threshold must be a probability in [0, 1], got "
                     + meta.decisionThreshold());
@@ -349,7 +357,12 @@ public final class ModelArtifact {
 
         @Override
         public String inputFormat() {
-            return "scaled-" + FeatureScaler.INPUTS + "/" + meta.version();
+            // the scaler is in it: stored sequences hold scaled rows, and an edited metadata.json keeps the version
+            ModelMetadata.Scaler sc = meta.scaler();
+            int scaler = java.util.Objects.hash(sc.method(), java.util.Arrays.hashCode(sc.posInf()),
+                    java.util.Arrays.hashCode(sc.negInf()), java.util.Arrays.hashCode(sc.mean()),
+                    java.util.Arrays.hashCode(sc.std()));
+            return "scaled-" + FeatureScaler.INPUTS + "/" + meta.version() + "/" + Integer.toHexString(scaler);
         }
 
         @Override

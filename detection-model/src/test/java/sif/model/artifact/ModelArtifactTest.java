@@ -200,7 +200,9 @@ class ModelArtifactTest {
                 // the outputs are in the mapping's order: a reordered list would rename every verdict
                 "class_names", m -> ((com.fasterxml.jackson.databind.node.ArrayNode) m.get("class_names"))
                         .set(3, "Other").set(4, "PortScan"),
-                "unknown class mapping", m -> m.put("class_mapping", "seven"));
+                "unknown class mapping", m -> m.put("class_mapping", "seven"),
+                // the firewall's sequence store holds at most 255 flows per source: it failed later, as a Streams error
+                "sequence_length 300 is over 255", m -> m.put("sequence_length", 300));
         for (var edit : edits.entrySet()) {
             Path copy = copyOfArtifact("bad-" + Math.abs(edit.getKey().hashCode()));
             Path f = copy.resolve(ModelArtifact.METADATA);
@@ -210,6 +212,28 @@ class ModelArtifactTest {
             json.writeValue(f.toFile(), meta);
             ModelArtifactException e = assertThrows(ModelArtifactException.class, () -> ModelArtifact.load(copy));
             assertTrue(e.getMessage().contains(edit.getKey()), e.getMessage());
+        }
+    }
+
+    /**
+     * The input format — what the firewall's stored sequences are tagged with — changes with the scaler: an
+     * edited metadata.json keeps its version, and sequences scaled the old way were mixed with new rows.
+     */
+    @Test
+    void theInputFormatChangesWithTheScaler() throws IOException {
+        Path copy = copyOfArtifact("rescaled");
+        Path f = copy.resolve(ModelArtifact.METADATA);
+        var json = ModelArtifact.json();
+        var meta = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(f.toFile());
+        var mean = (com.fasterxml.jackson.databind.node.ArrayNode) meta.with("scaler").get("mean");
+        mean.set(0, mean.get(0).asDouble() + 1e6);
+        json.writeValue(f.toFile(), meta);
+        try (SequenceClassifier original = ModelArtifact.load(dir); SequenceClassifier edited = ModelArtifact.load(copy)) {
+            assertEquals(original.info().version(), edited.info().version());
+            assertTrue(!original.inputFormat().equals(edited.inputFormat()), original.inputFormat());
+        }
+        try (SequenceClassifier again = ModelArtifact.load(dir); SequenceClassifier original = ModelArtifact.load(dir)) {
+            assertEquals(original.inputFormat(), again.inputFormat());
         }
     }
 
