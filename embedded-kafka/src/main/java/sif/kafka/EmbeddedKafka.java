@@ -412,8 +412,14 @@ public final class EmbeddedKafka implements KafkaBroker {
             EmbeddedKafka kafka = new EmbeddedKafka(this);
             try {
                 kafka.startServer();
-            } catch (RuntimeException e) {
-                kafka.close();
+            } catch (RuntimeException | Error e) {
+                // an Error too: Ctrl-C during start makes Kafka's code fail to add its shutdown hook with an
+                // ExceptionInInitializerError, which left the log directory behind
+                try {
+                    kafka.close();
+                } catch (RuntimeException | Error suppressed) {
+                    e.addSuppressed(suppressed);
+                }
                 throw e;
             }
             return kafka;

@@ -20,9 +20,12 @@ public final class BrokerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535 || partitions < 1) {
-            System.err.println("broker: --port must be 0 (a free port) or a port number, and --partitions at least 1; got "
-                    + port + " and " + partitions);
+        if (port < 0 || port > 65535) {
+            System.err.println("broker: --port must be 0 (a free port) or a port number, got " + port);
+            return 2;
+        }
+        if (partitions < 1) {
+            System.err.println("broker: --partitions must be at least 1, got " + partitions);
             return 2;
         }
         EmbeddedKafka.Builder builder = EmbeddedKafka.builder();
@@ -40,7 +43,17 @@ public final class BrokerCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "sif-broker-shutdown"));
-        try (EmbeddedKafka kafka = builder.start()) {
+        EmbeddedKafka started;
+        try {
+            started = builder.start(); // a failure closes the broker and deletes its log directory
+        } catch (RuntimeException | Error e) {
+            closed.countDown();
+            if (stop.getCount() == 0) {
+                return 130; // Ctrl-C while it started (Kafka then fails to add its own shutdown hook)
+            }
+            throw e;
+        }
+        try (EmbeddedKafka kafka = started) {
             if (stop.getCount() > 0) {
                 Topics topics = Topics.defaults();
                 for (String t : topics.all()) {

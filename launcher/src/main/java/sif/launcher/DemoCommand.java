@@ -85,6 +85,9 @@ public final class DemoCommand implements Callable<Integer> {
         return new FirewallApp(config, classifier, wiring.policy(), wiring.extensions());
     }
 
+    /** Longest re-verification period (a year): longer ones overflowed the identity schedule's arithmetic. */
+    static final long MAX_ROTATE_SECONDS = 365 * 86_400L;
+
     /** Longest --duration taken as given (a year); longer runs until Ctrl-C, as without it. */
     static final double MAX_DURATION_SECONDS = 365 * 86_400.0;
 
@@ -96,8 +99,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             return "--rate must be a finite number of flows per second >= 0 (0 = as fast as possible), got " + rate;
         }
-        if (rotateSeconds < 1) {
-            return "--identity-rotate-seconds must be at least 1, got " + rotateSeconds;
+        if (rotateSeconds < 1 || rotateSeconds > MAX_ROTATE_SECONDS) {
+            return "--identity-rotate-seconds must be 1.." + MAX_ROTATE_SECONDS + " (a year), got " + rotateSeconds;
         }
         return null;
     }
@@ -110,6 +113,37 @@ public final class DemoCommand implements Callable<Integer> {
         return startNanos + (long) (durationSeconds * 1e9);
     }
 
+    /**
+     * Warnings only from SIF, errors only from Kafka, and none of the broker's retriable exactly-once
+     * rejections (README, Known limitations: "Broker log noise"): they would scroll through the live view.
+     * {@code --verbose} keeps them all.
+     */
+    private static void quietLogging() {
+        level("sif", ch.qos.logback.classic.Level.WARN);
+        level("kafka", ch.qos.logback.classic.Level.ERROR);
+        level("org.apache.kafka", ch.qos.logback.classic.Level.ERROR);
+        for (String noisy : List.of("kafka.server.ReplicaManager", "org.apache.kafka.clients.producer.internals",
+                "org.apache.kafka.streams.processor.internals.RecordCollectorImpl")) {
+            level(noisy, ch.qos.logback.classic.Level.OFF);
+        }
+    }
+
+    private static void level(String logger, ch.qos.logback.classic.Level level) {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(level);
+    }
+
+    /** A started broker, or null when it failed because Ctrl-C came while it started. */
+    private static EmbeddedKafka startBroker(CountDownLatch stop) {
+        try {
+            return EmbeddedKafka.start();
+        } catch (RuntimeException | Error e) {
+            if (stop.getCount() == 0) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path modelDir = model != null ? model : Launcher.repoPath("models/cicids2017-lstm");
@@ -117,6 +151,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (bad != null) {
             System.err.println("demo: " + bad);
             return 2;
+        }
+        if (!verbose) {
+            quietLogging();
         }
         if (!Files.isRegularFile(modelDir.resolve("metadata.json"))) {
             System.err.println("demo: no model in " + modelDir.toAbsolutePath()
@@ -128,11 +165,29 @@ public final class DemoCommand implements Callable<Integer> {
                     + " (CICIDS2017 CSVs: see README, 'Data')");
             return 2;
         }
-        FlowSource source = data != null
-                ? new CsvFlowSource(List.of(data), FlowCsvReader.Options.DEFAULT)
-                : FlowSource.of("synthetic scenario (seed " + seed + ")",
-                        () -> new SyntheticScenario(SyntheticProfiles.builtIn(), seed, Clock.systemUTC()));
+        FlowSource source;
+        if (data != null) {
+            // read once before anything starts: a file that is not a flow CSV fails here, not after the broker
+            try {
+                CsvFlowSource csv = new CsvFlowSource(List.of(data), FlowCsvReader.Options.DEFAULT);
+                csv.scan();
+                source = csv;
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("demo: cannot read " + data + ": " + e.getMessage());
+                return 2;
+            }
+        } else {
+            source = FlowSource.of("synthetic scenario (seed " + seed + ")",
+                    () -> new SyntheticScenario(SyntheticProfiles.builtIn(), seed, Clock.systemUTC()));
+        }
         boolean synthetic = data == null;
+        SequenceClassifier loaded;
+        try {
+            loaded = ModelLoader.load(modelDir);
+        } catch (RuntimeException e) {
+            System.err.println("demo: cannot load the model from " + modelDir.toAbsolutePath() + ": " + e.getMessage());
+            return 2;
+        }
 
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
@@ -150,15 +205,15 @@ public final class DemoCommand implements Callable<Integer> {
         out.println(synthetic
                 ? "SIF demo: replaying SYNTHETIC flows drawn from per-class distributions fitted on real CICIDS2017 rows (not real traffic)"
                 : "SIF demo: replaying " + source.describe());
-        if (!verbose) {
-            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("sif"))
-                    .setLevel(ch.qos.logback.classic.Level.WARN);
-        }
         out.println("zero trust: SIMULATED identities for the internal hosts 192.168.10.0/24 (re-verified every "
                 + rotateSeconds + " s); other sources have none and are never trusted");
         out.println("starting an embedded Kafka broker (KRaft, loopback) ...");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start();
-             SequenceClassifier classifier = ModelLoader.load(modelDir)) {
+        try (SequenceClassifier classifier = loaded;
+             EmbeddedKafka kafka = startBroker(stop)) {
+            if (kafka == null) { // Ctrl-C while the broker started: its files are gone, nothing was sent
+                out.println("SUMMARY in=0 allowed=0 blocked=0 alerts=0 dlq=0");
+                return 130;
+            }
             Topics topics = Topics.defaults();
             for (String t : topics.all()) {
                 kafka.createTopic(t, 1, topics.creationConfig(t));
@@ -238,13 +293,22 @@ public final class DemoCommand implements Callable<Integer> {
                 if (replayFailure.get() != null) {
                     System.err.println("demo: replay failed: " + replayFailure.get().getMessage());
                 }
+                ReplaySummary summary = replayed.get();
+                if (summary != null && (summary.skippedTotal() > 0 || summary.malformedRows() > 0)) {
+                    System.err.print("demo: not every row was sent:\n" + summary.describe());
+                }
+                boolean nothingSent = !synthetic && sent == 0;
+                if (nothingSent) {
+                    System.err.println("demo: no flow of " + data + " could be sent (see above; the demo needs the "
+                            + "TrafficLabelling layout, with Source IP and Timestamp)");
+                }
                 if (tally.total() != sent) {
                     System.err.printf("demo: %d flows sent but %d outputs counted (stopped waiting)%n", sent,
                             tally.total());
                 }
                 out.printf("SUMMARY in=%d allowed=%d blocked=%d alerts=%d dlq=%d%n", sent,
                         tally.decision("ALLOW"), tally.decision("BLOCK"), tally.decision("ALERT"), tally.dlq());
-                return replayFailure.get() == null && tally.total() == sent ? 0 : 1;
+                return replayFailure.get() == null && tally.total() == sent && !nothingSent ? 0 : 1;
             }
         } finally {
             if (stateDir != null) {

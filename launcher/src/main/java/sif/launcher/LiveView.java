@@ -16,10 +16,40 @@ final class LiveView {
     private long lastNanos;
     private long lastPlainNanos;
 
+    private long lastPlainSent;
+    /** Columns of the terminal: a longer line wraps, and moving up {@link #LINES} rows then missed some. */
+    private final int width;
+
     LiveView(PrintStream out, boolean inPlace, boolean synthetic) {
+        this(out, inPlace, synthetic, inPlace ? terminalColumns() : Integer.MAX_VALUE);
+    }
+
+    LiveView(PrintStream out, boolean inPlace, boolean synthetic, int width) {
         this.out = out;
         this.inPlace = inPlace;
         this.synthetic = synthetic;
+        this.width = width;
+    }
+
+    /** The terminal's width: {@code COLUMNS} if exported, else what {@code stty size} says, else 80. */
+    static int terminalColumns() {
+        try {
+            String env = System.getenv("COLUMNS");
+            if (env != null && !env.isBlank()) {
+                return Integer.parseInt(env.trim());
+            }
+            Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty").redirectErrorStream(true).start();
+            String[] rowsCols = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .trim().split("\\s+");
+            if (p.waitFor() == 0 && rowsCols.length == 2) {
+                return Integer.parseInt(rowsCols[1]);
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // no terminal size: the default below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 80;
     }
 
     /** Something else was printed below the view: the next view is drawn below it, not over the last one. */
@@ -47,10 +77,14 @@ final class LiveView {
         if (!inPlace) {
             // the first line at the first verdicts, then one every 5 s
             if (lastPlainNanos == 0 ? t.total() > 0 : elapsedNanos - lastPlainNanos >= 5_000_000_000L) {
+                // the rate since the previous line (the first: since the start)
+                double plainRate = elapsedNanos > lastPlainNanos
+                        ? (sent - lastPlainSent) * 1e9 / (elapsedNanos - lastPlainNanos) : 0;
                 lastPlainNanos = elapsedNanos;
+                lastPlainSent = sent;
                 out.printf("[%3ds] in=%d (%.0f/s) allowed=%d blocked=%d alerts=%d dlq=%d p50=%s p99=%s | %s%n", secs,
-                        sent, rate, t.decision("ALLOW"), t.decision("BLOCK"), t.decision("ALERT"), t.dlq(), p50, p99,
-                        rules(t));
+                        sent, plainRate, t.decision("ALLOW"), t.decision("BLOCK"), t.decision("ALERT"), t.dlq(), p50,
+                        p99, rules(t));
             }
             return;
         }
@@ -82,7 +116,9 @@ final class LiveView {
     }
 
     private void line(String s) {
-        out.print("\r\033[K" + s + "\n");
+        // one row each, whatever the terminal's width (the last column left free: some terminals wrap there)
+        String row = s.length() >= width ? s.substring(0, Math.max(1, width - 1)) : s;
+        out.print("\r\033[K" + row + "\n");
     }
 
     private static String ms(long v) {

@@ -55,14 +55,14 @@ public final class Main implements Runnable {
 
     /**
      * A bad argument, a missing file or a model that cannot be loaded ends with one line naming the
-     * problem ({@code sif <command>: <what>}), not a stack trace; anything else is a bug and keeps its
+     * problem ({@code <command>: <what>}), not a stack trace; anything else is a bug and keeps its
      * trace. {@code SIF_DEBUG=1} shows the trace always.
      */
     static int userError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
         if (!isUserError(e) || "1".equals(System.getenv("SIF_DEBUG"))) {
             throw e;
         }
-        cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message(e));
+        cmd.getErr().println(cmd.getCommandName() + ": " + message(e)); // the prefix the commands use themselves
         cmd.getErr().flush();
         return 2;
     }

@@ -47,6 +47,15 @@ class ArgumentChecksTest {
         assertEquals(now + 30_000_000_000L, demo("--duration", "30").deadlineNanos(now));
     }
 
+    /** A re-verification period too long for the identity schedule's arithmetic: refused before anything starts. */
+    @Test
+    void aHugeRotationPeriodIsRefused() {
+        assertTrue(demo("--identity-rotate-seconds", "9223372036854775807").badArguments()
+                .startsWith("--identity-rotate-seconds must be 1.."));
+        assertEquals(null, demo("--identity-rotate-seconds", String.valueOf(DemoCommand.MAX_ROTATE_SECONDS))
+                .badArguments());
+    }
+
     @Test
     void theBrokerRefusesAPortOrPartitionCountItCannotUse() {
         for (String[] args : new String[][] {{"--partitions", "0"}, {"--partitions", "-1"}, {"--port", "-5"},
@@ -61,7 +70,9 @@ class ArgumentChecksTest {
                 System.setErr(old);
             }
             assertEquals(2, code, String.join(" ", args));
-            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("broker: --port must be"), err.toString());
+            // the message names the option that is wrong, not both
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("broker: " + args[0] + " must be"),
+                    err.toString());
         }
     }
 

@@ -21,7 +21,7 @@ class MainTest {
         int code = cmd.execute("evaluate", "--model", "/nonexistent-sif-model");
         assertEquals(2, code);
         String text = err.toString().strip();
-        assertTrue(text.startsWith("sif evaluate: "), text);
+        assertTrue(text.startsWith("evaluate: "), text);
         assertTrue(text.contains("/nonexistent-sif-model"), text);
         assertFalse(text.contains("\tat "), "no stack trace: " + text);
         assertEquals(1, text.lines().count(), text);
