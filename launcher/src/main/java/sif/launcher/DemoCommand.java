@@ -43,13 +43,14 @@ import sif.schemas.serde.AvroSerdes;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start an embedded Kafka broker, the firewall and a replay, and show the verdicts live.",
-                "With --data DIR the CICIDS2017 CSVs in DIR are replayed; without it, a SYNTHETIC scenario whose",
-                "per-class feature distributions were fitted on real CICIDS2017 rows.",
+                "With --data DIR the CICIDS2017 CSVs in DIR are replayed; without it, a SYNTHETIC scenario whose "
+                        + "per-class feature distributions were fitted on real CICIDS2017 rows.",
                 "Ends with: SUMMARY in=<n> allowed=<n> blocked=<n> alerts=<n> dlq=<n>"})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR|FILE",
-            description = "CICIDS2017 CSV directory or file to replay (TrafficLabelling layout; e.g. ../shared/data/cicids2017)")
+            description = "CICIDS2017 CSV directory or file to replay, in the TrafficLabelling layout "
+                    + "(e.g. the directory ../shared/data/cicids2017)")
     Path data;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
