@@ -298,7 +298,7 @@ public final class DemoCommand implements Callable<Integer> {
                 if (summary != null && (summary.skippedTotal() > 0 || summary.malformedRows() > 0)) {
                     System.err.print("demo: not every row was sent:\n" + summary.describe());
                 }
-                boolean nothingSent = !synthetic && sent == 0;
+                boolean nothingSent = !synthetic && sent == 0 && stop.getCount() > 0; // not for a Ctrl-C before the first
                 if (nothingSent) {
                     System.err.println("demo: no flow of " + data + " could be sent (see above; the demo needs the "
                             + "TrafficLabelling layout, with Source IP and Timestamp)");
