@@ -83,16 +83,29 @@ public final class FirewallCommand implements Callable<Integer> {
             System.err.println("firewall: " + e.getMessage());
             return 2;
         }
-        SequenceClassifier classifier;
-        try {
-            classifier = ModelLoader.open(config.modelDir()); // weights load while Streams starts
-        } catch (RuntimeException e) {
-            System.err.println("firewall: cannot load the model from " + config.modelDir().toAbsolutePath() + ": "
-                    + e.getMessage() + " (train one with ./sif train, or pass --model DIR)");
-            return 2;
+        java.nio.file.Path checkStateDir = null;
+        if (check) {
+            // a state directory of its own: a firewall running with the same application id holds the lock on
+            // the configured one, and --check failed on it ("already locked")
+            checkStateDir = java.nio.file.Files.createTempDirectory("sif-firewall-check");
+            config = config.with(Map.of(FirewallConfig.STREAMS_PREFIX + "state.dir", checkStateDir.toString()));
         }
-        try (classifier) {
-            return run(config, classifier);
+        try {
+            SequenceClassifier classifier;
+            try {
+                classifier = ModelLoader.open(config.modelDir()); // weights load while Streams starts
+            } catch (RuntimeException e) {
+                System.err.println("firewall: cannot load the model from " + config.modelDir().toAbsolutePath() + ": "
+                        + e.getMessage() + " (train one with ./sif train, or pass --model DIR)");
+                return 2;
+            }
+            try (classifier) {
+                return run(config, classifier);
+            }
+        } finally {
+            if (checkStateDir != null) {
+                org.apache.kafka.common.utils.Utils.delete(checkStateDir.toFile());
+            }
         }
     }
 

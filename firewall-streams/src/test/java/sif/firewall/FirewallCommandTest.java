@@ -91,6 +91,27 @@ class FirewallCommandTest {
         }
     }
 
+    /**
+     * --check runs in a temporary state directory: with a firewall of the same application id running on the
+     * host, the configured one is locked, and the check failed ("already locked"). Here the configured one
+     * cannot even be created.
+     */
+    @Test
+    void checkDoesNotUseTheConfiguredStateDirectory() throws Exception {
+        Path config = dir.resolve("state.properties");
+        java.nio.file.Files.writeString(config, "streams.state.dir=/proc/sif-no-state-here\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, run(err, "--check", "--config", config.toString(), "--model",
+                    FirewallEndToEndIT.realModel().toString(), "--metrics-port", "-1", "--bootstrap-servers",
+                    "127.0.0.1:1"), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
     @Test
     void checkFailsOnAMisspeltSetting() throws Exception {
         Path config = dir.resolve("typo.properties");

@@ -91,7 +91,7 @@ public enum ClassMapping {
             case "five", "5" -> FIVE;
             case "fifteen", "15" -> FIFTEEN;
             default -> throw new IllegalArgumentException("unknown class mapping '" + name
-                    + "'; expected five or fifteen");
+                    + "'; expected 5 (five: the paper's classes) or 15 (fifteen: the original labels)");
         };
     }
 }

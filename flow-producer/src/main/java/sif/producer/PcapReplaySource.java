@@ -39,7 +39,7 @@ public final class PcapReplaySource implements FlowSource {
     private volatile sif.pcap.PacketCounts lastCounts;
 
     /**
-     * @param input  a capture file or a directory of captures (.pcap, .pcapng, .cap, .dmp; name order)
+     * @param input  a capture file or a directory of captures (.pcap, .pcapng, .cap, .dmp, rotated .pcapN; in first-packet order)
      * @param config extraction settings (CICFlowMeter mode, timeouts)
      * @param labels ground-truth labels to apply, or null for none
      * @throws IOException when the input does not exist or holds no capture

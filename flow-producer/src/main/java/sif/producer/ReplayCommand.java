@@ -68,8 +68,9 @@ public final class ReplayCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Option(names = "--pcap", paramLabel = "FILE|DIR",
-            description = "replay flows extracted from a capture (pcap/pcapng) or a directory of captures (name order, "
-                    + "one flow table across files) instead of CSVs")
+            description = "replay flows extracted from a capture (pcap/pcapng) or a directory of captures (in the "
+                    + "order of their first packet, tcpdump's rotated files included; one flow table across files) "
+                    + "instead of CSVs")
     Path pcap;
 
     @Option(names = "--pcap-mode", paramLabel = "v4|engelen", defaultValue = "v4",

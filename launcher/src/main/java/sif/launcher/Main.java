@@ -84,6 +84,15 @@ public final class Main implements Runnable {
             String text = t.getMessage();
             if (t instanceof java.nio.file.NoSuchFileException && text != null && !text.contains("no such file")) {
                 text = "no such file or directory: " + text;
+            } else if (t instanceof java.nio.file.FileSystemException fse && fse.getReason() == null
+                    && fse.getFile() != null) {
+                // these carry only the path: "flows: /x/f.csv" said nothing about what went wrong
+                String why = t instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : t instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                        : t instanceof java.nio.file.NotDirectoryException ? "not a directory"
+                        : t instanceof java.nio.file.DirectoryNotEmptyException ? "directory not empty"
+                        : "cannot use";
+                text = why + ": " + fse.getFile();
             }
             if (text == null || m.indexOf(text) >= 0) {
                 continue;

@@ -44,6 +44,9 @@ class MainTest {
         assertFalse(Main.isUserError(new NullPointerException("a bug")));
         assertEquals("cannot read: no such file or directory: /x.pcap",
                 Main.message(new RuntimeException("cannot read", new java.nio.file.NoSuchFileException("/x.pcap"))));
+        // the JDK's exception carries the path only: "flows: /ro/f.csv" said nothing about what went wrong
+        assertEquals("permission denied: /ro/f.csv",
+                Main.message(new java.nio.file.AccessDeniedException("/ro/f.csv")));
     }
 
     /** The command line cross-eval records in the report names the subcommand once under ./sif. */

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import sif.flows.FlowRecord;
 
 /**
- * Flows of a capture file, or of every capture in a directory (name order, one flow table across
+ * Flows of a capture file, or of every capture in a directory (in first-packet order, one flow table across
  * files so that rotated captures join up), as an iterator: for {@code sif replay --pcap FILE|DIR}.
  *
  * <p>Pacing: {@link Pacing#FAST} returns flows as fast as they are extracted;

@@ -82,6 +82,10 @@ public final class CrossDatasetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String problem = training.problem(epochs);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         Path lab = DataPaths.labReference();
         Path flows = labFlows != null ? labFlows : lab.resolve("capture.cicflowmeter-v4.csv");
         Path labels = labLabels != null ? labLabels : lab.resolve("labels.csv");
@@ -102,23 +106,9 @@ public final class CrossDatasetCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The command line recorded in the report: {@code ./sif cross-eval} and this command's own
-     * arguments. Picocli's {@code originalArgs()} is the whole command line, so under the launcher
-     * ({@code sif cross-eval ...}) it starts with the parent's arguments and the subcommand's name;
-     * {@code expandedArgs()} holds the arguments that followed the subcommand name (@-files expanded).
-     */
+    /** The command line recorded in the report ({@link ShellCommand#of}). */
     public static String commandLine(CommandSpec spec) {
-        StringBuilder cmd = new StringBuilder("./sif cross-eval");
-        List<String> args = spec == null || spec.commandLine().getParseResult() == null ? List.of()
-                : spec.commandLine().getParseResult().expandedArgs();
-        args.forEach(a -> cmd.append(' ').append(shellQuote(a)));
-        return cmd.toString();
-    }
-
-    /** {@code arg} as a shell word: as it is when it holds no special characters, single-quoted otherwise. */
-    static String shellQuote(String arg) {
-        return arg.matches("[A-Za-z0-9_./=:,@%+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
+        return ShellCommand.of("cross-eval", spec);
     }
 
     public static void main(String[] args) {

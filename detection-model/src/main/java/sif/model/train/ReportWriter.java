@@ -74,6 +74,15 @@ public final class ReportWriter {
 
     /** Writes the report and the plots. */
     public static void write(Path report, Path artifact, TrainingRun.Result r, Path scaleCheck) throws IOException {
+        write(report, artifact, r, scaleCheck, null);
+    }
+
+    /**
+     * @param command the command line that trained the model, for the report's *Reproduce* section (null: the
+     *                shipped model's, i.e. {@code ./sif train} with its defaults spelt out)
+     */
+    public static void write(Path report, Path artifact, TrainingRun.Result r, Path scaleCheck, String command)
+            throws IOException {
         Path abs = report.toAbsolutePath().normalize();
         Files.createDirectories(abs.getParent());
         String base = abs.getFileName().toString().replaceFirst("\\.md$", "");
@@ -225,6 +234,15 @@ public final class ReportWriter {
         md.append("- Sequences: for each flow the last T = ").append(meta.sequenceLength())
                 .append(" flows of the same source IP up to and including it, in event-time order (file order breaks ties), "
                         + "left-padded with zero rows.\n");
+        long fallback = TrainingRun.fallbackRows(d.table());
+        if (fallback > 0) {
+            md.append("- **").append(String.format(java.util.Locale.ROOT, "%,d", fallback)).append(" of ")
+                    .append(String.format(java.util.Locale.ROOT, "%,d", d.table().size()))
+                    .append(" rows have no source IP or timestamp** (MachineLearningCVE layout or ID-encoded copies): "
+                            + "their sequences are the previous T rows of the same file in file order (the README's "
+                            + "file-order fallback), not a source's flows in time, and figures on them are not comparable "
+                            + "with the TrafficLabelling ones.\n");
+        }
         md.append("- Random split (paper): stratified per flow, 80/20, validation = ").append(t.valFraction())
                 .append(" of the training part; sequences use every flow, so test flows sit inside training sequences "
                         + "(the paper's leakage, kept to reproduce its setting).\n");
@@ -287,12 +305,14 @@ public final class ReportWriter {
                     + "`sif.flows.tools.ReaderScaleCheck` writes it).\n\n");
         }
 
-        md.append("## Reproduce\n\n```\n./sif train --data ../shared/data/cicids2017 --out models/").append(meta.name())
-                .append(" --classes 5 --seq-len ").append(meta.sequenceLength()).append(" --epochs ").append(t.maxEpochs())
-                .append(" --patience ").append(t.patience()).append(" --seed ").append(t.seed())
-                .append(" --report docs/model-report.md\n```\n\n");
-        md.append("Re-evaluate the shipped artifact on its temporal test split: `./sif evaluate --model models/")
-                .append(meta.name()).append("` (also a test: `ModelReevaluationTest`).\n");
+        String rel = relative(Path.of("").toAbsolutePath(), artifact);
+        md.append("## Reproduce\n\n```\n").append(command != null ? command
+                        : "./sif train --data ../shared/data/cicids2017 --out models/" + meta.name() + " --classes 5 --seq-len "
+                        + meta.sequenceLength() + " --epochs " + t.maxEpochs() + " --patience " + t.patience() + " --seed "
+                        + t.seed() + " --report docs/model-report.md")
+                .append("\n```\n\n");
+        md.append("Re-evaluate the artifact on its temporal test split: `./sif evaluate --model ").append(rel)
+                .append("` (for the shipped model also a test: `ModelReevaluationTest`).\n");
         Files.writeString(abs, md.toString(), StandardCharsets.UTF_8);
     }
 

@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import sif.flows.ClassMapping;
 import sif.flows.DataPaths;
 import sif.model.data.Splits;
@@ -62,23 +64,54 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--scale-check", description = "Reader scale-check JSON to include in the report (default: <report dir>/reader-scale-check.json if present).")
     Path scaleCheck;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        String problem = training.problem(epochs);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        Splits.TemporalUnit unit = temporalUnit(temporalUnit);
+        ClassMapping mapping = ClassMapping.parse(classes);
+        // where the results go, checked before hours of training: a directory that cannot be written failed at the end
+        writableDirectory(out, "--out");
+        writableDirectory(report.toAbsolutePath().normalize().getParent(), "--report's directory");
         List<Path> inputs = data.isEmpty() ? List.of(DataPaths.cicids2017()) : data;
         String modelName = name != null ? name : out.toAbsolutePath().normalize().getFileName().toString();
-        TrainingRun.Options opt = new TrainingRun.Options(inputs, ClassMapping.parse(classes),
-                training.split(Splits.TemporalUnit.valueOf(temporalUnit.toUpperCase(Locale.ROOT))),
+        TrainingRun.Options opt = new TrainingRun.Options(inputs, mapping, training.split(unit),
                 training.trainer(epochs), training.maxRowsPerClass, training.threshold, modelName, !noBaselines);
         System.err.println("training on " + inputs + " -> " + out.toAbsolutePath().normalize());
         TrainingRun.Result r = TrainingRun.run(opt, out, label -> new ConsoleProgress(System.err, label));
         ArtifactWriter.writeMetrics(out, r);
         Path sc = scaleCheck;
-        ReportWriter.write(report, out, r, sc);
+        ReportWriter.write(report, out, r, sc, ShellCommand.of("train", spec));
         System.out.println(ReportWriter.summary(r));
         System.out.println("model: " + out.toAbsolutePath().normalize() + " (" + r.metadata().version() + ")");
         System.out.println("report: " + report.toAbsolutePath().normalize());
         return 0;
+    }
+
+    static Splits.TemporalUnit temporalUnit(String name) {
+        try {
+            return Splits.TemporalUnit.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--temporal-unit must be source_class, source_label or source, got '"
+                    + name + "'");
+        }
+    }
+
+    /** Creates {@code dir} if needed and checks that files can be written in it. */
+    static void writableDirectory(Path dir, String what) throws java.io.IOException {
+        Path d = dir.toAbsolutePath().normalize();
+        if (java.nio.file.Files.exists(d) && !java.nio.file.Files.isDirectory(d)) {
+            throw new IllegalArgumentException(what + " " + d + " is a file, not a directory");
+        }
+        java.nio.file.Files.createDirectories(d);
+        Path probe = java.nio.file.Files.createTempFile(d, ".sif-write-check", ".tmp");
+        java.nio.file.Files.delete(probe);
     }
 
     public static void main(String[] args) {

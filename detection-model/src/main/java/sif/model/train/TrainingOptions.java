@@ -48,6 +48,39 @@ public final class TrainingOptions {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    /**
+     * What is wrong with the options, checked before any data is read (a bad fraction used to fail after
+     * loading, as "cannot fit a scaler on zero training rows"); null when nothing is.
+     */
+    String problem(int epochs) {
+        if (epochs < 1) {
+            return "--epochs must be at least 1, got " + epochs;
+        }
+        if (seqLen < 1 || seqLen > sif.model.artifact.ModelArtifact.MAX_SEQUENCE_LENGTH) {
+            return "--seq-len must be 1.." + sif.model.artifact.ModelArtifact.MAX_SEQUENCE_LENGTH + ", got " + seqLen;
+        }
+        if (patience < 1 || batchSize < 1) {
+            return "--patience and --batch-size must be at least 1, got " + patience + " and " + batchSize;
+        }
+        if (!(learningRate > 0) || Float.isInfinite(learningRate)) {
+            return "--learning-rate must be a positive number, got " + learningRate;
+        }
+        if (!(testFraction > 0 && testFraction < 1)) {
+            return "--test-fraction must be between 0 and 1 (exclusive), got " + testFraction;
+        }
+        if (!(valFraction >= 0 && valFraction < 1)) {
+            return "--val-fraction must be in [0, 1), got " + valFraction;
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            return "--threshold must be a probability in [0, 1], got " + threshold;
+        }
+        if (capPerClass < 0 || maxRowsPerClass < 0) {
+            return "--cap-per-class and --max-rows-per-class must be 0 (no limit) or more, got " + capPerClass + " and "
+                    + maxRowsPerClass;
+        }
+        return null;
+    }
+
     /** The split configuration with the given temporal unit. */
     PreparedSplit.Config split(Splits.TemporalUnit unit) {
         return new PreparedSplit.Config(seqLen, testFraction, valFraction, unit, capPerClass, seed);

@@ -63,6 +63,17 @@ public final class TrainingRun {
 
     private TrainingRun() {}
 
+    /** Rows whose sequences use the file-order fallback (no source IP / timestamp). */
+    static long fallbackRows(FlowTable table) {
+        long n = 0;
+        for (int i = 0; i < table.size(); i++) {
+            if (table.isFallback(i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /**
      * Runs everything and writes the artifact into {@code outDir}.
      *
@@ -73,6 +84,13 @@ public final class TrainingRun {
         DatasetLoader.Loaded loaded = DatasetLoader.load(opt.data(), opt.mapping(), opt.maxRowsPerClass(), opt.split().seed());
         FlowTable table = loaded.table();
         LOG.info("loaded {}", table);
+        long fallback = fallbackRows(table);
+        if (fallback > 0) {
+            LOG.warn("{} of {} rows have no source IP or timestamp (MachineLearningCVE layout or ID-encoded copies): "
+                    + "their sequences are the previous rows of the same file in file order, not of the same source "
+                    + "in time, and their figures are not comparable with the TrafficLabelling ones", fallback,
+                    table.size());
+        }
         Map<Protocol, ProtocolResult> results = new LinkedHashMap<>();
         ModelMetadata metadata = null;
         for (Protocol p : List.of(Protocol.TEMPORAL_SPLIT, Protocol.RANDOM_SPLIT)) {

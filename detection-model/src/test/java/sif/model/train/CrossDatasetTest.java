@@ -273,7 +273,7 @@ class CrossDatasetTest {
         assertEquals(0, code);
         String text = Files.readString(report);
         assertTrue(text.contains("\n```\n./sif cross-eval --shipped-only --model "
-                + CrossDatasetCommand.shellQuote(model) + " --report " + CrossDatasetCommand.shellQuote(report.toString())
+                + ShellCommand.quote(model) + " --report " + ShellCommand.quote(report.toString())
                 + "\n```\n"), text);
         assertTrue(text.contains("combined figures of an earlier run"), text);
         assertFalse(text.contains("old shipped figures"), text);

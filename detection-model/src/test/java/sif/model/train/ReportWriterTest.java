@@ -64,9 +64,11 @@ class ReportWriterTest {
         TrainingRun.Result r = new TrainingRun.Result(opt, data, prs, meta, 12.0);
         Path report = tmp.resolve("docs/model-report.md");
         Path model = Files.createDirectories(tmp.resolve("models/m"));
-        ReportWriter.write(report, model, r, null);
+        ReportWriter.write(report, model, r, null, "./sif train --out /tmp/x/m --temporal-unit source_label");
         ArtifactWriter.writeMetrics(model, r);
         String md = Files.readString(report);
+        // the command that made it, not the shipped model's (a full-dataset retrain's report told to retrain on the subset)
+        assertTrue(md.contains("```\n./sif train --out /tmp/x/m --temporal-unit source_label\n```"), md);
         assertTrue(md.contains("DoS class"), md);
         assertTrue(md.contains("| Decision Tree"), md);
         assertTrue(md.contains("90.2%"), md);
