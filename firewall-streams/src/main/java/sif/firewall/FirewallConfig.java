@@ -16,6 +16,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import sif.firewall.trust.TrustConfig;
+import sif.model.artifact.ModelArtifact;
 
 /**
  * The firewall's configuration: a properties file first, then defaults filled in with
@@ -164,8 +165,9 @@ public final class FirewallConfig {
         requirePositive(STATUS_INTERVAL_MS, statusInterval().toMillis());
         if (sequenceLengthOverride() != null) {
             int t = sequenceLengthOverride();
-            if (t < 1 || t > 255) {
-                throw new IllegalArgumentException(SEQUENCE_LENGTH + " must be 1..255, got " + t);
+            if (t < 1 || t > ModelArtifact.MAX_SEQUENCE_LENGTH) {
+                throw new IllegalArgumentException(SEQUENCE_LENGTH + " must be 1.." + ModelArtifact.MAX_SEQUENCE_LENGTH
+                        + ", got " + t);
             }
         }
         if (confidenceThresholdOverride() != null) {

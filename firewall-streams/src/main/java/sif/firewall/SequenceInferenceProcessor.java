@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import sif.model.SequenceClassifier;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.firewall.metrics.FlowStages;
+import sif.model.artifact.ModelArtifact;
 
 /**
  * Per-source sequences and batched inference, without loss under exactly-once.
@@ -125,8 +126,9 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     public SequenceInferenceProcessor(SequenceClassifier classifier, int sequenceLength, Duration maxAge, int batchSize,
                                       Duration maxWait, Duration evictInterval, boolean pipelined,
                                       FirewallMetrics metrics) {
-        if (sequenceLength < 1 || sequenceLength > 255) {
-            throw new IllegalArgumentException("sequence length must be 1..255, got " + sequenceLength);
+        if (sequenceLength < 1 || sequenceLength > ModelArtifact.MAX_SEQUENCE_LENGTH) {
+            throw new IllegalArgumentException("sequence length must be 1.." + ModelArtifact.MAX_SEQUENCE_LENGTH
+                    + ", got " + sequenceLength);
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);

@@ -38,7 +38,6 @@ public final class ModelArtifact {
     /** The longest sequence a model may take: the firewall's sequence store holds at most 255 flows per source. */
     public static final int MAX_SEQUENCE_LENGTH = 255;
 
-
     private static final Logger LOG = LoggerFactory.getLogger(ModelArtifact.class);
 
     public static final String METADATA = "metadata.json";

@@ -69,6 +69,17 @@ public final class FlowTable {
     public long line(int i) { return line[i]; }
     /** True when the row had no source IP / timestamp and uses the file-order fallback. */
     public boolean isFallback(int i) { return fallback[i]; }
+
+    /** Rows that use the file-order fallback. */
+    public long fallbackCount() {
+        long n = 0;
+        for (boolean f : fallback) {
+            if (f) {
+                n++;
+            }
+        }
+        return n;
+    }
     public List<String> classNames() { return classNames; }
 
     /** Rows per class name (classes with no row included, with 0). */

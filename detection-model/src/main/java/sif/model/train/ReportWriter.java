@@ -234,7 +234,7 @@ public final class ReportWriter {
         md.append("- Sequences: for each flow the last T = ").append(meta.sequenceLength())
                 .append(" flows of the same source IP up to and including it, in event-time order (file order breaks ties), "
                         + "left-padded with zero rows.\n");
-        long fallback = TrainingRun.fallbackRows(d.table());
+        long fallback = d.table().fallbackCount();
         if (fallback > 0) {
             md.append("- **").append(String.format(java.util.Locale.ROOT, "%,d", fallback)).append(" of ")
                     .append(String.format(java.util.Locale.ROOT, "%,d", d.table().size()))

@@ -63,17 +63,6 @@ public final class TrainingRun {
 
     private TrainingRun() {}
 
-    /** Rows whose sequences use the file-order fallback (no source IP / timestamp). */
-    static long fallbackRows(FlowTable table) {
-        long n = 0;
-        for (int i = 0; i < table.size(); i++) {
-            if (table.isFallback(i)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /**
      * Runs everything and writes the artifact into {@code outDir}.
      *
@@ -84,7 +73,7 @@ public final class TrainingRun {
         DatasetLoader.Loaded loaded = DatasetLoader.load(opt.data(), opt.mapping(), opt.maxRowsPerClass(), opt.split().seed());
         FlowTable table = loaded.table();
         LOG.info("loaded {}", table);
-        long fallback = fallbackRows(table);
+        long fallback = table.fallbackCount();
         if (fallback > 0) {
             LOG.warn("{} of {} rows have no source IP or timestamp (MachineLearningCVE layout or ID-encoded copies): "
                     + "their sequences are the previous rows of the same file in file order, not of the same source "
