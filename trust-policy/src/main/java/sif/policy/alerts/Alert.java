@@ -78,9 +78,4 @@ public record Alert(
                 principal, identityStatus, lastSrcPort, lastDstIp, lastDstPort, protocol, destinations, dstPorts, flowIds,
                 modelVersion, sequence, emittedCount, lastEmittedMs, lastSeenMs);
     }
-
-    /** True when flows arrived since the last emission. */
-    public boolean hasUnemitted() {
-        return count > emittedCount;
-    }
 }

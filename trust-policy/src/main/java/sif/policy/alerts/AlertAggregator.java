@@ -20,8 +20,8 @@ import java.util.UUID;
  *       an UPDATE is emitted when the decision escalates (ALERT → BLOCK) or at least
  *       {@code updateIntervalMs} passed since the last emission. A DDoS of 100,000 flows over one
  *       minute yields one CREATE plus at most one UPDATE per interval, not 100,000 alerts.</li>
- *   <li>An alert idle for more than {@code windowMs} is closed; a final CLOSE is emitted (with
- *       the final count) only when flows arrived since the last emission.</li>
+ *   <li>An alert idle for more than {@code windowMs} is closed with a final CLOSE (the final
+ *       count, status resolved).</li>
  * </ul>
  */
 public final class AlertAggregator {
@@ -119,9 +119,12 @@ public final class AlertAggregator {
         return clockMs - Math.max(a.lastActivityMs(), a.lastSeenMs()) > windowMs; // (JSON of old states: 0)
     }
 
-    /** The final CLOSE emission of an expired alert, or null when nothing changed since the last one. */
+    /**
+     * The final CLOSE emission of an expired alert, always: a SIEM learns that the alert is resolved even when
+     * no flow joined it since its last emission (before, a one-flow alert's CREATE stayed "New" for ever).
+     */
     public Alert close(Alert a, long nowMs) {
-        return a.hasUnemitted() ? emitted(a, nowMs) : null;
+        return emitted(a, nowMs);
     }
 
     private static Alert emitted(Alert a, long atMs) {

@@ -218,7 +218,10 @@ public final class AlertDocuments {
         info.put("types", List.of(a.alertClass()));
         info.put("first_seen_time", a.firstSeenMs());
         info.put("last_seen_time", a.lastSeenMs());
-        info.put("created_time", createdMs);
+        // the finding's own creation, the same in each of its documents (its first flow's time); this document's
+        // time is modified_time (before, created_time changed with every document of the alert)
+        info.put("created_time", a.firstSeenMs());
+        info.put("modified_time", createdMs);
         info.put("related_events_count", (int) Math.min(Integer.MAX_VALUE, a.count()));
         String rule = PolicyDecision.ruleId(a.decidingRule());
         Map<String, Object> analytic = new LinkedHashMap<>();

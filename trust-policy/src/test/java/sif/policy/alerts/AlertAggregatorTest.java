@@ -50,7 +50,23 @@ class AlertAggregatorTest {
         assertNotNull(last);
         assertEquals(100_000, last.count());
         assertEquals(4 + 1, last.sequence());
-        assertNull(agg.close(last, T + 130_000), "nothing new since the final emission");
+    }
+
+    /**
+     * An alert whose last emission was its CREATE (one flow, a one-off rule hit) or an UPDATE is still closed
+     * with a CLOSE: before, nothing was emitted and a SIEM kept the finding "New" for ever.
+     */
+    @Test
+    void anAlertWithNothingNewSinceItsLastEmissionIsStillClosed() {
+        AlertAggregator agg = new AlertAggregator(60_000, 10_000);
+        AlertAggregator.Step created = agg.onVerdict(null, AlertDocumentsTest.input("f1", T, Decision.ALERT, "DoS",
+                0.7, List.of("model:DoS p=0.700<=0.850=>ALERT")));
+        assertEquals(AlertActivity.CREATE, created.activity());
+        Alert closed = agg.close(created.state(), T + 61_000);
+        assertNotNull(closed);
+        assertEquals(created.emit().alertId(), closed.alertId());
+        assertEquals(created.emit().sequence() + 1, closed.sequence());
+        assertEquals(1, closed.count());
     }
 
     @Test

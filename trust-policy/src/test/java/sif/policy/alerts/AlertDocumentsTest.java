@@ -84,6 +84,13 @@ class AlertDocumentsTest {
         assertEquals(4, doc.get("severity_id").asInt());
         assertEquals(T, doc.get("time").asLong());
         assertEquals("SIF", doc.at("/metadata/product/name").asText());
+        // the finding's creation time is the same in each of its documents; this document's time is modified_time
+        Alert alert = sample(Decision.BLOCK, List.of("model:DDoS p=0.970>0.850=>BLOCK"));
+        JsonNode create = M.readTree(docs.toJson(alert, AlertActivity.CREATE, T + 5));
+        JsonNode update = M.readTree(docs.toJson(alert, AlertActivity.UPDATE, T + 30_005));
+        assertEquals(create.at("/finding_info/created_time").asLong(), update.at("/finding_info/created_time").asLong());
+        assertEquals(alert.firstSeenMs(), create.at("/finding_info/created_time").asLong());
+        assertEquals(T + 30_005, update.at("/finding_info/modified_time").asLong());
     }
 
     @Test
