@@ -18,6 +18,22 @@ public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "2", description = "partitions of the input and blocklist topics (default: ${DEFAULT-VALUE})")
     int partitions;
 
+    /**
+     * The started broker, or null when its start failed because Ctrl-C came meanwhile ({@code stop} counted
+     * down): Kafka then fails to add its own shutdown hook. A failed start closes the broker and deletes its
+     * log directory either way.
+     */
+    static EmbeddedKafka startUnlessStopped(EmbeddedKafka.Builder builder, CountDownLatch stop) {
+        try {
+            return builder.start();
+        } catch (RuntimeException | Error e) {
+            if (stop.getCount() == 0) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -43,17 +59,10 @@ public final class BrokerCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }, "sif-broker-shutdown"));
-        EmbeddedKafka started;
-        try {
-            started = builder.start(); // a failure closes the broker and deletes its log directory
-        } catch (RuntimeException | Error e) {
-            closed.countDown();
-            if (stop.getCount() == 0) {
-                return 130; // Ctrl-C while it started (Kafka then fails to add its own shutdown hook)
+        try (EmbeddedKafka kafka = startUnlessStopped(builder, stop)) {
+            if (kafka == null) {
+                return 130;
             }
-            throw e;
-        }
-        try (EmbeddedKafka kafka = started) {
             if (stop.getCount() > 0) {
                 Topics topics = Topics.defaults();
                 for (String t : topics.all()) {

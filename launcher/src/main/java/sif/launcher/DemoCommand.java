@@ -133,18 +133,6 @@ public final class DemoCommand implements Callable<Integer> {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(logger)).setLevel(level);
     }
 
-    /** A started broker, or null when it failed because Ctrl-C came while it started. */
-    private static EmbeddedKafka startBroker(CountDownLatch stop) {
-        try {
-            return EmbeddedKafka.start();
-        } catch (RuntimeException | Error e) {
-            if (stop.getCount() == 0) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         Path modelDir = model != null ? model : Launcher.repoPath("models/cicids2017-lstm");
@@ -210,7 +198,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + rotateSeconds + " s); other sources have none and are never trusted");
         out.println("starting an embedded Kafka broker (KRaft, loopback) ...");
         try (SequenceClassifier classifier = loaded;
-             EmbeddedKafka kafka = startBroker(stop)) {
+             EmbeddedKafka kafka = BrokerCommand.startUnlessStopped(EmbeddedKafka.builder(), stop)) {
             if (kafka == null) { // Ctrl-C while the broker started: its files are gone, nothing was sent
                 out.println("SUMMARY in=0 allowed=0 blocked=0 alerts=0 dlq=0");
                 return 130;

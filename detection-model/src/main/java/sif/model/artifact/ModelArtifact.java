@@ -291,6 +291,8 @@ public final class ModelArtifact {
         private final ModelMetadata meta;
         private final SequenceTranslator translator;
         private final ModelInfo info;
+        /** The scaled rows' format, scaler included: the firewall tags stored sequences with it. */
+        private final String inputFormat;
         /** Guarded by {@code this}. */
         private int openSessions;
         private boolean closeRequested;
@@ -300,6 +302,12 @@ public final class ModelArtifact {
             this.meta = meta;
             this.translator = translator;
             this.info = new ModelInfo(meta.version(), meta.classNames(), meta.sequenceLength(), meta.decisionThreshold());
+            // the scaler is in it: stored sequences hold scaled rows, and an edited metadata.json keeps the version
+            ModelMetadata.Scaler sc = meta.scaler();
+            int scaler = java.util.Objects.hash(sc.method(), java.util.Arrays.hashCode(sc.posInf()),
+                    java.util.Arrays.hashCode(sc.negInf()), java.util.Arrays.hashCode(sc.mean()),
+                    java.util.Arrays.hashCode(sc.std()));
+            this.inputFormat = "scaled-" + FeatureScaler.INPUTS + "/" + meta.version() + "/" + Integer.toHexString(scaler);
         }
 
         /** The weights, waiting for a background load. */
@@ -356,12 +364,7 @@ public final class ModelArtifact {
 
         @Override
         public String inputFormat() {
-            // the scaler is in it: stored sequences hold scaled rows, and an edited metadata.json keeps the version
-            ModelMetadata.Scaler sc = meta.scaler();
-            int scaler = java.util.Objects.hash(sc.method(), java.util.Arrays.hashCode(sc.posInf()),
-                    java.util.Arrays.hashCode(sc.negInf()), java.util.Arrays.hashCode(sc.mean()),
-                    java.util.Arrays.hashCode(sc.std()));
-            return "scaled-" + FeatureScaler.INPUTS + "/" + meta.version() + "/" + Integer.toHexString(scaler);
+            return inputFormat;
         }
 
         @Override
