@@ -78,13 +78,32 @@ public final class DlqExceptionHandlers {
             }
             LOG.warn("cannot deserialize record {}-{}@{} at {}: {}; sent to the dead-letter topic", record.topic(),
                     record.partition(), record.offset(), context.processorNodeId(), exception.toString());
-            // flows are decoded by the validate step (their source reads bytes): what fails here is a
-            // control record (identity event, unblock), not a flow, and is counted apart
-            metrics.controlDeadLetter(record.topic());
-            publish(record.key(), record.value(), headers(record.headers(), DlqReason.DESERIALIZATION_ERROR, exception,
-                    "source", record.topic(), record.partition(), record.offset()));
+            // flows are decoded by the validate step, identity events by the identity store's updater
+            // (their sources read bytes): what fails here is another control record (an unblock)
+            controlDeadLetter(this, record.topic(), record.partition(), record.offset(), record.key(), record.value(),
+                    record.headers(), exception);
             return DeserializationHandlerResponse.CONTINUE;
         }
+    }
+
+    /**
+     * Dead-letters a control record that could not be decoded (reason {@value DlqReason#DESERIALIZATION_ERROR},
+     * stage {@code source}) and counts it in {@code sif_control_dead_letters_total}: for a processor that
+     * decodes its records itself, as the identity store's updater does, with the publisher and metrics
+     * of the Streams config {@code appConfigs}.
+     */
+    public static void controlDeadLetter(Map<String, ?> appConfigs, String topic, int partition, long offset,
+                                         byte[] key, byte[] value, Headers original, Exception e) {
+        DeadLetters d = new DeadLetters() { };
+        d.configure(appConfigs);
+        controlDeadLetter(d, topic, partition, offset, key, value, original, e);
+    }
+
+    private static void controlDeadLetter(DeadLetters d, String topic, int partition, long offset, byte[] key,
+                                          byte[] value, Headers original, Exception e) {
+        d.metrics.controlDeadLetter(topic);
+        d.publish(key, value, headers(original, DlqReason.DESERIALIZATION_ERROR, e, "source", topic, partition,
+                offset));
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.UUID;
  * state and the flow's event time. See {@link FreshnessPolicy} for the exact staleness boundary.
  *
  * <p>Checks in order: no identity → UNKNOWN; credential serial revoked → REVOKED; flow time
- * outside [notBefore, notAfter] → EXPIRED; device non-compliant → NONCOMPLIANT; stale → STALE;
+ * outside [notBefore, notAfter] → EXPIRED; device non-compliant → NONCOMPLIANT; the principal's newest
+ * identity record unreadable ({@link PrincipalIdentity#unreadableEvent}) → STALE; stale → STALE;
  * otherwise TRUSTED.
  *
  * <p>The verification that counts for a flow is the latest one at or before the flow's time
@@ -101,6 +102,10 @@ public final class FreshnessRule {
         } else if (!identity.compliant()) {
             status = IdentityStatus.NONCOMPLIANT;
             detail = "device of " + identity.principal() + " non-compliant";
+        } else if (identity.unreadableEvent() != null) {
+            status = IdentityStatus.STALE;
+            detail = "newest identity event of " + identity.principal() + " unreadable (" + identity.unreadableEvent()
+                    + "); not trusted until a readable one";
         } else if (verifiedAt == PrincipalIdentity.NONE) {
             status = IdentityStatus.STALE;
             detail = identity.verifications().isEmpty() ? "no verification on record"

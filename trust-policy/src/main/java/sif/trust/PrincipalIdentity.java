@@ -27,6 +27,11 @@ import java.util.List;
  *                         {@code notBeforeMs} may reach further back; a revocation of another serial
  *                         cuts the chain back to it. {@code null} (states written before it existed)
  *                         means {@code notBeforeMs}
+ * @param unreadableEvent  where and why the principal's newest record on the identity topic could not
+ *                         be read (a schema this firewall does not know, corrupt bytes), or null. It
+ *                         could have been a revocation, so the principal is not trusted while this is
+ *                         set ({@link FreshnessRule}: STALE); the next readable event that changes the
+ *                         principal's state clears it
  */
 public record PrincipalIdentity(
         String principal,
@@ -42,7 +47,8 @@ public record PrincipalIdentity(
         String assuranceLevel,
         List<String> revokedSerials,
         List<Long> verifications,
-        Long credentialNotBeforeMs) {
+        Long credentialNotBeforeMs,
+        String unreadableEvent) {
 
     /**
      * How far back (event time, from the newest) verification times are remembered: a flow evaluated
@@ -62,13 +68,29 @@ public record PrincipalIdentity(
         credentialNotBeforeMs = credentialNotBeforeMs == null ? Long.valueOf(notBeforeMs) : credentialNotBeforeMs;
     }
 
+    /** A state read from every readable event so far ({@code unreadableEvent} null). */
+    public PrincipalIdentity(String principal, List<String> boundAddresses, String credentialSerial, long notBeforeMs,
+                             long notAfterMs, long verifiedAtMs, String method, long eventTimeMs,
+                             IdentityEventType lastType, boolean compliant, String assuranceLevel,
+                             List<String> revokedSerials, List<Long> verifications, Long credentialNotBeforeMs) {
+        this(principal, boundAddresses, credentialSerial, notBeforeMs, notAfterMs, verifiedAtMs, method, eventTimeMs,
+                lastType, compliant, assuranceLevel, revokedSerials, verifications, credentialNotBeforeMs, null);
+    }
+
     /** Without a verification history (only {@code verifiedAtMs} is known), the credential's own validity start. */
     public PrincipalIdentity(String principal, List<String> boundAddresses, String credentialSerial, long notBeforeMs,
                              long notAfterMs, long verifiedAtMs, String method, long eventTimeMs,
                              IdentityEventType lastType, boolean compliant, String assuranceLevel,
                              List<String> revokedSerials) {
         this(principal, boundAddresses, credentialSerial, notBeforeMs, notAfterMs, verifiedAtMs, method, eventTimeMs,
-                lastType, compliant, assuranceLevel, revokedSerials, List.of(), null);
+                lastType, compliant, assuranceLevel, revokedSerials, List.of(), null, null);
+    }
+
+    /** This state, marked as followed by an unreadable identity record ({@code where}: its place and error). */
+    public PrincipalIdentity withUnreadableEvent(String where) {
+        return new PrincipalIdentity(principal, boundAddresses, credentialSerial, notBeforeMs, notAfterMs, verifiedAtMs,
+                method, eventTimeMs, lastType, compliant, assuranceLevel, revokedSerials, verifications,
+                credentialNotBeforeMs, where);
     }
 
     /**

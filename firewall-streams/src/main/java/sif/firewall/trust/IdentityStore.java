@@ -1,9 +1,12 @@
 package sif.firewall.trust;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -11,6 +14,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -18,6 +22,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sif.firewall.DlqExceptionHandlers;
+import sif.schemas.serde.RegistryUnavailableException;
 import sif.trust.BindingIndex;
 import sif.trust.IdentityResolver;
 import sif.trust.PrincipalIdentity;
@@ -51,14 +57,20 @@ public final class IdentityStore {
     private IdentityStore() {
     }
 
-    /** Registers the global store, its source and updater on {@code builder}. */
+    /**
+     * Registers the global store, its source and updater on {@code builder}. The source reads values as
+     * bytes and the updater decodes them with {@code valueSerde} (configured): an identity event that
+     * cannot be decoded must still take trust away (see {@link Updater}), which the deserialization
+     * handler, which can only skip a record, cannot do.
+     */
     public static void addTo(StreamsBuilder builder, String identityTopic,
                              Serde<sif.schemas.avro.IdentityEvent> valueSerde) {
         StoreBuilder<KeyValueStore<String, String>> store = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()).withLoggingDisabled();
+        Deserializer<sif.schemas.avro.IdentityEvent> decoder = valueSerde.deserializer();
         builder.addGlobalStore(store, identityTopic,
-                Consumed.with(Serdes.String(), valueSerde).withName(UPDATER),
-                Updater::new);
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(UPDATER),
+                () -> new Updater(decoder));
     }
 
     /**
@@ -128,11 +140,20 @@ public final class IdentityStore {
      * Applies identity events to the global store. Bad events are logged and skipped, except those
      * that take trust away (a revocation, a non-compliant device): they still take effect, reduced to
      * what they need ({@link IdentityEvents#failClosed}), so a malformed revocation cannot leave a
-     * credential trusted.
+     * credential trusted. A record that cannot be decoded at all (written with a schema this firewall
+     * does not know, corrupt) could be a revocation too: it goes to the dead-letter topic, and the
+     * principal it is keyed by, if known, is marked ({@link PrincipalIdentity#unreadableEvent}) and not
+     * trusted until its next readable event. A schema registry that cannot be asked is not the record's
+     * fault: the exception stops the global thread, as the deserialization handler's FAIL did.
      */
-    static final class Updater implements Processor<String, sif.schemas.avro.IdentityEvent, Void, Void> {
+    static final class Updater implements Processor<String, byte[], Void, Void> {
+        private final Deserializer<sif.schemas.avro.IdentityEvent> decoder;
         private KeyValueStore<String, String> store;
         private ProcessorContext<Void, Void> context;
+
+        Updater(Deserializer<sif.schemas.avro.IdentityEvent> decoder) {
+            this.decoder = decoder;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
@@ -141,9 +162,9 @@ public final class IdentityStore {
         }
 
         @Override
-        public void process(Record<String, sif.schemas.avro.IdentityEvent> record) {
-            String where = context.recordMetadata()
-                    .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
+        public void process(Record<String, byte[]> record) {
+            Optional<RecordMetadata> meta = context.recordMetadata();
+            String where = meta.map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
             if (record.value() == null) {
                 if (record.key() != null && store.delete(PRINCIPAL_PREFIX + record.key()) != null) {
                     bump();
@@ -151,11 +172,22 @@ public final class IdentityStore {
                 }
                 return;
             }
+            sif.schemas.avro.IdentityEvent avro;
+            String topic = meta.map(RecordMetadata::topic).orElse(null);
+            try {
+                avro = decoder.deserialize(topic, record.headers(), record.value());
+            } catch (RuntimeException e) {
+                if (RegistryUnavailableException.in(e)) {
+                    throw e;
+                }
+                unreadable(record, meta, where, e);
+                return;
+            }
             sif.trust.IdentityEvent event;
             try {
-                event = IdentityEvents.fromAvro(record.value());
+                event = IdentityEvents.fromAvro(avro);
             } catch (RuntimeException e) {
-                event = IdentityEvents.failClosed(record.value());
+                event = IdentityEvents.failClosed(avro);
                 if (event == null) {
                     LOG.warn("skipping invalid identity event at {} (key '{}'): {}", where, record.key(),
                             e.getMessage());
@@ -175,6 +207,31 @@ public final class IdentityStore {
                 store.put(key, Json.write(after));
                 bump();
             }
+        }
+
+        /**
+         * Dead-letters a record that cannot be decoded and marks the principal it is keyed by. Without a
+         * stored identity for that key there is nothing to distrust: its sources are UNKNOWN already.
+         */
+        private void unreadable(Record<String, byte[]> record, Optional<RecordMetadata> meta, String where,
+                                RuntimeException e) {
+            DlqExceptionHandlers.controlDeadLetter(context.appConfigs(), meta.map(RecordMetadata::topic).orElse("?"),
+                    meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
+                    record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value(),
+                    record.headers(), e);
+            PrincipalIdentity before = record.key() == null ? null
+                    : Json.read(store.get(PRINCIPAL_PREFIX + record.key()), PrincipalIdentity.class, record.key());
+            if (before == null) {
+                LOG.warn("cannot decode identity event at {} (key '{}'): {}; sent to the dead-letter topic; no "
+                        + "identity of that principal is known", where, record.key(), e.toString());
+                return;
+            }
+            LOG.warn("cannot decode identity event at {} (key '{}'): {}; sent to the dead-letter topic; it could be "
+                    + "a revocation, so '{}' is not trusted until its next readable event", where, record.key(),
+                    e.toString(), record.key());
+            store.put(PRINCIPAL_PREFIX + record.key(),
+                    Json.write(before.withUnreadableEvent(where + ": " + e.getMessage())));
+            bump();
         }
 
         private void bump() {
