@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Immutable index source address → principal, built from resolved identities. Host bindings
@@ -16,16 +18,24 @@ import java.util.Map;
  */
 public final class BindingIndex {
 
-    private static final BindingIndex EMPTY = new BindingIndex(Map.of(), new Cidr[0], new String[0]);
+    private static final BindingIndex EMPTY = new BindingIndex(Map.of(), new Cidr[0], new String[0], Map.of(),
+            Set.of());
 
     private final Map<String, String> hosts;
     private final Cidr[] networks;
     private final String[] networkPrincipals;
+    /** Each indexed principal's bound addresses, as its identity gave them. */
+    private final Map<String, List<String>> bindings;
+    /** Principals that bind an address or network another principal binds too. */
+    private final Set<String> shared;
 
-    private BindingIndex(Map<String, String> hosts, Cidr[] networks, String[] networkPrincipals) {
+    private BindingIndex(Map<String, String> hosts, Cidr[] networks, String[] networkPrincipals,
+                         Map<String, List<String>> bindings, Set<String> shared) {
         this.hosts = hosts;
         this.networks = networks;
         this.networkPrincipals = networkPrincipals;
+        this.bindings = bindings;
+        this.shared = shared;
     }
 
     public static BindingIndex empty() {
@@ -40,10 +50,14 @@ public final class BindingIndex {
                 .thenComparing(PrincipalIdentity::principal, Comparator.reverseOrder()));
         Map<String, String> hosts = new HashMap<>();
         Map<Cidr, String> nets = new HashMap<>();
+        Map<String, List<String>> bindings = new HashMap<>();
+        Set<String> shared = new HashSet<>();
         long[] a = new long[2];
         for (PrincipalIdentity id : ordered) {
+            bindings.put(id.principal(), id.boundAddresses());
             for (String spec : id.boundAddresses()) {
                 Cidr c = Cidr.parse(spec);
+                String before;
                 if (c.isHost()) {
                     String addr = spec.trim();
                     int slash = addr.indexOf('/');
@@ -51,9 +65,13 @@ public final class BindingIndex {
                         addr = addr.substring(0, slash);
                     }
                     IpAddress.parse(addr, a);
-                    hosts.put(canonical(addr, a), id.principal());
+                    before = hosts.put(canonical(addr, a), id.principal());
                 } else {
-                    nets.put(c, id.principal());
+                    before = nets.put(c, id.principal());
+                }
+                if (before != null && !before.equals(id.principal())) {
+                    shared.add(before);
+                    shared.add(id.principal());
                 }
             }
         }
@@ -66,7 +84,19 @@ public final class BindingIndex {
             cidrs[i] = netList.get(i).getKey();
             principals[i] = netList.get(i).getValue();
         }
-        return new BindingIndex(Map.copyOf(hosts), cidrs, principals);
+        return new BindingIndex(Map.copyOf(hosts), cidrs, principals, bindings, shared);
+    }
+
+    /**
+     * True when this index stays right after {@code principal}'s identity changes to {@code after}
+     * (null: removed): it was indexed with the same bound addresses and shares none of them with another
+     * principal (where two principals bind the same address, which one wins depends on their newest
+     * events, so any change of either can move it). A re-verification, a revocation or a posture change
+     * keeps the addresses; a new principal, a removal or a change of addresses needs a new index.
+     */
+    public boolean unchangedBy(String principal, PrincipalIdentity after) {
+        List<String> before = bindings.get(principal);
+        return before != null && after != null && before.equals(after.boundAddresses()) && !shared.contains(principal);
     }
 
     /**

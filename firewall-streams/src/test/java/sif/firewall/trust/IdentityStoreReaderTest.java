@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import sif.trust.IdentityEvent;
 import sif.trust.IdentityEventType;
 import sif.trust.PrincipalIdentity;
 
@@ -25,13 +28,32 @@ class IdentityStoreReaderTest {
     IdentityStore.Reader reader;
     long generation;
 
+    MockProcessorContext<Void, Void> context;
+    IdentityStore.Updater updater;
+    long offset;
+
     @BeforeEach
     void setUp() {
-        var context = new MockProcessorContext<Void, Void>();
+        context = new MockProcessorContext<>();
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(IdentityStore.STORE), Serdes.String(),
                 Serdes.String()).withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
         reader = new IdentityStore.Reader(store);
+        updater = new IdentityStore.Updater(ZeroTrustStepTest.IDENTITY_SERDE.deserializer());
+        updater.init(context);
+    }
+
+    /** An identity event through the real updater, as the global thread applies it. */
+    void send(IdentityEvent e) {
+        context.setRecordMetadata("identity", 0, offset++);
+        updater.process(new Record<>(e.principal(), ZeroTrustStepTest.IDENTITY_SERDE.serializer()
+                .serialize("identity", IdentityEvents.toAvro(e)), e.eventTimeMs()));
+    }
+
+    static IdentityEvent event(String principal, IdentityEventType type, String serial, long at, String... bound) {
+        return new IdentityEvent(principal, type, List.of(bound), serial, at - 1, at + 3_600_000, at, "mTLS", at, true,
+                null);
     }
 
     static PrincipalIdentity identity(String principal, String serial, List<String> bound) {
@@ -82,5 +104,64 @@ class IdentityStoreReaderTest {
         assertNull(reader.bySource("192.168.10.5"));
         put(identity(P, "s1", List.of("192.168.10.5")));
         assertEquals(P, reader.bySource("192.168.10.5").principal());
+    }
+
+    /**
+     * Re-verifications and revocations (the frequent events) keep the binding index; a new principal,
+     * other addresses, or an address two principals bind make a new one.
+     */
+    @Test
+    void onlyAChangeThatCanMoveABindingRebuildsTheIndex() {
+        String h = "spiffe://h", n = "spiffe://n", other = "spiffe://other";
+        send(event(h, IdentityEventType.ISSUED, "s1", T0, "10.0.0.1"));
+        send(event(n, IdentityEventType.ISSUED, "n1", T0, "10.2.0.0/24"));
+        assertEquals("s1", reader.bySource("10.0.0.1").credentialSerial());
+        assertEquals(1, reader.rebuilds());
+
+        send(event(h, IdentityEventType.ROTATED, "s2", T0 + 60_000, "10.0.0.1"));
+        send(event(n, IdentityEventType.ROTATED, "n2", T0 + 60_000, "10.2.0.0/24"));
+        assertEquals("s2", reader.bySource("10.0.0.1").credentialSerial(), "the re-verified identity");
+        assertEquals("n2", reader.bySource("10.2.0.9").credentialSerial());
+        send(event(h, IdentityEventType.REVOKED, "s2", T0 + 120_000, "10.0.0.1"));
+        assertTrue(reader.bySource("10.0.0.1").revoked());
+        assertEquals(1, reader.rebuilds(), "two rotations and a revocation: the same index");
+
+        send(event(other, IdentityEventType.ISSUED, "o1", T0 + 180_000, "10.0.0.7"));
+        assertEquals(other, reader.bySource("10.0.0.7").principal());
+        assertEquals(2, reader.rebuilds(), "a new principal");
+        send(event(other, IdentityEventType.ROTATED, "o2", T0 + 240_000, "10.0.0.8"));
+        assertNull(reader.bySource("10.0.0.7"));
+        assertEquals("o2", reader.bySource("10.0.0.8").credentialSerial());
+        assertEquals(3, reader.rebuilds(), "other addresses");
+
+        // two principals bind 10.0.0.8: the newer event wins, so each change of either is a new index
+        send(event(h, IdentityEventType.ISSUED, "s3", T0 + 300_000, "10.0.0.8"));
+        assertEquals(h, reader.bySource("10.0.0.8").principal());
+        send(event(other, IdentityEventType.ROTATED, "o3", T0 + 360_000, "10.0.0.8"));
+        assertEquals(other, reader.bySource("10.0.0.8").principal(), "the newer event wins the shared address");
+        assertEquals(5, reader.rebuilds());
+
+        // a tombstone removes the principal from the index
+        context.setRecordMetadata("identity", 0, offset++);
+        updater.process(new Record<>(other, null, T0 + 400_000));
+        assertEquals(h, reader.bySource("10.0.0.8").principal());
+        assertEquals(6, reader.rebuilds());
+    }
+
+    /** A reader more than {@value IdentityStore#CHANGES_KEPT} changes behind finds a change gone and rebuilds. */
+    @Test
+    void aReaderTooFarBehindBuildsItsViewAnew() {
+        String h = "spiffe://h";
+        send(event(h, IdentityEventType.ISSUED, "s0", T0, "10.0.0.1"));
+        assertEquals("s0", reader.bySource("10.0.0.1").credentialSerial());
+        for (int i = 1; i <= IdentityStore.CHANGES_KEPT + 5; i++) {
+            send(event(h, IdentityEventType.ROTATED, "s" + i, T0 + i * 1000L, "10.0.0.1"));
+        }
+        assertNull(store.get(IdentityStore.CHANGE_PREFIX + 1), "the oldest changes are dropped");
+        assertEquals("s" + (IdentityStore.CHANGES_KEPT + 5), reader.bySource("10.0.0.1").credentialSerial());
+        assertEquals(2, reader.rebuilds());
+        send(event(h, IdentityEventType.ROTATED, "last", T0 + 2_000_000L, "10.0.0.1"));
+        assertEquals("last", reader.bySource("10.0.0.1").credentialSerial());
+        assertEquals(2, reader.rebuilds(), "caught up: one change, read from the log");
     }
 }
