@@ -9,7 +9,8 @@ import sif.bench.BenchFlows;
 /**
  * Where the microbenchmarks find the model and the flows: system property {@code sif.model.dir},
  * else {@code <sif.repo.root>/models/cicids2017-lstm}, else {@code models/cicids2017-lstm}; flows
- * from the data root's cicids2017 directory ({@code sif.data.root}), else the synthetic scenario.
+ * from the data root's cicids2017 directory ({@code sif.data.root}), else the synthetic scenario (the
+ * run's output says which).
  */
 final class BenchInputs {
 
@@ -29,9 +30,12 @@ final class BenchInputs {
         return p;
     }
 
+    /** The benchmark's flows, their origin printed in the run's output (real rows, or the synthetic fallback). */
     static BenchFlows flows() {
         try {
-            return BenchFlows.realOrSynthetic(null);
+            BenchFlows flows = BenchFlows.realOrSynthetic(null);
+            System.out.println("# flows: " + flows.origin());
+            return flows;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the benchmark flows", e);
         }

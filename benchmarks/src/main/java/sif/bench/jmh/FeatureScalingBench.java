@@ -19,10 +19,10 @@ import sif.model.data.FeatureScaler;
 
 /**
  * The model-input preparation the translator does per sequence: {@link FeatureScaler#transform}
- * (signed log1p + standardisation of 76 inputs) of every row. The firewall hands each flow's
- * sequence of T raw rows to the model, so every flow's features are scaled T times over its life
- * ({@code scaleSequence}); scaling once when the flow enters its window ({@code scaleRow}) would do
- * the same work once.
+ * (signed log1p + standardisation of 76 inputs) of every row. The firewall turns each flow's raw
+ * features into its model-input row once, when the flow enters its window, and stores rows already
+ * scaled ({@code scaleRow}, what it pays per flow); {@code scaleSequence} is what scaling all T rows of
+ * every sequence would cost, as it did before it stored scaled rows.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -126,7 +126,15 @@ public class SequenceStoreBench {
     }
 
     private byte[] update(byte[] stored, int i) {
-        return SequenceWindow.context(sequence(stored, i), T);
+        return SequenceWindow.context(stored, sequence(stored, i), T, MAX_AGE_MS);
+    }
+
+    /** The heap window of source {@code i}: its sequence with this flow appended (returned) and its stored context updated. */
+    private byte[] heapUpdate(int i) {
+        byte[] stored = windows.get(sources[i]);
+        byte[] w = sequence(stored, i);
+        windows.put(sources[i], SequenceWindow.context(stored, w, T, MAX_AGE_MS));
+        return w;
     }
 
     private int advance() {
@@ -136,12 +144,11 @@ public class SequenceStoreBench {
         return i;
     }
 
-    /** The window update alone (heap map lookup, input row, {@link SequenceWindow#append}, context). */
+    /** The window update alone (heap map lookup, input row, {@link SequenceWindow#append}, the stored context as the firewall cuts it). */
     @Benchmark
     public byte[] windowAppend() {
         int i = advance();
-        byte[] w = sequence(windows.get(sources[i]), i);
-        windows.put(sources[i], SequenceWindow.context(w, T));
+        byte[] w = heapUpdate(i);
         return w;
     }
 
@@ -149,8 +156,7 @@ public class SequenceStoreBench {
     @Benchmark
     public float[][] windowAppendAndModelInput() {
         int i = advance();
-        byte[] w = sequence(windows.get(sources[i]), i);
-        windows.put(sources[i], SequenceWindow.context(w, T));
+        byte[] w = heapUpdate(i);
         return SequenceWindow.rows(w);
     }
 
@@ -158,8 +164,7 @@ public class SequenceStoreBench {
     @Benchmark
     public byte[] windowAppendAndPendingRecord() {
         int i = advance();
-        byte[] w = sequence(windows.get(sources[i]), i);
-        windows.put(sources[i], SequenceWindow.context(w, T));
+        byte[] w = heapUpdate(i);
         return PendingFlow.of(contexts[i], w).encode();
     }
 
