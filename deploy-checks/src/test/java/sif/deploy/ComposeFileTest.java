@@ -49,6 +49,9 @@ class ComposeFileTest {
         assertEquals(clusterId, org.apache.kafka.common.Uuid.fromString(clusterId).toString(), "CLUSTER_ID is a Kafka Uuid");
         assertEquals("apicurio/apicurio-registry-mem:" + testedRegistryVersion(), image("apicurio"),
                 "the compose registry is the release the registry-mode tests run (schema-registry/pom.xml)");
+        assertEquals("FULL", compose.environment("apicurio").get("REGISTRY_RULES_GLOBAL_COMPATIBILITY"),
+                "the registry refuses schemas its readers cannot read, as the registry-mode tests run it "
+                        + "(RegistryCompatibilityIT)");
         for (String s : compose.services().keySet()) {
             String img = compose.service(s).get("image") instanceof String i ? i : "";
             assertFalse(img.endsWith(":latest") || (!img.isEmpty() && !img.contains(":")), s + ": pin the image tag, got " + img);

@@ -93,6 +93,8 @@ final class ApicurioRegistryProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // the app's own setting for its storage (its prod profile reads it)
         pb.environment().put("REGISTRY_DATASOURCE_URL", "jdbc:h2:file:" + storage.resolve("registry").toAbsolutePath());
+        // the compatibility rule docker-compose.yml sets: a schema its readers cannot read is refused
+        pb.environment().put("REGISTRY_RULES_GLOBAL_COMPATIBILITY", "FULL");
         process = pb.start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {

@@ -41,7 +41,8 @@ import sif.schemas.avro.NetworkFlow;
  * schema resolver stub that stands in for the registry's REST lookups (content id 42). What is
  * exercised: our Apicurio configuration, Apicurio's framing code (id handler, header handling,
  * Avro body) and our null/error handling. What is NOT: HTTP calls to a registry, auto-registration,
- * artifact naming on a server, compatibility rules (the docker compose stack covers those).
+ * artifact naming on a server, compatibility rules (FirewallEndToEndIT and RegistryCompatibilityIT cover
+ * those against the real registry).
  */
 class RegistrySerdeTest {
 
