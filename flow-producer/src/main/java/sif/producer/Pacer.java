@@ -10,7 +10,10 @@ package sif.producer;
  *       flows without event time (-1), or earlier than one already seen, are due with the previous
  *       flow; with a maximum gap G, each step between consecutive event times waits at most G (so
  *       the night between two capture days does not stall a replay);</li>
- *   <li>both: the later of the two (speedup-paced, never faster than N/s); neither: due at once.</li>
+ *   <li>both: speedup-paced, and never sooner than 1/N s after the previous flow's due time (never
+ *       faster than N/s, also after a long event-time gap: taking the later of i / N and the speedup
+ *       time let every flow whose i / N had passed during the gap go at once, a burst); neither: due
+ *       at once.</li>
  * </ul>
  */
 public final class Pacer {
@@ -20,6 +23,7 @@ public final class Pacer {
     private final long maxGapNanos;
     private long lastEventMs = -1;
     private long speedupDue;
+    private long lastDue;
 
     /** A pacer without a maximum gap. */
     public Pacer(double rate, double speedup) {
@@ -68,8 +72,9 @@ public final class Pacer {
                 }
                 lastEventMs = Math.max(lastEventMs, eventTimeMs);
             }
-            due = Math.max(due, speedupDue);
+            due = rate > 0 && index > 0 ? Math.max(speedupDue, lastDue + (long) (1e9 / rate)) : speedupDue;
         }
+        lastDue = due;
         return due;
     }
 }

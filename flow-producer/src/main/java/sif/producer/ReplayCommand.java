@@ -57,6 +57,11 @@ import sif.schemas.Topics;
                 + "config); 2 usage error; 3 finished but flows were not delivered (send errors, or nothing sendable)."})
 public final class ReplayCommand implements Callable<Integer> {
 
+    /** The longest {@code --connect-timeout}: a day (the admin client takes milliseconds as an int). */
+    static final int MAX_CONNECT_TIMEOUT_SECONDS = 86_400;
+    /** The longest {@code --identity-rotate-minutes}: a year. */
+    static final double MAX_ROTATE_MINUTES = 525_600;
+
     /** Default seed of {@code --synthetic} (as in {@code ./sif demo}). */
     public static final long DEFAULT_SEED = 2017;
 
@@ -140,6 +145,11 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "under the firewall's 5-minute freshness rule)")
     double identityRotateMinutes;
 
+    @Option(names = "--identity-rotate-flows", paramLabel = "N", defaultValue = "" + IdentitySchedule.DEFAULT_ROTATE_EVERY_FLOWS,
+            description = "with --identities: a host is also re-verified after N flows since its last event (default "
+                    + "${DEFAULT-VALUE}, under the firewall's trust.max.flows = 500; set it below that setting)")
+    int identityRotateFlows;
+
     @Option(names = "--identity-network", paramLabel = "CIDR", defaultValue = IdentitySchedule.DEFAULT_NETWORK,
             description = "with --identities: the internal network whose hosts get identities (default "
                     + "${DEFAULT-VALUE}, the CICIDS2017 victim network; e.g. 10.77.0.2/32, the benign client, for "
@@ -177,6 +187,9 @@ public final class ReplayCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String usage = usageError();
+        if (usage == null) {
+            usage = optionError();
+        }
         if (usage != null) {
             err.println("replay: " + usage);
             err.println("Try 'replay --help' for the options.");
@@ -202,7 +215,8 @@ public final class ReplayCommand implements Callable<Integer> {
                             + identityRotateMinutes);
                 }
                 schedule = new IdentitySchedule(identityNetwork,
-                        Duration.ofMillis(Math.round(identityRotateMinutes * 60_000)), IdentitySchedule.DEFAULT_LEAD);
+                        Duration.ofMillis(Math.round(identityRotateMinutes * 60_000)), IdentitySchedule.DEFAULT_LEAD,
+                        identityRotateFlows);
                 if (topics.identity().equals(options.topic())) {
                     throw new IllegalArgumentException("the identity topic and the flow topic are both '"
                             + options.topic() + "'");
@@ -231,7 +245,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     // started up to a flow timeout before a host's first. Its identity is issued that much earlier,
                     // so that no flow of the host precedes it (EXPIRED, never trusted)
                     schedule = new IdentitySchedule(identityNetwork, schedule.rotateEvery(),
-                            IdentitySchedule.DEFAULT_LEAD.plus(extractor.flowTimeout()));
+                            IdentitySchedule.DEFAULT_LEAD.plus(extractor.flowTimeout()), schedule.rotateEveryFlows());
                 }
                 source = ps;
                 expectedFlows = -1;
@@ -401,6 +415,46 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         if (includeSubdirs && !csv) {
             return "--include-subdirs applies to CSV directories only";
+        }
+        return null;
+    }
+
+    /**
+     * The reason an option's value is out of range, or null: a usage error (exit 2), found before the
+     * configuration is read. {@link ReplayOptions} and {@link IdentitySchedule} check the same again.
+     */
+    private String optionError() {
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            return "--rate must be >= 0 (0 = unlimited), got " + rate;
+        }
+        if (!(speedup >= 0) || Double.isInfinite(speedup)) {
+            return "--speedup must be >= 0 (0 = off), got " + speedup;
+        }
+        if (!(maxWait >= 0) || Double.isInfinite(maxWait)) {
+            return "--max-wait must be >= 0 (0 = no limit), got " + maxWait;
+        }
+        if (limit < 0) {
+            return "--limit must be >= 0 (0 = all), got " + limit;
+        }
+        if (createTopic && partitions <= 0) {
+            return "--partitions must be positive, got " + partitions;
+        }
+        if (connectTimeoutSeconds <= 0 || connectTimeoutSeconds > MAX_CONNECT_TIMEOUT_SECONDS) {
+            return "--connect-timeout must be 1.." + MAX_CONNECT_TIMEOUT_SECONDS + " seconds, got " + connectTimeoutSeconds;
+        }
+        if (identities) {
+            if (!(identityRotateMinutes > 0) || identityRotateMinutes > MAX_ROTATE_MINUTES) {
+                return "--identity-rotate-minutes must be > 0 and <= " + MAX_ROTATE_MINUTES + " (a year), got "
+                        + identityRotateMinutes;
+            }
+            if (identityRotateFlows <= 0) {
+                return "--identity-rotate-flows must be positive, got " + identityRotateFlows;
+            }
+            try {
+                sif.trust.Cidr.parse(identityNetwork);
+            } catch (IllegalArgumentException e) {
+                return "--identity-network: " + e.getMessage();
+            }
         }
         return null;
     }

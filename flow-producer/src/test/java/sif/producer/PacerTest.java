@@ -54,6 +54,10 @@ class PacerTest {
         assertEquals(0, p.dueNanos(0, t0));
         assertEquals(1_000_000_000, p.dueNanos(1, t0), "rate dominates a burst of equal timestamps");
         assertEquals(10_000_000_000L, p.dueNanos(2, t0 + 10_000_000), "speedup dominates a gap");
+        // after the gap, flows with the same event time are still 1/N s apart: before, flow 3's i / N (3 s)
+        // had passed during the gap, and it went with flow 2, a burst faster than --rate
+        assertEquals(11_000_000_000L, p.dueNanos(3, t0 + 10_000_000), "never faster than --rate");
+        assertEquals(12_000_000_000L, p.dueNanos(4, t0 + 10_000_000));
     }
 
     @Test

@@ -65,8 +65,17 @@ class ReplayCommandTest {
 
     @Test
     void badOptions() {
-        assertEquals(1, run("--rate", "-5", "x.csv").exit());
         assertEquals(2, run().exit(), "no PATH: usage error");
+        // an option's value out of range is a usage error too (exit 2, as --help says); before, 1
+        for (String[] bad : new String[][] {{"--rate", "-5"}, {"--rate", "NaN"}, {"--limit", "-1"},
+                {"--speedup", "-1"}, {"--max-wait", "-1"}, {"--create-topic", "--partitions", "0"},
+                {"--connect-timeout", "0"}, {"--connect-timeout", "3000000"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(bad));
+            args.add("x.csv");
+            Run r = run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), String.join(" ", bad) + ": " + r.err());
+            assertTrue(r.err().contains(bad[bad.length - 2].startsWith("--") ? bad[bad.length - 2] : bad[0]), r.err());
+        }
     }
 
     @Test
@@ -98,10 +107,13 @@ class ReplayCommandTest {
         assertEquals(1, empty.exit());
         assertTrue(empty.err().contains("no capture files"), empty.err());
         Run rotate = run("--synthetic", "--identities", "--identity-rotate-minutes", "0");
-        assertEquals(1, rotate.exit());
-        assertTrue(rotate.err().contains("--identity-rotate-minutes must be positive"), rotate.err());
+        assertEquals(2, rotate.exit());
+        assertTrue(rotate.err().contains("--identity-rotate-minutes must be > 0"), rotate.err());
+        Run flows = run("--synthetic", "--identities", "--identity-rotate-flows", "0");
+        assertEquals(2, flows.exit());
+        assertTrue(flows.err().contains("--identity-rotate-flows must be positive"), flows.err());
         Run cidr = run("--synthetic", "--identities", "--identity-network", "192.168.10.0/40");
-        assertEquals(1, cidr.exit());
+        assertEquals(2, cidr.exit());
         assertTrue(cidr.err().contains("192.168.10.0/40"), cidr.err());
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -140,6 +141,32 @@ class IdentityEmitterTest {
         }
     }
 
+    /**
+     * A busy host is re-verified every 400 flows as well, so the firewall's 500-flow rule never makes it
+     * STALE (checked with the firewall's own rule). Before, its flows after the 500th were STALE until
+     * its next rotation in event time: 4 minutes later, at any rate.
+     */
+    @Test
+    void aBusyHostIsReVerifiedByFlowCountAndNeverStale() {
+        IdentitySchedule s = IdentitySchedule.cicids2017();
+        sif.trust.ZeroTrustEvaluator firewall = new sif.trust.ZeroTrustEvaluator(sif.trust.FreshnessPolicy.defaults());
+        Map<sif.trust.IdentityStatus, Integer> statuses = new java.util.EnumMap<>(sif.trust.IdentityStatus.class);
+        int rotations = 0;
+        for (int i = 0; i < 5_000; i++) {
+            long t = T0 + i; // 1,000 flows a second from one host, and another busy host beside it
+            for (String host : List.of("192.168.10.5", "192.168.10.8")) {
+                for (sif.trust.IdentityEvent e : s.before(flow("f" + i, host, t))) {
+                    firewall.onIdentityEvent(e);
+                    rotations += e.type() == sif.trust.IdentityEventType.ROTATED ? 1 : 0;
+                }
+                statuses.merge(firewall.onFlow(host, t).status(), 1, Integer::sum);
+            }
+        }
+        assertEquals(Map.of(sif.trust.IdentityStatus.TRUSTED, 10_000), statuses);
+        assertEquals(2 * (4_999 / IdentitySchedule.DEFAULT_ROTATE_EVERY_FLOWS), rotations,
+                "one extra rotation per host every 400 flows");
+    }
+
     @Test
     void aLongGapInEventTimeCatchesUpWithEveryMissedRotationBeforeTheNextFlow() {
         IdentitySchedule s = IdentitySchedule.cicids2017();
@@ -177,6 +204,8 @@ class IdentityEmitterTest {
                 Duration.ofMinutes(4), Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> new IdentitySchedule("192.168.10.0/24",
                 Duration.ZERO, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new IdentitySchedule("192.168.10.0/24",
+                Duration.ofMinutes(4), Duration.ZERO, 0));
         assertThrows(IllegalArgumentException.class, () -> new IdentitySchedule("192.168.10.0/24",
                 Duration.ofMinutes(4), Duration.ofSeconds(-1)));
         IdentitySchedule slow = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(30), Duration.ZERO);

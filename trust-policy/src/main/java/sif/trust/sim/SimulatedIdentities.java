@@ -110,6 +110,17 @@ public final class SimulatedIdentities {
         return out;
     }
 
+    /**
+     * An extra rotation of {@code host} at {@code t}, outside the schedule (serial {@code sim-<host>-f<n>}):
+     * what a producer sends when a host has sent so many flows since its last verification that the
+     * firewall's flow limit would make it STALE before its next scheduled rotation.
+     */
+    public IdentityEvent rotationAt(String host, long n, long t) {
+        String serial = "sim-" + host.replace(':', '_') + "-f" + n;
+        return new IdentityEvent(principalOf(host), IdentityEventType.ROTATED, List.of(host), serial, t, t + ttlMs, t,
+                "mTLS", t, true, "simulated");
+    }
+
     private IdentityEvent event(String host, long generation, long t) {
         String serial = "sim-" + host.replace(':', '_') + "-" + generation;
         return new IdentityEvent(principalOf(host), generation == 0 ? IdentityEventType.ISSUED : IdentityEventType.ROTATED,
