@@ -71,8 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
     boolean noLive;
 
     @Option(names = "--identity-rotate-seconds", defaultValue = "20",
-            description = "re-verify the simulated identities of internal hosts every N seconds of event time, "
-                    + "so busy hosts stay under the 500-flow freshness limit (default: ${DEFAULT-VALUE})")
+            description = "re-verify the simulated identities of internal hosts every N seconds of event time "
+                    + "(default: ${DEFAULT-VALUE}), and after every 400 flows of a host, so busy hosts stay under the "
+                    + "500-flow freshness limit")
     long rotateSeconds;
 
     @Option(names = "--verbose", description = "keep SIF's INFO logging (default: warnings only, so the live view stays readable)")

@@ -7,7 +7,8 @@ import java.util.Map;
  * Feature distribution of one traffic class, fitted on real CICIDS2017 rows: a multivariate
  * normal in signed-log1p space (mean and lower-triangular Cholesky factor of the covariance), the
  * observed range of each raw feature, which features are integers, and the destination ports and
- * protocols seen with their frequencies.
+ * protocols seen with their frequencies; {@code dstPortsByProtocol}, the ports seen with each protocol
+ * (null in profiles fitted before it existed: then {@code dstPorts} whatever the protocol).
  */
 public record ClassProfile(
         String className,
@@ -18,7 +19,14 @@ public record ClassProfile(
         double[] max,
         boolean[] integer,
         List<WeightedValue> dstPorts,
-        List<WeightedValue> protocols) {
+        List<WeightedValue> protocols,
+        Map<Integer, List<WeightedValue>> dstPortsByProtocol) {
+
+    /** The destination ports seen with {@code protocol}, or all ports when the profile does not say. */
+    public List<WeightedValue> dstPortsOf(int protocol) {
+        List<WeightedValue> ports = dstPortsByProtocol == null ? null : dstPortsByProtocol.get(protocol);
+        return ports == null || ports.isEmpty() ? dstPorts : ports;
+    }
 
     /** A value with the fraction of fitted rows that had it. */
     public record WeightedValue(int value, double weight) {}

@@ -30,6 +30,7 @@ public final class ProfileFitter {
     private final Map<String, List<double[]>> rowsByClass = new LinkedHashMap<>();
     private final Map<String, Map<Integer, Long>> portsByClass = new HashMap<>();
     private final Map<String, Map<Integer, Long>> protocolsByClass = new HashMap<>();
+    private final Map<String, Map<Integer, Map<Integer, Long>>> portsByClassAndProtocol = new HashMap<>();
 
     void add(FlowRecord r) {
         String cls = ClassMapping.FIVE.classes().get(ClassMapping.FIVE.classOf(r.label()));
@@ -42,6 +43,8 @@ public final class ProfileFitter {
         rowsByClass.computeIfAbsent(cls, k -> new ArrayList<>()).add(f);
         portsByClass.computeIfAbsent(cls, k -> new HashMap<>()).merge(r.dstPort(), 1L, Long::sum);
         protocolsByClass.computeIfAbsent(cls, k -> new HashMap<>()).merge(r.protocol(), 1L, Long::sum);
+        portsByClassAndProtocol.computeIfAbsent(cls, k -> new java.util.TreeMap<>())
+                .computeIfAbsent(r.protocol(), k -> new HashMap<>()).merge(r.dstPort(), 1L, Long::sum);
     }
 
     List<ClassProfile> fit() {
@@ -88,7 +91,14 @@ public final class ProfileFitter {
         }
         return new ClassProfile(cls, n, round(mean), roundAll(Cholesky.lower(cov)), min, max, integer,
                 ClassProfile.fromCounts(portsByClass.get(cls), TOP_PORTS),
-                ClassProfile.fromCounts(protocolsByClass.get(cls), 5));
+                ClassProfile.fromCounts(protocolsByClass.get(cls), 5), portsByProtocol(cls));
+    }
+
+    private Map<Integer, List<ClassProfile.WeightedValue>> portsByProtocol(String cls) {
+        Map<Integer, List<ClassProfile.WeightedValue>> out = new java.util.TreeMap<>();
+        portsByClassAndProtocol.get(cls).forEach((protocol, counts) ->
+                out.put(protocol, ClassProfile.fromCounts(counts, TOP_PORTS)));
+        return out;
     }
 
     private static double[] round(double[] v) {

@@ -17,7 +17,9 @@ import sif.flows.FlowRecord;
  * come from the given clock at the moment each flow is drawn.
  *
  * <p>Features are drawn independently per flow, so they are only as realistic as a multivariate
- * normal in log space can be: this is a demo stream, not a dataset.
+ * normal in log space can be: this is a demo stream, not a dataset. The drawn totals and extremes are
+ * then made consistent the way CICFlowMeter derives the rest from them ({@link FlowRelations}), and
+ * the destination port is drawn among those seen with the flow's protocol.
  */
 public final class SyntheticScenario implements Iterator<FlowRecord> {
 
@@ -65,11 +67,14 @@ public final class SyntheticScenario implements Iterator<FlowRecord> {
         String src = benign ? "192.168.10." + (1 + random.nextInt(INTERNAL_HOSTS)) : ATTACKER.get(p.className());
         String dst = benign ? "104.16." + random.nextInt(256) + "." + (1 + random.nextInt(254)) : VICTIM;
         int protocol = pick(p.protocols());
-        int dstPort = "PortScan".equals(p.className()) ? 1 + random.nextInt(10_000) : pick(p.dstPorts());
+        int dstPort = "PortScan".equals(p.className()) ? 1 + random.nextInt(10_000) : pick(p.dstPortsOf(protocol));
         int srcPort = 32_768 + random.nextInt(28_000);
         long line = ++emitted;
         String flowId = src + "-" + dst + "-" + srcPort + "-" + dstPort + "-" + protocol + "-syn" + line;
-        return new FlowRecord(flowId, src, srcPort, dst, dstPort, protocol, clock.millis(), draw(p),
+        double[] features = draw(p);
+        FlowRelations.apply(features, protocol);
+        features[INDEX_DUPLICATE] = features[INDEX_FWD_HEADER];
+        return new FlowRecord(flowId, src, srcPort, dst, dstPort, protocol, clock.millis(), features,
                 p.className(), "synthetic", line);
     }
 
@@ -83,8 +88,16 @@ public final class SyntheticScenario implements Iterator<FlowRecord> {
         return profiles.get(profiles.size() - 1);
     }
 
+    /**
+     * A value drawn by weight, among those kept: the weights need not sum to 1 (a profile keeps only
+     * the most frequent ports; before, the rest of the probability went to the first).
+     */
     private int pick(List<ClassProfile.WeightedValue> values) {
-        double u = random.nextDouble();
+        double total = 0;
+        for (ClassProfile.WeightedValue v : values) {
+            total += v.weight();
+        }
+        double u = random.nextDouble() * total;
         double acc = 0;
         for (ClassProfile.WeightedValue v : values) {
             acc += v.weight();
@@ -111,7 +124,6 @@ public final class SyntheticScenario implements Iterator<FlowRecord> {
             double v = Math.min(p.max()[i], Math.max(p.min()[i], SignedLog.inverse(y)));
             x[i] = p.integer()[i] ? Math.rint(v) : v;
         }
-        x[INDEX_DUPLICATE] = x[INDEX_FWD_HEADER];
         return x;
     }
 
