@@ -443,9 +443,9 @@ public final class ReplayCommand implements Callable<Integer> {
             return "--connect-timeout must be 1.." + MAX_CONNECT_TIMEOUT_SECONDS + " seconds, got " + connectTimeoutSeconds;
         }
         if (identities) {
-            if (!(identityRotateMinutes > 0) || identityRotateMinutes > MAX_ROTATE_MINUTES) {
-                return "--identity-rotate-minutes must be > 0 and <= " + MAX_ROTATE_MINUTES + " (a year), got "
-                        + identityRotateMinutes;
+            if (!(Math.round(identityRotateMinutes * 60_000) >= 1) || identityRotateMinutes > MAX_ROTATE_MINUTES) {
+                return "--identity-rotate-minutes must be at least a millisecond and at most " + MAX_ROTATE_MINUTES
+                        + " (a year), got " + identityRotateMinutes;
             }
             if (identityRotateFlows <= 0) {
                 return "--identity-rotate-flows must be positive, got " + identityRotateFlows;

@@ -108,7 +108,9 @@ class ReplayCommandTest {
         assertTrue(empty.err().contains("no capture files"), empty.err());
         Run rotate = run("--synthetic", "--identities", "--identity-rotate-minutes", "0");
         assertEquals(2, rotate.exit());
-        assertTrue(rotate.err().contains("--identity-rotate-minutes must be > 0"), rotate.err());
+        assertTrue(rotate.err().contains("--identity-rotate-minutes must be at least a millisecond"), rotate.err());
+        assertEquals(2, run("--synthetic", "--identities", "--identity-rotate-minutes", "1e-9").exit(),
+                "rounds to 0 ms");
         Run flows = run("--synthetic", "--identities", "--identity-rotate-flows", "0");
         assertEquals(2, flows.exit());
         assertTrue(flows.err().contains("--identity-rotate-flows must be positive"), flows.err());

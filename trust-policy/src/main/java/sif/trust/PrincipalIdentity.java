@@ -30,8 +30,9 @@ import java.util.List;
  * @param unreadableEvent  where and why the principal's newest record on the identity topic could not
  *                         be read (a schema this firewall does not know, corrupt bytes), or null. It
  *                         could have been a revocation, so the principal is not trusted while this is
- *                         set ({@link FreshnessRule}: STALE); the next readable event that changes the
- *                         principal's state clears it
+ *                         set ({@link FreshnessRule}: STALE); a newer readable event that issues or
+ *                         rotates a credential (a re-verification) clears it, a late event, a revocation
+ *                         or a posture change does not (the identity store's updater)
  */
 public record PrincipalIdentity(
         String principal,

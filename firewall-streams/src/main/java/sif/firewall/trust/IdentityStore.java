@@ -36,9 +36,10 @@ import sif.trust.PrincipalIdentity;
  * against principals keyed by name, including CIDR bindings.
  *
  * <p>Store layout (String → String): {@code p|<principal>} → {@link PrincipalIdentity} JSON,
- * {@code g|generation} → a counter bumped on every change, and {@code c|<generation>} → the principal
+ * {@code g|generation} → a counter bumped on every change, {@code c|<generation>} → the principal
  * that change was about (the newest {@value #CHANGES_KEPT}), so a reader takes in only what changed
- * since it last looked. The updater resolves duplicates and late events with
+ * since it last looked, and {@code o|<topic>-<partition>} → the last offset applied, so records
+ * replayed after a restart from an older checkpoint are not applied twice. The updater resolves duplicates and late events with
  * {@link IdentityResolver}; since Kafka 3.8 (KAFKA-7663) a global store is restored by replaying
  * the topic through this same processor, so the resolved state survives restarts. A tombstone
  * removes the principal.
@@ -55,6 +56,8 @@ public final class IdentityStore {
     static final String PRINCIPAL_PREFIX = "p|";
     static final String GENERATION_KEY = "g|generation";
     static final String CHANGE_PREFIX = "c|";
+    /** {@code o|<topic>-<partition>} → the offset of the last identity record applied from that partition. */
+    static final String APPLIED_PREFIX = "o|";
     /** Changes kept in the store: a reader further behind than this builds its view anew. */
     static final int CHANGES_KEPT = 1024;
 
@@ -202,7 +205,7 @@ public final class IdentityStore {
      * credential trusted. A record that cannot be decoded at all (written with a schema this firewall
      * does not know, corrupt) could be a revocation too: it goes to the dead-letter topic, and the
      * principal it is keyed by, if known, is marked ({@link PrincipalIdentity#unreadableEvent}) and not
-     * trusted until its next readable event. A schema registry that cannot be asked is not the record's
+     * trusted until a newer readable event issues or rotates its credential. A schema registry that cannot be asked is not the record's
      * fault: the exception stops the global thread, as the deserialization handler's FAIL did.
      */
     static final class Updater implements Processor<String, byte[], Void, Void> {
@@ -224,6 +227,24 @@ public final class IdentityStore {
         public void process(Record<String, byte[]> record) {
             Optional<RecordMetadata> meta = context.recordMetadata();
             String where = meta.map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse("?");
+            String applied = meta.map(m -> APPLIED_PREFIX + m.topic() + "-" + m.partition()).orElse(null);
+            if (applied != null) {
+                String last = store.get(applied);
+                if (last != null && Long.parseLong(last) >= meta.get().offset()) {
+                    // replayed after a restart from an older checkpoint (Kafka Streams checkpoints a global
+                    // store every 10,000 records): its effect is in the store already; applying it again would
+                    // dead-letter it again, or mark a principal again that a later event had cleared
+                    LOG.debug("identity record at {} was applied before the restart; skipped", where);
+                    return;
+                }
+            }
+            apply(record, meta, where);
+            if (applied != null) {
+                store.put(applied, Long.toString(meta.get().offset()));
+            }
+        }
+
+        private void apply(Record<String, byte[]> record, Optional<RecordMetadata> meta, String where) {
             if (record.value() == null) {
                 if (record.key() != null && store.delete(PRINCIPAL_PREFIX + record.key()) != null) {
                     bump(record.key());
@@ -237,6 +258,10 @@ public final class IdentityStore {
                 avro = decoder.deserialize(topic, record.headers(), record.value());
             } catch (RuntimeException e) {
                 if (RegistryUnavailableException.in(e)) {
+                    // Kafka 4.1 hands a global processor's exception to no handler: say what it is here
+                    LOG.error("identity event at {} (key '{}') needs the schema registry, which cannot be asked; the "
+                            + "global thread stops rather than skip it (it could be a revocation): {}", where,
+                            record.key(), e.toString());
                     throw e;
                 }
                 unreadable(record, meta, where, e);
@@ -262,6 +287,12 @@ public final class IdentityStore {
             String key = PRINCIPAL_PREFIX + event.principal();
             PrincipalIdentity before = Json.read(store.get(key), PrincipalIdentity.class, event.principal());
             PrincipalIdentity after = IdentityResolver.apply(before, event);
+            if (after != before && before != null && before.unreadableEvent() != null
+                    && !(event.type().definesCredential() && event.eventTimeMs() > before.eventTimeMs())) {
+                // only a newer credential (a re-verification) answers what the unreadable event might have
+                // said; a late event, a revocation or a posture change does not
+                after = after.withUnreadableEvent(before.unreadableEvent());
+            }
             if (after != before) {
                 store.put(key, Json.write(after));
                 bump(event.principal());
@@ -286,7 +317,7 @@ public final class IdentityStore {
                 return;
             }
             LOG.warn("cannot decode identity event at {} (key '{}'): {}; sent to the dead-letter topic; it could be "
-                    + "a revocation, so '{}' is not trusted until its next readable event", where, record.key(),
+                    + "a revocation, so '{}' is not trusted until its next re-verification", where, record.key(),
                     e.toString(), record.key());
             store.put(PRINCIPAL_PREFIX + record.key(),
                     Json.write(before.withUnreadableEvent(where + ": " + e.getMessage())));

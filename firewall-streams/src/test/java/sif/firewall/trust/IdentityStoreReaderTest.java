@@ -1,6 +1,7 @@
 package sif.firewall.trust;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -163,5 +164,63 @@ class IdentityStoreReaderTest {
         send(event(h, IdentityEventType.ROTATED, "last", T0 + 2_000_000L, "10.0.0.1"));
         assertEquals("last", reader.bySource("10.0.0.1").credentialSerial());
         assertEquals(2, reader.rebuilds(), "caught up: one change, read from the log");
+    }
+
+    /** {@code e} (or raw bytes) through the real updater at {@code offset} of identity-0. */
+    void at(long at, String principal, byte[] value, long timestamp) {
+        context.setRecordMetadata("identity", 0, at);
+        updater.process(new Record<>(principal, value, timestamp));
+    }
+
+    byte[] bytes(IdentityEvent e) {
+        return ZeroTrustStepTest.IDENTITY_SERDE.serializer().serialize("identity", IdentityEvents.toAvro(e));
+    }
+
+    /**
+     * The mark an undecodable record leaves (it could have been a revocation) is lifted only by a newer
+     * event that issues or rotates a credential: not by a late event about an old serial, a revocation
+     * or a posture change. Before, any readable event that changed the state lifted it (a reviewer's
+     * test: a late REVOKED of the old serial made the current one TRUSTED again).
+     */
+    @Test
+    void onlyANewerCredentialLiftsTheUnreadableMark() {
+        String x = "spiffe://x";
+        at(0, x, bytes(event(x, IdentityEventType.ISSUED, "s1", T0, "10.0.0.1")), T0);
+        at(1, x, bytes(event(x, IdentityEventType.ROTATED, "s2", T0 + 60_000, "10.0.0.1")), T0 + 60_000);
+        at(2, x, new byte[] {1, 2, 3}, T0 + 120_000); // could be REVOKED s2
+        assertNotNull(reader.bySource("10.0.0.1").unreadableEvent());
+        at(3, x, bytes(event(x, IdentityEventType.REVOKED, "s1", T0 + 30_000, "10.0.0.1")), T0 + 30_000); // late
+        assertEquals("s2", reader.bySource("10.0.0.1").credentialSerial());
+        assertNotNull(reader.bySource("10.0.0.1").unreadableEvent(), "a late event about an old serial");
+        at(4, x, bytes(event(x, IdentityEventType.DEVICE_NONCOMPLIANT, "s2", T0 + 150_000, "10.0.0.1")),
+                T0 + 150_000);
+        assertNotNull(reader.bySource("10.0.0.1").unreadableEvent(), "a posture change");
+        at(5, x, bytes(event(x, IdentityEventType.ROTATED, "s3", T0 + 180_000, "10.0.0.1")), T0 + 180_000);
+        assertNull(reader.bySource("10.0.0.1").unreadableEvent(), "a newer credential: the re-verification");
+    }
+
+    /**
+     * Records replayed after a restart from an older checkpoint (Kafka Streams checkpoints a global
+     * store every 10,000 records) are not applied again: before, the undecodable one marked the
+     * principal again, after the rotation that had lifted its mark (a reviewer's test).
+     */
+    @Test
+    void recordsReplayedFromAnOlderCheckpointAreNotAppliedAgain() {
+        String x = "spiffe://x";
+        byte[] issued = bytes(event(x, IdentityEventType.ISSUED, "s1", T0, "10.0.0.1"));
+        byte[] rotated = bytes(event(x, IdentityEventType.ROTATED, "s2", T0 + 4000, "10.0.0.1"));
+        at(0, x, issued, T0);
+        at(1, x, new byte[] {1, 2, 3}, T0 + 2000);
+        assertNotNull(reader.bySource("10.0.0.1").unreadableEvent());
+        at(2, x, rotated, T0 + 4000);
+        assertNull(reader.bySource("10.0.0.1").unreadableEvent(), "lifted by the rotation");
+        long generation = Long.parseLong(store.get(IdentityStore.GENERATION_KEY));
+        // the restart: replayed from offset 1
+        at(1, x, new byte[] {1, 2, 3}, T0 + 2000);
+        at(2, x, rotated, T0 + 4000);
+        assertNull(reader.bySource("10.0.0.1").unreadableEvent(), "the state before the restart");
+        assertEquals(generation, Long.parseLong(store.get(IdentityStore.GENERATION_KEY)), "nothing applied again");
+        at(3, x, bytes(event(x, IdentityEventType.REVOKED, "s2", T0 + 6000, "10.0.0.1")), T0 + 6000);
+        assertTrue(reader.bySource("10.0.0.1").revoked(), "the next new record is applied");
     }
 }

@@ -27,6 +27,11 @@ import sif.producer.ReplaySummary;
 import sif.schemas.avro.IdentityEvent;
 import sif.schemas.avro.IdentityEventType;
 import sif.schemas.avro.NetworkFlow;
+import sif.trust.FreshnessPolicy;
+import sif.trust.FreshnessRule;
+import sif.trust.IdentityResolver;
+import sif.trust.PrincipalIdentity;
+import sif.trust.SourceState;
 
 class IdentityEmitterTest {
 
@@ -210,5 +215,66 @@ class IdentityEmitterTest {
                 Duration.ofMinutes(4), Duration.ofSeconds(-1)));
         IdentitySchedule slow = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(30), Duration.ZERO);
         assertTrue(slow.ttl().compareTo(Duration.ofMinutes(60)) > 0, "TTL outlives two rotations");
+    }
+    static final long RT0 = 1_499_443_200_000L;
+    static final String RH = "192.168.10.5";
+
+    /**
+     * One host, 1,200 flows in 12 s (event time), one of them late, at the flow count: its rotation is
+     * stamped no earlier than the host's newest event. Before, it carried the late flow's time, the
+     * firewall took it for a superseded event, and flows 901 and on were STALE (a reviewer's test).
+     */
+    @Test
+    void aLateFlowAtTheFlowCountStillGetsARotationTheFirewallApplies() {
+        IdentitySchedule s = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(4), Duration.ofSeconds(1));
+        FreshnessRule rule = new FreshnessRule(FreshnessPolicy.defaults());
+        PrincipalIdentity id = null;
+        SourceState prev = null;
+        List<String> stale = new ArrayList<>();
+        for (int i = 1; i <= 1200; i++) {
+            long t = RT0 + i * 10L;
+            if (i == 801) {
+                t = RT0 + 1000; // a late flow (started before flow 401, which triggered the first extra rotation at T0+4010)
+            }
+            FlowRecord f = new FlowRecord("f" + i, RH, 40000, "10.0.0.1", 80, 6, t, new double[FlowFeatures.COUNT],
+                    "BENIGN", null, i);
+            for (var e : s.before(f)) {
+                id = IdentityResolver.apply(id, e);
+            }
+            var a = rule.assess(RH, t, id, prev);
+            prev = a.next();
+            if (a.status() != sif.trust.IdentityStatus.TRUSTED) {
+                stale.add(i + ":" + a.status() + " " + a.detail());
+            }
+        }
+        assertEquals(List.of(), stale.subList(0, Math.min(3, stale.size())), "non-TRUSTED flows: " + stale.size());
+    }
+
+    /**
+     * CICIDS2017 CSV timestamps have minute resolution: a busy host sends thousands of flows stamped the
+     * same minute, so its extra rotations share one event time and the higher serial wins. Before, the
+     * serials were not zero-padded: {@code f10} lost to {@code f9}, and flows past the 4,100th were STALE.
+     */
+    @Test
+    void thousandsOfFlowsStampedTheSameMinuteStayTrusted() {
+        IdentitySchedule s = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(4), Duration.ofSeconds(1));
+        FreshnessRule rule = new FreshnessRule(FreshnessPolicy.defaults());
+        PrincipalIdentity id = null;
+        SourceState prev = null;
+        List<String> stale = new ArrayList<>();
+        for (int i = 1; i <= 5000; i++) {
+            long t = RT0 + 60_000;
+            FlowRecord f = new FlowRecord("f" + i, RH, 40000, "10.0.0.1", 80, 6, t, new double[FlowFeatures.COUNT],
+                    "BENIGN", null, i);
+            for (var e : s.before(f)) {
+                id = IdentityResolver.apply(id, e);
+            }
+            var a = rule.assess(RH, t, id, prev);
+            prev = a.next();
+            if (a.status() != sif.trust.IdentityStatus.TRUSTED) {
+                stale.add(i + ":" + a.status() + " " + a.detail() + " serial " + id.credentialSerial());
+            }
+        }
+        assertEquals(List.of(), stale.subList(0, Math.min(3, stale.size())), "non-TRUSTED flows: " + stale.size());
     }
 }

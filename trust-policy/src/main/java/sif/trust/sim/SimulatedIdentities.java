@@ -111,12 +111,15 @@ public final class SimulatedIdentities {
     }
 
     /**
-     * An extra rotation of {@code host} at {@code t}, outside the schedule (serial {@code sim-<host>-f<n>}):
-     * what a producer sends when a host has sent so many flows since its last verification that the
-     * firewall's flow limit would make it STALE before its next scheduled rotation.
+     * An extra rotation of {@code host} at {@code t}, outside the schedule (serial {@code sim-<host>-f<n>},
+     * n zero-padded to 19 digits): what a producer sends when a host has sent so many flows since its
+     * last verification that the firewall's flow limit would make it STALE before its next scheduled
+     * rotation. Between events of one time the resolver keeps the higher serial: these sort after the
+     * scheduled serials ({@code sim-<host>-<k>}) and, padded, in their own order (unpadded, {@code f10}
+     * lost to {@code f9}).
      */
     public IdentityEvent rotationAt(String host, long n, long t) {
-        String serial = "sim-" + host.replace(':', '_') + "-f" + n;
+        String serial = "sim-" + host.replace(':', '_') + "-f" + String.format(java.util.Locale.ROOT, "%019d", n);
         return new IdentityEvent(principalOf(host), IdentityEventType.ROTATED, List.of(host), serial, t, t + ttlMs, t,
                 "mTLS", t, true, "simulated");
     }
