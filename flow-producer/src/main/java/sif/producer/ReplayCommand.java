@@ -371,6 +371,11 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             if (emitter != null) {
                 out.println("  " + emitter.describe());
+                if (schedule.hostCount() == 0 && summary != null && summary.sent() > 0) {
+                    err.println("replay: warning: --identities gave no source an identity: none of the flows' sources "
+                            + "is inside --identity-network " + schedule.network() + ", so the firewall trusts none "
+                            + "of them (the lab capture's benign client is 10.77.0.2/32)");
+                }
             }
             out.flush();
         } catch (org.apache.kafka.common.KafkaException e) {

@@ -31,26 +31,50 @@ final class LiveView {
         this.width = width;
     }
 
-    /** The terminal's width: {@code COLUMNS} if exported, else what {@code stty size} says, else 80. */
+    /**
+     * The terminal's width: {@code COLUMNS} if exported, else what {@code stty size} says, else 80. A
+     * width below {@value #MIN_COLUMNS} is taken as unknown: pseudo-terminals such as {@code script}'s
+     * report a size of 0 × 0, and the view was cut to one letter a line.
+     */
     static int terminalColumns() {
-        try {
-            String env = System.getenv("COLUMNS");
-            if (env != null && !env.isBlank()) {
-                return Integer.parseInt(env.trim());
+        String env = System.getenv("COLUMNS");
+        String stty = null;
+        if (env == null || env.isBlank()) {
+            try {
+                Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty").redirectErrorStream(true).start();
+                stty = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+                if (p.waitFor() != 0) {
+                    stty = null;
+                }
+            } catch (java.io.IOException e) {
+                // no terminal size: the default
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty").redirectErrorStream(true).start();
-            String[] rowsCols = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
-                    .trim().split("\\s+");
-            if (p.waitFor() == 0 && rowsCols.length == 2) {
-                return Integer.parseInt(rowsCols[1]);
-            }
-        } catch (java.io.IOException | NumberFormatException e) {
-            // no terminal size: the default below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
-        return 80;
+        return columns(env, stty);
     }
+
+    /** The width from {@code COLUMNS} ({@code env}) or {@code stty size}'s output, else 80. */
+    static int columns(String env, String sttySize) {
+        int width = -1;
+        try {
+            if (env != null && !env.isBlank()) {
+                width = Integer.parseInt(env.trim());
+            } else if (sttySize != null) {
+                String[] rowsCols = sttySize.trim().split("\\s+");
+                if (rowsCols.length == 2) {
+                    width = Integer.parseInt(rowsCols[1]);
+                }
+            }
+        } catch (NumberFormatException e) {
+            // not a width: the default
+        }
+        return width >= MIN_COLUMNS ? width : 80;
+    }
+
+    /** The narrowest width believed; below it the size is taken as unknown. */
+    static final int MIN_COLUMNS = 20;
 
     /** Something else was printed below the view: the next view is drawn below it, not over the last one. */
     void lineWritten() {

@@ -52,6 +52,17 @@ class LiveViewTest {
     }
 
     /** The plain view's rate is over the 5 s since its previous line, not the last 1 s render. */
+    /** A terminal that reports no size (0 × 0, as under {@code script}) is taken as 80 wide, not 1. */
+    @Test
+    void aTerminalWithoutASizeIsEightyWide() {
+        assertEquals(80, LiveView.columns(null, "0 0\n"));
+        assertEquals(80, LiveView.columns("0", null));
+        assertEquals(80, LiveView.columns(null, "garbage"));
+        assertEquals(80, LiveView.columns(null, null));
+        assertEquals(132, LiveView.columns(null, "50 132\n"));
+        assertEquals(100, LiveView.columns("100", "50 132"));
+    }
+
     @Test
     void thePlainRateIsSinceThePreviousLine() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -187,7 +187,9 @@ public final class CrossDatasetRun {
         ModelMetadata reuse = null;
         if (opt.trainCombined() && opt.reuseCombined()) {
             if (opt.out() == null) {
-                throw new IllegalArgumentException("reusing the combined model needs its directory");
+                throw new IllegalArgumentException("reusing the combined model needs its directory: --reuse-model "
+                        + "reads the model --out names, and --no-artifact leaves none (drop --no-artifact; reusing "
+                        + "writes no model anyway)");
             }
             reuse = ModelArtifact.readMetadata(opt.out());
             if (reuse.data().lab() == null) {

@@ -375,10 +375,12 @@ public final class ReportWriter {
         static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReportWriter.class);
     }
 
+    /** {@code to} relative to {@code from}; {@code .} when they are the same directory (the report beside the model). */
     private static String relative(Path from, Path to) {
         Path a = to.toAbsolutePath().normalize();
         try {
-            return from.relativize(a).toString().replace('\\', '/');
+            String r = from.relativize(a).toString().replace('\\', '/');
+            return r.isEmpty() ? "." : r;
         } catch (IllegalArgumentException e) {
             return a.toString();
         }
