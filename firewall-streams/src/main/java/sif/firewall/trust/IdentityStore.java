@@ -92,7 +92,7 @@ public final class IdentityStore {
      * {@value #CHANGES_KEPT} changes behind. Re-verifications, revocations and posture changes (the
      * frequent events: every principal is re-verified at least every {@code trust.max.age.ms}) keep
      * the index. Before, every change rebuilt it from every identity's JSON, in every task: 4.1 ms per
-     * change at 1,000 principals and 25 ms at 10,000, now 22 and 40 µs ({@code IdentityChangeBench},
+     * change at 1,000 principals and 25 ms at 10,000, now 28 and 27 µs ({@code IdentityChangeBench},
      * docs/performance.md, session 33); at 10,000 principals re-verified every 5 minutes (33 changes a
      * second) that was most of a core per task. The global store is updated by another thread:
      * an identity read just before the generation moves is dropped at the next flow (its change is
