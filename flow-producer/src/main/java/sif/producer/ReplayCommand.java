@@ -426,20 +426,13 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /**
      * The reason an option's value is out of range, or null: a usage error (exit 2), found before the
-     * configuration is read. {@link ReplayOptions} and {@link IdentitySchedule} check the same again.
+     * configuration is read (the pacing options by {@link ReplayOptions}' own checks).
      */
     private String optionError() {
-        if (!(rate >= 0) || Double.isInfinite(rate)) {
-            return "--rate must be >= 0 (0 = unlimited), got " + rate;
-        }
-        if (!(speedup >= 0) || Double.isInfinite(speedup)) {
-            return "--speedup must be >= 0 (0 = off), got " + speedup;
-        }
-        if (!(maxWait >= 0) || Double.isInfinite(maxWait)) {
-            return "--max-wait must be >= 0 (0 = no limit), got " + maxWait;
-        }
-        if (limit < 0) {
-            return "--limit must be >= 0 (0 = all), got " + limit;
+        try {
+            new ReplayOptions("-", rate, speedup, limit, loop, maxWait); // its checks of --rate, --speedup, --limit, ...
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         if (createTopic && partitions <= 0) {
             return "--partitions must be positive, got " + partitions;

@@ -57,7 +57,13 @@ public final class IdentitySchedule {
     private final int rotateEveryFlows;
     private final Map<String, SimulatedIdentities> hosts = new HashMap<>();
     /** Per host: flows since its last event, extra rotations so far, and its newest event's time. */
-    private final Map<String, long[]> flowCounts = new HashMap<>();
+    private static final class HostCount {
+        long sinceEvent;
+        long extraRotations;
+        long newestEventMs = Long.MIN_VALUE;
+    }
+
+    private final Map<String, HostCount> flowCounts = new HashMap<>();
     private final Map<String, Long> emittedUntil = new HashMap<>();
     private final PriorityQueue<Due> due = new PriorityQueue<>(
             Comparator.comparingLong(Due::timeMs).thenComparing(Due::host));
@@ -150,22 +156,22 @@ public final class IdentitySchedule {
                     : events.get(events.size() - 1).eventTimeMs() + rotateEvery.toMillis();
             due.add(new Due(next, host));
             if (!events.isEmpty()) {
-                long[] count = flowCounts.computeIfAbsent(host, h -> new long[] {0, 0, Long.MIN_VALUE});
-                count[0] = 0;
-                count[2] = Math.max(count[2], events.get(events.size() - 1).eventTimeMs());
+                HostCount count = flowCounts.computeIfAbsent(host, h -> new HostCount());
+                count.sinceEvent = 0;
+                count.newestEventMs = Math.max(count.newestEventMs, events.get(events.size() - 1).eventTimeMs());
             }
             out.addAll(events);
         }
         if (hosts.containsKey(src)) {
-            long[] count = flowCounts.computeIfAbsent(src, h -> new long[] {0, 0, Long.MIN_VALUE});
-            if (++count[0] > rotateEveryFlows) {
+            HostCount count = flowCounts.computeIfAbsent(src, h -> new HostCount());
+            if (++count.sinceEvent > rotateEveryFlows) {
                 // never before the host's newest event (a late flow's own time would make a rotation the
                 // firewall takes for a late, superseded event); at an equal time the higher serial wins, and
                 // the extra rotations' serials sort after the scheduled ones' and in their own order
-                long at = Math.max(t, count[2]);
-                out.add(hosts.get(src).rotationAt(src, ++count[1], at));
-                count[2] = at;
-                count[0] = 1;
+                long at = Math.max(t, count.newestEventMs);
+                out.add(hosts.get(src).rotationAt(src, ++count.extraRotations, at));
+                count.newestEventMs = at;
+                count.sinceEvent = 1;
             }
         }
         out.sort(Comparator.comparingLong(IdentityEvent::eventTimeMs).thenComparing(IdentityEvent::principal));
