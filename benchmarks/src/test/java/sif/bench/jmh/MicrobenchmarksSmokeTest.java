@@ -76,12 +76,17 @@ class MicrobenchmarksSmokeTest {
         assertEquals(java.util.Set.of("ALERT", "ALLOW", "BLOCK"), logicActions.keySet(), logicActions.toString());
     }
 
-    @Test
-    void featureScaling() {
+    /** Points the benchmarks at the shipped model ({@code sif.model.dir}); skips the test without one. */
+    private static void useTheShippedModel() {
         Path model = Path.of(System.getProperty("sif.repo.root", "."), "models", "cicids2017-lstm");
         assumeTrue(Files.isRegularFile(model.resolve("metadata.json")),
                 "no trained model at " + model.toAbsolutePath() + " (./sif train creates it)");
         System.setProperty("sif.model.dir", model.toString());
+    }
+
+    @Test
+    void featureScaling() {
+        useTheShippedModel();
         FeatureScalingBench b = new FeatureScalingBench();
         b.setUp();
         for (int i = 0; i < 20; i++) {
@@ -119,10 +124,7 @@ class MicrobenchmarksSmokeTest {
 
     @Test
     void inferenceWithTheShippedModel() {
-        Path model = Path.of(System.getProperty("sif.repo.root", "."), "models", "cicids2017-lstm");
-        assumeTrue(Files.isRegularFile(model.resolve("metadata.json")),
-                "no trained model at " + model.toAbsolutePath() + " (./sif train creates it)");
-        System.setProperty("sif.model.dir", model.toString());
+        useTheShippedModel();
         InferenceBench b = new InferenceBench();
         b.batch = 8;
         b.setUp();

@@ -220,33 +220,44 @@ class IdentityEmitterTest {
     static final String RH = "192.168.10.5";
 
     /**
-     * One host, 1,200 flows in 12 s (event time), one of them late, at the flow count: its rotation is
-     * stamped no earlier than the host's newest event. Before, it carried the late flow's time, the
-     * firewall took it for a superseded event, and flows 901 and on were STALE (a reviewer's test).
+     * The flows of host {@link #RH} at {@code times}, with the identity events the default schedule sends
+     * before them applied and each judged by the firewall's freshness rule: those not TRUSTED, described.
      */
-    @Test
-    void aLateFlowAtTheFlowCountStillGetsARotationTheFirewallApplies() {
+    static List<String> notTrusted(long[] times) {
         IdentitySchedule s = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(4), Duration.ofSeconds(1));
         FreshnessRule rule = new FreshnessRule(FreshnessPolicy.defaults());
         PrincipalIdentity id = null;
         SourceState prev = null;
-        List<String> stale = new ArrayList<>();
-        for (int i = 1; i <= 1200; i++) {
-            long t = RT0 + i * 10L;
-            if (i == 801) {
-                t = RT0 + 1000; // a late flow (started before flow 401, which triggered the first extra rotation at T0+4010)
-            }
-            FlowRecord f = new FlowRecord("f" + i, RH, 40000, "10.0.0.1", 80, 6, t, new double[FlowFeatures.COUNT],
-                    "BENIGN", null, i);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < times.length; i++) {
+            long t = times[i];
+            FlowRecord f = new FlowRecord("f" + (i + 1), RH, 40000, "10.0.0.1", 80, 6, t,
+                    new double[FlowFeatures.COUNT], "BENIGN", null, i + 1);
             for (var e : s.before(f)) {
                 id = IdentityResolver.apply(id, e);
             }
             var a = rule.assess(RH, t, id, prev);
             prev = a.next();
             if (a.status() != sif.trust.IdentityStatus.TRUSTED) {
-                stale.add(i + ":" + a.status() + " " + a.detail());
+                out.add((i + 1) + ":" + a.status() + " " + a.detail() + " serial " + id.credentialSerial());
             }
         }
+        return out;
+    }
+
+    /**
+     * One host, 1,200 flows in 12 s (event time), one of them late, at the flow count: its rotation is
+     * stamped no earlier than the host's newest event. Before, it carried the late flow's time, the
+     * firewall took it for a superseded event, and flows 901 and on were STALE (a reviewer's test).
+     */
+    @Test
+    void aLateFlowAtTheFlowCountStillGetsARotationTheFirewallApplies() {
+        long[] times = new long[1200];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = RT0 + (i + 1) * 10L;
+        }
+        times[800] = RT0 + 1000; // flow 801 is late: it started before flow 401, which brought the first extra rotation
+        List<String> stale = notTrusted(times);
         assertEquals(List.of(), stale.subList(0, Math.min(3, stale.size())), "non-TRUSTED flows: " + stale.size());
     }
 
@@ -257,24 +268,9 @@ class IdentityEmitterTest {
      */
     @Test
     void thousandsOfFlowsStampedTheSameMinuteStayTrusted() {
-        IdentitySchedule s = new IdentitySchedule("192.168.10.0/24", Duration.ofMinutes(4), Duration.ofSeconds(1));
-        FreshnessRule rule = new FreshnessRule(FreshnessPolicy.defaults());
-        PrincipalIdentity id = null;
-        SourceState prev = null;
-        List<String> stale = new ArrayList<>();
-        for (int i = 1; i <= 5000; i++) {
-            long t = RT0 + 60_000;
-            FlowRecord f = new FlowRecord("f" + i, RH, 40000, "10.0.0.1", 80, 6, t, new double[FlowFeatures.COUNT],
-                    "BENIGN", null, i);
-            for (var e : s.before(f)) {
-                id = IdentityResolver.apply(id, e);
-            }
-            var a = rule.assess(RH, t, id, prev);
-            prev = a.next();
-            if (a.status() != sif.trust.IdentityStatus.TRUSTED) {
-                stale.add(i + ":" + a.status() + " " + a.detail() + " serial " + id.credentialSerial());
-            }
-        }
+        long[] times = new long[5000];
+        java.util.Arrays.fill(times, RT0 + 60_000);
+        List<String> stale = notTrusted(times);
         assertEquals(List.of(), stale.subList(0, Math.min(3, stale.size())), "non-TRUSTED flows: " + stale.size());
     }
 }
