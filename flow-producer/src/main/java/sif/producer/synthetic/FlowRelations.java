@@ -68,21 +68,20 @@ final class FlowRelations {
     private static final int[] BWD_BULK = {at("Bwd Avg Bytes/Bulk"), at("Bwd Avg Packets/Bulk"), at("Bwd Avg Bulk Rate")};
     private static final int TCP = 6;
 
-    /** The features this class computes from others (the rest are drawn, within the fitted ranges). */
-    static final Set<Integer> DERIVED = Set.copyOf(java.util.List.of(FWD_MEAN, BWD_MEAN, FLOW_BYTES_S,
-            FLOW_PACKETS_S, FLOW_IAT_MEAN, at("Fwd IAT Mean"), at("Bwd IAT Mean"), FWD_PACKETS_S, BWD_PACKETS_S,
-            MIN_LENGTH, MAX_LENGTH, LENGTH_MEAN, LENGTH_VARIANCE, DOWN_UP, AVERAGE_SIZE, FWD_SEGMENT, BWD_SEGMENT,
-            SUB_FWD_PACKETS, SUB_FWD_BYTES, SUB_BWD_PACKETS, SUB_BWD_BYTES));
-
-    /** Every feature {@link #apply} may change: {@link #DERIVED}, and drawn ones it bounds or zeroes. */
+    /**
+     * Every feature {@link #apply} may change: those it derives from others and the drawn ones it bounds
+     * or zeroes (the rest are drawn within the fitted ranges and left alone).
+     */
     static final Set<Integer> ADJUSTED;
 
     static {
-        Set<Integer> a = new java.util.HashSet<>(DERIVED);
-        a.addAll(java.util.List.of(DURATION, FWD_PACKETS, BWD_PACKETS, FWD_BYTES, BWD_BYTES, FWD_MAX, FWD_MIN, FWD_STD,
-                BWD_MAX, BWD_MIN, BWD_STD, FLOW_IAT_STD, FLOW_IAT_MAX, FLOW_IAT_MIN, FWD_PSH, BWD_PSH, FWD_URG, BWD_URG,
-                BWD_HEADER, LENGTH_STD, INIT_WIN_FWD, INIT_WIN_BWD, ACT_DATA_FWD));
-        for (int i = 0; i < 5; i++) {
+        Set<Integer> a = new java.util.HashSet<>(java.util.List.of(DURATION, FWD_PACKETS, BWD_PACKETS, FWD_BYTES,
+                BWD_BYTES, FWD_MAX, FWD_MIN, FWD_MEAN, FWD_STD, BWD_MAX, BWD_MIN, BWD_MEAN, BWD_STD, FLOW_BYTES_S,
+                FLOW_PACKETS_S, FLOW_IAT_MEAN, FLOW_IAT_STD, FLOW_IAT_MAX, FLOW_IAT_MIN, FWD_PSH, BWD_PSH, FWD_URG,
+                BWD_URG, BWD_HEADER, FWD_PACKETS_S, BWD_PACKETS_S, MIN_LENGTH, MAX_LENGTH, LENGTH_MEAN, LENGTH_STD,
+                LENGTH_VARIANCE, DOWN_UP, AVERAGE_SIZE, FWD_SEGMENT, BWD_SEGMENT, SUB_FWD_PACKETS, SUB_FWD_BYTES,
+                SUB_BWD_PACKETS, SUB_BWD_BYTES, INIT_WIN_FWD, INIT_WIN_BWD, ACT_DATA_FWD));
+        for (int i = 0; i < 5; i++) { // Total, Mean, Std, Max, Min
             a.add(FWD_IAT_TOTAL + i);
             a.add(BWD_IAT_TOTAL + i);
         }
