@@ -14,7 +14,12 @@ import sif.schemas.avro.Verdict;
 public interface AfterPolicy {
 
     /** Adds nothing. */
-    AfterPolicy NONE = (builder, verdicts, config) -> { };
+    AfterPolicy NONE = (builder, verdicts, config, stamps) -> { };
 
-    void apply(StreamsBuilder builder, KStream<String, Verdict> verdicts, FirewallConfig config);
+    /**
+     * @param stamps the timestamp extractor for a topic it reads in the flows' tasks (such as the
+     *               blocklist topic's operator unblocks), so that no record moves their stream time far ahead
+     */
+    void apply(StreamsBuilder builder, KStream<String, Verdict> verdicts, FirewallConfig config,
+               FutureStampGuard stamps);
 }

@@ -71,9 +71,11 @@ public final class FirewallTopology {
         int sequenceLength = config.sequenceLengthOverride() != null
                 ? config.sequenceLengthOverride() : model.sequenceLength();
 
+        FutureStampGuard stamps = FutureStampGuard.forFlows(config.maxFutureSkew().toMillis(), extensions.wallClock());
         StreamsBuilder builder = new StreamsBuilder();
         Map<String, KStream<String, FirewallEvent>> validated = builder
-                .stream(topics.input(), Consumed.with(topics.keySerde(), topics.rawSerde()).withName(SOURCE))
+                .stream(topics.input(), Consumed.with(topics.keySerde(), topics.rawSerde())
+                        .withTimestampExtractor(stamps).withName(SOURCE))
                 .process(() -> new ValidateProcessor(topics.flowSerde().deserializer(), validator, metrics,
                         config.maxRecordBytes()),
                         Named.as(VALIDATE))
@@ -103,7 +105,7 @@ public final class FirewallTopology {
                 .defaultBranch(Branched.as("decided"));
         KStream<String, FirewallEvent> decidedFlows = decided.get("policy-decided");
         KStream<String, Verdict> verdicts = decidedFlows.mapValues(e -> ((Decided) e).verdict(), Named.as("verdicts"));
-        extensions.afterPolicy().apply(builder, verdicts, config);
+        extensions.afterPolicy().apply(builder, verdicts, config, stamps.forControlTopic());
         // the sinks write the bytes the policy step made (Decided.encoded): a verdict that cannot be
         // written was dead-lettered there, with its own flow
         Serde<FirewallEvent> encoded = Decided.ENCODED;

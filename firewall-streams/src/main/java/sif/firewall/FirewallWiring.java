@@ -32,8 +32,8 @@ public record FirewallWiring(Policy policy, FirewallExtensions extensions) {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the policy file: " + e.getMessage(), e);
         }
-        FirewallExtensions ext = TrustWiring.withZeroTrust(base).withAfterPolicy((builder, verdicts, c) ->
-                TrustWiring.afterPolicy(builder, verdicts, c, policy, metrics, model.version()));
+        FirewallExtensions ext = TrustWiring.withZeroTrust(base).withAfterPolicy((builder, verdicts, c, stamps) ->
+                TrustWiring.afterPolicy(builder, verdicts, c, policy, metrics, model.version(), stamps));
         return new FirewallWiring(policy, ext);
     }
 

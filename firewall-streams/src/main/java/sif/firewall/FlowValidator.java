@@ -97,6 +97,20 @@ public final class FlowValidator {
         return null;
     }
 
+    /**
+     * The rejection of a record {@link FutureStampGuard} held back: its timestamp {@code timestampMs} was
+     * before the epoch or more than the skew ahead of the wall clock when it was read.
+     */
+    public Rejection heldBackTimestamp(long timestampMs, long nowMs) {
+        Rejection ahead = checkRecordTimestamp(timestampMs, nowMs);
+        if (ahead != null) {
+            return ahead;
+        }
+        return new Rejection(DlqReason.BAD_TIMESTAMP, "record timestamp " + timestampMs + (timestampMs < 0
+                ? " is before the epoch" : " was more than " + FirewallConfig.VALIDATION_MAX_FUTURE_SKEW_MS + "="
+                + maxFutureSkewMs + " ms ahead of the firewall's clock when it was read"));
+    }
+
     public static FlowValidator from(FirewallConfig config) {
         return new FlowValidator(config.maxFeatureValue(), config.minTimingValue(), config.maxFutureSkew().toMillis());
     }

@@ -1,6 +1,7 @@
 package sif.firewall;
 
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -71,8 +72,11 @@ public final class ValidateProcessor implements Processor<String, byte[], String
                     topic, partition, offset);
             return;
         }
-        FlowValidator.Rejection early = validator.checkRecordTimestamp(record.timestamp(),
-                context.currentSystemTimeMs());
+        // a record stamped too far ahead was read at its partition's stream time (FutureStampGuard)
+        OptionalLong heldBack = FutureStampGuard.heldBack(record.headers());
+        FlowValidator.Rejection early = heldBack.isPresent()
+                ? validator.heldBackTimestamp(heldBack.getAsLong(), context.currentSystemTimeMs())
+                : validator.checkRecordTimestamp(record.timestamp(), context.currentSystemTimeMs());
         if (early != null) {
             reject(record, early.reason(), early.detail(), topic, partition, offset);
             return;
@@ -130,7 +134,10 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         byte[] value = DeadLetterCut.value(record.value(), maxRecordBytes, headers);
         String key = DeadLetterCut.key(record.key(), headers);
         // a timestamp ahead of the clock is not the dead letter's (its topic could refuse it)
-        long timestamp = Math.min(record.timestamp(), context.currentSystemTimeMs());
+        // (nor is the partition's stream time, at which FutureStampGuard read a record stamped ahead)
+        long now = context.currentSystemTimeMs();
+        long own = FutureStampGuard.heldBack(record.headers()).orElse(record.timestamp());
+        long timestamp = own < 0 ? now : Math.min(own, now);
         context.forward(new Record<String, FirewallEvent>(key, new Rejected(value, reason, detail, STAGE),
                 timestamp, headers));
     }

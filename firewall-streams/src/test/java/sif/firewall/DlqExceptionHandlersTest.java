@@ -136,7 +136,7 @@ class DlqExceptionHandlersTest {
             FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
                     FirewallConfig.INFERENCE_PIPELINED, pipelined));
             RuleClassifier classifier = new RuleClassifier();
-            AfterPolicy failing = (builder, verdicts, cfg) -> verdicts.peek((k, v) -> {
+            AfterPolicy failing = (builder, verdicts, cfg, stamps) -> verdicts.peek((k, v) -> {
                 if (v.getSrcIp().equals("10.7.0.66")) {
                     throw new IllegalStateException("extension bug for " + v.getSrcIp());
                 }

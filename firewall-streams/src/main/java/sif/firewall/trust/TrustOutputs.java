@@ -1,5 +1,6 @@
 package sif.firewall.trust;
 
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -64,9 +65,10 @@ public final class TrustOutputs {
 
     /**
      * @param observerVersion product version for the alert documents (e.g. the model or build version)
+     * @param stamps          the timestamp extractor for the blocklist topic's operator unblocks
      */
     public static void addTo(StreamsBuilder builder, KStream<String, Verdict> verdicts, TrustConfig config,
-                             FirewallMetrics metrics, String observerVersion) {
+                             FirewallMetrics metrics, String observerVersion, TimestampExtractor stamps) {
         AlertAggregator aggregator = new AlertAggregator(config.alertWindow().toMillis(),
                 config.alertUpdateInterval().toMillis());
         AlertDocuments documents = new AlertDocuments(config.alertFormat(),
@@ -83,7 +85,7 @@ public final class TrustOutputs {
         if (config.blocklistOperatorUnblock()) {
             KStream<String, BlockCommand> unblocks = builder
                     .stream(config.blocklistTopic(), Consumed.with(Serdes.String(), Serdes.String())
-                            .withName(BLOCKLIST_SOURCE))
+                            .withTimestampExtractor(stamps).withName(BLOCKLIST_SOURCE))
                     .filter((k, v) -> k != null && v == null, Named.as(UNBLOCK_FILTER))
                     .mapValues((k, v) -> BlockCommand.unblock(k), Named.as(UNBLOCK_COMMANDS));
             blocks = blocks.merge(unblocks, Named.as(BLOCK_MERGE));

@@ -1,5 +1,6 @@
 package sif.firewall.trust;
 
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import java.io.IOException;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -16,7 +17,7 @@ import sif.schemas.avro.Verdict;
  * Policy policy = TrustWiring.policy(config, classifier.info());              // instead of defaultPolicy
  * FirewallExtensions ext = TrustWiring.withZeroTrust(FirewallExtensions.defaults().withMetrics(metrics));
  * ... in buildTopology, on the "verdicts" stream (the policy's decided flows), before split():
- * TrustWiring.afterPolicy(builder, verdicts, config, policy, metrics, model.version());
+ * TrustWiring.afterPolicy(builder, verdicts, config, policy, metrics, model.version(), stamps);
  * }</pre>
  */
 public final class TrustWiring {
@@ -39,13 +40,15 @@ public final class TrustWiring {
      * an {@link EnginePolicy}), the alert documents and the blocklist.
      *
      * @param verdicts every verdict (ALLOW, BLOCK, ALERT)
+     * @param stamps   the timestamp extractor for the blocklist topic's operator unblocks
      */
     public static void afterPolicy(StreamsBuilder builder, KStream<String, Verdict> verdicts, FirewallConfig config,
-                                   Policy policy, FirewallMetrics metrics, String observerVersion) {
+                                   Policy policy, FirewallMetrics metrics, String observerVersion,
+                                   TimestampExtractor stamps) {
         TrustConfig tc = TrustConfig.from(config);
         if (policy instanceof EnginePolicy ep) {
             PolicyFeed.addTo(builder, tc.policyTopic(), ep.engine());
         }
-        TrustOutputs.addTo(builder, verdicts, tc, metrics, observerVersion);
+        TrustOutputs.addTo(builder, verdicts, tc, metrics, observerVersion, stamps);
     }
 }

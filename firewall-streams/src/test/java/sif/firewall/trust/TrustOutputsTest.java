@@ -53,7 +53,8 @@ class TrustOutputsTest {
     void open(FirewallConfig config) {
         StreamsBuilder b = new StreamsBuilder();
         TrustOutputs.addTo(b, b.stream("verdicts", Consumed.with(Serdes.String(), VERDICT_SERDE)
-                .withName("test-verdicts")), TrustConfig.from(config), FirewallMetrics.noop(), "test");
+                .withName("test-verdicts")), TrustConfig.from(config), FirewallMetrics.noop(), "test",
+                new org.apache.kafka.streams.processor.FailOnInvalidTimestamp());
         Topology t = b.build();
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "out-test");
@@ -158,7 +159,8 @@ class TrustOutputsTest {
     void namesArePinned() {
         StreamsBuilder b = new StreamsBuilder();
         TrustOutputs.addTo(b, b.stream("verdicts", Consumed.with(Serdes.String(), VERDICT_SERDE)
-                .withName("test-verdicts")), TrustConfig.from(CONFIG), FirewallMetrics.noop(), "test");
+                .withName("test-verdicts")), TrustConfig.from(CONFIG), FirewallMetrics.noop(), "test",
+                new org.apache.kafka.streams.processor.FailOnInvalidTimestamp());
         String described = b.build().describe().toString();
         for (String name : List.of(TrustOutputs.ALERT_FILTER, TrustOutputs.ALERTS, TrustOutputs.ALERTS_SINK,
                 TrustOutputs.BLOCK_FILTER, TrustOutputs.BLOCK_COMMANDS, TrustOutputs.BLOCKLIST_SOURCE,
