@@ -35,6 +35,7 @@ public final class ValidateProcessor implements Processor<String, byte[], String
     private final int maxRecordBytes;
     private ProcessorContext<String, FirewallEvent> context;
     private long rejected;
+    private long miskeyed;
 
     /**
      * @param maxRecordBytes largest value accepted ({@code validation.max.record.bytes}); also the most
@@ -99,6 +100,9 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         // one spelling per address (IpAddress.canonical: valid here, checked above), so that per-source
         // state, blocklist keys and alerts do not depend on how the exporter wrote it
         canonicalAddresses(flow);
+        if (!flow.getSrcIp().equals(record.key())) {
+            miskeyed(record.key(), flow.getSrcIp(), topic, partition, offset);
+        }
         float[] f = new float[features.length];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) features[i];
@@ -117,6 +121,23 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         String dst = IpAddress.canonical(flow.getDstIp());
         if (!dst.equals(flow.getDstIp())) {
             flow.setDstIp(dst);
+        }
+    }
+
+    /**
+     * The firewall does not repartition: a source's flows keyed otherwise (no key, another address,
+     * another spelling) can land on several partitions, each with a window and zero-trust counters of its
+     * own. The flow is still decided; it is counted and logged (first 10, then every 1,000th).
+     */
+    private void miskeyed(String key, String source, String topic, int partition, long offset) {
+        metrics.flowMiskeyed();
+        miskeyed++;
+        if (miskeyed <= 10 || miskeyed % 1000 == 0) {
+            LOG.warn("flow record {}-{}@{} keyed {}, not by its source {} ({} such records so far in this task): "
+                    + "the input topic must be keyed by the canonical source address, or one source's flows are "
+                    + "split between tasks (sif_flows_miskeyed_total)", topic, partition, offset,
+                    key == null ? "null"
+                    : "'" + (key.length() > 64 ? key.substring(0, 64) + "…" : key) + "'", source, miskeyed);
         }
     }
 

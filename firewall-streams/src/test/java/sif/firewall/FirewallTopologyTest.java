@@ -439,6 +439,24 @@ class FirewallTopologyTest {
     }
 
     /**
+     * The firewall does not repartition by source, so a record keyed otherwise is decided but counted
+     * ({@code sif_flows_miskeyed_total}): on a topic of several partitions its source's flows would be split.
+     */
+    @Test
+    void recordsNotKeyedByTheirCanonicalSourceAreCounted() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        NetworkFlow f = flow("k", "10.0.6.1", T0, 500, 5);
+        in.pipeInput("10.0.6.1", bytes(f), T0);
+        in.pipeInput("10.0.6.9", bytes(f), T0);
+        in.pipeInput((String) null, bytes(f), T0);
+        in.pipeInput("::ffff:10.0.6.1", bytes(f), T0);
+        in.pipeInput("some-other-key", new byte[] {7, 7, 7}, T0); // dead-lettered: not a flow, not counted here
+        assertEquals(4, allowed.readRecordsToList().size());
+        assertEquals(1, dlq.readRecordsToList().size());
+        assertEquals(3.0, counters.registry().get("sif.flows.miskeyed").counter().count());
+    }
+
+    /**
      * One source written three ways (and an IPv4 one also as {@code ::ffff:a.b.c.d}) is one source: one
      * sequence grows over all its flows, and the verdicts carry the canonical text as key and address.
      */

@@ -44,6 +44,14 @@ public interface FirewallMetrics {
     void flowIn();
 
     /**
+     * One valid flow record was keyed by something other than its source's canonical address (the
+     * firewall's key, by which the input topic must be partitioned): its source's flows may be split
+     * between tasks, each with a window and zero-trust counters of its own.
+     */
+    default void flowMiskeyed() {
+    }
+
+    /**
      * One verdict was emitted.
      *
      * @param decision   ALLOW, BLOCK or ALERT (any case)

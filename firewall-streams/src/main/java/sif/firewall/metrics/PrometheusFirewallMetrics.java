@@ -66,6 +66,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
      */
     private final ThreadLocal<Map<Counter, long[]>> held = new ThreadLocal<>();
     private final Counter flowsIn;
+    private final Counter flowsMiskeyed;
     private final TagCache<TagCache<Counter>> verdicts;
     private final TagCache<DistributionSummary> confidence;
     private final TagCache<Counter> dlq;
@@ -113,6 +114,9 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
 
         flowsIn = Counter.builder("sif.flows.in")
                 .description("Flow records read from the input topic")
+                .register(registry);
+        flowsMiskeyed = Counter.builder("sif.flows.miskeyed")
+                .description("Valid flow records keyed by something other than their source's canonical address")
                 .register(registry);
         verdicts = new TagCache<>(decision -> new TagCache<>(cls -> Counter.builder("sif.verdicts")
                 .description("Verdicts emitted, by decision and predicted class")
@@ -239,6 +243,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     @Override
     public void flowIn() {
         count(flowsIn);
+    }
+
+    @Override
+    public void flowMiskeyed() {
+        count(flowsMiskeyed);
     }
 
     @Override
