@@ -2,6 +2,7 @@ package sif.firewall;
 
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import sif.schemas.avro.Verdict;
 
 /**
@@ -19,7 +20,8 @@ public interface AfterPolicy {
     /**
      * @param stamps the timestamp extractor for a topic it reads in the flows' tasks (such as the
      *               blocklist topic's operator unblocks), so that no record moves their stream time far ahead
+     *               ({@link FutureStampGuard#forControlTopic()})
      */
     void apply(StreamsBuilder builder, KStream<String, Verdict> verdicts, FirewallConfig config,
-               FutureStampGuard stamps);
+               TimestampExtractor stamps);
 }

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * <p>Kafka Streams takes a partition's stream time from the records it reads, before any processor
  * sees them, and keeps it with the committed offsets. One record stamped an hour ahead, dead-lettered
  * by the validate step, still moved it, and every stream-time punctuation of the task (blocklist
- * expiry, alert CLOSE documents, zero-trust and sequence eviction) then waited that hour; the one
+ * expiry, alert CLOSE documents, zero-trust eviction) then waited that hour; the one
  * that fired at the jump stamped its outputs that far ahead, which a topic with Kafka 4's default
  * {@code message.timestamp.after.max.ms} (1 hour) refuses, stopping the firewall under exactly-once.
  * Such a record is now read at its partition's stream time (0 before the partition's first record);

@@ -137,7 +137,7 @@ public final class ValidateProcessor implements Processor<String, byte[], String
                     + "the input topic must be keyed by the canonical source address, or one source's flows are "
                     + "split between tasks (sif_flows_miskeyed_total)", topic, partition, offset,
                     key == null ? "null"
-                    : "'" + (key.length() > 64 ? key.substring(0, 64) + "…" : key) + "'", source, miskeyed);
+                    : "'" + (key.length() > 64 ? key.substring(0, 64) + "…" : key).replaceAll("\\p{Cntrl}", "?") + "'", source, miskeyed);
         }
     }
 

@@ -9,6 +9,7 @@ import static sif.firewall.TestFlows.T0;
 import static sif.firewall.TestFlows.bytes;
 import static sif.firewall.TestFlows.flow;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -49,6 +51,8 @@ class FirewallTopologyTest {
     private TestOutputTopic<String, byte[]> dlq;
     private RuleClassifier classifier;
     private PrometheusFirewallMetrics counters;
+    /** The driver's wall clock (a day after the test flows), which FutureStampGuard also reads. */
+    private long clock = T0 + 86_400_000L;
 
     private void start(Map<String, String> overrides) {
         Map<String, String> o = new HashMap<>(overrides);
@@ -60,11 +64,11 @@ class FirewallTopologyTest {
         counters = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
         var topology = FirewallTopology.buildTopology(config, classifier,
                 FirewallTopology.defaultPolicy(config, classifier.info()),
-                FirewallExtensions.defaults().withMetrics(counters));
+                FirewallExtensions.defaults().withMetrics(counters).withWallClock(() -> clock));
         Properties props = FirewallApp.streamsProperties(config);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // the wall clock a day after the test flows (2017): event times ahead of it would be rejected as from the future
-        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(T0 + 86_400_000L));
+        driver = new TopologyTestDriver(topology, props, Instant.ofEpochMilli(clock));
         in = driver.createInputTopic("flows", Serdes.String().serializer(), Serdes.ByteArray().serializer());
         var verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
         allowed = driver.createOutputTopic("flows.allowed", Serdes.String().deserializer(), verdicts);
@@ -81,6 +85,11 @@ class FirewallTopologyTest {
         if (counters != null) {
             counters.close();
         }
+    }
+
+    private void advance(Duration d) {
+        clock += d.toMillis();
+        driver.advanceWallClockTime(d);
     }
 
     private void pipe(NetworkFlow f) {
@@ -190,9 +199,9 @@ class FirewallTopologyTest {
 
         pipe(flow("f4", "10.0.1.4", T0 + 4, 500, 5));
         pipe(flow("f5", "10.0.1.5", T0 + 5, 500, 5));
-        driver.advanceWallClockTime(Duration.ofMillis(19));
+        advance(Duration.ofMillis(19));
         assertTrue(allowed.isEmpty(), "not yet 20 ms");
-        driver.advanceWallClockTime(Duration.ofMillis(1));
+        advance(Duration.ofMillis(1));
         List<Verdict> second = allowed.readValuesToList();
         assertEquals(List.of("f4", "f5"), second.stream().map(Verdict::getFlowId).toList());
         assertTrue(second.stream().allMatch(v -> v.getBatchSize() == 2));
@@ -231,7 +240,7 @@ class FirewallTopologyTest {
         pipe(flow("newest", "10.0.3.3", T0 + 60_001, 500, 5));
         KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
         assertEquals(3, count(seq));
-        driver.advanceWallClockTime(Duration.ofMillis(1000));
+        advance(Duration.ofMillis(1000));
         assertNull(seq.get("10.0.3.1"), "newest flow 60.001 s before the newest event: evicted");
         assertTrue(seq.get("10.0.3.2") != null && seq.get("10.0.3.3") != null);
         assertEquals(2, count(seq));
@@ -400,7 +409,7 @@ class FirewallTopologyTest {
     @Test
     void aRecordTimestampedAheadOfTheClockIsDeadLetteredAtTheFirewallsTime() {
         start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
-        long now = T0 + 86_400_000L; // the driver's wall clock
+        long now = clock;
         in.pipeInput("ahead", bytes(flow("ahead", "10.0.4.1", T0, 500, 5)), now + 2 * 3_600_000L);
         in.pipeInput("fine", bytes(flow("fine", "10.0.4.2", T0, 500, 5)), now + 60_000L); // within the 5 min skew
         List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
@@ -409,7 +418,24 @@ class FirewallTopologyTest {
         assertTrue(DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL).contains("7200000 ms ahead"),
                 DlqHeaders.get(dead.get(0).headers(), DlqHeaders.DETAIL));
         assertEquals(now, dead.get(0).timestamp());
+        // FutureStampGuard read it at stream time, and says what its own timestamp was
+        assertEquals(Long.toString(now + 2 * 3_600_000L), new String(
+                dead.get(0).headers().lastHeader(FutureStampGuard.HEADER).value(), StandardCharsets.US_ASCII));
         assertEquals(List.of("fine"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
+    }
+
+    /** The guard's header is the firewall's: one a producer set is dropped, not taken as a rejection. */
+    @Test
+    void aProducersTimestampAheadHeaderIsIgnored() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(FutureStampGuard.HEADER, Long.toString(clock + 3_600_000L).getBytes(StandardCharsets.US_ASCII));
+        NetworkFlow f = flow("forged", "10.0.4.3", T0, 500, 5);
+        in.pipeInput(new TestRecord<>("10.0.4.3", bytes(f), headers, clock));
+        assertTrue(dlq.isEmpty(), "not dead-lettered");
+        List<TestRecord<String, Verdict>> v = allowed.readRecordsToList();
+        assertEquals(List.of("forged"), v.stream().map(r -> r.value().getFlowId()).toList());
+        assertNull(v.get(0).headers().lastHeader(FutureStampGuard.HEADER), "the header does not travel on");
     }
 
     @Test

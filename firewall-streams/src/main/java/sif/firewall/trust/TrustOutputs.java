@@ -1,12 +1,12 @@
 package sif.firewall.trust;
 
-import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.policy.alerts.AlertAggregator;
 import sif.policy.alerts.AlertDocuments;

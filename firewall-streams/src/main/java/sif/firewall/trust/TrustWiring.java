@@ -1,9 +1,9 @@
 package sif.firewall.trust;
 
-import org.apache.kafka.streams.processor.TimestampExtractor;
 import java.io.IOException;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import sif.firewall.FirewallConfig;
 import sif.firewall.FirewallExtensions;
 import sif.firewall.Policy;

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import sif.firewall.FirewallConfig;
 import sif.firewall.FirewallExtensions;
 import sif.firewall.FirewallTopology;
+import sif.firewall.FirewallWiring;
 import sif.firewall.SequenceInferenceProcessor;
+import sif.firewall.metrics.FirewallMetrics;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
 import sif.schemas.serde.AvroSerdes;
@@ -31,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A record stamped ahead of the firewall's clock does not move its task's stream time
- * ({@link FutureStampGuard}): before, one such record, dead-lettered, held back every stream-time
+ * ({@link sif.firewall.FutureStampGuard}): before, one such record, dead-lettered, held back every stream-time
  * punctuation of its task (blocklist expiry, alert CLOSE, eviction) by as far as it was ahead, and the
  * punctuation at the jump stamped its outputs that far ahead. The standard topology with zero trust and
  * the stub classifier of {@link FirewallWithZeroTrustTest}; the guard judges by the driver's clock.
@@ -77,7 +79,7 @@ class FutureStampedRecordTest {
         m.putAll(extra);
         FirewallConfig config = FirewallConfig.of(m);
         var classifier = new FirewallWithZeroTrustTest.StubClassifier();
-        var wiring = sif.firewall.FirewallWiring.standard(config, classifier, sif.firewall.metrics.FirewallMetrics.noop());
+        var wiring = FirewallWiring.standard(config, classifier, FirewallMetrics.noop());
         var topology = FirewallTopology.buildTopology(config, classifier, wiring.policy(),
                 wiring.extensions().withWallClock(() -> clock));
         Properties p = new Properties();

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.FailOnInvalidTimestamp;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class TrustOutputsTest {
         StreamsBuilder b = new StreamsBuilder();
         TrustOutputs.addTo(b, b.stream("verdicts", Consumed.with(Serdes.String(), VERDICT_SERDE)
                 .withName("test-verdicts")), TrustConfig.from(config), FirewallMetrics.noop(), "test",
-                new org.apache.kafka.streams.processor.FailOnInvalidTimestamp());
+                new FailOnInvalidTimestamp());
         Topology t = b.build();
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "out-test");
@@ -160,7 +161,7 @@ class TrustOutputsTest {
         StreamsBuilder b = new StreamsBuilder();
         TrustOutputs.addTo(b, b.stream("verdicts", Consumed.with(Serdes.String(), VERDICT_SERDE)
                 .withName("test-verdicts")), TrustConfig.from(CONFIG), FirewallMetrics.noop(), "test",
-                new org.apache.kafka.streams.processor.FailOnInvalidTimestamp());
+                new FailOnInvalidTimestamp());
         String described = b.build().describe().toString();
         for (String name : List.of(TrustOutputs.ALERT_FILTER, TrustOutputs.ALERTS, TrustOutputs.ALERTS_SINK,
                 TrustOutputs.BLOCK_FILTER, TrustOutputs.BLOCK_COMMANDS, TrustOutputs.BLOCKLIST_SOURCE,
