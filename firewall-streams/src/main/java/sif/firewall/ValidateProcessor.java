@@ -126,18 +126,21 @@ public final class ValidateProcessor implements Processor<String, byte[], String
 
     /**
      * The firewall does not repartition: a source's flows keyed otherwise (no key, another address,
-     * another spelling) can land on several partitions, each with a window and zero-trust counters of its
-     * own. The flow is still decided; it is counted and logged (first 10, then every 1,000th).
+     * another spelling) can land on several partitions, each with a window, zero-trust counters, open alerts
+     * and a blocklist entry of its own. The flow is still decided; it is counted and logged (first 10, then
+     * every 1,000th).
      */
     private void miskeyed(String key, String source, String topic, int partition, long offset) {
         metrics.flowMiskeyed();
         miskeyed++;
         if (miskeyed <= 10 || miskeyed % 1000 == 0) {
+            // the key is the producer's: at most 64 characters of it, no control characters (no forged log lines)
+            String shown = key == null ? "null"
+                    : "'" + (key.length() > 64 ? key.substring(0, 64) + "…" : key).replaceAll("\\p{Cntrl}", "?") + "'";
             LOG.warn("flow record {}-{}@{} keyed {}, not by its source {} ({} such records so far in this task): "
                     + "the input topic must be keyed by the canonical source address, or one source's flows are "
-                    + "split between tasks (sif_flows_miskeyed_total)", topic, partition, offset,
-                    key == null ? "null"
-                    : "'" + (key.length() > 64 ? key.substring(0, 64) + "…" : key).replaceAll("\\p{Cntrl}", "?") + "'", source, miskeyed);
+                    + "split between tasks (sif_flows_miskeyed_total)", topic, partition, offset, shown, source,
+                    miskeyed);
         }
     }
 
