@@ -77,7 +77,7 @@ class MicrobenchmarksSmokeTest {
     }
 
     /** Points the benchmarks at the shipped model ({@code sif.model.dir}); skips the test without one. */
-    private static void useTheShippedModel() {
+    static void useTheShippedModel() {
         Path model = Path.of(System.getProperty("sif.repo.root", "."), "models", "cicids2017-lstm");
         assumeTrue(Files.isRegularFile(model.resolve("metadata.json")),
                 "no trained model at " + model.toAbsolutePath() + " (./sif train creates it)");
