@@ -23,10 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.firewall.trust.IdentityEvents;
-import sif.firewall.trust.TrustConfig;
 import sif.kafka.EmbeddedKafka;
 import sif.schemas.serde.AvroSerdes;
-import sif.schemas.Topics;
 import sif.schemas.avro.Verdict;
 import sif.trust.IdentityEvent;
 import sif.trust.IdentityEventType;
@@ -102,21 +100,10 @@ class FirewallStateOriginIT {
         for (String t : List.of("flows", "allowed", "blocked", "alerts", "dlq")) {
             topics.put(flows + t, 1);
         }
-        for (String t : List.of("challenges", "alerts.siem")) {
-            topics.put(p + t, 1);
-        }
         kafka.createTopics(topics);
-        kafka.createTopic(p + "policy", 1, true);
-        kafka.createTopic(p + "blocklist", 1, true);
-        kafka.createTopic(p + "identity", 1, Topics.defaults().creationConfig("identity"));
         // the same application in every round
-        Map<String, String> m = KafkaIT.settings(kafka, "so-firewall", flows, stateDir);
-        m.put(TrustConfig.IDENTITY_TOPIC, p + "identity");
-        m.put(TrustConfig.CHALLENGES_TOPIC, p + "challenges");
-        m.put(TrustConfig.POLICY_TOPIC, p + "policy");
-        m.put(TrustConfig.ALERTS_TOPIC, p + "alerts.siem");
-        m.put(TrustConfig.BLOCKLIST_TOPIC, p + "blocklist");
-        FirewallConfig config = FirewallConfig.of(m);
+        FirewallConfig config = FirewallConfig.of(KafkaIT.trustTopics(kafka, p,
+                KafkaIT.settings(kafka, "so-firewall", flows, stateDir)));
 
         Serializer<sif.schemas.avro.IdentityEvent> ids =
                 AvroSerdes.serde(sif.schemas.avro.IdentityEvent.class, config.serdeConfig(), false).serializer();

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sif.firewall.metrics.FirewallMetrics;
-import sif.firewall.trust.TrustConfig;
 import sif.kafka.EmbeddedKafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,20 +51,9 @@ class FutureStampedRecordIT {
     void aRejectedFarFutureRecordDoesNotStopTheFirewall() throws Exception {
         String p = "fut-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         kafka.createTopic(p + "flows", 1, Map.of("message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE)));
-        kafka.createTopics(Map.of(p + "allowed", 1, p + "blocked", 1, p + "alerts", 1, p + "dlq", 1,
-                p + "challenges", 1, p + "siem", 1));
-        kafka.createTopic(p + "identity", 1, Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "86400000",
-                "message.timestamp.type", "LogAppendTime"));
-        kafka.createTopic(p + "policy", 1, true);
-        kafka.createTopic(p + "blocklist", 1, true);
-        Map<String, String> m = KafkaIT.settings(kafka, p + "firewall", p,
-                Path.of(System.getProperty("java.io.tmpdir"), "sif-it-state", p));
-        m.put(TrustConfig.IDENTITY_TOPIC, p + "identity");
-        m.put(TrustConfig.CHALLENGES_TOPIC, p + "challenges");
-        m.put(TrustConfig.POLICY_TOPIC, p + "policy");
-        m.put(TrustConfig.ALERTS_TOPIC, p + "siem");
-        m.put(TrustConfig.BLOCKLIST_TOPIC, p + "blocklist");
-        FirewallConfig config = FirewallConfig.of(m);
+        kafka.createTopics(Map.of(p + "allowed", 1, p + "blocked", 1, p + "alerts", 1, p + "dlq", 1));
+        FirewallConfig config = FirewallConfig.of(KafkaIT.trustTopics(kafka, p, KafkaIT.settings(kafka,
+                p + "firewall", p, Path.of(System.getProperty("java.io.tmpdir"), "sif-it-state", p))));
         RuleClassifier classifier = new RuleClassifier();
         try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
             FirewallWiring w = FirewallWiring.standard(config, classifier, metrics);

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import sif.flows.FlowCsvReader;
 import sif.flows.FlowRecord;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.trust.TrustConfig;
 import sif.firewall.metrics.MetricsSnapshot;
 import sif.kafka.EmbeddedKafka;
 import sif.kafka.KafkaBroker;
@@ -35,6 +36,7 @@ import sif.producer.FlowReplayer;
 import sif.producer.FlowSource;
 import sif.producer.ReplayOptions;
 import sif.producer.ReplaySummary;
+import sif.schemas.Topics;
 
 /** Helpers shared by the integration tests on the embedded broker (test code only). */
 final class KafkaIT {
@@ -83,6 +85,24 @@ final class KafkaIT {
         m.put(FirewallConfig.METRICS_PORT, "-1");
         m.put("streams.state.dir", stateDir.toString());
         return m;
+    }
+
+    /**
+     * Creates the zero-trust topics on {@code kafka}, named {@code p + "identity"} (as SIF creates it),
+     * {@code "challenges"}, {@code "alerts.siem"}, {@code "policy"} and {@code "blocklist"} (compacted), one
+     * partition each, and points {@code settings} at them.
+     */
+    static Map<String, String> trustTopics(KafkaBroker kafka, String p, Map<String, String> settings) {
+        kafka.createTopics(Map.of(p + "challenges", 1, p + "alerts.siem", 1));
+        kafka.createTopic(p + "policy", 1, true);
+        kafka.createTopic(p + "blocklist", 1, true);
+        kafka.createTopic(p + "identity", 1, Topics.defaults().creationConfig("identity"));
+        settings.put(TrustConfig.IDENTITY_TOPIC, p + "identity");
+        settings.put(TrustConfig.CHALLENGES_TOPIC, p + "challenges");
+        settings.put(TrustConfig.POLICY_TOPIC, p + "policy");
+        settings.put(TrustConfig.ALERTS_TOPIC, p + "alerts.siem");
+        settings.put(TrustConfig.BLOCKLIST_TOPIC, p + "blocklist");
+        return settings;
     }
 
     /**
