@@ -6,17 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static sif.firewall.TestFlows.T0;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sif.firewall.metrics.FirewallMetrics;
+import sif.firewall.trust.TrustConfig;
 import sif.kafka.EmbeddedKafka;
 import sif.schemas.avro.NetworkFlow;
 import sif.schemas.avro.Verdict;
@@ -299,6 +304,70 @@ class FirewallBadInputIT {
             assertEquals(1, KafkaIT.ofTopic(out, config.allowedTopic()).size());
             assertEquals(KafkaStreams.State.RUNNING, app.state());
             assertNull(app.failure());
+        }
+    }
+
+    /**
+     * The same input topic behind the zero-trust outputs. Before {@link FutureStampGuard}, the record
+     * stamped ahead was dead-lettered but its timestamp still moved the task's stream time; the blocklist
+     * expiry it triggered stamped the tombstone 2 h ahead, which the blocklist topic (Kafka 4's default:
+     * 1 h) refused, stopping the firewall under exactly-once. Now it is read at stream time, and a good
+     * record 11 s later lifts the expired block with a tombstone stamped at that time.
+     */
+    @Test
+    void aRejectedFarFutureRecordDoesNotStopTheFirewall() throws Exception {
+        Map<String, String> trust = KafkaIT.trustTopics(kafka, "fut-" + UUID.randomUUID().toString().substring(0, 8)
+                + ".", new HashMap<>());
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "fut", 1, trust);
+        setTopicConfig(config, config.inputTopic(), "message.timestamp.after.max.ms", Long.toString(Long.MAX_VALUE));
+        String blocklistTopic = TrustConfig.from(config).blocklistTopic();
+        RuleClassifier classifier = new RuleClassifier();
+        try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
+            FirewallWiring w = FirewallWiring.standard(config, classifier, metrics);
+            try (FirewallApp app = new FirewallApp(config, classifier, w.policy(), w.extensions().withMetrics(metrics))) {
+                app.start();
+                assertEquals(true, app.awaitRunning(Duration.ofSeconds(60)), "running");
+                long now = System.currentTimeMillis();
+                long e0 = now - 30 * 60_000L;
+                String in = config.inputTopic();
+                // UNKNOWN source: BLOCKed at event time e0 (blocklist TTL 10 min)
+                sendRaw(config, new ProducerRecord<>(in, 0, now, "172.16.0.1",
+                        TestFlows.bytes(TestFlows.flow("a1", "172.16.0.1", e0, 500, 5))), Map.of());
+                // event time moves past the TTL; same record timestamp: no stream-time punctuation
+                sendRaw(config, new ProducerRecord<>(in, 0, now, "10.0.0.7",
+                        TestFlows.bytes(TestFlows.flow("b1", "10.0.0.7", e0 + 11 * 60_000L, 500, 5))), Map.of());
+                // both verdicts (inference is pipelined) reach the blocklist before stream time moves on
+                List<String> outputTopics = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
+                        config.dlqTopic());
+                KafkaIT.readUntil(config.bootstrapServers(), outputTopics, 2, Duration.ofSeconds(60));
+                // a sensor with a clock 2 h ahead: dead-lettered (bad-timestamp); stream time stays
+                sendRaw(config, new ProducerRecord<>(in, 0, now + 2 * 3_600_000L, "10.0.0.8",
+                        TestFlows.bytes(TestFlows.flow("c1", "10.0.0.8", e0 + 11 * 60_000L, 500, 5))), Map.of());
+                // a good record 11 s later: stream time passes the 10 s expiry interval
+                sendRaw(config, new ProducerRecord<>(in, 0, now + 11_000L, "10.0.0.7",
+                        TestFlows.bytes(TestFlows.flow("b2", "10.0.0.7", e0 + 11 * 60_000L + 1, 500, 5))), Map.of());
+                List<ConsumerRecord<String, byte[]>> out = KafkaIT.readUntil(config.bootstrapServers(), outputTopics, 4,
+                        Duration.ofSeconds(60));
+                // every source here is unknown (no identity): 172.16.0.1 and 10.0.0.7 are blocked
+                List<ConsumerRecord<String, byte[]>> blocklist = KafkaIT.readUntil(config.bootstrapServers(),
+                        List.of(blocklistTopic), 3, Duration.ofSeconds(60)).stream()
+                        .filter(r -> r.key().equals("172.16.0.1")).toList();
+                String seen = "blocklist: " + blocklist.stream().map(r -> r.key() + "@now+" + (r.timestamp() - now)
+                        + "=" + (r.value() == null ? "tombstone" : "entry")).toList();
+                assertEquals(KafkaStreams.State.RUNNING, app.state(), "firewall after one dead-lettered record "
+                        + "stamped 2 h ahead; failure: " + app.failure() + "; threads replaced: " + app.replacedThreads());
+                assertEquals(4, out.size(), "every flow has one outcome");
+                List<ConsumerRecord<String, byte[]>> dead = KafkaIT.ofTopic(out, config.dlqTopic());
+                assertEquals(1, dead.size(), "the record stamped ahead is dead-lettered");
+                assertEquals("10.0.0.8", dead.get(0).key());
+                assertEquals(Long.toString(now + 2 * 3_600_000L), new String(
+                        dead.get(0).headers().lastHeader(FutureStampGuard.HEADER).value(), StandardCharsets.US_ASCII),
+                        "read at stream time, its own timestamp in the guard's header");
+                assertEquals(2, blocklist.size(), "entry + unblock of 172.16.0.1; " + seen);
+                assertNull(blocklist.get(1).value(), "the unblock is a tombstone; " + seen);
+                assertTrue(blocklist.get(1).timestamp() <= now + 5 * 60_000L,
+                        "the tombstone is stamped at stream time, not 2 h ahead; " + seen);
+            }
         }
     }
 

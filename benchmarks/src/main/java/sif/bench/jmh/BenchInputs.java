@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import sif.bench.BenchFlows;
 
 /**
@@ -38,6 +40,18 @@ final class BenchInputs {
             return flows;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the benchmark flows", e);
+        }
+    }
+
+    /** Deletes a benchmark's scratch directory and everything in it (a store's files); nothing if absent. */
+    static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

@@ -6,12 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -165,13 +163,7 @@ public class PunctuationScanBench {
         if (model != null) {
             model.close();
         }
-        if (stateDir != null) {
-            try (Stream<Path> files = Files.walk(stateDir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        BenchInputs.deleteTree(stateDir);
     }
 
     /** One punctuation of the store's scan (see the class comment). */

@@ -172,7 +172,7 @@ class FutureStampedRecordTest {
      * Before, the punctuation that fired at the jump stamped its outputs with the jumped stream time: behind
      * an input topic that takes records far ahead ({@code message.timestamp.after.max.ms} raised), a
      * tombstone 2 h ahead, which the blocklist topic (Kafka 4's default limit: 1 h) refuses, and under
-     * exactly-once the firewall stops ({@code FutureStampedRecordIT}). Now no punctuation fires at it.
+     * exactly-once the firewall stops ({@code FirewallBadInputIT.aRejectedFarFutureRecordDoesNotStopTheFirewall}). Now no punctuation fires at it.
      */
     @Test
     void noOutputIsStampedAheadOfTheClockByARecordStampedAhead() {
