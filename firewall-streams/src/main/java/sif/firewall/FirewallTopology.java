@@ -9,6 +9,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import sif.model.SequenceClassifier;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
@@ -18,13 +19,19 @@ import sif.firewall.metrics.FirewallMetrics;
  * Builds the firewall topology: the one function {@code main}, the demo and every test call.
  *
  * <pre>
- * flows-source ─ validate ─ validated-(rejected|accepted)
- *   accepted ─ accepted-flows ─ [zero-trust step] ─ sequence-inference ─ inference-(rejected|scored)
+ * flows-source ─ validate ─ validated-(rejected|miskeyed|accepted)
+ *   miskeyed ─ miskeyed-raw ─ flows-by-source (repartition topic, keyed by source)
+ *     ─ validate-rekeyed ─ rekeyed-(rejected|accepted) ─ rekeyed-flows
+ *   accepted ─ accepted-flows ─ rekeyed-merge (+ rekeyed-flows)
+ *     ─ [zero-trust step] ─ sequence-inference ─ inference-(rejected|scored)
  *   scored ─ scored-flows ─ policy ─ policy-(rejected|decided)
  *   decided ─ route-(allowed|blocked|alerts) ─ (allowed|blocked|alerts)-sink (the policy step's bytes)
  *          └ verdicts ─ [after-policy extension, e.g. SIEM alert documents, blocklist]
- *   validated-rejected + inference-rejected + policy-rejected ─ dlq-merge(-policy) ─ dlq-raw ─ dlq-sink
+ *   validated-rejected + rekeyed-rejected + inference-rejected + policy-rejected
+ *     ─ dlq-merge(-rekeyed|-policy) ─ dlq-raw ─ dlq-sink
  * </pre>
+ * A producer that keys by source (as SIF's does) sends nothing through the repartition topic: one
+ * sub-topology, one task per input partition, as without it.
  * Stores: {@value SequenceInferenceProcessor#SEQUENCE_STORE}, {@value SequenceInferenceProcessor#PENDING_STORE}
  * (both owned by {@code sequence-inference}). Every node, store and branch is named; a test pins the
  * names, because changelog topics and state are tied to them across upgrades.
@@ -39,6 +46,13 @@ public final class FirewallTopology {
     public static final String BLOCKED_SINK = "blocked-sink";
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String DLQ_SINK = "dlq-sink";
+    /**
+     * The repartition step's name: its topic is {@code <application.id>-flows-by-source-repartition},
+     * created by Kafka Streams with the input topic's partition count.
+     */
+    public static final String REKEY_TOPIC = "flows-by-source";
+    /** The repartition topic's name in the topology's description (without the application id). */
+    static final String REKEY_REPARTITION_TOPIC = REKEY_TOPIC + "-repartition";
 
     private FirewallTopology() {}
 
@@ -81,10 +95,22 @@ public final class FirewallTopology {
                         Named.as(VALIDATE))
                 .split(Named.as("validated-"))
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))
+                .branch(Misrouted::is, Branched.as("miskeyed"))
                 .defaultBranch(Branched.as("accepted"));
 
+        // flows keyed otherwise than by their source go to the task that owns it (ValidateProcessor#miskeyed)
+        Map<String, KStream<String, FirewallEvent>> rekeyed = validated.get("validated-miskeyed")
+                .mapValues(e -> ((Misrouted) e).rawValue(), Named.as("miskeyed-raw"))
+                .repartition(Repartitioned.with(topics.keySerde(), topics.rawSerde()).withName(REKEY_TOPIC))
+                .process(() -> ValidateProcessor.afterRepartition(topics.flowSerde().deserializer(), validator,
+                        metrics, config.maxRecordBytes()), Named.as("validate-rekeyed"))
+                .split(Named.as("rekeyed-"))
+                .branch(FirewallEvent::isRejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("accepted"));
         KStream<String, FlowContext> accepted = validated.get("validated-accepted")
-                .mapValues(e -> (FlowContext) e, Named.as("accepted-flows"));
+                .mapValues(e -> (FlowContext) e, Named.as("accepted-flows"))
+                .merge(rekeyed.get("rekeyed-accepted").mapValues(e -> (FlowContext) e, Named.as("rekeyed-flows")),
+                        Named.as("rekeyed-merge"));
         KStream<String, FlowContext> trusted = extensions.trustStep().apply(builder, accepted, config);
 
         Map<String, KStream<String, FirewallEvent>> inferred = trusted
@@ -123,6 +149,7 @@ public final class FirewallTopology {
                 Produced.with(topics.keySerde(), encoded).withName(ALERTS_SINK));
 
         validated.get("validated-rejected")
+                .merge(rekeyed.get("rekeyed-rejected"), Named.as("dlq-merge-rekeyed"))
                 .merge(inferred.get("inference-rejected"), Named.as("dlq-merge"))
                 .merge(decided.get("policy-rejected"), Named.as("dlq-merge-policy"))
                 .mapValues(e -> ((Rejected) e).rawValue(), Named.as("dlq-raw"))

@@ -10,7 +10,8 @@ import org.apache.kafka.streams.TopologyDescription;
 
 /**
  * What a built firewall topology reads and writes, from its description: the topics of control
- * records (every source topic but the flows'), the topics it writes (its sinks), and the processors
+ * records (every source topic but the flows' and the repartition topic), the topics it writes (its
+ * sinks but the repartition topic), and the processors
  * after the policy (downstream of the {@code verdicts} node: alert documents, blocklist,
  * extensions). The metrics register their per-topic and per-node failure series from these.
  */
@@ -39,6 +40,9 @@ record TopologyFacts(SortedSet<String> controlTopics, SortedSet<String> outputTo
             }
         }
         control.remove(flowTopic);
+        // the repartition topic is the firewall's own (its name gets the application id in front)
+        control.remove(FirewallTopology.REKEY_REPARTITION_TOPIC);
+        outputs.remove(FirewallTopology.REKEY_REPARTITION_TOPIC);
         return new TopologyFacts(control, outputs, afterPolicy);
     }
 

@@ -1,7 +1,9 @@
 package sif.firewall;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,19 +22,29 @@ import sif.firewall.metrics.FirewallMetrics;
 /**
  * First step: decodes the input value (bytes) into a {@link NetworkFlow}, checks it with
  * {@link FlowValidator} and forwards either a {@link FlowContext} keyed by source IP (its canonical
- * text, {@link IpAddress#canonical}; the flow's addresses are rewritten to it) or a
- * {@link Rejected} (original key and bytes, {@link DlqHeaders}) bound to the dead-letter topic.
- * Stateless.
+ * text, {@link IpAddress#canonical}; the flow's addresses are rewritten to it), a {@link Misrouted}
+ * flow (valid, but its record was keyed otherwise: re-keyed to its source, bound for the repartition
+ * topic) or a {@link Rejected} (original key and bytes, {@link DlqHeaders}) bound to the dead-letter
+ * topic. Stateless.
+ *
+ * <p>A second instance ({@link #afterRepartition}) reads the repartition topic: it counts no flow in
+ * (the first did), takes where the record was first read from its headers, and forwards every valid
+ * flow as a {@link FlowContext}, whatever its key (no flow goes round twice).
  */
 public final class ValidateProcessor implements Processor<String, byte[], String, FirewallEvent> {
 
     public static final String STAGE = "validate";
+    /** Where a {@link Misrouted} flow was first read: topic, partition, offset (decimal text). */
+    public static final String FROM_TOPIC = "sif.rekeyed.from.topic";
+    public static final String FROM_PARTITION = "sif.rekeyed.from.partition";
+    public static final String FROM_OFFSET = "sif.rekeyed.from.offset";
     private static final Logger LOG = LoggerFactory.getLogger(ValidateProcessor.class);
 
     private final Deserializer<NetworkFlow> deserializer;
     private final FlowValidator validator;
     private final FirewallMetrics metrics;
     private final int maxRecordBytes;
+    private final boolean afterRepartition;
     private ProcessorContext<String, FirewallEvent> context;
     private long rejected;
     private long miskeyed;
@@ -43,10 +55,26 @@ public final class ValidateProcessor implements Processor<String, byte[], String
      */
     public ValidateProcessor(Deserializer<NetworkFlow> deserializer, FlowValidator validator, FirewallMetrics metrics,
                              int maxRecordBytes) {
+        this(deserializer, validator, metrics, maxRecordBytes, false);
+    }
+
+    private ValidateProcessor(Deserializer<NetworkFlow> deserializer, FlowValidator validator, FirewallMetrics metrics,
+                              int maxRecordBytes, boolean afterRepartition) {
         this.deserializer = deserializer;
         this.validator = validator;
         this.metrics = metrics;
         this.maxRecordBytes = maxRecordBytes;
+        this.afterRepartition = afterRepartition;
+    }
+
+    /**
+     * The instance reading the repartition topic: the same checks (a flow valid when first read stays
+     * valid: the clock only moves on), no flow counted in, the first read's topic, partition and offset
+     * from the record's headers (removed), and every valid flow forwarded as keyed by its source.
+     */
+    public static ValidateProcessor afterRepartition(Deserializer<NetworkFlow> deserializer, FlowValidator validator,
+                                                     FirewallMetrics metrics, int maxRecordBytes) {
+        return new ValidateProcessor(deserializer, validator, metrics, maxRecordBytes, true);
     }
 
     @Override
@@ -56,11 +84,22 @@ public final class ValidateProcessor implements Processor<String, byte[], String
 
     @Override
     public void process(Record<String, byte[]> record) {
-        metrics.flowIn();
         RecordMetadata md = context.recordMetadata().orElse(null);
         String topic = md == null ? null : md.topic();
         int partition = md == null ? -1 : md.partition();
         long offset = md == null ? -1 : md.offset();
+        if (afterRepartition) {
+            Headers h = record.headers();
+            String fromTopic = text(h, FROM_TOPIC);
+            if (fromTopic != null) { // always, unless something else wrote to the repartition topic
+                topic = fromTopic;
+                partition = (int) number(h, FROM_PARTITION);
+                offset = number(h, FROM_OFFSET);
+            }
+            h.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET);
+        } else {
+            metrics.flowIn();
+        }
         byte[] raw = record.value();
         if (raw == null) {
             reject(record, DlqReason.MISSING_FIELD, "null value (tombstone) where a NetworkFlow was expected",
@@ -100,8 +139,15 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         // one spelling per address (IpAddress.canonical: valid here, checked above), so that per-source
         // state, blocklist keys and alerts do not depend on how the exporter wrote it
         canonicalAddresses(flow);
-        if (!flow.getSrcIp().equals(record.key())) {
+        if (!afterRepartition && !flow.getSrcIp().equals(record.key())) {
             miskeyed(record.key(), flow.getSrcIp(), topic, partition, offset);
+            Headers h = record.headers();
+            h.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET); // a producer's are not ours
+            h.add(FROM_TOPIC, utf8(topic == null ? "" : topic))
+                    .add(FROM_PARTITION, utf8(Integer.toString(partition)))
+                    .add(FROM_OFFSET, utf8(Long.toString(offset)));
+            context.forward(record.withKey(flow.getSrcIp()).withValue(new Misrouted(raw)));
+            return;
         }
         float[] f = new float[features.length];
         for (int i = 0; i < f.length; i++) {
@@ -125,10 +171,11 @@ public final class ValidateProcessor implements Processor<String, byte[], String
     }
 
     /**
-     * The firewall does not repartition: a source's flows keyed otherwise (no key, another address,
-     * another spelling) can land on several partitions, each with a window, zero-trust counters, open alerts
-     * and a blocklist entry of its own. The flow is still decided; it is counted and logged (first 10, then
-     * every 1,000th).
+     * A source's flows keyed otherwise (no key, another address, another spelling) can land on several
+     * partitions; decided there, each partition's task would keep a window, zero-trust counters, open
+     * alerts and a blocklist entry of its own for the source. Such a flow goes through the repartition
+     * topic to the task that owns its source: one more write and read, and a commit interval later. It is
+     * counted and logged (first 10, then every 1,000th), so that a producer keying wrongly is found.
      */
     private void miskeyed(String key, String source, String topic, int partition, long offset) {
         metrics.flowMiskeyed();
@@ -138,9 +185,9 @@ public final class ValidateProcessor implements Processor<String, byte[], String
             String shown = key == null ? "null"
                     : "'" + (key.length() > 64 ? key.substring(0, 64) + "…" : key).replaceAll("\\p{Cntrl}", "?") + "'";
             LOG.warn("flow record {}-{}@{} keyed {}, not by its source {} ({} such records so far in this task): "
-                    + "the input topic must be keyed by the canonical source address, or one source's flows are "
-                    + "split between tasks (sif_flows_miskeyed_total)", topic, partition, offset, shown, source,
-                    miskeyed);
+                    + "re-keyed and sent through the repartition topic, which costs a write, a read and a commit "
+                    + "interval; key the input topic by the canonical source address (sif_flows_miskeyed_total)",
+                    topic, partition, offset, shown, source, miskeyed);
         }
     }
 
@@ -164,5 +211,23 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         long timestamp = own < 0 ? now : Math.min(own, now);
         context.forward(new Record<String, FirewallEvent>(key, new Rejected(value, reason, detail, STAGE),
                 timestamp, headers));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Headers headers, String name) {
+        Header h = headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static long number(Headers headers, String name) {
+        String t = text(headers, name);
+        try {
+            return t == null ? -1 : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

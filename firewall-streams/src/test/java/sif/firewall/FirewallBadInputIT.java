@@ -323,10 +323,7 @@ class FirewallBadInputIT {
         String blocklistTopic = TrustConfig.from(config).blocklistTopic();
         RuleClassifier classifier = new RuleClassifier();
         try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
-            FirewallWiring w = FirewallWiring.standard(config, classifier, metrics);
-            try (FirewallApp app = new FirewallApp(config, classifier, w.policy(), w.extensions().withMetrics(metrics))) {
-                app.start();
-                assertEquals(true, app.awaitRunning(Duration.ofSeconds(60)), "running");
+            try (FirewallApp app = KafkaIT.startStandardFirewall(config, classifier, metrics)) {
                 long now = System.currentTimeMillis();
                 long e0 = now - 30 * 60_000L;
                 String in = config.inputTopic();
@@ -403,6 +400,70 @@ class FirewallBadInputIT {
      * {@link #fourFlows}' outputs: one per flow, good-2 (the BLOCK) in the dead-letter topic (found by
      * its {@value DlqHeaders#FLOW_ID} header), the others in their verdict topics.
      */
+    /**
+     * Flows of one source keyed otherwise than by it (no key, other text) and written to the other of
+     * two partitions, with zero trust on (the blocklist topic, a control topic of the same tasks, has two
+     * partitions too): each goes through the repartition topic to the task that owns the source, so one
+     * window grows over all of them (sequence lengths 1..6, where a split source restarts at 1 in the
+     * other task), counted once in and once as re-keyed. Kafka Streams made the repartition topic with
+     * the input's partition count.
+     */
+    @Test
+    void flowsKeyedOtherwiseReachTheirSourcesTaskThroughTheRepartitionTopic() throws Exception {
+        String p = "rekey-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Map<String, Integer> topics = new HashMap<>();
+        for (String t : List.of("flows", "allowed", "blocked", "alerts")) {
+            topics.put(p + t, 2);
+        }
+        topics.put(p + "dlq", 1);
+        kafka.createTopics(topics);
+        Map<String, String> settings = KafkaIT.trustTopics(kafka, p, KafkaIT.settings(kafka, p + "firewall", p,
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "sif-it-state", p)), 2);
+        FirewallConfig config = FirewallConfig.of(settings);
+        String source = "10.9.9.1";
+        int owner = org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(source.getBytes(StandardCharsets.UTF_8))) % 2;
+        RuleClassifier classifier = new RuleClassifier();
+        try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
+            try (FirewallApp app = KafkaIT.startStandardFirewall(config, classifier, metrics)) {
+                List<String> keys = Arrays.asList(source, null, source, "not-an-address", source, "::ffff:" + source);
+                Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+                List<String> out = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
+                        config.dlqTopic());
+                Map<String, Verdict> byFlow = new TreeMap<>();
+                for (int i = 0; i < keys.size(); i++) {
+                    String key = keys.get(i);
+                    byte[] flow = TestFlows.bytes(TestFlows.flow("f" + i, source, T0 + i, 500, 5));
+                    // keyed by the source: the partition its key hashes to; otherwise the other one
+                    sendRaw(config, source.equals(key) ? new ProducerRecord<>(config.inputTopic(), key, flow)
+                            : new ProducerRecord<>(config.inputTopic(), 1 - owner, key, flow), Map.of());
+                    // one at a time: each flow's verdict before the next flow (a re-keyed one comes a commit later)
+                    List<ConsumerRecord<String, byte[]>> got = KafkaIT.readUntil(config.bootstrapServers(), out,
+                            i + 1, Duration.ofMinutes(1));
+                    assertEquals(i + 1, got.size(), "outputs after flow " + i + ": " + got);
+                    for (ConsumerRecord<String, byte[]> r : got) {
+                        assertTrue(!r.topic().equals(config.dlqTopic()), "dead-lettered: " + r);
+                        assertEquals(source, r.key());
+                        Verdict v = verdicts.deserialize(r.topic(), r.value());
+                        byFlow.put(v.getFlowId(), v);
+                    }
+                }
+                List<Integer> lengths = byFlow.values().stream().map(Verdict::getSequenceLength).toList();
+                assertEquals(List.of(1, 2, 3, 4, 5, 6), lengths, "one window for the source, in its owner's task");
+                var snapshot = KafkaIT.counted(metrics, keys.size());
+                assertEquals(keys.size(), snapshot.flowsIn(), "each flow counted in once");
+                assertEquals(3.0, metrics.registry().get("sif.flows.miskeyed").counter().count());
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        config.bootstrapServers()))) {
+                    String repartition = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
+                    assertEquals(2, admin.describeTopics(List.of(repartition)).allTopicNames().get()
+                            .get(repartition).partitions().size());
+                }
+                assertEquals(KafkaStreams.State.RUNNING, app.state());
+            }
+        }
+    }
+
     private static void assertOnlyGood2DeadLettered(FirewallConfig config, List<ConsumerRecord<String, byte[]>> out) {
         Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
         Map<String, String> where = new TreeMap<>();

@@ -118,10 +118,7 @@ class FirewallStateOriginIT {
         }
         RuleClassifier classifier = new RuleClassifier();
         try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
-            FirewallWiring wiring = FirewallWiring.standard(config, classifier, metrics);
-            try (FirewallApp app = new FirewallApp(config, classifier, wiring.policy(), wiring.extensions())) {
-                app.start();
-                assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "firewall running");
+            try (FirewallApp app = KafkaIT.startStandardFirewall(config, classifier, metrics)) {
                 judge(kafka, config, expected);
                 assertEquals(KafkaStreams.State.RUNNING, app.state());
             }

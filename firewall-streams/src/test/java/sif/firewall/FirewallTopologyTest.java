@@ -465,21 +465,53 @@ class FirewallTopologyTest {
     }
 
     /**
-     * The firewall does not repartition by source, so a record keyed otherwise is decided but counted
-     * ({@code sif_flows_miskeyed_total}): on a topic of several partitions its source's flows would be split.
+     * A record keyed otherwise than by its source's canonical address (another address, no key, another
+     * spelling) goes through the repartition topic to the task that owns its source: counted
+     * ({@code sif_flows_miskeyed_total}) and read in once, decided once, in one sequence with the
+     * source's other flows, with no header of the repartition step left on its verdict.
      */
     @Test
-    void recordsNotKeyedByTheirCanonicalSourceAreCounted() {
+    void recordsNotKeyedByTheirCanonicalSourceAreRepartitionedToIt() {
         start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
-        NetworkFlow f = flow("k", "10.0.6.1", T0, 500, 5);
-        in.pipeInput("10.0.6.1", bytes(f), T0);
-        in.pipeInput("10.0.6.9", bytes(f), T0);
-        in.pipeInput((String) null, bytes(f), T0);
-        in.pipeInput("::ffff:10.0.6.1", bytes(f), T0);
+        in.pipeInput("10.0.6.1", bytes(flow("a", "10.0.6.1", T0, 500, 5)), T0);
+        in.pipeInput("10.0.6.9", bytes(flow("b", "10.0.6.1", T0 + 1, 500, 5)), T0 + 1);
+        in.pipeInput((String) null, bytes(flow("c", "10.0.6.1", T0 + 2, 500, 5)), T0 + 2);
+        in.pipeInput("::ffff:10.0.6.1", bytes(flow("d", "::ffff:10.0.6.1", T0 + 3, 500, 5)), T0 + 3);
         in.pipeInput("some-other-key", new byte[] {7, 7, 7}, T0); // dead-lettered: not a flow, not counted here
-        assertEquals(4, allowed.readRecordsToList().size());
+        List<TestRecord<String, Verdict>> v = allowed.readRecordsToList();
+        assertEquals(List.of("a", "b", "c", "d"), v.stream().map(r -> r.value().getFlowId()).toList());
+        assertEquals(List.of("10.0.6.1", "10.0.6.1", "10.0.6.1", "10.0.6.1"), v.stream().map(TestRecord::key).toList());
+        assertEquals(List.of(1, 2, 3, 4), v.stream().map(r -> r.value().getSequenceLength()).toList());
+        for (TestRecord<String, Verdict> r : v) {
+            assertNull(r.headers().lastHeader(ValidateProcessor.FROM_TOPIC), r.value().getFlowId());
+        }
         assertEquals(1, dlq.readRecordsToList().size());
         assertEquals(3.0, counters.registry().get("sif.flows.miskeyed").counter().count());
+        assertEquals(5.0, counters.registry().get("sif.flows.in").counter().count());
+    }
+
+    /**
+     * A flow re-keyed on its way through the repartition topic that fails a later step is dead-lettered
+     * with its original bytes and the input topic, partition and offset it was first read at (a
+     * producer's header of the repartition step's name is replaced), not the repartition topic's.
+     */
+    @Test
+    void aRepartitionedFlowsDeadLetterNamesTheRecordItCameFrom() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        in.pipeInput("10.0.7.1", bytes(flow("ok", "10.0.7.1", T0, 500, 5)), T0);
+        NetworkFlow poison = flow("poison", "10.0.7.1", T0 + 1, RuleClassifier.POISON_DURATION, 5);
+        RecordHeaders forged = new RecordHeaders();
+        forged.add(ValidateProcessor.FROM_TOPIC, "elsewhere".getBytes(StandardCharsets.UTF_8));
+        in.pipeInput(new TestRecord<>("not-the-source", bytes(poison), forged, T0 + 1));
+        assertEquals(List.of("ok"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
+        List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+        assertEquals(1, dead.size());
+        assertEquals(DlqReason.INFERENCE_FAILED, DlqHeaders.get(dead.get(0).headers(), DlqHeaders.REASON));
+        assertEquals("flows", DlqHeaders.get(dead.get(0).headers(), DlqHeaders.SOURCE_TOPIC));
+        assertEquals("0", DlqHeaders.get(dead.get(0).headers(), DlqHeaders.SOURCE_PARTITION));
+        assertEquals("1", DlqHeaders.get(dead.get(0).headers(), DlqHeaders.SOURCE_OFFSET));
+        assertArrayEquals(bytes(poison), dead.get(0).value());
+        assertEquals(1.0, counters.registry().get("sif.flows.miskeyed").counter().count());
     }
 
     /**

@@ -31,6 +31,7 @@ import sif.firewall.trust.TrustConfig;
 import sif.firewall.metrics.MetricsSnapshot;
 import sif.kafka.EmbeddedKafka;
 import sif.kafka.KafkaBroker;
+import sif.model.SequenceClassifier;
 import sif.producer.CsvFlowSource;
 import sif.producer.FlowReplayer;
 import sif.producer.FlowSource;
@@ -93,9 +94,15 @@ final class KafkaIT {
      * partition each, and points {@code settings} at them.
      */
     static Map<String, String> trustTopics(KafkaBroker kafka, String p, Map<String, String> settings) {
+        return trustTopics(kafka, p, settings, 1);
+    }
+
+    /** {@link #trustTopics(KafkaBroker, String, Map)} with a blocklist of {@code blocklistPartitions} (as many as the flows'). */
+    static Map<String, String> trustTopics(KafkaBroker kafka, String p, Map<String, String> settings,
+                                           int blocklistPartitions) {
         kafka.createTopics(Map.of(p + "challenges", 1, p + "alerts.siem", 1));
         kafka.createTopic(p + "policy", 1, true);
-        kafka.createTopic(p + "blocklist", 1, true);
+        kafka.createTopic(p + "blocklist", blocklistPartitions, true);
         kafka.createTopic(p + "identity", 1, Topics.defaults().creationConfig("identity"));
         settings.put(TrustConfig.IDENTITY_TOPIC, p + "identity");
         settings.put(TrustConfig.CHALLENGES_TOPIC, p + "challenges");
@@ -162,8 +169,18 @@ final class KafkaIT {
     /** A firewall with the rule classifier and the default policy, started and RUNNING. */
     static FirewallApp startRuleFirewall(FirewallConfig config, FirewallMetrics metrics) throws Exception {
         RuleClassifier classifier = new RuleClassifier();
-        FirewallApp app = new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config, classifier.info()),
-                FirewallExtensions.defaults().withMetrics(metrics));
+        return started(new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config, classifier.info()),
+                FirewallExtensions.defaults().withMetrics(metrics)));
+    }
+
+    /** A firewall with the standard wiring (zero trust, SIEM alerts, blocklist) around {@code classifier}, started and RUNNING. */
+    static FirewallApp startStandardFirewall(FirewallConfig config, SequenceClassifier classifier,
+                                             FirewallMetrics metrics) throws Exception {
+        FirewallWiring w = FirewallWiring.standard(config, classifier, metrics);
+        return started(new FirewallApp(config, classifier, w.policy(), w.extensions()));
+    }
+
+    private static FirewallApp started(FirewallApp app) throws Exception {
         try {
             app.start();
             assertTrue(app.awaitRunning(Duration.ofSeconds(60)), "firewall running");

@@ -45,8 +45,9 @@ public interface FirewallMetrics {
 
     /**
      * One valid flow record was keyed by something other than its source's canonical address (the
-     * firewall's key, by which the input topic must be partitioned): its source's flows may be split
-     * between tasks, each with a window and zero-trust counters of its own.
+     * firewall's key, by which the input topic should be partitioned): it is re-keyed and sent through
+     * the repartition topic to the task that owns its source, one write, one read and a commit interval
+     * later than a flow keyed by its source.
      */
     default void flowMiskeyed() {
     }

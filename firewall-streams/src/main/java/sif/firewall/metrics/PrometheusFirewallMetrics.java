@@ -116,7 +116,8 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .description("Flow records read from the input topic")
                 .register(registry);
         flowsMiskeyed = Counter.builder("sif.flows.miskeyed")
-                .description("Valid flow records keyed by something other than their source's canonical address")
+                .description("Valid flow records keyed by something other than their source's canonical address, "
+                        + "re-keyed and sent through the repartition topic")
                 .register(registry);
         verdicts = new TagCache<>(decision -> new TagCache<>(cls -> Counter.builder("sif.verdicts")
                 .description("Verdicts emitted, by decision and predicted class")
