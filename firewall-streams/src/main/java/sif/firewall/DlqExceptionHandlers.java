@@ -1,5 +1,6 @@
 package sif.firewall;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -155,12 +156,18 @@ public final class DlqExceptionHandlers {
                         context.processorNodeId(), exception);
                 return ProcessingHandlerResponse.CONTINUE;
             }
+            // a flow re-keyed through the repartition topic: the input record it came from, not that topic's
+            Misrouted.Origin origin = Misrouted.origin(context.headers());
+            String topic = origin == null ? context.topic() : origin.topic();
+            int partition = origin == null ? context.partition() : origin.partition();
+            long offset = origin == null ? context.offset() : origin.offset();
+            byte[] key = origin == null ? context.sourceRawKey()
+                    : origin.key() == null ? null : origin.key().getBytes(StandardCharsets.UTF_8);
             LOG.error("processor {} failed on record {}-{}@{}; its source record goes to the dead-letter topic",
-                    context.processorNodeId(), context.topic(), context.partition(), context.offset(), exception);
+                    context.processorNodeId(), topic, partition, offset, exception);
             metrics.dlqOutsideTransaction(DlqReason.PROCESSING_ERROR);
-            publish(context.sourceRawKey(), context.sourceRawValue(), headers(context.headers(),
-                    DlqReason.PROCESSING_ERROR, exception, context.processorNodeId(), context.topic(),
-                    context.partition(), context.offset()));
+            publish(key, context.sourceRawValue(), headers(context.headers(), DlqReason.PROCESSING_ERROR, exception,
+                    context.processorNodeId(), topic, partition, offset));
             return ProcessingHandlerResponse.CONTINUE;
         }
     }

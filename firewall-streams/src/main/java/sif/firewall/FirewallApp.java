@@ -39,6 +39,8 @@ public final class FirewallApp implements AutoCloseable {
     private final TopicCheck topicCheck;
     /** What the verdict topics take, learnt at {@link #start}. */
     private final VerdictLimit verdictLimit;
+    /** Where re-keyed flows go on the repartition topic; learns the flows topic's partition count at {@link #start}. */
+    private final RekeyPartitioner rekeyPartitioner = new RekeyPartitioner();
     /** {@code <state.dir>/<application.id>}: Kafka Streams' state of this firewall, and its {@link StateOrigin}. */
     private final Path appStateDir;
     private final KafkaStreams streams;
@@ -51,7 +53,8 @@ public final class FirewallApp implements AutoCloseable {
     public FirewallApp(FirewallConfig config, SequenceClassifier classifier, Policy policy, FirewallExtensions extensions) {
         this.config = Objects.requireNonNull(config, "config");
         this.verdictLimit = VerdictLimit.of(config);
-        this.topology = FirewallTopology.buildTopology(config, classifier, policy, extensions, verdictLimit);
+        this.topology = FirewallTopology.buildTopology(config, classifier, policy, extensions, verdictLimit,
+                rekeyPartitioner);
         TopologyFacts facts = TopologyFacts.of(topology.describe(), config.inputTopic());
         extensions.metrics().preRegister(facts.controlTopics(), facts.outputTopics(), facts.afterPolicyNodes());
         this.dlqPublisher = DlqPublisher.create(config);
@@ -259,6 +262,7 @@ public final class FirewallApp implements AutoCloseable {
             checkBlocklistPartitions(tc);
         }
         checkStateOrigin();
+        learnFlowPartitions();
         learnVerdictLimit();
         checkDeadLetterTopic();
         streams.start();
@@ -288,6 +292,20 @@ public final class FirewallApp implements AutoCloseable {
             recorded = null;
         }
         (recorded == null ? now : now.keeping(recorded)).write(appStateDir);
+    }
+
+    /**
+     * Reads the flows topic's partition count, by which re-keyed flows are sent to their source's task
+     * ({@link RekeyPartitioner}); without an answer the repartition topic's own count is used.
+     */
+    private void learnFlowPartitions() {
+        Map<String, Integer> counts = topicCheck.partitionCounts(List.of(config.inputTopic()));
+        if (counts == null) {
+            LOG.info("no answer from the cluster about the partitions of {}: flows keyed otherwise than by their "
+                    + "source reach their source's task only while the repartition topic has as many", config.inputTopic());
+        } else if (counts.containsKey(config.inputTopic())) { // a missing topic: Kafka Streams reports it
+            rekeyPartitioner.learn(counts.get(config.inputTopic()));
+        }
     }
 
     /**

@@ -48,7 +48,8 @@ public final class FirewallTopology {
     public static final String DLQ_SINK = "dlq-sink";
     /**
      * The repartition step's name: its topic is {@code <application.id>-flows-by-source-repartition},
-     * created by Kafka Streams with the input topic's partition count.
+     * created by Kafka Streams with as many partitions as the most any topic of the flows' tasks has
+     * (the flows', or the blocklist's when larger); {@link RekeyPartitioner} uses the flows' count.
      */
     public static final String REKEY_TOPIC = "flows-by-source";
     /** The repartition topic's name in the topology's description (without the application id). */
@@ -69,15 +70,18 @@ public final class FirewallTopology {
      */
     public static Topology buildTopology(FirewallConfig config, SequenceClassifier classifier, Policy policy,
                                          FirewallExtensions extensions) {
-        return buildTopology(config, classifier, policy, extensions, VerdictLimit.of(config));
+        return buildTopology(config, classifier, policy, extensions, VerdictLimit.of(config), new RekeyPartitioner());
     }
 
     /**
      * @param verdictLimit what the verdict topics take, learnt from the cluster at start
      *                     ({@link FirewallApp}); the policy step dead-letters a verdict that would not fit
+     * @param rekeyPartitioner where re-keyed flows go on the repartition topic; learns the flows topic's
+     *                         partition count at start ({@link FirewallApp})
      */
     static Topology buildTopology(FirewallConfig config, SequenceClassifier classifier, Policy policy,
-                                  FirewallExtensions extensions, VerdictLimit verdictLimit) {
+                                  FirewallExtensions extensions, VerdictLimit verdictLimit,
+                                  RekeyPartitioner rekeyPartitioner) {
         FirewallTopics topics = FirewallTopics.from(config);
         FirewallMetrics metrics = extensions.metrics();
         FlowValidator validator = FlowValidator.from(config);
@@ -101,7 +105,8 @@ public final class FirewallTopology {
         // flows keyed otherwise than by their source go to the task that owns it (ValidateProcessor#miskeyed)
         Map<String, KStream<String, FirewallEvent>> rekeyed = validated.get("validated-miskeyed")
                 .mapValues(e -> ((Misrouted) e).rawValue(), Named.as("miskeyed-raw"))
-                .repartition(Repartitioned.with(topics.keySerde(), topics.rawSerde()).withName(REKEY_TOPIC))
+                .repartition(Repartitioned.with(topics.keySerde(), topics.rawSerde()).withName(REKEY_TOPIC)
+                        .withStreamPartitioner(rekeyPartitioner))
                 .process(() -> ValidateProcessor.afterRepartition(topics.flowSerde().deserializer(), validator,
                         metrics, config.maxRecordBytes()), Named.as("validate-rekeyed"))
                 .split(Named.as("rekeyed-"))

@@ -1,18 +1,80 @@
 package sif.firewall;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
 /**
  * A valid flow whose record key was not its source's canonical address (no key, another address,
  * another spelling), re-keyed to that address and bound for the repartition topic
  * ({@link FirewallTopology#REKEY_TOPIC}): read back from there it lands in the task that owns its source,
  * with the rest of that source's flows. Carries the original value bytes; where the record was first
- * read travels in headers ({@link ValidateProcessor#FROM_TOPIC} and its siblings).
+ * read, and its key, travel in headers ({@link #FROM_TOPIC} and its siblings), which stay on the record
+ * so that a dead letter made of it, by a step or by Kafka Streams' processing handler, names the input
+ * record rather than the repartition topic's.
  *
  * @param rawValue the input record's value, unchanged
  */
 public record Misrouted(byte[] rawValue) implements FirewallEvent {
 
+    /** Where a re-keyed flow was first read: topic, partition, offset (decimal text), and its key (absent: none). */
+    public static final String FROM_TOPIC = "sif.rekeyed.from.topic";
+    public static final String FROM_PARTITION = "sif.rekeyed.from.partition";
+    public static final String FROM_OFFSET = "sif.rekeyed.from.offset";
+    public static final String FROM_KEY = "sif.rekeyed.from.key";
+
+    /** Where a re-keyed flow was first read, and the key it had there (null: none). */
+    public record Origin(String topic, int partition, long offset, String key) {}
+
     /** True for flows bound for the repartition topic. */
     static boolean is(Object key, FirewallEvent event) {
         return event instanceof Misrouted;
+    }
+
+    /**
+     * The headers a re-keyed flow travels with: a copy of the input record's, as a dead letter keeps
+     * them (none when they take more than 64 KiB, {@link DeadLetterCut#headers}: the repartition topic
+     * must take the record, or one record would stop the firewall), without any header of these names a
+     * producer set, and where it was read with its key (at most 1,024 characters of it).
+     */
+    static Headers headers(Headers original, String key, String topic, int partition, long offset) {
+        Headers h = DeadLetterCut.headers(original);
+        h.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET).remove(FROM_KEY);
+        h.add(FROM_TOPIC, utf8(topic == null ? "" : topic))
+                .add(FROM_PARTITION, utf8(Integer.toString(partition)))
+                .add(FROM_OFFSET, utf8(Long.toString(offset)));
+        String shown = DeadLetterCut.key(key, h);
+        if (shown != null) {
+            h.add(FROM_KEY, utf8(shown));
+        }
+        return h;
+    }
+
+    /** Where a re-keyed flow was first read, from its headers; null when they do not say (not re-keyed). */
+    static Origin origin(Headers headers) {
+        String topic = text(headers, FROM_TOPIC);
+        if (topic == null) {
+            return null;
+        }
+        return new Origin(topic, (int) number(headers, FROM_PARTITION), number(headers, FROM_OFFSET),
+                text(headers, FROM_KEY));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(Headers headers, String name) {
+        Header h = headers == null ? null : headers.lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static long number(Headers headers, String name) {
+        String t = text(headers, name);
+        try {
+            return t == null ? -1 : Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -1,9 +1,7 @@
 package sif.firewall;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalLong;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,10 +32,6 @@ import sif.firewall.metrics.FirewallMetrics;
 public final class ValidateProcessor implements Processor<String, byte[], String, FirewallEvent> {
 
     public static final String STAGE = "validate";
-    /** Where a {@link Misrouted} flow was first read: topic, partition, offset (decimal text). */
-    public static final String FROM_TOPIC = "sif.rekeyed.from.topic";
-    public static final String FROM_PARTITION = "sif.rekeyed.from.partition";
-    public static final String FROM_OFFSET = "sif.rekeyed.from.offset";
     private static final Logger LOG = LoggerFactory.getLogger(ValidateProcessor.class);
 
     private final Deserializer<NetworkFlow> deserializer;
@@ -69,8 +63,9 @@ public final class ValidateProcessor implements Processor<String, byte[], String
 
     /**
      * The instance reading the repartition topic: the same checks (a flow valid when first read stays
-     * valid: the clock only moves on), no flow counted in, the first read's topic, partition and offset
-     * from the record's headers (removed), and every valid flow forwarded as keyed by its source.
+     * valid: the clock only moves on), no flow counted in, the first read's topic, partition, offset and
+     * key from the record's headers ({@link Misrouted#origin}; a dead letter carries them), and every
+     * valid flow forwarded as keyed by its source.
      */
     public static ValidateProcessor afterRepartition(Deserializer<NetworkFlow> deserializer, FlowValidator validator,
                                                      FirewallMetrics metrics, int maxRecordBytes) {
@@ -89,14 +84,13 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         int partition = md == null ? -1 : md.partition();
         long offset = md == null ? -1 : md.offset();
         if (afterRepartition) {
-            Headers h = record.headers();
-            String fromTopic = text(h, FROM_TOPIC);
-            if (fromTopic != null) { // always, unless something else wrote to the repartition topic
-                topic = fromTopic;
-                partition = (int) number(h, FROM_PARTITION);
-                offset = number(h, FROM_OFFSET);
+            Misrouted.Origin origin = Misrouted.origin(record.headers());
+            if (origin != null) { // always, unless something else wrote to the repartition topic
+                topic = origin.topic();
+                partition = origin.partition();
+                offset = origin.offset();
+                record = record.withKey(origin.key()); // a dead letter keeps the producer's key
             }
-            h.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET);
         } else {
             metrics.flowIn();
         }
@@ -141,12 +135,8 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         canonicalAddresses(flow);
         if (!afterRepartition && !flow.getSrcIp().equals(record.key())) {
             miskeyed(record.key(), flow.getSrcIp(), topic, partition, offset);
-            Headers h = record.headers();
-            h.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET); // a producer's are not ours
-            h.add(FROM_TOPIC, utf8(topic == null ? "" : topic))
-                    .add(FROM_PARTITION, utf8(Integer.toString(partition)))
-                    .add(FROM_OFFSET, utf8(Long.toString(offset)));
-            context.forward(record.withKey(flow.getSrcIp()).withValue(new Misrouted(raw)));
+            context.forward(new Record<String, FirewallEvent>(flow.getSrcIp(), new Misrouted(raw), record.timestamp(),
+                    Misrouted.headers(record.headers(), record.key(), topic, partition, offset)));
             return;
         }
         float[] f = new float[features.length];
@@ -211,23 +201,5 @@ public final class ValidateProcessor implements Processor<String, byte[], String
         long timestamp = own < 0 ? now : Math.min(own, now);
         context.forward(new Record<String, FirewallEvent>(key, new Rejected(value, reason, detail, STAGE),
                 timestamp, headers));
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String text(Headers headers, String name) {
-        Header h = headers.lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static long number(Headers headers, String name) {
-        String t = text(headers, name);
-        try {
-            return t == null ? -1 : Long.parseLong(t);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -191,6 +191,29 @@ class DlqExceptionHandlersTest {
     }
 
     /**
+     * A flow re-keyed through the repartition topic that a later step fails on: its dead letter names
+     * the input record it came from (topic, partition, offset, key), not the repartition topic's.
+     */
+    @Test
+    void theProcessingHandlerNamesTheInputRecordOfAReKeyedFlow() {
+        MockProducer<byte[], byte[]> producer = dlqProducer();
+        DlqExceptionHandlers.Processing handler = new DlqExceptionHandlers.Processing();
+        configure(handler, producer, Map.of());
+        byte[] raw = TestFlows.bytes(BAD);
+        Headers travelled = Misrouted.headers(new RecordHeaders(), "the-producers-key", "flows", 3, 42);
+        ErrorHandlerContext context = context("app-flows-by-source-repartition", 7, "some-step",
+                "10.7.0.66".getBytes(StandardCharsets.UTF_8), raw, travelled);
+        handler.handle(context, new org.apache.kafka.streams.processor.api.Record<>("10.7.0.66", "x", T0),
+                new IllegalStateException("bug"));
+        var dead = producer.history().get(0);
+        assertEquals("the-producers-key", new String(dead.key(), StandardCharsets.UTF_8));
+        assertArrayEquals(raw, dead.value());
+        assertEquals("flows", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_TOPIC));
+        assertEquals("3", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_PARTITION));
+        assertEquals("42", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
+    }
+
+    /**
      * The error of an earlier send, raised by the record collector at the next send (here after the
      * production handler chose to fail on a verdict the broker refused), is Kafka Streams' own: going
      * on would clear it and dead-letter a flow that was not at fault. The handler fails; nothing is
@@ -370,11 +393,16 @@ class DlqExceptionHandlersTest {
 
     /** The context Kafka Streams hands a handler: where the failing record came from (partition 0). */
     private static ErrorHandlerContext context(String topic, long offset, String node, byte[] key, byte[] value) {
+        return context(topic, offset, node, key, value, new RecordHeaders());
+    }
+
+    private static ErrorHandlerContext context(String topic, long offset, String node, byte[] key, byte[] value,
+                                               Headers headers) {
         return new ErrorHandlerContext() {
             @Override public String topic() { return topic; }
             @Override public int partition() { return 0; }
             @Override public long offset() { return offset; }
-            @Override public Headers headers() { return new RecordHeaders(); }
+            @Override public Headers headers() { return headers; }
             @Override public String processorNodeId() { return node; }
             @Override public TaskId taskId() { return new TaskId(0, 0); }
             @Override public long timestamp() { return T0; }

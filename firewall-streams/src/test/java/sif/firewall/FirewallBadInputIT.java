@@ -397,73 +397,129 @@ class FirewallBadInputIT {
     }
 
     /**
-     * {@link #fourFlows}' outputs: one per flow, good-2 (the BLOCK) in the dead-letter topic (found by
-     * its {@value DlqHeaders#FLOW_ID} header), the others in their verdict topics.
-     */
-    /**
      * Flows of one source keyed otherwise than by it (no key, other text) and written to the other of
-     * two partitions, with zero trust on (the blocklist topic, a control topic of the same tasks, has two
+     * two partitions, with zero trust on (the blocklist topic, a source of the same tasks, has two
      * partitions too): each goes through the repartition topic to the task that owns the source, so one
      * window grows over all of them (sequence lengths 1..6, where a split source restarts at 1 in the
-     * other task), counted once in and once as re-keyed. Kafka Streams made the repartition topic with
-     * the input's partition count.
+     * other task: 1, 1, 2, 2, 3, 3 before), counted once in and once as re-keyed.
      */
     @Test
     void flowsKeyedOtherwiseReachTheirSourcesTaskThroughTheRepartitionTopic() throws Exception {
+        oneSourceKeyedSeveralWays(2, 2);
+    }
+
+    /**
+     * One flows partition and a blocklist topic of three: Kafka Streams makes the repartition topic as
+     * large as the largest source of the flows' tasks (three), and its own modulo would send a re-keyed
+     * flow to task 0_1 or 0_2, away from its source's state in 0_0 (a review's broker run: sequence
+     * lengths 1, 1, 2, 2, 3, 3). {@link RekeyPartitioner} takes the flows topic's count.
+     */
+    @Test
+    void aBlocklistTopicOfMorePartitionsDoesNotSendReKeyedFlowsElsewhere() throws Exception {
+        oneSourceKeyedSeveralWays(1, 3);
+    }
+
+    private static void oneSourceKeyedSeveralWays(int flowPartitions, int blocklistPartitions) throws Exception {
         String p = "rekey-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         Map<String, Integer> topics = new HashMap<>();
         for (String t : List.of("flows", "allowed", "blocked", "alerts")) {
-            topics.put(p + t, 2);
+            topics.put(p + t, flowPartitions);
         }
         topics.put(p + "dlq", 1);
         kafka.createTopics(topics);
         Map<String, String> settings = KafkaIT.trustTopics(kafka, p, KafkaIT.settings(kafka, p + "firewall", p,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "sif-it-state", p)), 2);
+                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "sif-it-state", p)), blocklistPartitions);
         FirewallConfig config = FirewallConfig.of(settings);
+        // a source whose partition differs between the two counts, so that the wrong one would show
         String source = "10.9.9.1";
-        int owner = org.apache.kafka.common.utils.Utils.toPositive(
-                org.apache.kafka.common.utils.Utils.murmur2(source.getBytes(StandardCharsets.UTF_8))) % 2;
+        for (int i = 2; flowPartitions != blocklistPartitions
+                && RekeyPartitioner.of(source, flowPartitions) == RekeyPartitioner.of(source, blocklistPartitions); i++) {
+            source = "10.9.9." + i;
+        }
+        int owner = RekeyPartitioner.of(source, flowPartitions);
         RuleClassifier classifier = new RuleClassifier();
-        try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
-            try (FirewallApp app = KafkaIT.startStandardFirewall(config, classifier, metrics)) {
-                List<String> keys = Arrays.asList(source, null, source, "not-an-address", source, "::ffff:" + source);
-                Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
-                List<String> out = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
-                        config.dlqTopic());
-                Map<String, Verdict> byFlow = new TreeMap<>();
-                for (int i = 0; i < keys.size(); i++) {
-                    String key = keys.get(i);
-                    byte[] flow = TestFlows.bytes(TestFlows.flow("f" + i, source, T0 + i, 500, 5));
-                    // keyed by the source: the partition its key hashes to; otherwise the other one
-                    sendRaw(config, source.equals(key) ? new ProducerRecord<>(config.inputTopic(), key, flow)
-                            : new ProducerRecord<>(config.inputTopic(), 1 - owner, key, flow), Map.of());
-                    // one at a time: each flow's verdict before the next flow (a re-keyed one comes a commit later)
-                    List<ConsumerRecord<String, byte[]>> got = KafkaIT.readUntil(config.bootstrapServers(), out,
-                            i + 1, Duration.ofMinutes(1));
-                    assertEquals(i + 1, got.size(), "outputs after flow " + i + ": " + got);
-                    for (ConsumerRecord<String, byte[]> r : got) {
-                        assertTrue(!r.topic().equals(config.dlqTopic()), "dead-lettered: " + r);
-                        assertEquals(source, r.key());
-                        Verdict v = verdicts.deserialize(r.topic(), r.value());
-                        byFlow.put(v.getFlowId(), v);
-                    }
+        try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
+             FirewallApp app = KafkaIT.startStandardFirewall(config, classifier, metrics)) {
+            List<String> keys = Arrays.asList(source, null, source, "not-an-address", source, "::ffff:" + source);
+            Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
+            List<String> out = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
+                    config.dlqTopic());
+            Map<String, Verdict> byFlow = new TreeMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
+                byte[] flow = TestFlows.bytes(TestFlows.flow("f" + i, source, T0 + i, 500, 5));
+                // keyed by the source: the partition its key hashes to; otherwise the next one (with one: it)
+                sendRaw(config, source.equals(key) ? new ProducerRecord<>(config.inputTopic(), key, flow)
+                        : new ProducerRecord<>(config.inputTopic(), (owner + 1) % flowPartitions, key, flow), Map.of());
+                // one at a time: each flow's verdict before the next flow (a re-keyed one comes a commit later)
+                List<ConsumerRecord<String, byte[]>> got = KafkaIT.readUntil(config.bootstrapServers(), out,
+                        i + 1, Duration.ofMinutes(1));
+                assertEquals(i + 1, got.size(), "outputs after flow " + i + ": " + got);
+                for (ConsumerRecord<String, byte[]> r : got) {
+                    assertTrue(!r.topic().equals(config.dlqTopic()), "dead-lettered: " + r);
+                    assertEquals(source, r.key());
+                    Verdict v = verdicts.deserialize(r.topic(), r.value());
+                    byFlow.put(v.getFlowId(), v);
                 }
-                List<Integer> lengths = byFlow.values().stream().map(Verdict::getSequenceLength).toList();
-                assertEquals(List.of(1, 2, 3, 4, 5, 6), lengths, "one window for the source, in its owner's task");
-                var snapshot = KafkaIT.counted(metrics, keys.size());
-                assertEquals(keys.size(), snapshot.flowsIn(), "each flow counted in once");
-                assertEquals(3.0, metrics.registry().get("sif.flows.miskeyed").counter().count());
-                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        config.bootstrapServers()))) {
-                    String repartition = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
-                    assertEquals(2, admin.describeTopics(List.of(repartition)).allTopicNames().get()
-                            .get(repartition).partitions().size());
-                }
-                assertEquals(KafkaStreams.State.RUNNING, app.state());
             }
+            List<Integer> lengths = byFlow.values().stream().map(Verdict::getSequenceLength).toList();
+            assertEquals(List.of(1, 2, 3, 4, 5, 6), lengths, "one window for the source, in its owner's task");
+            var snapshot = KafkaIT.counted(metrics, keys.size());
+            assertEquals(keys.size(), snapshot.flowsIn(), "each flow counted in once");
+            assertEquals(3.0, metrics.registry().get("sif.flows.miskeyed").counter().count());
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    config.bootstrapServers()))) {
+                String repartition = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
+                assertEquals(Math.max(flowPartitions, blocklistPartitions), admin.describeTopics(List.of(repartition))
+                        .allTopicNames().get().get(repartition).partitions().size(), "Kafka Streams' count");
+            }
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
         }
     }
 
+    /**
+     * A flow keyed otherwise whose input record is near the broker's limit because of its headers: the
+     * re-keyed record would add a key and the {@code sif.rekeyed.from.*} headers and be refused, which
+     * under exactly-once stopped the firewall (a review's broker run: ERROR, the next flow never
+     * decided). It travels without the producer's headers when they take over 64 KiB, as a dead letter
+     * does, and is decided; so is the next flow.
+     */
+    @Test
+    void aReKeyedFlowWithHeadersNearTheBrokersLimitIsDecided() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "rekeybig", 1, Map.of());
+        String source = "10.9.9.1";
+        byte[] flow = TestFlows.bytes(TestFlows.flow("big", source, T0, 500, 5));
+        int pad = 1_000_000;
+        while (org.apache.kafka.common.record.AbstractRecords.estimateSizeInBytesUpperBound(
+                org.apache.kafka.common.record.RecordBatch.CURRENT_MAGIC_VALUE,
+                org.apache.kafka.common.record.CompressionType.NONE, null, flow,
+                new org.apache.kafka.common.header.Header[] {
+                        new org.apache.kafka.common.header.internals.RecordHeader("pad", new byte[pad + 1])})
+                <= 1_048_576 - 40) {
+            pad++;
+        }
+        try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+             FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+            ProducerRecord<String, byte[]> big = new ProducerRecord<>(config.inputTopic(), 0, null, flow);
+            big.headers().add("pad", new byte[pad]);
+            sendRaw(config, big, Map.of());
+            KafkaIT.send(config, Map.of(source, TestFlows.bytes(TestFlows.flow("next", source, T0 + 1, 500, 5))));
+            List<ConsumerRecord<String, byte[]>> out = outputs(config, 2);
+            assertEquals(List.of(config.allowedTopic(), config.allowedTopic()),
+                    out.stream().map(ConsumerRecord::topic).toList());
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            assertNull(app.failure());
+            var snapshot = KafkaIT.counted(metrics, 2);
+            assertEquals(2, snapshot.flowsIn());
+            assertEquals(2, snapshot.allowed());
+            assertEquals(1.0, metrics.registry().get("sif.flows.miskeyed").counter().count());
+        }
+    }
+
+    /**
+     * {@link #fourFlows}' outputs: one per flow, good-2 (the BLOCK) in the dead-letter topic (found by
+     * its {@value DlqHeaders#FLOW_ID} header), the others in their verdict topics.
+     */
     private static void assertOnlyGood2DeadLettered(FirewallConfig config, List<ConsumerRecord<String, byte[]>> out) {
         Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
         Map<String, String> where = new TreeMap<>();

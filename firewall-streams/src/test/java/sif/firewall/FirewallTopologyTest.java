@@ -483,7 +483,7 @@ class FirewallTopologyTest {
         assertEquals(List.of("10.0.6.1", "10.0.6.1", "10.0.6.1", "10.0.6.1"), v.stream().map(TestRecord::key).toList());
         assertEquals(List.of(1, 2, 3, 4), v.stream().map(r -> r.value().getSequenceLength()).toList());
         for (TestRecord<String, Verdict> r : v) {
-            assertNull(r.headers().lastHeader(ValidateProcessor.FROM_TOPIC), r.value().getFlowId());
+            assertNull(r.headers().lastHeader(Misrouted.FROM_TOPIC), r.value().getFlowId());
         }
         assertEquals(1, dlq.readRecordsToList().size());
         assertEquals(3.0, counters.registry().get("sif.flows.miskeyed").counter().count());
@@ -501,7 +501,7 @@ class FirewallTopologyTest {
         in.pipeInput("10.0.7.1", bytes(flow("ok", "10.0.7.1", T0, 500, 5)), T0);
         NetworkFlow poison = flow("poison", "10.0.7.1", T0 + 1, RuleClassifier.POISON_DURATION, 5);
         RecordHeaders forged = new RecordHeaders();
-        forged.add(ValidateProcessor.FROM_TOPIC, "elsewhere".getBytes(StandardCharsets.UTF_8));
+        forged.add(Misrouted.FROM_TOPIC, "elsewhere".getBytes(StandardCharsets.UTF_8));
         in.pipeInput(new TestRecord<>("not-the-source", bytes(poison), forged, T0 + 1));
         assertEquals(List.of("ok"), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList());
         List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();

@@ -1,0 +1,50 @@
+package sif.firewall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.junit.jupiter.api.Test;
+
+/** Re-keyed flows go where a producer's default partitioner sends a flow keyed by its source. */
+class RekeyPartitionerTest {
+
+    private static final String[] SOURCES = {"10.0.0.1", "10.9.9.1", "172.16.0.1", "192.168.10.50", "2001:db8::1"};
+
+    private static int kafkas(String key, int n) {
+        return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), n);
+    }
+
+    @Test
+    void withoutTheFlowsCountItIsKafkasDefaultOverTheRepartitionTopic() {
+        RekeyPartitioner p = new RekeyPartitioner();
+        for (String s : SOURCES) {
+            for (int n = 1; n <= 7; n++) {
+                assertEquals(Optional.of(Set.of(kafkas(s, n))), p.partitions("t", s, new byte[0], n), s + " over " + n);
+            }
+        }
+    }
+
+    @Test
+    void withTheFlowsCountItIsTheFlowsPartitionOfTheSource() {
+        RekeyPartitioner p = new RekeyPartitioner();
+        p.learn(2);
+        int differ = 0;
+        for (String s : SOURCES) {
+            assertEquals(Optional.of(Set.of(kafkas(s, 2))), p.partitions("t", s, new byte[0], 3), s);
+            differ += kafkas(s, 2) != kafkas(s, 3) ? 1 : 0;
+        }
+        assertEquals(true, differ > 0, "some source would have gone elsewhere");
+    }
+
+    @Test
+    void aFlowsCountLargerThanTheRepartitionTopicIsNotUsed() {
+        RekeyPartitioner p = new RekeyPartitioner();
+        p.learn(4);
+        assertEquals(Optional.of(Set.of(kafkas("10.0.0.1", 3))), p.partitions("t", "10.0.0.1", new byte[0], 3));
+        p.learn(0); // no answer: keeps what it knew
+        assertEquals(Optional.of(Set.of(kafkas("10.0.0.1", 4))), p.partitions("t", "10.0.0.1", new byte[0], 4));
+    }
+}
