@@ -157,7 +157,9 @@ public final class DlqExceptionHandlers {
                 return ProcessingHandlerResponse.CONTINUE;
             }
             // a flow re-keyed through the repartition topic: the input record it came from, not that topic's
-            Misrouted.Origin origin = Misrouted.origin(context.headers());
+            // (only there: a producer's headers of those names are stripped at validate, and never believed)
+            Misrouted.Origin origin = Misrouted.isRepartitionTopic(context.topic())
+                    ? Misrouted.origin(context.headers()) : null;
             String topic = origin == null ? context.topic() : origin.topic();
             int partition = origin == null ? context.partition() : origin.partition();
             long offset = origin == null ? context.offset() : origin.offset();

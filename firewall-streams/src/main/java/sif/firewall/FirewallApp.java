@@ -301,8 +301,9 @@ public final class FirewallApp implements AutoCloseable {
     private void learnFlowPartitions() {
         Map<String, Integer> counts = topicCheck.partitionCounts(List.of(config.inputTopic()));
         if (counts == null) {
-            LOG.info("no answer from the cluster about the partitions of {}: flows keyed otherwise than by their "
-                    + "source reach their source's task only while the repartition topic has as many", config.inputTopic());
+            LOG.warn("no answer from the cluster about the partitions of {}: flows keyed otherwise than by their "
+                    + "source reach their source's task only while the repartition topic has as many (it has more "
+                    + "when the blocklist topic has more)", config.inputTopic());
         } else if (counts.containsKey(config.inputTopic())) { // a missing topic: Kafka Streams reports it
             rekeyPartitioner.learn(counts.get(config.inputTopic()));
         }

@@ -26,6 +26,11 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
     /** Where a re-keyed flow was first read, and the key it had there (null: none). */
     public record Origin(String topic, int partition, long offset, String key) {}
 
+    /** Whether {@code topic} is the repartition topic ({@code <application.id>-flows-by-source-repartition}). */
+    static boolean isRepartitionTopic(String topic) {
+        return topic != null && topic.endsWith("-" + FirewallTopology.REKEY_REPARTITION_TOPIC);
+    }
+
     /** True for flows bound for the repartition topic. */
     static boolean is(Object key, FirewallEvent event) {
         return event instanceof Misrouted;
@@ -38,8 +43,7 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
      * producer set, and where it was read with its key (at most 1,024 characters of it).
      */
     static Headers headers(Headers original, String key, String topic, int partition, long offset) {
-        Headers h = DeadLetterCut.headers(original);
-        h.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET).remove(FROM_KEY);
+        Headers h = strip(DeadLetterCut.headers(original));
         h.add(FROM_TOPIC, utf8(topic == null ? "" : topic))
                 .add(FROM_PARTITION, utf8(Integer.toString(partition)))
                 .add(FROM_OFFSET, utf8(Long.toString(offset)));
@@ -48,6 +52,11 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
             h.add(FROM_KEY, utf8(shown));
         }
         return h;
+    }
+
+    /** {@code headers} without any header of these names (a producer's). */
+    static Headers strip(Headers headers) {
+        return headers.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET).remove(FROM_KEY);
     }
 
     /** Where a re-keyed flow was first read, from its headers; null when they do not say (not re-keyed). */

@@ -93,6 +93,7 @@ public final class ValidateProcessor implements Processor<String, byte[], String
             }
         } else {
             metrics.flowIn();
+            Misrouted.strip(record.headers()); // the re-keyed path's headers are the firewall's, never a producer's
         }
         byte[] raw = record.value();
         if (raw == null) {

@@ -211,6 +211,14 @@ class DlqExceptionHandlersTest {
         assertEquals("flows", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_TOPIC));
         assertEquals("3", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_PARTITION));
         assertEquals("42", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
+        // the same headers on a record of any other topic are not believed
+        handler.handle(context("flows", 7, "some-step", "10.7.0.66".getBytes(StandardCharsets.UTF_8), raw, travelled),
+                new org.apache.kafka.streams.processor.api.Record<>("10.7.0.66", "x", T0), new IllegalStateException("bug"));
+        var other = producer.history().get(1);
+        assertEquals("10.7.0.66", new String(other.key(), StandardCharsets.UTF_8));
+        assertEquals("flows", DlqHeaders.get(other.headers(), DlqHeaders.SOURCE_TOPIC));
+        assertEquals("0", DlqHeaders.get(other.headers(), DlqHeaders.SOURCE_PARTITION));
+        assertEquals("7", DlqHeaders.get(other.headers(), DlqHeaders.SOURCE_OFFSET));
     }
 
     /**

@@ -468,7 +468,7 @@ class FirewallTopologyTest {
      * A record keyed otherwise than by its source's canonical address (another address, no key, another
      * spelling) goes through the repartition topic to the task that owns its source: counted
      * ({@code sif_flows_miskeyed_total}) and read in once, decided once, in one sequence with the
-     * source's other flows, with no header of the repartition step left on its verdict.
+     * source's other flows.
      */
     @Test
     void recordsNotKeyedByTheirCanonicalSourceAreRepartitionedToIt() {
@@ -482,9 +482,6 @@ class FirewallTopologyTest {
         assertEquals(List.of("a", "b", "c", "d"), v.stream().map(r -> r.value().getFlowId()).toList());
         assertEquals(List.of("10.0.6.1", "10.0.6.1", "10.0.6.1", "10.0.6.1"), v.stream().map(TestRecord::key).toList());
         assertEquals(List.of(1, 2, 3, 4), v.stream().map(r -> r.value().getSequenceLength()).toList());
-        for (TestRecord<String, Verdict> r : v) {
-            assertNull(r.headers().lastHeader(Misrouted.FROM_TOPIC), r.value().getFlowId());
-        }
         assertEquals(1, dlq.readRecordsToList().size());
         assertEquals(3.0, counters.registry().get("sif.flows.miskeyed").counter().count());
         assertEquals(5.0, counters.registry().get("sif.flows.in").counter().count());
@@ -512,6 +509,29 @@ class FirewallTopologyTest {
         assertEquals("1", DlqHeaders.get(dead.get(0).headers(), DlqHeaders.SOURCE_OFFSET));
         assertArrayEquals(bytes(poison), dead.get(0).value());
         assertEquals(1.0, counters.registry().get("sif.flows.miskeyed").counter().count());
+    }
+
+    /**
+     * The re-keyed path's headers are the firewall's: on a record keyed by its source a producer's
+     * {@code sif.rekeyed.from.*} headers are dropped at validate (here: not in its dead letter), so no
+     * later step or handler takes them for where the record came from.
+     */
+    @Test
+    void aProducersReKeyedFromHeadersAreDropped() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        NetworkFlow bad = flow("bad-port", "10.0.7.2", T0, 500, 5);
+        bad.setSrcPort(99999);
+        RecordHeaders forged = new RecordHeaders();
+        forged.add(Misrouted.FROM_TOPIC, "elsewhere".getBytes(StandardCharsets.UTF_8));
+        forged.add(Misrouted.FROM_OFFSET, "999".getBytes(StandardCharsets.UTF_8));
+        forged.add("kept", "yes".getBytes(StandardCharsets.UTF_8));
+        in.pipeInput(new TestRecord<>("10.0.7.2", bytes(bad), forged, T0));
+        TestRecord<String, byte[]> dead = dlq.readRecord();
+        assertEquals(DlqReason.BAD_5TUPLE, DlqHeaders.get(dead.headers(), DlqHeaders.REASON));
+        assertNull(dead.headers().lastHeader(Misrouted.FROM_TOPIC));
+        assertNull(dead.headers().lastHeader(Misrouted.FROM_OFFSET));
+        assertEquals("yes", new String(dead.headers().lastHeader("kept").value(), StandardCharsets.UTF_8));
+        assertEquals("0", DlqHeaders.get(dead.headers(), DlqHeaders.SOURCE_OFFSET));
     }
 
     /**

@@ -1,10 +1,14 @@
 package sif.firewall.trust;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import sif.firewall.FirewallConfig;
 import sif.firewall.FlowContext;
 import sif.firewall.TrustStep;
@@ -46,8 +50,26 @@ public final class ZeroTrustStep implements TrustStep {
         KStream<String, TrustedFlow> assessed = flows.processValues(ZeroTrustProcessor.supplier(tc, metrics),
                 Named.as(NAME));
         assessed.filter((k, v) -> v.challenge() != null, Named.as(CHALLENGE_FILTER))
-                .mapValues(v -> Json.write(v.challenge()), Named.as(CHALLENGE_JSON))
+                .processValues(ChallengeJson::new, Named.as(CHALLENGE_JSON))
                 .to(tc.challengesTopic(), Produced.with(Serdes.String(), Serdes.String()).withName(CHALLENGE_SINK));
         return assessed.mapValues(TrustedFlow::flow, Named.as(FLOWS));
+    }
+
+    /**
+     * A challenge as JSON, without the flow's headers: it is the firewall's record, and a flow's headers
+     * are a producer's (of any size) or, for a re-keyed flow, where it was first read.
+     */
+    private static final class ChallengeJson implements FixedKeyProcessor<String, TrustedFlow, String> {
+        private FixedKeyProcessorContext<String, String> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, String> context) {
+            this.context = context;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, TrustedFlow> record) {
+            context.forward(record.withValue(Json.write(record.value().challenge())).withHeaders(new RecordHeaders()));
+        }
     }
 }

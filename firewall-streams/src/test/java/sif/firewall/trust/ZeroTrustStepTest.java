@@ -170,6 +170,22 @@ class ZeroTrustStepTest {
         assertTrue(challenges.isEmpty());
     }
 
+    /** A challenge is the firewall's record: none of its flow's headers (a producer's, of any size) go with it. */
+    @Test
+    void aChallengeCarriesNoneOfItsFlowsHeaders() {
+        driver = open(stateDir, CONFIG);
+        identity(issued("s1", T0));
+        assertEquals("TRUSTED|" + P + "|1", pipe(HOST, T0 + 1_000));
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("producer-header", new byte[100]);
+        long t = T0 + 5 * MIN + 1;
+        flows.pipeInput(new TestRecord<>(HOST, flow("stale", HOST, t), headers, t));
+        assertTrue(trusted.readValuesToList().get(0).startsWith("STALE|"));
+        List<TestRecord<String, String>> c = challenges.readRecordsToList();
+        assertEquals(1, c.size());
+        assertEquals(0, c.get(0).headers().toArray().length, c.get(0).headers().toString());
+    }
+
     @Test
     void aMalformedRevocationStillRevokes() {
         driver = open(stateDir, CONFIG);
