@@ -256,13 +256,16 @@ public final class FirewallApp implements AutoCloseable {
             LOG.warn("ignoring unknown settings {} (misspelt? see README.md's configuration table and, for "
                     + "trust.*, policy.*, alerts.* and blocklist.*, trust-policy/README.md)", unknown);
         }
-        if (config.trustEnabled()) {
-            TrustConfig tc = TrustConfig.from(config);
+        TrustConfig tc = config.trustEnabled() ? TrustConfig.from(config) : null;
+        // one question for both uses: the partition counts of the flows and blocklist topics
+        Map<String, Integer> partitions = topicCheck.partitionCounts(tc == null ? List.of(config.inputTopic())
+                : List.of(config.inputTopic(), tc.blocklistTopic()));
+        if (tc != null) {
             checkIdentityTopic(tc);
-            checkBlocklistPartitions(tc);
+            checkBlocklistPartitions(tc, partitions);
         }
         checkStateOrigin();
-        learnFlowPartitions();
+        learnFlowPartitions(partitions);
         learnVerdictLimit();
         checkDeadLetterTopic();
         streams.start();
@@ -298,8 +301,7 @@ public final class FirewallApp implements AutoCloseable {
      * Reads the flows topic's partition count, by which re-keyed flows are sent to their source's task
      * ({@link RekeyPartitioner}); without an answer the repartition topic's own count is used.
      */
-    private void learnFlowPartitions() {
-        Map<String, Integer> counts = topicCheck.partitionCounts(List.of(config.inputTopic()));
+    private void learnFlowPartitions(Map<String, Integer> counts) {
         if (counts == null) {
             LOG.warn("no answer from the cluster about the partitions of {}: flows keyed otherwise than by their "
                     + "source reach their source's task only while the repartition topic has as many (it has more "
@@ -340,11 +342,10 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /** Warns when operator unblocks could not reach the task that holds a source's blocklist entry. */
-    private void checkBlocklistPartitions(TrustConfig tc) {
+    private void checkBlocklistPartitions(TrustConfig tc, Map<String, Integer> counts) {
         if (!tc.blocklistOperatorUnblock()) {
             return;
         }
-        Map<String, Integer> counts = topicCheck.partitionCounts(List.of(config.inputTopic(), tc.blocklistTopic()));
         if (counts == null || counts.size() < 2) {
             return; // no answer, or a topic not there yet (Kafka Streams reports a missing source itself)
         }

@@ -1,7 +1,6 @@
 package sif.firewall;
 
 import java.nio.charset.StandardCharsets;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -74,8 +73,7 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
     }
 
     private static String text(Headers headers, String name) {
-        Header h = headers == null ? null : headers.lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return headers == null ? null : DlqHeaders.get(headers, name);
     }
 
     private static long number(Headers headers, String name) {
