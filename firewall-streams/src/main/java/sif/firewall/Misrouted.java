@@ -1,6 +1,8 @@
 package sif.firewall;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -21,6 +23,8 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
     public static final String FROM_PARTITION = "sif.rekeyed.from.partition";
     public static final String FROM_OFFSET = "sif.rekeyed.from.offset";
     public static final String FROM_KEY = "sif.rekeyed.from.key";
+    /** What the four names start with. */
+    private static final String FROM = "sif.rekeyed.from.";
 
     /** Where a re-keyed flow was first read, and the key it had there (null: none). */
     public record Origin(String topic, int partition, long offset, String key) {}
@@ -53,9 +57,17 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
         return h;
     }
 
-    /** {@code headers} without any header of these names (a producer's). */
+    /**
+     * {@code headers} without any header of these names (a producer's): one pass over them (this runs
+     * for every input flow, whose headers are mostly none).
+     */
     static Headers strip(Headers headers) {
-        return headers.remove(FROM_TOPIC).remove(FROM_PARTITION).remove(FROM_OFFSET).remove(FROM_KEY);
+        for (Iterator<Header> it = headers.iterator(); it.hasNext(); ) {
+            if (it.next().key().startsWith(FROM)) {
+                it.remove();
+            }
+        }
+        return headers;
     }
 
     /** Where a re-keyed flow was first read, from its headers; null when they do not say (not re-keyed). */

@@ -420,16 +420,9 @@ class FirewallBadInputIT {
     }
 
     private static void oneSourceKeyedSeveralWays(int flowPartitions, int blocklistPartitions) throws Exception {
-        String p = "rekey-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Map<String, Integer> topics = new HashMap<>();
-        for (String t : List.of("flows", "allowed", "blocked", "alerts")) {
-            topics.put(p + t, flowPartitions);
-        }
-        topics.put(p + "dlq", 1);
-        kafka.createTopics(topics);
-        Map<String, String> settings = KafkaIT.trustTopics(kafka, p, KafkaIT.settings(kafka, p + "firewall", p,
-                java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "sif-it-state", p)), blocklistPartitions);
-        FirewallConfig config = FirewallConfig.of(settings);
+        Map<String, String> trust = KafkaIT.trustTopics(kafka, "rekey-" + UUID.randomUUID().toString().substring(0, 8)
+                + ".", new HashMap<>(), blocklistPartitions);
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "rekey", flowPartitions, trust);
         // a source whose partition differs between the two counts, so that the wrong one would show
         String source = "10.9.9.1";
         for (int i = 2; flowPartitions != blocklistPartitions
