@@ -10,6 +10,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -41,6 +46,13 @@ public final class FirewallApp implements AutoCloseable {
     private final VerdictLimit verdictLimit;
     /** Where re-keyed flows go on the repartition topic; learns the flows topic's partition count at {@link #start}. */
     private final RekeyPartitioner rekeyPartitioner = new RekeyPartitioner();
+    /** Asks for the flows topic's partition count after each rebalance, off the stream thread ({@link #recheckFlowPartitions}). */
+    private final ExecutorService partitionCheck = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sif-flows-partition-check");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean partitionCheckQueued = new AtomicBoolean();
     /** {@code <state.dir>/<application.id>}: Kafka Streams' state of this firewall, and its {@link StateOrigin}. */
     private final Path appStateDir;
     private final KafkaStreams streams;
@@ -75,6 +87,9 @@ public final class FirewallApp implements AutoCloseable {
                 stateLock.notifyAll();
             }
             listeners.forEach(l -> l.onChange(newState, oldState));
+            if (newState == KafkaStreams.State.RUNNING && oldState == KafkaStreams.State.REBALANCING) {
+                recheckFlowPartitions(); // partitions added to the flows topic bring a rebalance
+            }
         });
         streams.setUncaughtExceptionHandler(e -> {
             if (RegistryUnavailableException.in(e)) {
@@ -168,6 +183,11 @@ public final class FirewallApp implements AutoCloseable {
         }
     }
 
+    /** The flows topic's partition count by which re-keyed flows are placed (0: not known; tests). */
+    int rekeyFlowPartitions() {
+        return rekeyPartitioner.flowPartitions();
+    }
+
     /** Stream threads replaced after an aborted transaction since the start. */
     public int replacedThreads() {
         return replacements.total();
@@ -190,6 +210,9 @@ public final class FirewallApp implements AutoCloseable {
             p.put(StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                     instanceId);
         }
+        // internal topics take a re-keyed flow whatever the broker's default (Misrouted.maxBytes)
+        p.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+                Long.toString(Misrouted.internalTopicLimit(config.maxRecordBytes())));
         for (Map.Entry<String, String> e : config.streamsOverrides().entrySet()) {
             p.put(e.getKey(), e.getValue());
         }
@@ -268,6 +291,7 @@ public final class FirewallApp implements AutoCloseable {
         learnFlowPartitions(partitions);
         learnVerdictLimit();
         checkDeadLetterTopic();
+        checkRepartitionTopic();
         streams.start();
     }
 
@@ -299,15 +323,50 @@ public final class FirewallApp implements AutoCloseable {
 
     /**
      * Reads the flows topic's partition count, by which re-keyed flows are sent to their source's task
-     * ({@link RekeyPartitioner}); without an answer the repartition topic's own count is used.
+     * ({@link RekeyPartitioner}); without an answer the repartition topic's own count is used until a
+     * rebalance brings one ({@link #recheckFlowPartitions}).
      */
     private void learnFlowPartitions(Map<String, Integer> counts) {
         if (counts == null) {
             LOG.warn("no answer from the cluster about the partitions of {}: flows keyed otherwise than by their "
                     + "source reach their source's task only while the repartition topic has as many (it has more "
-                    + "when the blocklist topic has more)", config.inputTopic());
+                    + "when the blocklist topic has more); asked again after the next rebalance", config.inputTopic());
         } else if (counts.containsKey(config.inputTopic())) { // a missing topic: Kafka Streams reports it
             rekeyPartitioner.learn(counts.get(config.inputTopic()));
+        }
+    }
+
+    /**
+     * Asks again for the flows topic's partition count, on a thread of its own (the state listener runs
+     * on a stream thread, and the answer can take up to 10 s). Partitions added to the flows topic of a
+     * running firewall bring a rebalance; re-keyed flows then follow the new count, as the producers'
+     * correctly keyed flows do, and the change is logged as an ERROR: a source whose key now hashes to
+     * another partition is decided in another task, with state of its own there. Flows re-keyed between
+     * the rebalance and the answer still go by the old count.
+     */
+    private void recheckFlowPartitions() {
+        if (!partitionCheckQueued.compareAndSet(false, true)) {
+            return; // one already waiting covers this rebalance too
+        }
+        try {
+            partitionCheck.execute(() -> {
+                partitionCheckQueued.set(false);
+                Map<String, Integer> counts = topicCheck.partitionCounts(List.of(config.inputTopic()));
+                Integer now = counts == null ? null : counts.get(config.inputTopic());
+                if (now == null) {
+                    return;
+                }
+                int before = rekeyPartitioner.learn(now);
+                if (before > 0 && before != now) {
+                    LOG.error("the flows topic {} has {} partitions now, {} before: a source whose key hashes to another "
+                            + "partition now is decided in another task, with a new flow window, zero-trust counters "
+                            + "and alert there (its state in the old task expires); flows keyed otherwise follow the new "
+                            + "count. Do not add partitions to the flows topic of a running firewall (README, Known "
+                            + "limitations)", config.inputTopic(), now, before);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            partitionCheckQueued.set(false);
         }
     }
 
@@ -326,6 +385,26 @@ public final class FirewallApp implements AutoCloseable {
     private void checkDeadLetterTopic() {
         String problem = DeadLetterCut.checkTopicLimit(config.dlqTopic(), topicCheck.configOf(config.dlqTopic()),
                 config.maxRecordBytes());
+        if (problem != null) {
+            throw new IllegalStateException(problem);
+        }
+    }
+
+    /**
+     * Refuses to start when the repartition topic of flows keyed otherwise takes less than such a flow may
+     * need ({@link Misrouted#checkTopicLimit}): the setting Kafka Streams creates it with
+     * ({@code streams.topic.max.message.bytes}), and the topic's own once it is there (without an answer
+     * from the cluster, only the setting).
+     */
+    private void checkRepartitionTopic() {
+        String topic = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
+        String problem = Misrouted.checkTopicLimit(topic, streamsProperties(config).getProperty(
+                StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)), false, config.maxRecordBytes());
+        if (problem == null) {
+            Map<String, String> topicConfig = topicCheck.configOf(topic); // null: not there yet, or no answer
+            problem = topicConfig == null ? null : Misrouted.checkTopicLimit(topic,
+                    topicConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), true, config.maxRecordBytes());
+        }
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
@@ -407,6 +486,7 @@ public final class FirewallApp implements AutoCloseable {
                     + "sessions close)", timeout.toSeconds());
         }
         dlqPublisher.close(Duration.ofNanos(Math.max(Duration.ofSeconds(1).toNanos(), deadline - System.nanoTime())));
+        partitionCheck.shutdownNow();
         topicCheck.close();
     }
 

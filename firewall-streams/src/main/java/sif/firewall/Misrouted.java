@@ -26,6 +26,71 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
     /** What the four names start with. */
     private static final String FROM = "sif.rekeyed.from.";
 
+    /**
+     * The origin headers without the key's value, from above: four names of under 32 bytes, a topic name
+     * (at most 249 characters, ASCII), a partition and an offset as decimal text, and their length fields.
+     */
+    private static final int ORIGIN_HEADER_BYTES = 512;
+    /** The record key, a canonical address: at most 45 characters, ASCII ({@code ffff:…:255.255.255.255}). */
+    private static final int ADDRESS_BYTES = 64;
+
+    /**
+     * The most bytes a re-keyed flow takes, as a record batch of its own: {@code maxValueBytes}
+     * ({@code validation.max.record.bytes}) of value, a canonical address as its key, the producer's headers
+     * ({@value DeadLetterCut#MAX_HEADER_BYTES} bytes, length fields included) and the origin headers with a
+     * key of {@value DeadLetterCut#MAX_KEY_CHARS} characters. The repartition topic must take this much, or one
+     * such flow fails its transaction (exactly-once stops the firewall on it).
+     */
+    static long maxBytes(int maxValueBytes) {
+        return maxValueBytes + ADDRESS_BYTES + DeadLetterCut.MAX_HEADER_BYTES + 4L * DeadLetterCut.MAX_KEY_CHARS
+                + ORIGIN_HEADER_BYTES + RecordSize.BATCH_OVERHEAD;
+    }
+
+    /**
+     * What the internal topics Kafka Streams creates are given as their {@code max.message.bytes} unless
+     * set otherwise ({@code streams.topic.max.message.bytes}): Kafka's default (1 MiB and a record batch's
+     * log overhead), or {@link #maxBytes} when larger. A topic set so takes that much whatever the broker's
+     * {@code message.max.bytes}, which a topic created with the broker's settings follows.
+     */
+    static long internalTopicLimit(int maxValueBytes) {
+        return Math.max(1024 * 1024 + org.apache.kafka.common.record.Records.LOG_OVERHEAD, maxBytes(maxValueBytes));
+    }
+
+    /**
+     * Null when the repartition topic takes a re-keyed flow of {@link #maxBytes}; otherwise why not and what
+     * to change. {@code limit} is a {@code max.message.bytes}: the topic's own ({@code created}), or the
+     * setting Kafka Streams creates it with (null: unknown, nothing checked).
+     */
+    static String checkTopicLimit(String topic, String limit, boolean created, int maxValueBytes) {
+        if (limit == null) {
+            return null;
+        }
+        long need = maxBytes(maxValueBytes);
+        long have;
+        try {
+            have = Long.parseLong(limit.trim());
+        } catch (NumberFormatException e) {
+            return (created ? "the repartition topic " + topic + "'s max.message.bytes" : "streams.topic.max.message.bytes")
+                    + " '" + limit + "' is not a number of bytes; a flow keyed otherwise than by its source may take "
+                    + need + " bytes there";
+        }
+        if (have >= need) {
+            return null;
+        }
+        String fix = created
+                ? "Raise it: kafka-configs.sh --alter --entity-type topics --entity-name " + topic
+                        + " --add-config max.message.bytes=" + need
+                : "Raise streams.topic.max.message.bytes to at least " + need;
+        return (created ? "the repartition topic " + topic + " takes"
+                        : "streams.topic.max.message.bytes, with which Kafka Streams creates the repartition topic "
+                                + topic + ", lets it take")
+                + " record batches of at most " + have + " bytes, but a flow keyed otherwise than by its source "
+                + "may take " + need + " bytes there (" + FirewallConfig.VALIDATION_MAX_RECORD_BYTES + "="
+                + maxValueBytes + " of value, up to " + DeadLetterCut.MAX_HEADER_BYTES + " bytes of the producer's "
+                + "headers, and where it was read with its key); one the broker refused would stop the firewall "
+                + "(exactly-once). " + fix + ", or lower " + FirewallConfig.VALIDATION_MAX_RECORD_BYTES;
+    }
+
     /** Where a re-keyed flow was first read, and the key it had there (null: none). */
     public record Origin(String topic, int partition, long offset, String key) {}
 

@@ -16,18 +16,31 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * <p>Kafka Streams gives the repartition topic as many partitions as the most any source topic of the
  * flows' tasks has: the blocklist topic's operator unblocks are such a source, so a blocklist topic of
  * more partitions than the flows topic makes a larger repartition topic, and its own modulo would send
- * a source's flows to another task. The flows topic's count is learnt at start ({@link #learn}); until
- * then, and where it is unknown (no cluster answer, tests), the repartition topic's count is used.
+ * a source's flows to another task. The flows topic's count is learnt at start and again after every
+ * rebalance ({@link #learn}: partitions added to the flows topic move sources, and re-keyed flows must
+ * follow them); until then, and where it is unknown (no cluster answer, tests), the repartition topic's
+ * count is used.
  */
 final class RekeyPartitioner implements StreamPartitioner<String, byte[]> {
 
     private volatile int flowPartitions;
 
-    /** The flows topic's partition count (ignored unless positive). */
-    void learn(int flowPartitions) {
+    /**
+     * The flows topic's partition count (ignored unless positive).
+     *
+     * @return the count known before (0: none)
+     */
+    int learn(int flowPartitions) {
+        int before = this.flowPartitions;
         if (flowPartitions > 0) {
             this.flowPartitions = flowPartitions;
         }
+        return before;
+    }
+
+    /** The flows topic's partition count as last learnt (0: not known). */
+    int flowPartitions() {
+        return flowPartitions;
     }
 
     @Override

@@ -405,7 +405,7 @@ class FirewallBadInputIT {
      */
     @Test
     void flowsKeyedOtherwiseReachTheirSourcesTaskThroughTheRepartitionTopic() throws Exception {
-        oneSourceKeyedSeveralWays(2, 2);
+        oneSourceKeyedSeveralWays(2, 2, 2);
     }
 
     /**
@@ -416,23 +416,54 @@ class FirewallBadInputIT {
      */
     @Test
     void aBlocklistTopicOfMorePartitionsDoesNotSendReKeyedFlowsElsewhere() throws Exception {
-        oneSourceKeyedSeveralWays(1, 3);
+        oneSourceKeyedSeveralWays(1, 3, 1);
     }
 
-    private static void oneSourceKeyedSeveralWays(int flowPartitions, int blocklistPartitions) throws Exception {
+    /**
+     * A partition added to the flows topic of a running firewall (one becomes two, beside a blocklist of
+     * three, so that Kafka Streams keeps its repartition topic of three): a source's correctly keyed
+     * flows now go to the new partition, and after the rebalance that brings re-keyed flows follow them
+     * (before, they went by the count read at start, to task 0_0: sequence lengths 1, 1, 2, 2, 3, 3).
+     */
+    @Test
+    void reKeyedFlowsFollowPartitionsAddedToTheFlowsTopic() throws Exception {
+        oneSourceKeyedSeveralWays(1, 3, 2);
+    }
+
+    /**
+     * One source's six flows, half keyed otherwise and written to another partition than its own, on
+     * flows and blocklist topics of {@code startPartitions} and {@code blocklistPartitions}; the flows
+     * topic is grown to {@code flowPartitions} after the firewall started. One window must hold them all.
+     */
+    private static void oneSourceKeyedSeveralWays(int startPartitions, int blocklistPartitions, int flowPartitions)
+            throws Exception {
         Map<String, String> trust = KafkaIT.trustTopics(kafka, "rekey-" + UUID.randomUUID().toString().substring(0, 8)
                 + ".", new HashMap<>(), blocklistPartitions);
-        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "rekey", flowPartitions, trust);
-        // a source whose partition differs between the two counts, so that the wrong one would show
+        // a rebalance soon after partitions are added (Kafka's default: within 5 minutes)
+        trust.put("streams.metadata.max.age.ms", "1000");
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "rekey", startPartitions, trust);
+        // a source whose partition differs under every other count in play, so that a wrong one would show
         String source = "10.9.9.1";
-        for (int i = 2; flowPartitions != blocklistPartitions
-                && RekeyPartitioner.of(source, flowPartitions) == RekeyPartitioner.of(source, blocklistPartitions); i++) {
+        for (int i = 2; wrongCountsAgree(source, flowPartitions, startPartitions, blocklistPartitions); i++) {
             source = "10.9.9." + i;
         }
         int owner = RekeyPartitioner.of(source, flowPartitions);
         RuleClassifier classifier = new RuleClassifier();
         try (var metrics = FirewallMetrics.prometheus(classifier.info().classNames());
              FirewallApp app = KafkaIT.startStandardFirewall(config, classifier, metrics)) {
+            if (flowPartitions > startPartitions) {
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        config.bootstrapServers()))) {
+                    admin.createPartitions(Map.of(config.inputTopic(),
+                            org.apache.kafka.clients.admin.NewPartitions.increaseTo(flowPartitions))).all().get();
+                }
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                while (app.rekeyFlowPartitions() != flowPartitions && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(flowPartitions, app.rekeyFlowPartitions(), "the count after the rebalance");
+                assertEquals(KafkaStreams.State.RUNNING, app.state());
+            }
             List<String> keys = Arrays.asList(source, null, source, "not-an-address", source, "::ffff:" + source);
             Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
             List<String> out = List.of(config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
@@ -470,6 +501,16 @@ class FirewallBadInputIT {
         }
     }
 
+    /** Whether {@code source}'s partition under {@code right} partitions is also its partition under a wrong count. */
+    private static boolean wrongCountsAgree(String source, int right, int... wrong) {
+        for (int n : wrong) {
+            if (n != right && RekeyPartitioner.of(source, n) == RekeyPartitioner.of(source, right)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * A flow keyed otherwise whose input record is near the broker's limit because of its headers: the
      * re-keyed record would add a key and the {@code sif.rekeyed.from.*} headers and be refused, which
@@ -491,11 +532,22 @@ class FirewallBadInputIT {
                 <= 1_048_576 - 40) {
             pad++;
         }
+        aPaddedFlowKeyedOtherwiseThenOneKeyedByItsSourceAreAllowed(config, flow, pad);
+    }
+
+    /**
+     * Starts a rule firewall, sends {@code flow} (of source 10.9.9.1) keyed by nothing with a header of
+     * {@code pad} bytes, then the source's next flow keyed by it: both must be allowed, the firewall still
+     * running, the first counted as re-keyed.
+     */
+    private static void aPaddedFlowKeyedOtherwiseThenOneKeyedByItsSourceAreAllowed(FirewallConfig config, byte[] flow,
+                                                                                   int pad) throws Exception {
+        String source = "10.9.9.1";
         try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
              FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
-            ProducerRecord<String, byte[]> big = new ProducerRecord<>(config.inputTopic(), 0, null, flow);
-            big.headers().add("pad", new byte[pad]);
-            sendRaw(config, big, Map.of());
+            ProducerRecord<String, byte[]> padded = new ProducerRecord<>(config.inputTopic(), 0, null, flow);
+            padded.headers().add("pad", new byte[pad]);
+            sendRaw(config, padded, Map.of());
             KafkaIT.send(config, Map.of(source, TestFlows.bytes(TestFlows.flow("next", source, T0 + 1, 500, 5))));
             List<ConsumerRecord<String, byte[]>> out = outputs(config, 2);
             assertEquals(List.of(config.allowedTopic(), config.allowedTopic()),
@@ -506,6 +558,62 @@ class FirewallBadInputIT {
             assertEquals(2, snapshot.flowsIn());
             assertEquals(2, snapshot.allowed());
             assertEquals(1.0, metrics.registry().get("sif.flows.miskeyed").counter().count());
+        }
+    }
+
+    /**
+     * A broker whose default record limit ({@code message.max.bytes}, 30,000 bytes here) is below what a
+     * re-keyed flow may take: Kafka Streams creates the repartition topic with SIF's
+     * {@code topic.max.message.bytes} rather than the broker's default, so a flow keyed otherwise with 40 KB
+     * of headers is decided, and so is the next (with the broker's default the repartition topic refused it
+     * and the firewall stopped). The other topics are given 1 MiB of their own. A firewall set to create
+     * the topic smaller refuses to start, as does one whose topic is there and smaller.
+     */
+    @Test
+    void theRepartitionTopicTakesAReKeyedFlowWhateverTheBrokersDefault() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "rekeylimit", 1, Map.of());
+        for (String t : List.of(config.inputTopic(), config.allowedTopic(), config.blockedTopic(), config.alertedTopic(),
+                config.dlqTopic())) {
+            setTopicConfig(config, t, "max.message.bytes", "1048588");
+        }
+        String repartition = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
+        FirewallConfig smaller = config.with(Map.of("streams.topic.max.message.bytes", "100000"));
+        try (FirewallApp app = new FirewallApp(smaller, new RuleClassifier(), FirewallTopology.defaultPolicy(smaller,
+                new RuleClassifier().info()), FirewallExtensions.defaults())) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, app::start);
+            assertTrue(e.getMessage().startsWith("streams.topic.max.message.bytes, with which Kafka Streams creates the "
+                    + "repartition topic " + repartition + ", lets it take record batches of at most 100000"), e.getMessage());
+        }
+        ConfigResource brokers = new ConfigResource(ConfigResource.Type.BROKER, "");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            admin.incrementalAlterConfigs(Map.of(brokers, List.of(new AlterConfigOp(
+                    new ConfigEntry("message.max.bytes", "30000"), AlterConfigOp.OpType.SET)))).all().get();
+            try {
+                String broker = admin.describeCluster().nodes().get().iterator().next().idString();
+                ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, broker);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!"30000".equals(admin.describeConfigs(List.of(node)).all().get().get(node)
+                        .get("message.max.bytes").value()) && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                aPaddedFlowKeyedOtherwiseThenOneKeyedByItsSourceAreAllowed(config,
+                        TestFlows.bytes(TestFlows.flow("padded", "10.9.9.1", T0, 500, 5)), 40_000);
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, repartition);
+                assertEquals(Long.toString(Misrouted.internalTopicLimit(config.maxRecordBytes())), admin.describeConfigs(
+                        List.of(topic)).all().get().get(topic).get("max.message.bytes").value());
+                // the topic there and smaller (set so by hand): the next start is refused
+                setTopicConfig(config, repartition, "max.message.bytes", "30000");
+                try (FirewallApp app = new FirewallApp(config, new RuleClassifier(), FirewallTopology.defaultPolicy(config,
+                        new RuleClassifier().info()), FirewallExtensions.defaults())) {
+                    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                            app::start);
+                    assertTrue(e.getMessage().startsWith("the repartition topic " + repartition
+                            + " takes record batches of at most 30000 bytes"), e.getMessage());
+                }
+            } finally {
+                admin.incrementalAlterConfigs(Map.of(brokers, List.of(new AlterConfigOp(
+                        new ConfigEntry("message.max.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+            }
         }
     }
 

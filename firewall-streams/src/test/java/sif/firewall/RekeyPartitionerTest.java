@@ -40,6 +40,21 @@ class RekeyPartitionerTest {
     }
 
     @Test
+    void aCountLearntAgainReplacesTheOneBeforeAndSaysWhatItWas() {
+        RekeyPartitioner p = new RekeyPartitioner();
+        assertEquals(0, p.learn(1), "none before");
+        assertEquals(1, p.learn(0), "no count: ignored");
+        assertEquals(1, p.flowPartitions());
+        assertEquals(1, p.learn(2));
+        assertEquals(2, p.flowPartitions());
+        String s = "10.0.0.1";
+        for (int i = 2; kafkas(s, 2) == 0; i++) {
+            s = "10.0.0." + i;
+        }
+        assertEquals(Optional.of(Set.of(kafkas(s, 2))), p.partitions("t", s, new byte[0], 3), s);
+    }
+
+    @Test
     void aFlowsCountLargerThanTheRepartitionTopicIsNotUsed() {
         RekeyPartitioner p = new RekeyPartitioner();
         p.learn(4);
