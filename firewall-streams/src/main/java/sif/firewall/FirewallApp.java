@@ -112,7 +112,7 @@ public final class FirewallApp implements AutoCloseable {
                         + "verdicts that do not fit", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
-            LOG.error("firewall stream thread died; shutting the firewall down", e);
+            LOG.error("firewall stream thread died; shutting the firewall down{}", partitionsHint(e, config.applicationId()), e);
             failure = e;
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
@@ -148,6 +148,25 @@ public final class FirewallApp implements AutoCloseable {
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * What to do when Kafka Streams refused an internal topic (a changelog, the repartition topic) for having
+     * fewer partitions than the firewall has tasks: partitions were added to the flows or blocklist topic
+     * beyond the larger of their counts; empty for any other failure.
+     */
+    static String partitionsHint(Throwable e, String applicationId) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.contains("has invalid partitions")) {
+                return ": partitions were added to the flows (or blocklist) topic beyond the firewall's task count, and "
+                        + "Kafka Streams needs its internal topics (changelogs, repartition topic) to have as many. With "
+                        + "every instance stopped, reset the application (kafka-streams-application-reset.sh "
+                        + "--application-id " + applicationId + ", which deletes the internal topics) and delete each "
+                        + "instance's state directory; the firewall's state then starts empty (README, Known limitations)";
+            }
+        }
+        return "";
     }
 
     /** The producer's words for an abortable (not fatal) transaction error, kafka-clients 4.1. */
@@ -283,15 +302,23 @@ public final class FirewallApp implements AutoCloseable {
         // one question for both uses: the partition counts of the flows and blocklist topics
         Map<String, Integer> partitions = topicCheck.partitionCounts(tc == null ? List.of(config.inputTopic())
                 : List.of(config.inputTopic(), tc.blocklistTopic()));
+        // and one for every topic setting checked below
+        List<String> checked = new java.util.ArrayList<>(verdictLimit.topics());
+        checked.addAll(List.of(config.dlqTopic(), repartitionTopic()));
         if (tc != null) {
-            checkIdentityTopic(tc);
+            checked.add(tc.identityTopic());
+        }
+        Map<String, Map<String, String>> configs = topicCheck.configsOf(checked);
+        java.util.function.Function<String, Map<String, String>> configOf = t -> configs == null ? null : configs.get(t);
+        if (tc != null) {
+            checkIdentityTopic(tc, configOf);
             checkBlocklistPartitions(tc, partitions);
         }
         checkStateOrigin();
         learnFlowPartitions(partitions);
-        learnVerdictLimit();
-        checkDeadLetterTopic();
-        checkRepartitionTopic();
+        verdictLimit.learn(configOf).forEach(LOG::warn);
+        checkDeadLetterTopic(configOf);
+        checkRepartitionTopic(configOf);
         streams.start();
     }
 
@@ -371,48 +398,43 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /**
-     * Reads what the verdict topics take (their {@code max.message.bytes}), so that a verdict that would
-     * not fit is dead-lettered by the policy step instead of failing its transaction ({@link VerdictLimit}).
-     */
-    private void learnVerdictLimit() {
-        verdictLimit.learn(topicCheck::configOf).forEach(LOG::warn);
-    }
-
-    /**
      * Refuses to start when the dead-letter topic takes less than a dead letter may need
      * ({@link DeadLetterCut#checkTopicLimit}); without an answer from the cluster nothing is checked.
      */
-    private void checkDeadLetterTopic() {
-        String problem = DeadLetterCut.checkTopicLimit(config.dlqTopic(), topicCheck.configOf(config.dlqTopic()),
+    private void checkDeadLetterTopic(java.util.function.Function<String, Map<String, String>> configOf) {
+        String problem = DeadLetterCut.checkTopicLimit(config.dlqTopic(), configOf.apply(config.dlqTopic()),
                 config.maxRecordBytes());
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
     }
 
+    /** {@code <application.id>-flows-by-source-repartition}, which Kafka Streams creates. */
+    private String repartitionTopic() {
+        return config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
+    }
+
     /**
      * Refuses to start when the repartition topic of flows keyed otherwise takes less than such a flow may
-     * need ({@link Misrouted#checkTopicLimit}): the setting Kafka Streams creates it with
-     * ({@code streams.topic.max.message.bytes}), and the topic's own once it is there (without an answer
-     * from the cluster, only the setting).
+     * need ({@link Misrouted#checkTopicLimit}): its own setting once it is there, else the one Kafka Streams
+     * will create it with ({@code streams.topic.max.message.bytes}).
      */
-    private void checkRepartitionTopic() {
-        String topic = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
-        String problem = Misrouted.checkTopicLimit(topic, streamsProperties(config).getProperty(
-                StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)), false, config.maxRecordBytes());
-        if (problem == null) {
-            Map<String, String> topicConfig = topicCheck.configOf(topic); // null: not there yet, or no answer
-            problem = topicConfig == null ? null : Misrouted.checkTopicLimit(topic,
-                    topicConfig.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), true, config.maxRecordBytes());
-        }
+    private void checkRepartitionTopic(java.util.function.Function<String, Map<String, String>> configOf) {
+        String topic = repartitionTopic();
+        Map<String, String> own = configOf.apply(topic); // null: not there yet, or no answer
+        String problem = own != null
+                ? Misrouted.checkTopicLimit(topic, own.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), true,
+                        config.maxRecordBytes())
+                : Misrouted.checkTopicLimit(topic, streamsProperties(config).getProperty(
+                        StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG)), false, config.maxRecordBytes());
         if (problem != null) {
             throw new IllegalStateException(problem);
         }
     }
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */
-    private void checkIdentityTopic(TrustConfig tc) {
-        Map<String, String> topicConfig = topicCheck.configOf(tc.identityTopic());
+    private void checkIdentityTopic(TrustConfig tc, java.util.function.Function<String, Map<String, String>> configOf) {
+        Map<String, String> topicConfig = configOf.apply(tc.identityTopic());
         String problem = topicConfig == null ? null
                 : IdentityTopicCheck.problem(tc.identityTopic(), topicConfig, tc);
         if (problem != null) {

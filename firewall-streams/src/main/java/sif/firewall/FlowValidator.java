@@ -14,6 +14,9 @@ import sif.trust.IpAddress;
  *   <li>flow id and label at most {@value #MAX_TEXT_CHARS} characters ({@link DlqReason#OVERSIZED_FIELD}):
  *       both travel into the verdict, the alert documents and the blocklist entries (samples of flow
  *       ids), and one megabyte-long id would make those records too large for their topics;</li>
+ *   <li>addresses at most {@value #MAX_ADDRESS_CHARS} characters ({@link DlqReason#OVERSIZED_FIELD}): an
+ *       IPv6 zone ({@code %eth0}) is kept as written, and the source address keys every store, the
+ *       re-keyed flows' repartition topic, the verdicts, alerts and blocklist entries;</li>
  *   <li>addresses IPv4 or IPv6 literals (the source address keys every store, the blocklist and the
  *       SIEM alerts), ports in 0..65535, protocol in 0..255 ({@link DlqReason#BAD_5TUPLE});</li>
  *   <li>event time a positive epoch-ms value, at most {@code maxFutureSkewMs} ahead of the firewall's
@@ -59,6 +62,11 @@ public final class FlowValidator {
 
     /** Longest flow id or label accepted (CICFlowMeter's ids are under 100 characters). */
     public static final int MAX_TEXT_CHARS = 1024;
+    /**
+     * Longest address accepted: IPv6 text takes at most 45 characters, and a zone names an interface
+     * (Linux: at most 15 characters) or its index.
+     */
+    public static final int MAX_ADDRESS_CHARS = 64;
 
     private final double maxFeatureValue;
     private final double[] lowerBound;
@@ -139,7 +147,14 @@ public final class FlowValidator {
         if (blank(flow.getDstIp())) {
             return new Rejection(DlqReason.MISSING_FIELD, "dstIp is blank in flow " + flow.getFlowId());
         }
-        Rejection address = notAnAddress("srcIp", flow.getSrcIp(), flow);
+        Rejection address = tooLong("srcIp", flow.getSrcIp(), flow);
+        if (address == null) {
+            address = tooLong("dstIp", flow.getDstIp(), flow);
+        }
+        if (address != null) {
+            return address;
+        }
+        address = notAnAddress("srcIp", flow.getSrcIp(), flow);
         if (address == null) {
             address = notAnAddress("dstIp", flow.getDstIp(), flow);
         }
@@ -191,6 +206,11 @@ public final class FlowValidator {
                     + " in flow " + flow.getFlowId());
         }
         return null;
+    }
+
+    private static Rejection tooLong(String field, CharSequence ip, NetworkFlow flow) {
+        return ip.length() <= MAX_ADDRESS_CHARS ? null : new Rejection(DlqReason.OVERSIZED_FIELD, field + " has "
+                + ip.length() + " characters, more than " + MAX_ADDRESS_CHARS + " in flow " + flow.getFlowId());
     }
 
     private static Rejection notAnAddress(String field, CharSequence ip, NetworkFlow flow) {

@@ -31,8 +31,12 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
      * (at most 249 characters, ASCII), a partition and an offset as decimal text, and their length fields.
      */
     private static final int ORIGIN_HEADER_BYTES = 512;
-    /** The record key, a canonical address: at most 45 characters, ASCII ({@code ffff:…:255.255.255.255}). */
-    private static final int ADDRESS_BYTES = 64;
+    /**
+     * The record key, a canonical address, from above: at most {@value FlowValidator#MAX_ADDRESS_CHARS}
+     * characters were accepted, and the canonical text is no longer — at most 39 ASCII characters and a zone
+     * kept as written, whose characters take up to 3 bytes each in UTF-8.
+     */
+    private static final int ADDRESS_BYTES = 3 * FlowValidator.MAX_ADDRESS_CHARS;
 
     /**
      * The most bytes a re-keyed flow takes, as a record batch of its own: {@code maxValueBytes}

@@ -98,21 +98,38 @@ public final class TopicCheck implements AutoCloseable {
      * or null when there is no answer within 10 s or the check has no cluster (tests).
      */
     public Map<String, String> configOf(String topic) {
+        Map<String, Map<String, String>> configs = configsOf(List.of(topic));
+        return configs == null ? null : configs.get(topic);
+    }
+
+    /**
+     * The configurations of those of {@code topics} that exist (every key, defaults included), asked in
+     * one request; null when there is no answer within 10 s or the check has no cluster (tests).
+     */
+    public Map<String, Map<String, String>> configsOf(java.util.Collection<String> topics) {
         if (admin == null) {
             return null;
         }
-        var resource = new org.apache.kafka.common.config.ConfigResource(
-                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
-        var configs = await(admin.describeConfigs(List.of(resource)).all()).value();
-        if (configs == null) {
-            return null;
-        }
-        Map<String, String> out = new java.util.TreeMap<>();
-        configs.get(resource).entries().forEach(e -> {
-            if (e.value() != null) {
-                out.put(e.name(), e.value());
+        List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream().distinct()
+                .map(t -> new org.apache.kafka.common.config.ConfigResource(
+                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
+                .toList();
+        Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        // each topic answers on its own future (a missing one fails only its own)
+        for (var e : admin.describeConfigs(resources).values().entrySet()) {
+            Reply<org.apache.kafka.clients.admin.Config> r = await(e.getValue());
+            if (r.value() != null) {
+                Map<String, String> config = new java.util.TreeMap<>();
+                r.value().entries().forEach(c -> {
+                    if (c.value() != null) {
+                        config.put(c.name(), c.value());
+                    }
+                });
+                out.put(e.getKey().name(), config);
+            } else if (!r.unknownTopic()) {
+                return null;
             }
-        });
+        }
         return out;
     }
 

@@ -431,6 +431,52 @@ class FirewallBadInputIT {
     }
 
     /**
+     * A partition added to a flows topic of one, beside no blocklist: at the rebalance this brings, Kafka
+     * Streams needs internal topics (changelogs, the repartition topic) of two partitions, refuses those of
+     * one ("has invalid partitions") and the firewall stops, with the way out in its log
+     * ({@link FirewallApp#partitionsHint}). That way out works: with the firewall stopped, its internal
+     * topics deleted (what Kafka's application reset tool does) and its state directory too, the next start
+     * makes them anew with two partitions, and a flow keyed otherwise is decided.
+     */
+    @Test
+    void partitionsAddedBeyondTheTaskCountStopTheFirewallUntilItIsReset() throws Exception {
+        FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "rekeygrow", 1,
+                Map.of("streams.metadata.max.age.ms", "1000"));
+        String repartition = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+                 FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+                admin.createPartitions(Map.of(config.inputTopic(),
+                        org.apache.kafka.clients.admin.NewPartitions.increaseTo(2))).all().get();
+                assertTrue(app.awaitStopped(Duration.ofMinutes(1)), "stopped; state " + app.state());
+                assertTrue(app.failure() != null && !FirewallApp.partitionsHint(app.failure(), "app").isEmpty(),
+                        "Kafka Streams' refusal of an internal topic: " + app.failure());
+            }
+            List<String> internal = admin.listTopics().names().get().stream()
+                    .filter(t -> t.startsWith(config.applicationId() + "-")
+                            && (t.endsWith("-changelog") || t.endsWith("-repartition")))
+                    .toList();
+            assertTrue(internal.contains(repartition), internal.toString());
+            admin.deleteTopics(internal).all().get();
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (admin.listTopics().names().get().stream().anyMatch(internal::contains) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            org.apache.kafka.common.utils.Utils.delete(config.stateDir().resolve(config.applicationId()).toFile());
+            try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
+                 FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+                sendRaw(config, new ProducerRecord<>(config.inputTopic(), 0, null,
+                        TestFlows.bytes(TestFlows.flow("after", "10.9.9.1", T0, 500, 5))), Map.of());
+                assertEquals(List.of(config.allowedTopic()), outputs(config, 1).stream().map(ConsumerRecord::topic).toList());
+                assertEquals(KafkaStreams.State.RUNNING, app.state());
+                assertEquals(2, admin.describeTopics(List.of(repartition)).allTopicNames().get().get(repartition)
+                        .partitions().size(), "made anew by Kafka Streams");
+                assertEquals(1.0, metrics.registry().get("sif.flows.miskeyed").counter().count());
+            }
+        }
+    }
+
+    /**
      * One source's six flows, half keyed otherwise and written to another partition than its own, on
      * flows and blocklist topics of {@code startPartitions} and {@code blocklistPartitions}; the flows
      * topic is grown to {@code flowPartitions} after the firewall started. One window must hold them all.
@@ -462,7 +508,8 @@ class FirewallBadInputIT {
                     Thread.sleep(100);
                 }
                 assertEquals(flowPartitions, app.rekeyFlowPartitions(), "the count after the rebalance");
-                assertEquals(KafkaStreams.State.RUNNING, app.state());
+                // the count can be read before the rebalance it brings (the start's own check may see it)
+                assertTrue(app.awaitRunning(Duration.ofMinutes(1)), "running after the rebalance");
             }
             List<String> keys = Arrays.asList(source, null, source, "not-an-address", source, "::ffff:" + source);
             Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();

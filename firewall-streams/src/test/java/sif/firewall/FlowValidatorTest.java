@@ -135,4 +135,20 @@ class FlowValidatorTest {
                 "label has 1025 characters, more than 1024 in flow f1"),
                 check(NetworkFlow.newBuilder(good).setLabel(longest + "l").build()));
     }
+
+    /**
+     * An IPv6 zone is kept as written, and the source address keys the stores, the repartition topic's
+     * records and every output: 64 characters pass (an address with a zone of 40), 65 do not, before the
+     * address is parsed (a 60,000-character zone once made a re-keyed record too large for its topic).
+     */
+    @Test
+    void anAddressLongerThanAnyRealOneIsRejected() {
+        String longest = "fe80::1%" + "e".repeat(FlowValidator.MAX_ADDRESS_CHARS - 8);
+        assertEquals(64, longest.length());
+        assertNull(check(NetworkFlow.newBuilder(good).setSrcIp(longest).setDstIp(longest).build()), "the limit itself");
+        assertEquals(new FlowValidator.Rejection(DlqReason.OVERSIZED_FIELD, "srcIp has 65 characters, more than 64 in flow f1"),
+                check(NetworkFlow.newBuilder(good).setSrcIp(longest + "e").build()));
+        assertEquals(new FlowValidator.Rejection(DlqReason.OVERSIZED_FIELD, "dstIp has 60008 characters, more than 64 in flow f1"),
+                check(NetworkFlow.newBuilder(good).setDstIp("fe80::1%" + "e".repeat(60_000)).build()));
+    }
 }

@@ -17,8 +17,9 @@ class MisroutedTest {
 
     /**
      * The worst case, sized by Kafka's own record-batch code: a value of {@code validation.max.record.bytes},
-     * the longest canonical address as key, producer headers just within 64 KiB, a topic name of 249
-     * characters, the largest partition and offset, and a producer key of 1,024 3-byte characters. It fits
+     * as key the canonical text of the longest address accepted in the most bytes (an IPv6 zone of 3-byte
+     * characters), producer headers just within 64 KiB, a topic name of 249 characters, the largest
+     * partition and offset, and a producer key of 1,024 3-byte characters. It fits
      * {@link Misrouted#maxBytes}, within 2,000 bytes.
      */
     @Test
@@ -30,7 +31,9 @@ class MisroutedTest {
         Headers h = Misrouted.headers(producers, DeadLetterCutTest.WIDE.repeat(5_000), "t".repeat(249),
                 Integer.MAX_VALUE, Long.MAX_VALUE);
         assertEquals(6, h.toArray().length, "the producer's header, the four origin headers and the key's cut");
-        byte[] key = "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255".getBytes(StandardCharsets.UTF_8);
+        String address = "::%" + DeadLetterCutTest.WIDE.repeat(FlowValidator.MAX_ADDRESS_CHARS - 3);
+        assertEquals(address, sif.trust.IpAddress.canonical(address), "a valid address, canonical as it is");
+        byte[] key = address.getBytes(StandardCharsets.UTF_8);
         int size = MemoryRecords.withRecords(Compression.NONE,
                 new SimpleRecord(Long.MAX_VALUE, key, new byte[maxValue], h.toArray())).sizeInBytes();
         assertTrue(size <= bound && size > bound - 2_000, size + " vs " + bound);
