@@ -13,7 +13,10 @@ public final class DlqReason {
     public static final String MISSING_FIELD = "missing-field";
     /** An input value larger than {@code validation.max.record.bytes} (not decoded). */
     public static final String OVERSIZED_RECORD = "oversized-record";
-    /** A flow id or label longer than {@link FlowValidator#MAX_TEXT_CHARS} characters. */
+    /**
+     * A flow id or label longer than {@link FlowValidator#MAX_TEXT_CHARS} characters, or an address longer
+     * than {@link FlowValidator#MAX_ADDRESS_CHARS}.
+     */
     public static final String OVERSIZED_FIELD = "oversized-field";
     /** Port outside 0..65535 or protocol outside 0..255. */
     public static final String BAD_5TUPLE = "bad-5tuple";

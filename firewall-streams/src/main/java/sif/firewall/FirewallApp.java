@@ -161,9 +161,10 @@ public final class FirewallApp implements AutoCloseable {
             if (m != null && m.contains("has invalid partitions")) {
                 return ": partitions were added to the flows (or blocklist) topic beyond the firewall's task count, and "
                         + "Kafka Streams needs its internal topics (changelogs, repartition topic) to have as many. With "
-                        + "every instance stopped, reset the application (kafka-streams-application-reset.sh "
-                        + "--application-id " + applicationId + ", which deletes the internal topics) and delete each "
-                        + "instance's state directory; the firewall's state then starts empty (README, Known limitations)";
+                        + "every instance stopped, raise each topic named " + applicationId + "-*-changelog or "
+                        + applicationId + "-*-repartition to the count it expects (in the error below: kafka-topics.sh "
+                        + "--alter --topic <topic> --partitions <count>), then start again: the stores are kept, and "
+                        + "sources whose flows now go to a new partition start over in its task (README, Known limitations)";
             }
         }
         return "";

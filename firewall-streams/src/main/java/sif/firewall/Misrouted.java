@@ -33,8 +33,9 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
     private static final int ORIGIN_HEADER_BYTES = 512;
     /**
      * The record key, a canonical address, from above: at most {@value FlowValidator#MAX_ADDRESS_CHARS}
-     * characters were accepted, and the canonical text is no longer — at most 39 ASCII characters and a zone
-     * kept as written, whose characters take up to 3 bytes each in UTF-8.
+     * characters were accepted, and the canonical text is at most 39 ASCII characters (one more than the
+     * input's at most: {@code 1::2:3:4:5:6:7} is {@code 1:0:2:3:4:5:6:7}) and a zone kept as written, whose
+     * characters take up to 3 bytes each in UTF-8: under 190 bytes.
      */
     private static final int ADDRESS_BYTES = 3 * FlowValidator.MAX_ADDRESS_CHARS;
 

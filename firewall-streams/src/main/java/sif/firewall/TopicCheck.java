@@ -94,8 +94,8 @@ public final class TopicCheck implements AutoCloseable {
     }
 
     /**
-     * The configuration of {@code topic} as the cluster reports it (every key, defaults included),
-     * or null when there is no answer within 10 s or the check has no cluster (tests).
+     * The configuration of {@code topic} as the cluster reports it (every key, defaults included), or null
+     * when it is missing, may not be described, there is no answer within 10 s or the check has no cluster.
      */
     public Map<String, String> configOf(String topic) {
         Map<String, Map<String, String>> configs = configsOf(List.of(topic));
@@ -103,8 +103,10 @@ public final class TopicCheck implements AutoCloseable {
     }
 
     /**
-     * The configurations of those of {@code topics} that exist (every key, defaults included), asked in
-     * one request; null when there is no answer within 10 s or the check has no cluster (tests).
+     * The configurations of those of {@code topics} the cluster describes (every key, defaults included),
+     * asked in one request: a topic that is missing, that the firewall may not describe, or without an
+     * answer within 10 s is absent (each is checked or skipped on its own, as when asked alone); null when
+     * the check has no cluster (tests).
      */
     public Map<String, Map<String, String>> configsOf(java.util.Collection<String> topics) {
         if (admin == null) {
@@ -126,8 +128,6 @@ public final class TopicCheck implements AutoCloseable {
                     }
                 });
                 out.put(e.getKey().name(), config);
-            } else if (!r.unknownTopic()) {
-                return null;
             }
         }
         return out;

@@ -434,18 +434,24 @@ class FirewallBadInputIT {
      * A partition added to a flows topic of one, beside no blocklist: at the rebalance this brings, Kafka
      * Streams needs internal topics (changelogs, the repartition topic) of two partitions, refuses those of
      * one ("has invalid partitions") and the firewall stops, with the way out in its log
-     * ({@link FirewallApp#partitionsHint}). That way out works: with the firewall stopped, its internal
-     * topics deleted (what Kafka's application reset tool does) and its state directory too, the next start
-     * makes them anew with two partitions, and a flow keyed otherwise is decided.
+     * ({@link FirewallApp#partitionsHint}). That way out works and loses nothing: with the firewall stopped
+     * and each internal topic raised to two partitions, the next start keeps its stores (a source that stays
+     * in partition 0 goes on with its window: sequence length 2), and a flow keyed otherwise is decided.
      */
     @Test
-    void partitionsAddedBeyondTheTaskCountStopTheFirewallUntilItIsReset() throws Exception {
+    void partitionsAddedBeyondTheTaskCountStopTheFirewallUntilItsInternalTopicsAreRaised() throws Exception {
         FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "rekeygrow", 1,
                 Map.of("streams.metadata.max.age.ms", "1000"));
-        String repartition = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
+        String stays = "10.9.9.1";
+        for (int i = 2; RekeyPartitioner.of(stays, 2) != 0; i++) {
+            stays = "10.9.9." + i;
+        }
+        Deserializer<Verdict> verdicts = AvroSerdes.singleObject(Verdict.class).deserializer();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
                  FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
+                KafkaIT.send(config, Map.of(stays, TestFlows.bytes(TestFlows.flow("before", stays, T0, 500, 5))));
+                assertEquals(1, outputs(config, 1).size());
                 admin.createPartitions(Map.of(config.inputTopic(),
                         org.apache.kafka.clients.admin.NewPartitions.increaseTo(2))).all().get();
                 assertTrue(app.awaitStopped(Duration.ofMinutes(1)), "stopped; state " + app.state());
@@ -456,21 +462,24 @@ class FirewallBadInputIT {
                     .filter(t -> t.startsWith(config.applicationId() + "-")
                             && (t.endsWith("-changelog") || t.endsWith("-repartition")))
                     .toList();
-            assertTrue(internal.contains(repartition), internal.toString());
-            admin.deleteTopics(internal).all().get();
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (admin.listTopics().names().get().stream().anyMatch(internal::contains) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            org.apache.kafka.common.utils.Utils.delete(config.stateDir().resolve(config.applicationId()).toFile());
+            assertTrue(internal.contains(config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC),
+                    internal.toString());
+            Map<String, org.apache.kafka.clients.admin.NewPartitions> raised = new HashMap<>();
+            internal.forEach(t -> raised.put(t, org.apache.kafka.clients.admin.NewPartitions.increaseTo(2)));
+            admin.createPartitions(raised).all().get();
             try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
                  FirewallApp app = KafkaIT.startRuleFirewall(config, metrics)) {
-                sendRaw(config, new ProducerRecord<>(config.inputTopic(), 0, null,
-                        TestFlows.bytes(TestFlows.flow("after", "10.9.9.1", T0, 500, 5))), Map.of());
-                assertEquals(List.of(config.allowedTopic()), outputs(config, 1).stream().map(ConsumerRecord::topic).toList());
+                KafkaIT.send(config, Map.of(stays, TestFlows.bytes(TestFlows.flow("after", stays, T0 + 1, 500, 5))));
+                sendRaw(config, new ProducerRecord<>(config.inputTopic(), 1, null,
+                        TestFlows.bytes(TestFlows.flow("rekeyed", stays, T0 + 2, 500, 5))), Map.of());
+                Map<String, Integer> lengths = new TreeMap<>();
+                for (ConsumerRecord<String, byte[]> r : outputs(config, 3)) {
+                    assertEquals(config.allowedTopic(), r.topic());
+                    Verdict v = verdicts.deserialize(r.topic(), r.value());
+                    lengths.put(v.getFlowId(), v.getSequenceLength());
+                }
+                assertEquals(Map.of("before", 1, "after", 2, "rekeyed", 3), lengths, "one window, kept over the stop");
                 assertEquals(KafkaStreams.State.RUNNING, app.state());
-                assertEquals(2, admin.describeTopics(List.of(repartition)).allTopicNames().get().get(repartition)
-                        .partitions().size(), "made anew by Kafka Streams");
                 assertEquals(1.0, metrics.registry().get("sif.flows.miskeyed").counter().count());
             }
         }
