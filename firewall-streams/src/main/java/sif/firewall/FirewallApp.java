@@ -3,6 +3,7 @@ package sif.firewall;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TransactionAbortableException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -304,13 +306,13 @@ public final class FirewallApp implements AutoCloseable {
         Map<String, Integer> partitions = topicCheck.partitionCounts(tc == null ? List.of(config.inputTopic())
                 : List.of(config.inputTopic(), tc.blocklistTopic()));
         // and one for every topic setting checked below
-        List<String> checked = new java.util.ArrayList<>(verdictLimit.topics());
+        List<String> checked = new ArrayList<>(verdictLimit.topics());
         checked.addAll(List.of(config.dlqTopic(), repartitionTopic()));
         if (tc != null) {
             checked.add(tc.identityTopic());
         }
         Map<String, Map<String, String>> configs = topicCheck.configsOf(checked);
-        java.util.function.Function<String, Map<String, String>> configOf = t -> configs == null ? null : configs.get(t);
+        Function<String, Map<String, String>> configOf = t -> configs == null ? null : configs.get(t);
         if (tc != null) {
             checkIdentityTopic(tc, configOf);
             checkBlocklistPartitions(tc, partitions);
@@ -402,7 +404,7 @@ public final class FirewallApp implements AutoCloseable {
      * Refuses to start when the dead-letter topic takes less than a dead letter may need
      * ({@link DeadLetterCut#checkTopicLimit}); without an answer from the cluster nothing is checked.
      */
-    private void checkDeadLetterTopic(java.util.function.Function<String, Map<String, String>> configOf) {
+    private void checkDeadLetterTopic(Function<String, Map<String, String>> configOf) {
         String problem = DeadLetterCut.checkTopicLimit(config.dlqTopic(), configOf.apply(config.dlqTopic()),
                 config.maxRecordBytes());
         if (problem != null) {
@@ -420,7 +422,7 @@ public final class FirewallApp implements AutoCloseable {
      * need ({@link Misrouted#checkTopicLimit}): its own setting once it is there, else the one Kafka Streams
      * will create it with ({@code streams.topic.max.message.bytes}).
      */
-    private void checkRepartitionTopic(java.util.function.Function<String, Map<String, String>> configOf) {
+    private void checkRepartitionTopic(Function<String, Map<String, String>> configOf) {
         String topic = repartitionTopic();
         Map<String, String> own = configOf.apply(topic); // null: not there yet, or no answer
         String problem = own != null
@@ -434,7 +436,7 @@ public final class FirewallApp implements AutoCloseable {
     }
 
     /** Warns when the identity topic's compaction could lose what a rebuilt identity store needs. */
-    private void checkIdentityTopic(TrustConfig tc, java.util.function.Function<String, Map<String, String>> configOf) {
+    private void checkIdentityTopic(TrustConfig tc, Function<String, Map<String, String>> configOf) {
         Map<String, String> topicConfig = configOf.apply(tc.identityTopic());
         String problem = topicConfig == null ? null
                 : IdentityTopicCheck.problem(tc.identityTopic(), topicConfig, tc);
