@@ -11,7 +11,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -112,14 +114,12 @@ public final class TopicCheck implements AutoCloseable {
         if (admin == null) {
             return null;
         }
-        List<org.apache.kafka.common.config.ConfigResource> resources = topics.stream().distinct()
-                .map(t -> new org.apache.kafka.common.config.ConfigResource(
-                        org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t))
-                .toList();
+        List<ConfigResource> resources = topics.stream().distinct()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<String, Map<String, String>> out = new java.util.TreeMap<>();
         // each topic answers on its own future (a missing one fails only its own)
         for (var e : admin.describeConfigs(resources).values().entrySet()) {
-            Reply<org.apache.kafka.clients.admin.Config> r = await(e.getValue());
+            Reply<Config> r = await(e.getValue());
             if (r.value() != null) {
                 Map<String, String> config = new java.util.TreeMap<>();
                 r.value().entries().forEach(c -> {

@@ -378,15 +378,10 @@ class FirewallBadInputIT {
     void aDeadLetterTopicTooSmallForADeadLetterIsRefusedAtStart() throws Exception {
         FirewallConfig config = KafkaIT.topicsAndConfig(kafka, "dlqlimit", 1, Map.of());
         setTopicConfig(config, config.dlqTopic(), "max.message.bytes", "150000");
-        RuleClassifier classifier = new RuleClassifier();
-        try (FirewallApp app = new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config,
-                classifier.info()), FirewallExtensions.defaults())) {
-            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, app::start);
-            assertTrue(e.getMessage().startsWith("the dead-letter topic " + config.dlqTopic()
-                    + " takes record batches of at most 150000 bytes"), e.getMessage());
-            assertTrue(e.getMessage().contains("at least " + DeadLetterCut.maxBytes(config.maxRecordBytes())),
-                    e.getMessage());
-        }
+        String refused = refusedStart(config);
+        assertTrue(refused.startsWith("the dead-letter topic " + config.dlqTopic()
+                + " takes record batches of at most 150000 bytes"), refused);
+        assertTrue(refused.contains("at least " + DeadLetterCut.maxBytes(config.maxRecordBytes())), refused);
         FirewallConfig lowered = config.with(Map.of(FirewallConfig.VALIDATION_MAX_RECORD_BYTES, "16384"));
         try (var metrics = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
              FirewallApp app = KafkaIT.startRuleFirewall(lowered, metrics)) {
@@ -591,6 +586,15 @@ class FirewallBadInputIT {
         aPaddedFlowKeyedOtherwiseThenOneKeyedByItsSourceAreAllowed(config, flow, pad);
     }
 
+    /** Why a rule firewall on {@code config} refuses to start (it must). */
+    private static String refusedStart(FirewallConfig config) {
+        RuleClassifier classifier = new RuleClassifier();
+        try (FirewallApp app = new FirewallApp(config, classifier, FirewallTopology.defaultPolicy(config,
+                classifier.info()), FirewallExtensions.defaults())) {
+            return org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, app::start).getMessage();
+        }
+    }
+
     /**
      * Starts a rule firewall, sends {@code flow} (of source 10.9.9.1) keyed by nothing with a header of
      * {@code pad} bytes, then the source's next flow keyed by it: both must be allowed, the firewall still
@@ -634,12 +638,9 @@ class FirewallBadInputIT {
         }
         String repartition = config.applicationId() + "-" + FirewallTopology.REKEY_REPARTITION_TOPIC;
         FirewallConfig smaller = config.with(Map.of("streams.topic.max.message.bytes", "100000"));
-        try (FirewallApp app = new FirewallApp(smaller, new RuleClassifier(), FirewallTopology.defaultPolicy(smaller,
-                new RuleClassifier().info()), FirewallExtensions.defaults())) {
-            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, app::start);
-            assertTrue(e.getMessage().startsWith("streams.topic.max.message.bytes, with which Kafka Streams creates the "
-                    + "repartition topic " + repartition + ", lets it take record batches of at most 100000"), e.getMessage());
-        }
+        String refused = refusedStart(smaller);
+        assertTrue(refused.startsWith("streams.topic.max.message.bytes, with which Kafka Streams creates the "
+                + "repartition topic " + repartition + ", lets it take record batches of at most 100000"), refused);
         ConfigResource brokers = new ConfigResource(ConfigResource.Type.BROKER, "");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             admin.incrementalAlterConfigs(Map.of(brokers, List.of(new AlterConfigOp(
@@ -659,13 +660,9 @@ class FirewallBadInputIT {
                         List.of(topic)).all().get().get(topic).get("max.message.bytes").value());
                 // the topic there and smaller (set so by hand): the next start is refused
                 setTopicConfig(config, repartition, "max.message.bytes", "30000");
-                try (FirewallApp app = new FirewallApp(config, new RuleClassifier(), FirewallTopology.defaultPolicy(config,
-                        new RuleClassifier().info()), FirewallExtensions.defaults())) {
-                    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                            app::start);
-                    assertTrue(e.getMessage().startsWith("the repartition topic " + repartition
-                            + " takes record batches of at most 30000 bytes"), e.getMessage());
-                }
+                refused = refusedStart(config);
+                assertTrue(refused.startsWith("the repartition topic " + repartition
+                        + " takes record batches of at most 30000 bytes"), refused);
             } finally {
                 admin.incrementalAlterConfigs(Map.of(brokers, List.of(new AlterConfigOp(
                         new ConfigEntry("message.max.bytes", ""), AlterConfigOp.OpType.DELETE)))).all().get();
