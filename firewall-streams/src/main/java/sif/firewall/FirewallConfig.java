@@ -42,6 +42,9 @@ public final class FirewallConfig {
     public static final String SEQUENCE_LENGTH = "sequence.length";
     public static final String SEQUENCE_MAX_AGE_MS = "sequence.max.age.ms";
     public static final String SEQUENCE_EVICT_INTERVAL_MS = "sequence.evict.interval.ms";
+    /** At most this many entries of a per-source store are looked at by one expiry or eviction punctuation. */
+    public static final String STATE_SCAN_MAX_ENTRIES = "state.scan.max.entries";
+    public static final int DEFAULT_STATE_SCAN_MAX_ENTRIES = 50_000;
     public static final String BATCH_SIZE = "batch.size";
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String INFERENCE_PIPELINED = "inference.pipelined";
@@ -75,6 +78,7 @@ public final class FirewallConfig {
         d.put(SEQUENCE_LENGTH, "");
         d.put(SEQUENCE_MAX_AGE_MS, "600000");
         d.put(SEQUENCE_EVICT_INTERVAL_MS, "60000");
+        d.put(STATE_SCAN_MAX_ENTRIES, Integer.toString(DEFAULT_STATE_SCAN_MAX_ENTRIES));
         d.put(BATCH_SIZE, "64");
         d.put(BATCH_MAX_WAIT_MS, "5");
         d.put(INFERENCE_PIPELINED, "true");
@@ -162,6 +166,7 @@ public final class FirewallConfig {
         }
         requirePositive(SEQUENCE_MAX_AGE_MS, sequenceMaxAge().toMillis());
         requirePositive(SEQUENCE_EVICT_INTERVAL_MS, sequenceEvictInterval().toMillis());
+        requirePositive(STATE_SCAN_MAX_ENTRIES, stateScanMaxEntries());
         requirePositive(STATUS_INTERVAL_MS, statusInterval().toMillis());
         if (sequenceLengthOverride() != null) {
             int t = sequenceLengthOverride();
@@ -286,6 +291,14 @@ public final class FirewallConfig {
 
     public Duration sequenceEvictInterval() {
         return Duration.ofMillis(parseLong(SEQUENCE_EVICT_INTERVAL_MS));
+    }
+
+    /**
+     * How many entries of a per-source store one expiry or eviction punctuation looks at, at most
+     * ({@link StoreSweep}): a task with more sources goes through its stores over several punctuations.
+     */
+    public int stateScanMaxEntries() {
+        return parseInt(STATE_SCAN_MAX_ENTRIES, get(STATE_SCAN_MAX_ENTRIES));
     }
 
     public int batchSize() {

@@ -121,7 +121,7 @@ public final class FirewallTopology {
         Map<String, KStream<String, FirewallEvent>> inferred = trusted
                 .process(SequenceInferenceProcessor.supplier(classifier, sequenceLength, config.sequenceMaxAge(),
                         config.batchSize(), config.batchMaxWait(), config.sequenceEvictInterval(),
-                        config.inferencePipelined(), metrics),
+                        config.stateScanMaxEntries(), config.inferencePipelined(), metrics),
                         Named.as(INFERENCE))
                 .split(Named.as("inference-"))
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))

@@ -88,6 +88,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private final int batchSize;
     private final Duration maxWait;
     private final Duration evictInterval;
+    private final int scanMaxEntries;
     private final FirewallMetrics metrics;
     private final boolean pipelined;
     private final int inputFormat;
@@ -97,6 +98,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private KeyValueStore<String, byte[]> sequences;
     private KeyValueStore<Long, PendingFlow> pendingStore;
     private InferenceRunner runner;
+    private StoreSweep sweep;
     /** Batches handed to the runner, oldest first, not yet forwarded (their flows are still in the store). */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final List<PendingFlow> pending = new ArrayList<>();
@@ -120,11 +122,12 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
      * @param batchSize      flows per inference call (a batch is run as soon as it is full)
      * @param maxWait        bound on how long a flow waits for a full batch (wall clock)
      * @param evictInterval  how often idle sources are evicted (wall clock)
+     * @param scanMaxEntries at most this many sources are looked at by one eviction ({@link StoreSweep})
      * @param pipelined      run the model on a thread of the task's own ({@link InferenceRunner#pipelined})
      *                       instead of the stream thread
      */
     public SequenceInferenceProcessor(SequenceClassifier classifier, int sequenceLength, Duration maxAge, int batchSize,
-                                      Duration maxWait, Duration evictInterval, boolean pipelined,
+                                      Duration maxWait, Duration evictInterval, int scanMaxEntries, boolean pipelined,
                                       FirewallMetrics metrics) {
         if (sequenceLength < 1 || sequenceLength > ModelArtifact.MAX_SEQUENCE_LENGTH) {
             throw new IllegalArgumentException("sequence length must be 1.." + ModelArtifact.MAX_SEQUENCE_LENGTH
@@ -139,6 +142,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         this.batchSize = batchSize;
         this.maxWait = maxWait;
         this.evictInterval = evictInterval;
+        this.scanMaxEntries = scanMaxEntries;
         this.metrics = metrics;
         this.pipelined = pipelined;
         this.inputFormat = SequenceWindow.formatId(classifier.inputFormat());
@@ -156,12 +160,12 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     /** A supplier that declares {@link #stores()} (so the DSL connects them). */
     public static ProcessorSupplier<String, FlowContext, String, FirewallEvent> supplier(
             SequenceClassifier classifier, int sequenceLength, Duration maxAge, int batchSize, Duration maxWait,
-            Duration evictInterval, boolean pipelined, FirewallMetrics metrics) {
+            Duration evictInterval, int scanMaxEntries, boolean pipelined, FirewallMetrics metrics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, FlowContext, String, FirewallEvent> get() {
                 return new SequenceInferenceProcessor(classifier, sequenceLength, maxAge, batchSize, maxWait,
-                        evictInterval, pipelined, metrics);
+                        evictInterval, scanMaxEntries, pipelined, metrics);
             }
 
             @Override
@@ -180,6 +184,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         pendingSlots.clear();
         inFlight.clear();
         nextKey = 0;
+        sweep = new StoreSweep(scanMaxEntries);
         try (KeyValueIterator<Long, PendingFlow> it = pendingStore.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, PendingFlow> kv = it.next();
@@ -363,14 +368,11 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         }
         long horizon = newestEventTime - maxAgeMs;
         List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = sequences.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, byte[]> kv = it.next();
-                if (evictable(kv.value, horizon)) {
-                    idle.add(kv.key);
-                }
+        sweep.next(sequences, (source, stored) -> {
+            if (evictable(stored, horizon)) {
+                idle.add(source);
             }
-        }
+        });
         for (String source : idle) {
             sequences.delete(source);
         }

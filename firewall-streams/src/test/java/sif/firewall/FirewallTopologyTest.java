@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -179,7 +180,7 @@ class FirewallTopologyTest {
         }
         assertTrue(allowed.isEmpty(), "three flows wait for a batch of four");
         KeyValueStore<Long, PendingFlow> pending = driver.getKeyValueStore(SequenceInferenceProcessor.PENDING_STORE);
-        assertEquals(3, count(pending));
+        assertEquals(3, StoreEntries.count(pending));
         // the driver commits after each record: each waiting flow reached the changelog at its commit
         var changelog = driver.createOutputTopic(FirewallConfig.of(Map.of()).applicationId() + "-"
                 + SequenceInferenceProcessor.PENDING_STORE + "-changelog", Serdes.Long().deserializer(),
@@ -191,7 +192,7 @@ class FirewallTopologyTest {
         List<Verdict> first = allowed.readValuesToList();
         assertEquals(List.of("f0", "f1", "f2", "f3"), first.stream().map(Verdict::getFlowId).toList());
         assertTrue(first.stream().allMatch(v -> v.getBatchSize() == 4));
-        assertEquals(0, count(pending));
+        assertEquals(0, StoreEntries.count(pending));
         // f3 came and went within one commit: never written; f0-f2 were, so they are deleted (tombstones)
         var after = changelog.readRecordsToList();
         assertEquals(List.of(0L, 1L, 2L), after.stream().map(r -> r.key()).toList());
@@ -206,7 +207,7 @@ class FirewallTopologyTest {
         assertEquals(List.of("f4", "f5"), second.stream().map(Verdict::getFlowId).toList());
         assertTrue(second.stream().allMatch(v -> v.getBatchSize() == 2));
         assertEquals(List.of(4, 2), classifier.batchSizes);
-        assertEquals(0, count(pending));
+        assertEquals(0, StoreEntries.count(pending));
     }
 
     @Test
@@ -239,11 +240,31 @@ class FirewallTopologyTest {
         pipe(flow("fresh", "10.0.3.2", T0 + 60_000, 500, 5));
         pipe(flow("newest", "10.0.3.3", T0 + 60_001, 500, 5));
         KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
-        assertEquals(3, count(seq));
+        assertEquals(3, StoreEntries.count(seq));
         advance(Duration.ofMillis(1000));
         assertNull(seq.get("10.0.3.1"), "newest flow 60.001 s before the newest event: evicted");
         assertTrue(seq.get("10.0.3.2") != null && seq.get("10.0.3.3") != null);
-        assertEquals(2, count(seq));
+        assertEquals(2, StoreEntries.count(seq));
+    }
+
+    /** With {@code state.scan.max.entries=2} each eviction looks at two sequences at most (wall-clock punctuator). */
+    @Test
+    void idleSourcesAreEvictedInSlicesOfScanMaxEntries() {
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.SEQUENCE_MAX_AGE_MS, "60000",
+                FirewallConfig.SEQUENCE_EVICT_INTERVAL_MS, "1000", FirewallConfig.STATE_SCAN_MAX_ENTRIES, "2"));
+        for (int i = 1; i <= 4; i++) {
+            pipe(flow("old" + i, "10.0.3." + i, T0 + i, 500, 5));
+        }
+        pipe(flow("newest", "10.0.3.9", T0 + 60_005, 500, 5));
+        KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
+        List<Long> left = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            advance(Duration.ofMillis(1000));
+            left.add(StoreEntries.count(seq));
+        }
+        // slices: .1 .2 | .3 .4 | .9 (kept) and .1's place again
+        assertEquals(List.of(3L, 1L, 1L, 1L), left);
+        assertTrue(seq.get("10.0.3.9") != null);
     }
 
     /**
@@ -553,18 +574,7 @@ class FirewallTopologyTest {
                 v.stream().map(r -> r.value().getSrcIp()).toList());
         assertEquals(List.of(1, 2, 3, 1, 2), v.stream().map(r -> r.value().getSequenceLength()).toList());
         KeyValueStore<String, byte[]> seq = driver.getKeyValueStore(SequenceInferenceProcessor.SEQUENCE_STORE);
-        assertEquals(2, count(seq));
+        assertEquals(2, StoreEntries.count(seq));
         assertEquals(3, SequenceWindow.times(seq.get("2001:db8::1")).length);
-    }
-
-    private static long count(KeyValueStore<?, ?> store) {
-        long n = 0;
-        try (var it = store.all()) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
-            }
-        }
-        return n;
     }
 }

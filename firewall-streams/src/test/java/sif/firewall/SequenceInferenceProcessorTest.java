@@ -30,6 +30,8 @@ import sif.schemas.avro.NetworkFlow;
 /** The sequence + batching processor alone, with a mock context and in-memory stores. */
 class SequenceInferenceProcessorTest {
 
+    private static final int SCAN = FirewallConfig.DEFAULT_STATE_SCAN_MAX_ENTRIES;
+
     private MockProcessorContext<String, FirewallEvent> context;
     private KeyValueStore<String, byte[]> sequences;
     private PendingFlowStore pending;
@@ -56,7 +58,7 @@ class SequenceInferenceProcessorTest {
 
     private SequenceInferenceProcessor processor(int batchSize, boolean pipelined) {
         var p = new SequenceInferenceProcessor(classifier, 3, Duration.ofMinutes(10), batchSize,
-                Duration.ofMillis(20), Duration.ofSeconds(60), pipelined, FirewallMetrics.noop());
+                Duration.ofMillis(20), Duration.ofSeconds(60), SCAN, pipelined, FirewallMetrics.noop());
         p.init(context);
         return p;
     }
@@ -89,7 +91,7 @@ class SequenceInferenceProcessorTest {
         p.process(record("a1", "10.1.0.1", T0, 5, 0));
         p.process(record("b1", "10.1.0.2", T0 + 1, 5000, 1));
         assertTrue(context.forwarded().isEmpty());
-        assertEquals(2, count(pending));
+        assertEquals(2, StoreEntries.count(pending));
         p.process(record("a2", "10.1.0.1", T0 + 2, 5, 2));
 
         List<Scored> out = forwardedScores();
@@ -100,7 +102,7 @@ class SequenceInferenceProcessorTest {
         assertEquals(2, out.get(2).flow().sequenceLength(), "a2 sees a1 then itself");
         assertEquals("10.1.0.1", context.forwarded().get(2).record().key());
         assertEquals(T0 + 7, context.forwarded().get(2).record().timestamp(), "output keeps the input timestamp");
-        assertEquals(0, count(pending));
+        assertEquals(0, StoreEntries.count(pending));
         assertEquals(2, SequenceWindow.count(sequences.get("10.1.0.1")));
     }
 
@@ -142,7 +144,7 @@ class SequenceInferenceProcessorTest {
         List<Scored> out = forwardedScores();
         assertEquals(List.of("a1", "b1", "a2"), out.stream().map(s -> s.flow().flowId()).toList());
         assertEquals(7, out.get(0).flow().sourceOffset());
-        assertEquals(0, count(pending));
+        assertEquals(0, StoreEntries.count(pending));
         context.setCurrentSystemTimeMs(3000);
         restarted.process(record("a3", "10.1.0.1", T0 + 2, 5, 10));
         context.scheduledPunctuators().get(2).getPunctuator().punctuate(3020);
@@ -173,7 +175,7 @@ class SequenceInferenceProcessorTest {
         assertEquals(DlqReason.INFERENCE_FAILED, r.reason());
         assertArrayEquals(TestFlows.bytes(poison), r.rawValue());
         assertEquals("1", DlqHeaders.get(forwarded.get(1).record().headers(), DlqHeaders.SOURCE_OFFSET));
-        assertEquals(0, count(pending));
+        assertEquals(0, StoreEntries.count(pending));
     }
 
     /** Runs the drain check (as the stream thread would, every few ms) until {@code n} records are forwarded. */
@@ -195,7 +197,7 @@ class SequenceInferenceProcessorTest {
         p.process(record("b1", "10.1.0.2", T0 + 1, 5000, 1)); // full: handed to the inference thread
         p.process(record("a2", "10.1.0.1", T0 + 2, 5, 2)); // read while the model holds the first batch
         assertTrue(context.forwarded().isEmpty(), "nothing forwarded while the model runs");
-        assertEquals(3, count(pending), "flows in the model stay in the pending store until forwarded");
+        assertEquals(3, StoreEntries.count(pending), "flows in the model stay in the pending store until forwarded");
         assertEquals(2, SequenceWindow.count(sequences.get("10.1.0.1")), "the stream thread went on");
 
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(1020); // a2 is due, but the batch runs
@@ -208,7 +210,7 @@ class SequenceInferenceProcessorTest {
         assertEquals(2, forwardedScores().get(0).batchSize());
         assertArrayEquals(RuleClassifier.probs(1, 0.95f), forwardedScores().get(1).probabilities());
         assertEquals(2, forwardedScores().get(2).flow().sequenceLength(), "a2 sees a1 then itself");
-        assertEquals(0, count(pending));
+        assertEquals(0, StoreEntries.count(pending));
         assertTrue(classifier.callThreads.stream().allMatch(t -> t.equals("sif-inference-0_0 (" + Thread.currentThread().getName() + ")")),
                 classifier.callThreads.toString());
         p.close();
@@ -232,14 +234,14 @@ class SequenceInferenceProcessorTest {
         p.close();
         release.join();
         assertTrue(context.forwarded().isEmpty(), "nothing is forwarded after close");
-        assertEquals(2, count(pending));
+        assertEquals(2, StoreEntries.count(pending));
 
         classifier.gate = null;
         context.setCurrentSystemTimeMs(5000);
         var restarted = processor(2, false);
         restarted.process(record("a2", "10.1.0.1", T0 + 2, 5, 2));
         assertEquals(List.of("a1", "b1", "a2"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
-        assertEquals(0, count(pending));
+        assertEquals(0, StoreEntries.count(pending));
     }
 
     private static void sleep(long ms) {
@@ -254,7 +256,7 @@ class SequenceInferenceProcessorTest {
     void reportsWhereEachFlowsTimeWentButNotForFlowsRestoredFromTheStore() {
         try (PrometheusFirewallMetrics metrics = FirewallMetrics.prometheus(classifier.info().classNames())) {
             var p = new SequenceInferenceProcessor(classifier, 3, Duration.ofMinutes(10), 2, Duration.ofMillis(20),
-                    Duration.ofSeconds(60), false, metrics);
+                    Duration.ofSeconds(60), SCAN, false, metrics);
             p.init(context);
             long sent = System.currentTimeMillis() - 40; // produced 40 ms before the step reads it
             p.process(withIngestTime(record("a1", "10.1.0.1", T0, 5, 0), sent));
@@ -273,7 +275,7 @@ class SequenceInferenceProcessorTest {
             p.close();
             context.resetForwards();
             var restarted = new SequenceInferenceProcessor(classifier, 3, Duration.ofMinutes(10), 2,
-                    Duration.ofMillis(20), Duration.ofSeconds(60), false, metrics);
+                    Duration.ofMillis(20), Duration.ofSeconds(60), SCAN, false, metrics);
             restarted.init(context);
             restarted.process(withIngestTime(record("a4", "10.1.0.1", T0 + 3, 5, 3), sent));
             assertEquals(List.of("a3", "a4"), forwardedScores().stream().map(s -> s.flow().flowId()).toList());
@@ -289,16 +291,5 @@ class SequenceInferenceProcessorTest {
 
     private static Timer stageTimer(PrometheusFirewallMetrics metrics, String stage) {
         return metrics.registry().find("sif.flow.stage").tag("stage", stage).timer();
-    }
-
-    private static long count(KeyValueStore<?, ?> store) {
-        long n = 0;
-        try (var it = store.all()) {
-            while (it.hasNext()) {
-                it.next();
-                n++;
-            }
-        }
-        return n;
     }
 }

@@ -112,6 +112,13 @@ public class PunctuationScanBench {
     @Param({"100000", "1000000"})
     public int sources;
 
+    /**
+     * {@code state.scan.max.entries}: the firewall's default (one punctuation looks at a slice of the
+     * store), or {@code 2147483647} for the whole store at every punctuation (the firewall before slices).
+     */
+    @Param({"" + FirewallConfig.DEFAULT_STATE_SCAN_MAX_ENTRIES})
+    public int scanMaxEntries;
+
     private SequenceClassifier model;
     private Path stateDir;
     private TopologyTestDriver driver;
@@ -131,7 +138,8 @@ public class PunctuationScanBench {
         BenchFlows flows = BenchInputs.flows();
         // inline inference, batches of one: the flow's verdict reaches the blocklist and alerts at once
         FirewallConfig config = FirewallConfig.of(Map.of(FirewallConfig.BATCH_SIZE, "1",
-                FirewallConfig.INFERENCE_PIPELINED, "false"));
+                FirewallConfig.INFERENCE_PIPELINED, "false",
+                FirewallConfig.STATE_SCAN_MAX_ENTRIES, Integer.toString(scanMaxEntries)));
         TrustConfig trust = TrustConfig.from(config);
         stepMs = Math.max(trust.evictInterval().toMillis(), Math.max(trust.alertUpdateInterval().toMillis(),
                 trust.blocklistExpireInterval().toMillis()));

@@ -13,10 +13,10 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import sif.firewall.StoreSweep;
 import sif.policy.Decision;
 import sif.policy.alerts.Alert;
 import sif.policy.alerts.AlertActivity;
@@ -32,7 +32,8 @@ import sif.trust.IdentityStatus;
  * {@value #STORE} (counters, times, ids and samples in the binary {@link AlertCodec} layout), and
  * forwards ECS or OCSF JSON documents keyed by alert id, rendered only when one is emitted: CREATE on
  * the first verdict, UPDATE on escalation or every update interval, CLOSE when the alert has been
- * idle for the window (checked by a punctuator against the newest verdict event time seen).
+ * idle for the window (checked by a punctuator against the newest verdict event time seen, a slice of at
+ * most {@code scanMaxEntries} open alerts per punctuation: {@link StoreSweep}).
  *
  * <p>The open alerts this processor wrote last are also kept decoded in memory (at most
  * {@value #DECODED_CACHE_SIZE}, least recently used out), so that a busy source's verdicts are not
@@ -49,21 +50,26 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
     private final AlertAggregator aggregator;
     private final AlertDocuments documents;
     private final Duration checkInterval;
+    private final int scanMaxEntries;
     private ProcessorContext<String, String> context;
+    private StoreSweep sweep;
     private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
     /** Decoded copies of what this instance last wrote to the store, by key (LRU). */
     private final Map<String, Alert> decoded;
 
-    public AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval) {
-        this(aggregator, documents, checkInterval, DECODED_CACHE_SIZE);
+    /** @param scanMaxEntries at most this many open alerts are looked at by one CLOSE punctuation ({@link StoreSweep}) */
+    public AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval,
+                                     int scanMaxEntries) {
+        this(aggregator, documents, checkInterval, scanMaxEntries, DECODED_CACHE_SIZE);
     }
 
     AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval,
-                              int decodedCacheSize) {
+                              int scanMaxEntries, int decodedCacheSize) {
         this.aggregator = aggregator;
         this.documents = documents;
         this.checkInterval = checkInterval;
+        this.scanMaxEntries = scanMaxEntries;
         this.decoded = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Alert> eldest) {
@@ -80,11 +86,12 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
 
     public static ProcessorSupplier<String, Verdict, String, String> supplier(AlertAggregator aggregator,
                                                                               AlertDocuments documents,
-                                                                              Duration checkInterval) {
+                                                                              Duration checkInterval,
+                                                                              int scanMaxEntries) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Verdict, String, String> get() {
-                return new AlertAggregationProcessor(aggregator, documents, checkInterval);
+                return new AlertAggregationProcessor(aggregator, documents, checkInterval, scanMaxEntries);
             }
 
             @Override
@@ -99,6 +106,7 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
         this.context = context;
         this.store = context.getStateStore(STORE);
         decoded.clear();
+        sweep = new StoreSweep(scanMaxEntries);
         context.schedule(checkInterval, PunctuationType.STREAM_TIME, t -> closeExpired());
     }
 
@@ -145,15 +153,12 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
             return;
         }
         List<KeyValue<String, Alert>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                var kv = it.next();
-                Alert a = AlertCodec.INSTANCE.decode(kv.value, kv.key);
-                if (aggregator.isIdle(a, maxEventTime)) {
-                    expired.add(KeyValue.pair(kv.key, a));
-                }
+        sweep.next(store, (key, value) -> {
+            Alert a = AlertCodec.INSTANCE.decode(value, key);
+            if (aggregator.isIdle(a, maxEventTime)) {
+                expired.add(KeyValue.pair(key, a));
             }
-        }
+        });
         for (KeyValue<String, Alert> e : expired) {
             store.delete(e.key);
             decoded.remove(e.key);

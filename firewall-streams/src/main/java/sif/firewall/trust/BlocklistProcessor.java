@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import sif.firewall.StoreSweep;
 import sif.firewall.metrics.FirewallMetrics;
 
 /**
@@ -32,7 +33,8 @@ import sif.firewall.metrics.FirewallMetrics;
  *       The entry is (re-)published when new, and when the expiry moved by at least half the TTL
  *       since the last publication — not once per flow.</li>
  *   <li>A punctuator (stream time) unblocks expired entries: store delete plus a tombstone, tagged
- *       with header {@value #ORIGIN_HEADER}={@value #ORIGIN_FIREWALL}.</li>
+ *       with header {@value #ORIGIN_HEADER}={@value #ORIGIN_FIREWALL}. Each punctuation looks at the next
+ *       slice of at most {@code scanMaxEntries} entries ({@link StoreSweep}).</li>
  *   <li>An operator unblocks by producing a tombstone for the source to the blocklist topic; fed
  *       back as {@link BlockCommand#unblock}, it deletes the entry so a later BLOCK publishes anew.
  *       Tombstones carrying the firewall's own origin header are ignored.</li>
@@ -48,16 +50,20 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     private final long ttlMs;
     private final Duration expireInterval;
     private final FirewallMetrics metrics;
+    private final int scanMaxEntries;
     private ProcessorContext<String, String> context;
+    private StoreSweep sweep;
     private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
     private long size;
     /** This task's share of the blocklist gauge (the blocklist is partitioned like the flows). */
     private String owner;
 
-    public BlocklistProcessor(Duration ttl, Duration expireInterval, FirewallMetrics metrics) {
+    /** @param scanMaxEntries at most this many entries are looked at by one expiry punctuation ({@link StoreSweep}) */
+    public BlocklistProcessor(Duration ttl, Duration expireInterval, int scanMaxEntries, FirewallMetrics metrics) {
         this.ttlMs = ttl.toMillis();
         this.expireInterval = expireInterval;
+        this.scanMaxEntries = scanMaxEntries;
         this.metrics = metrics;
     }
 
@@ -68,11 +74,12 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     }
 
     public static ProcessorSupplier<String, BlockCommand, String, String> supplier(Duration ttl, Duration expireInterval,
+                                                                                   int scanMaxEntries,
                                                                                    FirewallMetrics metrics) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, BlockCommand, String, String> get() {
-                return new BlocklistProcessor(ttl, expireInterval, metrics);
+                return new BlocklistProcessor(ttl, expireInterval, scanMaxEntries, metrics);
             }
 
             @Override
@@ -87,6 +94,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.owner = "blocklist-" + context.taskId();
+        this.sweep = new StoreSweep(scanMaxEntries);
         // a task re-initialised after a retried error (same instance) counts its store afresh
         size = 0;
         maxEventTime = Long.MIN_VALUE;
@@ -156,14 +164,11 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
             return;
         }
         List<String> expired = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                var kv = it.next();
-                if (BlocklistEntryCodec.INSTANCE.decode(kv.value, kv.key).blockedUntilMs() <= maxEventTime) {
-                    expired.add(kv.key);
-                }
+        sweep.next(store, (source, value) -> {
+            if (BlocklistEntryCodec.INSTANCE.decode(value, source).blockedUntilMs() <= maxEventTime) {
+                expired.add(source);
             }
-        }
+        });
         for (String source : expired) {
             store.delete(source);
             size--;

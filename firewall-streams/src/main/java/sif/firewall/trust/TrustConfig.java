@@ -35,7 +35,8 @@ public record TrustConfig(
         Duration blocklistTtl,
         Duration blocklistExpireInterval,
         boolean blocklistOperatorUnblock,
-        String observerName) {
+        String observerName,
+        int scanMaxEntries) {
 
     public static final String IDENTITY_TOPIC = "trust.identity.topic";
     public static final String CHALLENGES_TOPIC = "trust.challenges.topic";
@@ -156,7 +157,21 @@ public record TrustConfig(
                 Duration.ofMillis(positive(v, ALERTS_WINDOW_MS)), Duration.ofMillis(positive(v, ALERTS_UPDATE_INTERVAL_MS)),
                 v.apply(BLOCKLIST_TOPIC), Duration.ofMillis(positive(v, BLOCKLIST_TTL_MS)),
                 Duration.ofMillis(positive(v, BLOCKLIST_EXPIRE_INTERVAL_MS)), unblock.equals("true"),
-                v.apply(OBSERVER_NAME));
+                v.apply(OBSERVER_NAME), scanMaxEntries(get));
+    }
+
+    /** {@link FirewallConfig#STATE_SCAN_MAX_ENTRIES}, a firewall-wide setting the trust steps' punctuators share. */
+    private static int scanMaxEntries(Function<String, String> get) {
+        String s = get.apply(FirewallConfig.STATE_SCAN_MAX_ENTRIES);
+        if (s == null || s.isBlank()) {
+            return FirewallConfig.DEFAULT_STATE_SCAN_MAX_ENTRIES;
+        }
+        long n = positive(k -> s.trim(), FirewallConfig.STATE_SCAN_MAX_ENTRIES);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(FirewallConfig.STATE_SCAN_MAX_ENTRIES + " must be at most "
+                    + Integer.MAX_VALUE + ", got " + n);
+        }
+        return (int) n;
     }
 
     private static long positive(Function<String, String> v, String key) {

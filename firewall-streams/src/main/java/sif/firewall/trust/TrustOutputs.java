@@ -75,8 +75,8 @@ public final class TrustOutputs {
                 Observer.defaults(config.observerName(), observerVersion));
         // all verdicts go to both processors: ALLOW/suppressed ones only advance their event-time clock
         verdicts.filter((k, v) -> v != null, Named.as(ALERT_FILTER))
-                .process(AlertAggregationProcessor.supplier(aggregator, documents, config.alertUpdateInterval()),
-                        Named.as(ALERTS))
+                .process(AlertAggregationProcessor.supplier(aggregator, documents, config.alertUpdateInterval(),
+                        config.scanMaxEntries()), Named.as(ALERTS))
                 .to(config.alertsTopic(), Produced.with(Serdes.String(), Serdes.String()).withName(ALERTS_SINK));
 
         KStream<String, BlockCommand> blocks = verdicts
@@ -90,8 +90,8 @@ public final class TrustOutputs {
                     .mapValues((k, v) -> BlockCommand.unblock(k), Named.as(UNBLOCK_COMMANDS));
             blocks = blocks.merge(unblocks, Named.as(BLOCK_MERGE));
         }
-        blocks.process(BlocklistProcessor.supplier(config.blocklistTtl(), config.blocklistExpireInterval(), metrics),
-                        Named.as(BLOCKLIST))
+        blocks.process(BlocklistProcessor.supplier(config.blocklistTtl(), config.blocklistExpireInterval(),
+                        config.scanMaxEntries(), metrics), Named.as(BLOCKLIST))
                 .to(config.blocklistTopic(), Produced.with(Serdes.String(), Serdes.String()).withName(BLOCKLIST_SINK));
     }
 }

@@ -10,13 +10,13 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.firewall.FlowContext;
+import sif.firewall.StoreSweep;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.trust.FreshnessPolicy;
 import sif.trust.FreshnessRule;
@@ -35,7 +35,8 @@ import sif.trust.TrustAssessment;
  * largest event time this task has seen), the clock of {@link SourceState#lastSeenMs()}: record
  * timestamps may be a different clock altogether (a replay stamps records with the time of sending and
  * carries 2017 event times in the payload), and comparing the two would evict every source each
- * interval, restarting its flow count.
+ * interval, restarting its flow count. Each punctuation looks at the next slice of at most
+ * {@code scanMaxEntries} sources ({@link StoreSweep}).
  */
 public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowContext, TrustedFlow> {
 
@@ -46,7 +47,9 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     private final FreshnessRule rule;
     private final Duration sourceIdle;
     private final Duration evictInterval;
+    private final int scanMaxEntries;
     private final FirewallMetrics metrics;
+    private StoreSweep sweep;
 
     private FixedKeyProcessorContext<String, TrustedFlow> context;
     private KeyValueStore<String, byte[]> sources;
@@ -54,11 +57,13 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     /** The largest flow event time this task has seen since it was (re)initialised. */
     private long maxEventTimeMs = Long.MIN_VALUE;
 
-    public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval,
+    /** @param scanMaxEntries at most this many sources are looked at by one eviction punctuation ({@link StoreSweep}) */
+    public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval, int scanMaxEntries,
                               FirewallMetrics metrics) {
         this.rule = new FreshnessRule(freshness);
         this.sourceIdle = sourceIdle;
         this.evictInterval = evictInterval;
+        this.scanMaxEntries = scanMaxEntries;
         this.metrics = metrics;
     }
 
@@ -77,7 +82,8 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         return new FixedKeyProcessorSupplier<>() {
             @Override
             public FixedKeyProcessor<String, FlowContext, TrustedFlow> get() {
-                return new ZeroTrustProcessor(config.freshness(), config.sourceIdle(), config.evictInterval(), metrics);
+                return new ZeroTrustProcessor(config.freshness(), config.sourceIdle(), config.evictInterval(),
+                        config.scanMaxEntries(), metrics);
             }
 
             @Override
@@ -93,6 +99,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         this.sources = context.getStateStore(SOURCE_STORE);
         this.identities = new IdentityStore.Reader(context.getStateStore(IdentityStore.STORE));
         this.maxEventTimeMs = Long.MIN_VALUE;
+        this.sweep = new StoreSweep(scanMaxEntries);
         context.schedule(evictInterval, PunctuationType.STREAM_TIME, this::evictIdle);
     }
 
@@ -139,17 +146,14 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         long cutoff = maxEventTimeMs - sourceIdle.toMillis();
         List<String> idle = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = sources.all()) {
-            while (it.hasNext()) {
-                var kv = it.next();
-                SourceState s = decodeOrNull(kv.key, kv.value);
-                if (s == null) {
-                    unreadable.add(kv.key); // one such value must not stop the eviction of every other source
-                } else if (s.lastSeenMs() < cutoff) {
-                    idle.add(kv.key);
-                }
+        sweep.next(sources, (src, value) -> {
+            SourceState s = decodeOrNull(src, value);
+            if (s == null) {
+                unreadable.add(src); // one such value must not stop the eviction of every other source
+            } else if (s.lastSeenMs() < cutoff) {
+                idle.add(src);
             }
-        }
+        });
         idle.forEach(sources::delete);
         for (String src : unreadable) {
             // replaced, not evicted: eviction would restart the source's flow count

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import sif.firewall.FirewallConfig;
 import sif.policy.alerts.Alert;
 import sif.policy.alerts.AlertAggregator;
 import sif.policy.alerts.AlertDocuments;
@@ -49,7 +50,8 @@ class AlertAggregationProcessorTest {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         var processor = new AlertAggregationProcessor(AlertAggregator.defaults(),
-                new AlertDocuments(AlertFormat.OCSF, Observer.defaults("sif", "test")), Duration.ofSeconds(5), cacheSize);
+                new AlertDocuments(AlertFormat.OCSF, Observer.defaults("sif", "test")), Duration.ofSeconds(5),
+                FirewallConfig.DEFAULT_STATE_SCAN_MAX_ENTRIES, cacheSize);
         processor.init(context);
         return new Fixture(context, store, processor);
     }

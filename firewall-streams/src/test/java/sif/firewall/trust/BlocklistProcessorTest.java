@@ -10,6 +10,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import sif.firewall.FirewallConfig;
 import sif.firewall.metrics.PrometheusFirewallMetrics;
 
 /** The blocklist gauge: one share per task, counted afresh when a task is re-initialised, 0 when it goes. */
@@ -76,7 +77,8 @@ class BlocklistProcessorTest {
                 .withLoggingDisabled().build();
         store.init(ctx.getStateStoreContext(), store);
         ctx.addStateStore(store);
-        BlocklistProcessor p = new BlocklistProcessor(Duration.ofMinutes(10), Duration.ofSeconds(10), metrics);
+        BlocklistProcessor p = new BlocklistProcessor(Duration.ofMinutes(10), Duration.ofSeconds(10),
+                FirewallConfig.DEFAULT_STATE_SCAN_MAX_ENTRIES, metrics);
         p.init(ctx);
         STORES.put(p, store);
         CONTEXTS.put(p, ctx);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sif.firewall.FirewallConfig;
+import sif.firewall.StoreEntries;
 import sif.firewall.metrics.FirewallMetrics;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.IdentityStatus;
@@ -211,6 +213,43 @@ class TrustOutputsTest {
         assertNull(driver.getKeyValueStore(BlocklistProcessor.STORE).get("172.16.0.2"));
         pipe("172.16.0.2", T0 + 1_000_003, Decision.BLOCK, "DoS", false);
         assertEquals(1, blocklist.readRecordsToList().size(), "blocked again after the operator's unblock");
+    }
+
+    /**
+     * With {@code state.scan.max.entries=2}, one expiry punctuation unblocks at most two of five expired
+     * sources and one CLOSE punctuation closes at most two of their five idle alerts: the stores
+     * (RocksDB behind the record cache, as the firewall builds them) are gone through in slices, three
+     * punctuations for five entries. Each clock tick is an ALLOW verdict 10 s of event time later, which
+     * runs each stream-time punctuator once.
+     */
+    @Test
+    void expiryAndCloseLookAtAtMostScanMaxEntriesPerPunctuation() throws Exception {
+        open(FirewallConfig.of(Map.of("application.id", "out-test", TrustConfig.ALERTS_FORMAT, "ocsf",
+                FirewallConfig.STATE_SCAN_MAX_ENTRIES, "2")));
+        for (int i = 1; i <= 5; i++) {
+            pipe("172.16.0." + i, T0 + i, Decision.BLOCK, "DDoS", false);
+        }
+        assertEquals(5, blocklist.readRecordsToList().size());
+        assertEquals(5, alerts.readRecordsToList().size(), "one CREATE per source");
+        List<Integer> unblocked = new ArrayList<>();
+        List<Integer> closed = new ArrayList<>();
+        long tick = T0 + 600_000 + 10_000; // every block (10 min) and alert (60 s idle) has expired
+        for (int p = 0; p < 4; p++, tick += 10_000) {
+            pipe("10.0.0.1", tick, Decision.ALLOW, "BENIGN", false);
+            List<TestRecord<String, String>> tombs = blocklist.readRecordsToList();
+            assertTrue(tombs.stream().allMatch(r -> r.value() == null), "unblocks only");
+            unblocked.add(tombs.size());
+            int closes = 0;
+            for (String doc : alerts.readValuesToList()) {
+                assertEquals(3, M.readTree(doc).get("activity_id").asInt(), "CLOSE only");
+                closes++;
+            }
+            closed.add(closes);
+        }
+        assertEquals(List.of(2, 2, 1, 0), unblocked);
+        assertEquals(List.of(2, 2, 1, 0), closed);
+        assertEquals(0, StoreEntries.count(driver.getKeyValueStore(BlocklistProcessor.STORE)));
+        assertEquals(0, StoreEntries.count(driver.getKeyValueStore(AlertAggregationProcessor.STORE)));
     }
 
     /** Operator unblocks reach the task holding the entry only when the blocklist is partitioned like the flows. */

@@ -317,6 +317,34 @@ class ZeroTrustStepTest {
     }
 
     /**
+     * With {@code state.scan.max.entries=2} one eviction punctuation looks at two sources at most: five idle
+     * sources (and the live one that drives the clock) go over three punctuations, two, two and one.
+     */
+    @Test
+    void evictionLooksAtAtMostScanMaxEntriesPerPunctuation() {
+        long idle = 10 * MIN;
+        driver = open(stateDir, FirewallConfig.of(Map.of("application.id", "zt-test",
+                TrustConfig.SOURCE_IDLE_MS, Long.toString(idle), TrustConfig.EVICT_INTERVAL_MS, "1000",
+                FirewallConfig.STATE_SCAN_MAX_ENTRIES, "2")));
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(ZeroTrustProcessor.SOURCE_STORE);
+        for (int i = 1; i <= 5; i++) {
+            pipe("10.8.8." + i, T0 + i);
+        }
+        List<Integer> left = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            pipe("10.9.9.9", T0 + idle + MIN + p * 1_000L); // a live source, later than the idle time: each runs the punctuator
+            int n = 0;
+            for (int i = 1; i <= 5; i++) {
+                n += store.get("10.8.8." + i) == null ? 0 : 1;
+            }
+            left.add(n);
+        }
+        // the first slice is 10.8.8.1 and .2; the second .3 and .4; the third .5 and the live 10.9.9.9
+        assertEquals(List.of(3, 1, 0, 0), left);
+        assertTrue(store.get("10.9.9.9") != null, "the live source stays");
+    }
+
+    /**
      * A source-state value that cannot be read (corrupt, or a format this version does not know) is
      * replaced by one that has used up the flow limit since the newest verification: the source is STALE,
      * not trusted afresh and not failed, until it is verified again; and such a value does not stop the
