@@ -88,7 +88,6 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private final int batchSize;
     private final Duration maxWait;
     private final Duration evictInterval;
-    private final int scanMaxEntries;
     private final FirewallMetrics metrics;
     private final boolean pipelined;
     private final int inputFormat;
@@ -98,7 +97,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
     private KeyValueStore<String, byte[]> sequences;
     private KeyValueStore<Long, PendingFlow> pendingStore;
     private InferenceRunner runner;
-    private StoreSweep sweep;
+    private final StoreSweep sweep;
     /** Batches handed to the runner, oldest first, not yet forwarded (their flows are still in the store). */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private final List<PendingFlow> pending = new ArrayList<>();
@@ -142,7 +141,7 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         this.batchSize = batchSize;
         this.maxWait = maxWait;
         this.evictInterval = evictInterval;
-        this.scanMaxEntries = scanMaxEntries;
+        this.sweep = new StoreSweep(scanMaxEntries); // keeps its place over re-initialisations
         this.metrics = metrics;
         this.pipelined = pipelined;
         this.inputFormat = SequenceWindow.formatId(classifier.inputFormat());
@@ -184,7 +183,6 @@ public final class SequenceInferenceProcessor implements Processor<String, FlowC
         pendingSlots.clear();
         inFlight.clear();
         nextKey = 0;
-        sweep = new StoreSweep(scanMaxEntries);
         try (KeyValueIterator<Long, PendingFlow> it = pendingStore.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, PendingFlow> kv = it.next();

@@ -8,17 +8,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * A punctuator's pass over a per-source store, in slices: each {@link #next} visits at most
  * {@code maxEntries} entries in the store's key order, starting after the last key the previous call
- * visited, and goes on from the store's first key when it reaches the end (but not past the key it
- * started at). One punctuation (the blocklist's expiry, alert CLOSE, zero-trust and sequence eviction)
+ * visited, and goes on from the store's first key when it reaches the end (up to and including the key
+ * it started after, so no key twice in one call). One punctuation (the blocklist's expiry, alert CLOSE, zero-trust and sequence eviction)
  * therefore holds the stream thread, and the exactly-once transaction it runs in, for a bounded time
  * however many sources a task tracks; the price is that a whole pass over {@code n} entries takes
- * {@code ceil(n / maxEntries)} calls. A store of at most {@code maxEntries} entries is visited whole at
- * every call.
+ * {@code ceil(n / maxEntries)} calls (more when keys are added ahead of the place meanwhile). A store of
+ * at most {@code maxEntries} entries is visited whole at every call, and any {@code n} visits in a row
+ * are every key of an unchanged store of {@code n} entries once.
  *
  * <p>Keys written or deleted between calls do no harm: a call starts at the first key after the last
  * one visited, which need not exist any more. The visitor must not write to the store (collect, then
- * write after the call, as the punctuators do). One per processor instance, made in {@code init} (a
- * task re-initialised starts its pass afresh); not thread-safe, like the processor that owns it.
+ * write after the call, as the punctuators do). One per processor instance, made with it, so that it
+ * keeps its place when the task is re-initialised (an error retried, a corrupted task restored); a task
+ * made anew (moved to another thread or instance, a restart) starts at the first key. Not thread-safe,
+ * like the processor that owns it.
  */
 public final class StoreSweep {
 
@@ -57,13 +60,11 @@ public final class StoreSweep {
         if (start == null || visited == maxEntries) {
             return visited;
         }
-        // from the first key on, up to (not including) the key this call started after
+        // from the first key on, up to and including the key this call started after (range bounds are
+        // inclusive): the previous call's last key, not yet visited by this one
         try (KeyValueIterator<String, V> it = store.range(null, start)) {
             while (visited < maxEntries && it.hasNext()) {
                 KeyValue<String, V> kv = it.next();
-                if (kv.key.equals(start)) {
-                    break;
-                }
                 visitor.accept(kv.key, kv.value);
                 after = kv.key;
                 visited++;

@@ -50,9 +50,8 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
     private final AlertAggregator aggregator;
     private final AlertDocuments documents;
     private final Duration checkInterval;
-    private final int scanMaxEntries;
     private ProcessorContext<String, String> context;
-    private StoreSweep sweep;
+    private final StoreSweep sweep;
     private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
     /** Decoded copies of what this instance last wrote to the store, by key (LRU). */
@@ -69,7 +68,7 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
         this.aggregator = aggregator;
         this.documents = documents;
         this.checkInterval = checkInterval;
-        this.scanMaxEntries = scanMaxEntries;
+        this.sweep = new StoreSweep(scanMaxEntries); // keeps its place over re-initialisations
         this.decoded = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Alert> eldest) {
@@ -106,7 +105,6 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
         this.context = context;
         this.store = context.getStateStore(STORE);
         decoded.clear();
-        sweep = new StoreSweep(scanMaxEntries);
         context.schedule(checkInterval, PunctuationType.STREAM_TIME, t -> closeExpired());
     }
 

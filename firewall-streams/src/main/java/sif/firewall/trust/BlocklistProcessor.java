@@ -50,9 +50,8 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     private final long ttlMs;
     private final Duration expireInterval;
     private final FirewallMetrics metrics;
-    private final int scanMaxEntries;
     private ProcessorContext<String, String> context;
-    private StoreSweep sweep;
+    private final StoreSweep sweep;
     private KeyValueStore<String, byte[]> store;
     private long maxEventTime = Long.MIN_VALUE;
     private long size;
@@ -63,7 +62,7 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
     public BlocklistProcessor(Duration ttl, Duration expireInterval, int scanMaxEntries, FirewallMetrics metrics) {
         this.ttlMs = ttl.toMillis();
         this.expireInterval = expireInterval;
-        this.scanMaxEntries = scanMaxEntries;
+        this.sweep = new StoreSweep(scanMaxEntries); // keeps its place over re-initialisations
         this.metrics = metrics;
     }
 
@@ -94,7 +93,6 @@ public final class BlocklistProcessor implements Processor<String, BlockCommand,
         this.context = context;
         this.store = context.getStateStore(STORE);
         this.owner = "blocklist-" + context.taskId();
-        this.sweep = new StoreSweep(scanMaxEntries);
         // a task re-initialised after a retried error (same instance) counts its store afresh
         size = 0;
         maxEventTime = Long.MIN_VALUE;

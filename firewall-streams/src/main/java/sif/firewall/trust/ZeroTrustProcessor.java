@@ -47,9 +47,8 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     private final FreshnessRule rule;
     private final Duration sourceIdle;
     private final Duration evictInterval;
-    private final int scanMaxEntries;
     private final FirewallMetrics metrics;
-    private StoreSweep sweep;
+    private final StoreSweep sweep;
 
     private FixedKeyProcessorContext<String, TrustedFlow> context;
     private KeyValueStore<String, byte[]> sources;
@@ -63,7 +62,7 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         this.rule = new FreshnessRule(freshness);
         this.sourceIdle = sourceIdle;
         this.evictInterval = evictInterval;
-        this.scanMaxEntries = scanMaxEntries;
+        this.sweep = new StoreSweep(scanMaxEntries); // keeps its place over re-initialisations
         this.metrics = metrics;
     }
 
@@ -99,7 +98,6 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
         this.sources = context.getStateStore(SOURCE_STORE);
         this.identities = new IdentityStore.Reader(context.getStateStore(IdentityStore.STORE));
         this.maxEventTimeMs = Long.MIN_VALUE;
-        this.sweep = new StoreSweep(scanMaxEntries);
         context.schedule(evictInterval, PunctuationType.STREAM_TIME, this::evictIdle);
     }
 

@@ -216,11 +216,13 @@ class TrustOutputsTest {
     }
 
     /**
-     * With {@code state.scan.max.entries=2}, one expiry punctuation unblocks at most two of five expired
-     * sources and one CLOSE punctuation closes at most two of their five idle alerts: the stores
-     * (RocksDB behind the record cache, as the firewall builds them) are gone through in slices, three
-     * punctuations for five entries. Each clock tick is an ALLOW verdict 10 s of event time later, which
-     * runs each stream-time punctuator once.
+     * With {@code state.scan.max.entries=2}, one expiry punctuation looks at two blocklist entries and one
+     * CLOSE punctuation at two open alerts, on from where the last one stopped: the stores (RocksDB behind
+     * the record cache, as the firewall builds them) are gone through in slices. An entry that stays
+     * (10.0.0.1, blocked and alerting at a later event time) sorts before the five that go, so a sweep
+     * that started at the first key every time would end one of them per punctuation ({@code [1, 1, 1, 1]}),
+     * and one without a limit all five at once ({@code [5, 0, 0, 0]}). Each clock tick is an ALLOW verdict
+     * 10 s of record time later, which runs each stream-time punctuator once.
      */
     @Test
     void expiryAndCloseLookAtAtMostScanMaxEntriesPerPunctuation() throws Exception {
@@ -229,15 +231,17 @@ class TrustOutputsTest {
         for (int i = 1; i <= 5; i++) {
             pipe("172.16.0." + i, T0 + i, Decision.BLOCK, "DDoS", false);
         }
-        assertEquals(5, blocklist.readRecordsToList().size());
-        assertEquals(5, alerts.readRecordsToList().size(), "one CREATE per source");
+        long later = T0 + 700_000; // every block (10 min) and alert (60 s idle) above has expired by then
+        verdicts.pipeInput("10.0.0.1", verdict("10.0.0.1", later, Decision.BLOCK, "DDoS", false), T0 + 6);
+        assertEquals(6, blocklist.readRecordsToList().size());
+        assertEquals(6, alerts.readRecordsToList().size(), "one CREATE per source");
         List<Integer> unblocked = new ArrayList<>();
         List<Integer> closed = new ArrayList<>();
-        long tick = T0 + 600_000 + 10_000; // every block (10 min) and alert (60 s idle) has expired
-        for (int p = 0; p < 4; p++, tick += 10_000) {
-            pipe("10.0.0.1", tick, Decision.ALLOW, "BENIGN", false);
+        for (int p = 0; p < 4; p++) {
+            verdicts.pipeInput("10.0.0.2", verdict("10.0.0.2", later, Decision.ALLOW, "BENIGN", false),
+                    T0 + 10_001 + p * 10_000L);
             List<TestRecord<String, String>> tombs = blocklist.readRecordsToList();
-            assertTrue(tombs.stream().allMatch(r -> r.value() == null), "unblocks only");
+            assertTrue(tombs.stream().allMatch(r -> r.value() == null && !r.key().equals("10.0.0.1")), "unblocks only");
             unblocked.add(tombs.size());
             int closes = 0;
             for (String doc : alerts.readValuesToList()) {
@@ -246,10 +250,11 @@ class TrustOutputsTest {
             }
             closed.add(closes);
         }
-        assertEquals(List.of(2, 2, 1, 0), unblocked);
-        assertEquals(List.of(2, 2, 1, 0), closed);
-        assertEquals(0, StoreEntries.count(driver.getKeyValueStore(BlocklistProcessor.STORE)));
-        assertEquals(0, StoreEntries.count(driver.getKeyValueStore(AlertAggregationProcessor.STORE)));
+        // slices: 10.0.0.1 (stays) and 172.16.0.1 | .2 .3 | .4 .5 | 10.0.0.1
+        assertEquals(List.of(1, 2, 2, 0), unblocked);
+        assertEquals(List.of(1, 2, 2, 0), closed);
+        assertEquals(1, StoreEntries.count(driver.getKeyValueStore(BlocklistProcessor.STORE)));
+        assertEquals(1, StoreEntries.count(driver.getKeyValueStore(AlertAggregationProcessor.STORE)));
     }
 
     /** Operator unblocks reach the task holding the entry only when the blocklist is partitioned like the flows. */

@@ -317,11 +317,13 @@ class ZeroTrustStepTest {
     }
 
     /**
-     * With {@code state.scan.max.entries=2} one eviction punctuation looks at two sources at most: five idle
-     * sources (and the live one that drives the clock) go over three punctuations, two, two and one.
+     * With {@code state.scan.max.entries=2} one eviction punctuation looks at two sources at most, on from
+     * where the last one stopped: five idle sources go over three punctuations although two live sources
+     * sort before them; a sweep that started at the first key every time would look at the live ones only
+     * once both are there, and evict one idle source in all ({@code [4, 4, 4, 4, 4]}).
      */
     @Test
-    void evictionLooksAtAtMostScanMaxEntriesPerPunctuation() {
+    void evictionLooksAtAtMostScanMaxEntriesPerPunctuationOnFromTheLast() {
         long idle = 10 * MIN;
         driver = open(stateDir, FirewallConfig.of(Map.of("application.id", "zt-test",
                 TrustConfig.SOURCE_IDLE_MS, Long.toString(idle), TrustConfig.EVICT_INTERVAL_MS, "1000",
@@ -331,17 +333,20 @@ class ZeroTrustStepTest {
             pipe("10.8.8." + i, T0 + i);
         }
         List<Integer> left = new ArrayList<>();
-        for (int p = 0; p < 4; p++) {
-            pipe("10.9.9.9", T0 + idle + MIN + p * 1_000L); // a live source, later than the idle time: each runs the punctuator
+        for (int p = 0; p < 5; p++) {
+            long now = T0 + idle + MIN + p * 1_000L; // later than the idle time: the first runs the punctuator
+            pipe("10.0.0.1", now);
+            pipe("10.0.0.2", now);
             int n = 0;
             for (int i = 1; i <= 5; i++) {
                 n += store.get("10.8.8." + i) == null ? 0 : 1;
             }
             left.add(n);
         }
-        // the first slice is 10.8.8.1 and .2; the second .3 and .4; the third .5 and the live 10.9.9.9
-        assertEquals(List.of(3, 1, 0, 0), left);
-        assertTrue(store.get("10.9.9.9") != null, "the live source stays");
+        // slices: 10.0.0.1 (live) and 10.8.8.1 (10.0.0.2 comes after the first punctuation) | 10.8.8.2 .3 |
+        // .4 .5 | 10.0.0.1 .2 | ...
+        assertEquals(List.of(4, 2, 0, 0, 0), left);
+        assertTrue(store.get("10.0.0.1") != null && store.get("10.0.0.2") != null, "the live sources stay");
     }
 
     /**
