@@ -9,12 +9,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A punctuator's pass over a per-source store, in slices: each {@link #next} visits at most
  * {@code maxEntries} entries in the store's key order, starting after the last key the previous call
  * visited, and goes on from the store's first key when it reaches the end (up to and including the key
- * it started after, so no key twice in one call). One punctuation (the blocklist's expiry, alert CLOSE, zero-trust and sequence eviction)
- * therefore holds the stream thread, and the exactly-once transaction it runs in, for a bounded time
- * however many sources a task tracks; the price is that a whole pass over {@code n} entries takes
- * {@code ceil(n / maxEntries)} calls (more when keys are added ahead of the place meanwhile). A store of
- * at most {@code maxEntries} entries is visited whole at every call, and any {@code n} visits in a row
- * are every key of an unchanged store of {@code n} entries once.
+ * it started after, so no key twice in one call). One punctuation (the blocklist's expiry, alert CLOSE,
+ * zero-trust and sequence eviction) therefore holds the stream thread, and the exactly-once transaction
+ * it runs in, for a bounded time however many sources a task tracks; the price is that a whole pass
+ * over {@code n} entries takes {@code ceil(n / maxEntries)} calls (more when keys are added ahead of the
+ * place meanwhile). A store of at most {@code maxEntries} entries is visited whole at every call, and any
+ * {@code n} visits in a row are every key of an unchanged store of {@code n} entries once.
  *
  * <p>Keys written or deleted between calls do no harm: a call starts at the first key after the last
  * one visited, which need not exist any more. The visitor must not write to the store (collect, then

@@ -57,7 +57,10 @@ public final class AlertAggregationProcessor implements Processor<String, Verdic
     /** Decoded copies of what this instance last wrote to the store, by key (LRU). */
     private final Map<String, Alert> decoded;
 
-    /** @param scanMaxEntries at most this many open alerts are looked at by one CLOSE punctuation ({@link StoreSweep}) */
+    /**
+     * @param scanMaxEntries at most this many open alerts are looked at by one CLOSE punctuation
+     *                       ({@link StoreSweep})
+     */
     public AlertAggregationProcessor(AlertAggregator aggregator, AlertDocuments documents, Duration checkInterval,
                                      int scanMaxEntries) {
         this(aggregator, documents, checkInterval, scanMaxEntries, DECODED_CACHE_SIZE);

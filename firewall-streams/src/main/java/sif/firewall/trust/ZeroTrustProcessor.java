@@ -56,9 +56,12 @@ public final class ZeroTrustProcessor implements FixedKeyProcessor<String, FlowC
     /** The largest flow event time this task has seen since it was (re)initialised. */
     private long maxEventTimeMs = Long.MIN_VALUE;
 
-    /** @param scanMaxEntries at most this many sources are looked at by one eviction punctuation ({@link StoreSweep}) */
-    public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval, int scanMaxEntries,
-                              FirewallMetrics metrics) {
+    /**
+     * @param scanMaxEntries at most this many sources are looked at by one eviction punctuation
+     *                       ({@link StoreSweep})
+     */
+    public ZeroTrustProcessor(FreshnessPolicy freshness, Duration sourceIdle, Duration evictInterval,
+                              int scanMaxEntries, FirewallMetrics metrics) {
         this.rule = new FreshnessRule(freshness);
         this.sourceIdle = sourceIdle;
         this.evictInterval = evictInterval;
