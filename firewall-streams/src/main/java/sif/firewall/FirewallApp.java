@@ -48,7 +48,10 @@ public final class FirewallApp implements AutoCloseable {
     private final VerdictLimit verdictLimit;
     /** Where re-keyed flows go on the repartition topic; learns the flows topic's partition count at {@link #start}. */
     private final RekeyPartitioner rekeyPartitioner = new RekeyPartitioner();
-    /** Asks for the flows topic's partition count after each rebalance, off the stream thread ({@link #recheckFlowPartitions}). */
+    /**
+     * Asks for the flows topic's partition count after each rebalance, off the stream thread
+     * ({@link #recheckFlowPartitions}).
+     */
     private final ExecutorService partitionCheck = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "sif-flows-partition-check");
         t.setDaemon(true);
@@ -114,7 +117,8 @@ public final class FirewallApp implements AutoCloseable {
                         + "verdicts that do not fit", e);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
-            LOG.error("firewall stream thread died; shutting the firewall down{}", partitionsHint(e, config.applicationId()), e);
+            LOG.error("firewall stream thread died; shutting the firewall down{}",
+                    partitionsHint(e, config.applicationId()), e);
             failure = e;
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.record.Records;
 
 /**
  * A valid flow whose record key was not its source's canonical address (no key, another address,
@@ -58,7 +59,7 @@ public record Misrouted(byte[] rawValue) implements FirewallEvent {
      * {@code message.max.bytes}, which a topic created with the broker's settings follows.
      */
     static long internalTopicLimit(int maxValueBytes) {
-        return Math.max(1024 * 1024 + org.apache.kafka.common.record.Records.LOG_OVERHEAD, maxBytes(maxValueBytes));
+        return Math.max(1024 * 1024 + Records.LOG_OVERHEAD, maxBytes(maxValueBytes));
     }
 
     /**
