@@ -141,6 +141,7 @@ class DashboardProvisioningTest {
     void dashboardsUseSifMetricNames() {
         String all = String.join("\n", RepoFiles.queries().stream().map(RepoFiles.Query::expr).toList());
         for (String metric : List.of("sif_flows_in_total", "sif_flows_miskeyed_total", "sif_verdicts_total",
+                "sif_model_input_out_of_range_total",
                 "sif_dlq_total",
                 "sif_inference_batch_size_bucket", "sif_inference_latency_seconds_bucket", "sif_e2e_latency_seconds_bucket",
                 "sif_identity_status_total", "sif_challenges_total", "sif_blocklist_size", "sif_model_info",

@@ -1,6 +1,7 @@
 package sif.model;
 
 import java.util.List;
+import sif.model.data.InputRange;
 
 /**
  * A loaded detection model: thread-safe, loaded once, shared by the threads that use it. Each
@@ -38,6 +39,15 @@ public interface SequenceClassifier extends AutoCloseable {
      */
     default String inputFormat() {
         return "raw-77";
+    }
+
+    /**
+     * The raw input values this model was trained on, widened by a margin ({@link InputRange}): the
+     * firewall marks a flow with an input outside it, and its policy does not let the model decide such a
+     * flow on its own. Default {@code null}: the model cannot say, and no flow is marked.
+     */
+    default InputRange inputRange() {
+        return null;
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import sif.firewall.trust.TrustConfig;
 import sif.model.artifact.ModelArtifact;
+import sif.policy.OutOfRange;
 
 /**
  * The firewall's configuration: a properties file first, then defaults filled in with
@@ -50,6 +51,7 @@ public final class FirewallConfig {
     public static final String INFERENCE_PIPELINED = "inference.pipelined";
     public static final String POLICY_CONFIDENCE_THRESHOLD = "policy.confidence.threshold";
     public static final String POLICY_BENIGN_CLASS = "policy.benign.class";
+    public static final String POLICY_INPUT_OUT_OF_RANGE = "policy.input.out.of.range";
     public static final String VERDICT_MAX_BYTES = "verdict.max.bytes";
     public static final String VALIDATION_MAX_FEATURE_VALUE = "validation.max.feature.value";
     public static final String VALIDATION_MIN_TIMING_VALUE = "validation.min.timing.value";
@@ -84,6 +86,7 @@ public final class FirewallConfig {
         d.put(INFERENCE_PIPELINED, "true");
         d.put(POLICY_CONFIDENCE_THRESHOLD, "");
         d.put(POLICY_BENIGN_CLASS, "BENIGN");
+        d.put(POLICY_INPUT_OUT_OF_RANGE, "");
         // below the producer's max.request.size and a topic's max.message.bytes (1 MiB by default),
         // with room for the record batch's own overhead
         d.put(VERDICT_MAX_BYTES, "1000000");
@@ -181,6 +184,7 @@ public final class FirewallConfig {
                 throw new IllegalArgumentException(POLICY_CONFIDENCE_THRESHOLD + " must be in [0, 1], got " + th);
             }
         }
+        inputOutOfRange();
         if (metricsPort() < -1 || metricsPort() > 65535) {
             throw new IllegalArgumentException(METRICS_PORT + " must be -1 (off), 0 (any) or a port, got " + metricsPort());
         }
@@ -321,6 +325,20 @@ public final class FirewallConfig {
     public Double confidenceThresholdOverride() {
         String v = get(POLICY_CONFIDENCE_THRESHOLD);
         return v.isEmpty() ? null : parseDouble(POLICY_CONFIDENCE_THRESHOLD, v);
+    }
+
+    /**
+     * {@code policy.input.out.of.range} ({@code alert}, {@code block} or {@code model}) when set, else null
+     * (the built-in rules' {@code alert}).
+     */
+    public String inputOutOfRangeOverride() {
+        String v = get(POLICY_INPUT_OUT_OF_RANGE).trim();
+        return v.isEmpty() ? null : v;
+    }
+
+    /** What becomes of the model's action for a flow with an input outside its training range. */
+    public OutOfRange inputOutOfRange() {
+        return OutOfRange.parse(get(POLICY_INPUT_OUT_OF_RANGE), POLICY_INPUT_OUT_OF_RANGE);
     }
 
     public String benignClass() {

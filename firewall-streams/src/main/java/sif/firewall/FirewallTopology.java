@@ -130,7 +130,8 @@ public final class FirewallTopology {
         VerdictEncoder encoder = new VerdictEncoder(topics, config.verdictMaxBytes(), verdictLimit);
         Map<String, KStream<String, FirewallEvent>> decided = inferred.get("inference-scored")
                 .mapValues(e -> (Scored) e, Named.as("scored-flows"))
-                .processValues(() -> new PolicyProcessor(policy, model, metrics, encoder), Named.as(POLICY))
+                .processValues(() -> new PolicyProcessor(policy, model, classifier.inputRange(), metrics, encoder),
+                        Named.as(POLICY))
                 .split(Named.as("policy-"))
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))
                 .defaultBranch(Branched.as("decided"));
@@ -169,6 +170,6 @@ public final class FirewallTopology {
     public static Policy defaultPolicy(FirewallConfig config, SequenceClassifier.ModelInfo model) {
         double threshold = config.confidenceThresholdOverride() != null
                 ? config.confidenceThresholdOverride() : model.decisionThreshold();
-        return new ThresholdPolicy(threshold, config.benignClass());
+        return new ThresholdPolicy(threshold, config.benignClass(), config.inputOutOfRange());
     }
 }

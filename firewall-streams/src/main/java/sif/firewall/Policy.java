@@ -22,10 +22,26 @@ public interface Policy {
      * @param probabilities  calibrated probabilities, same order
      * @param predicted      index of the most probable class
      * @param priorReasons   rules that fired before the policy (e.g. zero trust), in order
+     * @param outOfRange     the flow's inputs that lie outside the values the model was trained on
+     *                       ({@code sif.model.data.InputRange}), by name; empty when none does, or when
+     *                       the model cannot say. The model's output for such a flow is an extrapolation.
      */
     record Input(String srcIp, int srcPort, String dstIp, int dstPort, int protocol,
                  String principal, IdentityStatus identityStatus,
-                 List<String> classNames, float[] probabilities, int predicted, List<String> priorReasons) {
+                 List<String> classNames, float[] probabilities, int predicted, List<String> priorReasons,
+                 List<String> outOfRange) {
+
+        public Input {
+            outOfRange = outOfRange == null ? List.of() : outOfRange;
+        }
+
+        /** A flow whose inputs are all inside the model's training range. */
+        public Input(String srcIp, int srcPort, String dstIp, int dstPort, int protocol, String principal,
+                     IdentityStatus identityStatus, List<String> classNames, float[] probabilities, int predicted,
+                     List<String> priorReasons) {
+            this(srcIp, srcPort, dstIp, dstPort, protocol, principal, identityStatus, classNames, probabilities,
+                    predicted, priorReasons, List.of());
+        }
 
         public String predictedClass() {
             return classNames.get(predicted);

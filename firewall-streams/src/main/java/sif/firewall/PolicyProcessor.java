@@ -8,7 +8,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sif.flows.FlowFeatures;
 import sif.model.SequenceClassifier;
+import sif.model.data.InputRange;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
 import sif.firewall.metrics.FirewallMetrics;
@@ -36,13 +38,16 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
     private final Policy policy;
     private final List<String> classNames;
     private final String modelVersion;
+    /** The model's training range, or null: no flow is marked out of range. */
+    private final InputRange inputRange;
     private final FirewallMetrics metrics;
     private final VerdictEncoder encoder;
     private FixedKeyProcessorContext<String, FirewallEvent> context;
 
-    PolicyProcessor(Policy policy, SequenceClassifier.ModelInfo model, FirewallMetrics metrics,
+    PolicyProcessor(Policy policy, SequenceClassifier.ModelInfo model, InputRange inputRange, FirewallMetrics metrics,
                     VerdictEncoder encoder) {
         this.policy = policy;
+        this.inputRange = inputRange;
         this.classNames = model.classNames();
         this.modelVersion = model.version();
         this.metrics = metrics;
@@ -65,15 +70,17 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
                 best = i;
             }
         }
-        Policy.Input in = new Policy.Input(f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.protocol(), f.principal(),
-                f.identityStatus(), classNames, probs, best, f.reasons());
         Policy.Decision d;
         Verdict v;
         byte[] encoded;
+        List<String> outOfRange;
         // the verdict is built inside the try: whatever fails here is this flow's, and goes to the DLQ
         // as such (an exception escaping to the processing handler would name the record the stream
         // thread is on, which with pipelined inference is another flow)
         try {
+            outOfRange = outOfRange(f);
+            Policy.Input in = new Policy.Input(f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.protocol(),
+                    f.principal(), f.identityStatus(), classNames, probs, best, f.reasons(), outOfRange);
             d = policy.decide(in);
             v = verdict(f, s, d, probs, best);
         } catch (RuntimeException e) {
@@ -87,8 +94,17 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
             return;
         }
         metrics.verdict(d.action().name(), v.getPredictedClass(), probs[best]);
+        if (!outOfRange.isEmpty()) {
+            metrics.inputOutOfRange();
+        }
         metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), v.getVerdictTimeMs());
         context.forward(record.withValue(new Decided(v, encoded)));
+    }
+
+    /** The flow's own inputs outside the model's training range (the model judged its sequence, this flow last). */
+    private List<String> outOfRange(PendingFlow f) {
+        float[] raw = f.features();
+        return inputRange == null || raw == null || raw.length != FlowFeatures.COUNT ? List.of() : inputRange.outside(raw);
     }
 
     private Verdict verdict(PendingFlow f, Scored s, Policy.Decision d, float[] probs, int best) {

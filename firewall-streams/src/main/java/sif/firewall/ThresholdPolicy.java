@@ -2,6 +2,7 @@ package sif.firewall;
 
 import java.util.ArrayList;
 import java.util.List;
+import sif.policy.OutOfRange;
 import sif.schemas.avro.IdentityStatus;
 
 /**
@@ -9,10 +10,13 @@ import sif.schemas.avro.IdentityStatus;
  * whose confidence is above the threshold (0.85 in the paper); ALERT an attack class at or below it.
  * Probabilities are compared at float precision (the model's output type). Zero trust: a flow
  * whose identity was evaluated and found untrusted is never allowed; a benign prediction for it
- * becomes BLOCK. Immutable and thread-safe.
+ * becomes BLOCK. A flow with an input outside the model's training range ({@link Input#outOfRange()})
+ * is not decided by the model alone: by default ({@link OutOfRange#ALERT}) it is ALERTed, whatever the
+ * class and confidence (an untrusted one is still BLOCKed). Immutable and thread-safe.
  *
  * <p>Rule ids written to the verdict's reasons: {@value #RULE_BENIGN}, {@value #RULE_BLOCK},
- * {@value #RULE_ALERT}, {@value #RULE_UNTRUSTED}.
+ * {@value #RULE_ALERT}, {@value #RULE_UNTRUSTED}, and for a flow outside the range {@value #RULE_OUT_OF_RANGE}
+ * followed by the inputs outside ({@code model.input.out-of-range[Flow IAT Min,...]}) after the model's rule.
  */
 public final class ThresholdPolicy implements Policy {
 
@@ -20,20 +24,29 @@ public final class ThresholdPolicy implements Policy {
     public static final String RULE_BLOCK = "model.attack.above-threshold.block";
     public static final String RULE_ALERT = "model.attack.at-or-below-threshold.alert";
     public static final String RULE_UNTRUSTED = "zero-trust.untrusted.deny";
+    public static final String RULE_OUT_OF_RANGE = "model.input.out-of-range";
 
     private final double threshold;
     private final String benignClass;
+    private final OutOfRange outOfRange;
+
+    /** With the default {@link OutOfRange#ALERT} for flows outside the model's training range. */
+    public ThresholdPolicy(double threshold, String benignClass) {
+        this(threshold, benignClass, OutOfRange.DEFAULT);
+    }
 
     /**
      * @param threshold   confidence above which an attack class is blocked
      * @param benignClass the class name that means "no attack"
+     * @param outOfRange  what becomes of the model's action for a flow outside its training range
      */
-    public ThresholdPolicy(double threshold, String benignClass) {
+    public ThresholdPolicy(double threshold, String benignClass, OutOfRange outOfRange) {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
         }
         this.threshold = threshold;
         this.benignClass = benignClass;
+        this.outOfRange = java.util.Objects.requireNonNull(outOfRange, "outOfRange");
     }
 
     public double threshold() {
@@ -42,25 +55,33 @@ public final class ThresholdPolicy implements Policy {
 
     @Override
     public Decision decide(Input in) {
-        List<String> reasons = new ArrayList<>(in.priorReasons().size() + 2);
+        List<String> reasons = new ArrayList<>(in.priorReasons().size() + 3);
         reasons.addAll(in.priorReasons());
         boolean untrusted = in.identityStatus() != IdentityStatus.NOT_EVALUATED
                 && in.identityStatus() != IdentityStatus.TRUSTED;
+        Action action;
         if (benignClass.equals(in.predictedClass())) {
             reasons.add(RULE_BENIGN);
-            if (untrusted) {
-                reasons.add(RULE_UNTRUSTED);
-                return new Decision(Action.BLOCK, reasons, false);
-            }
-            return new Decision(Action.ALLOW, reasons, false);
-        }
-        // the model's probabilities are floats: compare at float precision, so that a probability
-        // the model reports as 0.85f counts as "at" a 0.85 threshold, not above it
-        if ((float) in.confidence() > (float) threshold) {
+            action = Action.ALLOW;
+        } else if ((float) in.confidence() > (float) threshold) {
+            // the model's probabilities are floats: compare at float precision, so that a probability
+            // the model reports as 0.85f counts as "at" a 0.85 threshold, not above it
             reasons.add(RULE_BLOCK);
-            return new Decision(Action.BLOCK, reasons, false);
+            action = Action.BLOCK;
+        } else {
+            reasons.add(RULE_ALERT);
+            action = Action.ALERT;
         }
-        reasons.add(RULE_ALERT);
-        return new Decision(Action.ALERT, reasons, false);
+        if (!in.outOfRange().isEmpty()) {
+            reasons.add(RULE_OUT_OF_RANGE + OutOfRange.names(in.outOfRange()));
+            if (outOfRange.replacement() != null) {
+                action = Action.valueOf(outOfRange.replacement().name());
+            }
+        }
+        if (untrusted && (action == Action.ALLOW || benignClass.equals(in.predictedClass()))) {
+            reasons.add(RULE_UNTRUSTED);
+            action = Action.BLOCK;
+        }
+        return new Decision(action, reasons, false);
     }
 }

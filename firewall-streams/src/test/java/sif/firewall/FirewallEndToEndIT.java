@@ -207,7 +207,8 @@ class FirewallEndToEndIT {
                 NetworkFlow f = inputById.get(ids.get(i));
                 Policy.Decision d = policy.decide(new Policy.Input(f.getSrcIp(), f.getSrcPort(), f.getDstIp(),
                         f.getDstPort(), f.getProtocol(), null, v.getIdentityStatus(), classifier.info().classNames(),
-                        p, best, List.of()));
+                        p, best, List.of(), classifier.inputRange() == null ? List.of()
+                        : classifier.inputRange().outside(Flows.featuresAsFloat(f))));
                 boolean same = d.action().name().equals(v.getDecision().name())
                         && classifier.info().classNames().get(best).equals(v.getPredictedClass())
                         && Math.abs(p[best] - v.getConfidence()) < 1e-4

@@ -1,5 +1,7 @@
 package sif.firewall;
 
+import sif.model.data.FeatureScaler;
+import sif.model.data.InputRange;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,6 +53,8 @@ class FirewallTopologyTest {
     private TestOutputTopic<String, Verdict> alerts;
     private TestOutputTopic<String, byte[]> dlq;
     private RuleClassifier classifier;
+    /** The training range the next {@link #start}'s classifier reports (null: none). */
+    private InputRange inputRange;
     private PrometheusFirewallMetrics counters;
     /** The driver's wall clock (a day after the test flows), which FutureStampGuard also reads. */
     private long clock = T0 + 86_400_000L;
@@ -62,6 +66,7 @@ class FirewallTopologyTest {
         o.putIfAbsent(FirewallConfig.INFERENCE_PIPELINED, "false");
         FirewallConfig config = FirewallConfig.of(o);
         classifier = new RuleClassifier();
+        classifier.inputRange = inputRange;
         counters = FirewallMetrics.prometheus(RuleClassifier.CLASSES);
         var topology = FirewallTopology.buildTopology(config, classifier,
                 FirewallTopology.defaultPolicy(config, classifier.info()),
@@ -115,6 +120,48 @@ class FirewallTopologyTest {
                 () -> in.pipeInput("framed", new byte[] {0, 0, 0, 0, 42, 2, 4}, T0));
         assertTrue(RegistryUnavailableException.in(e), e.toString());
         assertTrue(dlq.isEmpty(), "nothing dead-lettered for the registry's outage");
+    }
+
+    /**
+     * A model that reports its training range: a flow with an input outside it is ALERTed (the default
+     * {@code policy.input.out.of.range}), whether the model called it benign or an attack above the
+     * threshold, its verdict's reasons name the inputs, and sif_model_input_out_of_range_total counts it;
+     * flows inside are decided by the model as before. With {@code model} the model's action stands.
+     */
+    @Test
+    void flowsOutsideTheModelsTrainingRangeAreAlertedNotDecidedByTheModel() {
+        // every input trained on [0, 10,000]: with the margin, Flow Duration up to ~27,800 is inside
+        double[] max = new double[FeatureScaler.INPUTS];
+        double[] ones = new double[FeatureScaler.INPUTS];
+        java.util.Arrays.fill(max, 10_000);
+        java.util.Arrays.fill(ones, 1);
+        inputRange = InputRange.of(new FeatureScaler(max, new double[FeatureScaler.INPUTS],
+                new double[FeatureScaler.INPUTS], ones), InputRange.DEFAULT_MARGIN);
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        pipe(flow("benign-in", "10.0.0.1", T0, 500, 5));
+        pipe(flow("benign-out", "10.0.0.1", T0 + 1, 1_000_000, 5));
+        pipe(flow("ddos-in", "10.0.0.2", T0 + 2, 10, 5000));
+        pipe(flow("ddos-out", "10.0.0.3", T0 + 3, 1_000_000, 5000));
+
+        assertEquals(List.of("benign-in"), allowed.readValuesToList().stream().map(v -> v.getFlowId()).toList());
+        assertEquals(List.of("ddos-in"), blocked.readValuesToList().stream().map(v -> v.getFlowId()).toList());
+        List<Verdict> a = alerts.readValuesToList();
+        assertEquals(List.of("benign-out", "ddos-out"), a.stream().map(v -> v.getFlowId()).toList());
+        assertEquals(List.of(ThresholdPolicy.RULE_BENIGN, ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"),
+                a.get(0).getReasons());
+        assertEquals(List.of(ThresholdPolicy.RULE_BLOCK, ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"),
+                a.get(1).getReasons());
+        assertEquals("DDoS", a.get(1).getPredictedClass(), "the model's class and confidence are kept");
+        assertTrue(counters.registry().scrape().lines().anyMatch(l -> l.equals("sif_model_input_out_of_range_total 2.0")),
+                "two flows counted out of range");
+        close();
+
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.POLICY_INPUT_OUT_OF_RANGE, "model"));
+        pipe(flow("ddos-out", "10.0.0.3", T0 + 3, 1_000_000, 5000));
+        List<Verdict> b = blocked.readValuesToList();
+        assertEquals(List.of("ddos-out"), b.stream().map(v -> v.getFlowId()).toList(), "'model': the model decides");
+        assertEquals(List.of(ThresholdPolicy.RULE_BLOCK, ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"),
+                b.get(0).getReasons());
     }
 
     @Test

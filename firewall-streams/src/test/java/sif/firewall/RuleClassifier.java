@@ -1,5 +1,6 @@
 package sif.firewall;
 
+import sif.model.data.InputRange;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -109,6 +110,14 @@ final class RuleClassifier implements SequenceClassifier {
         java.util.Arrays.fill(out, (1 - p) / (CLASSES.size() - 1));
         out[cls] = p;
         return out;
+    }
+
+    /** The training range {@link #inputRange()} reports; null (the default): none. */
+    volatile InputRange inputRange;
+
+    @Override
+    public InputRange inputRange() {
+        return inputRange;
     }
 
     @Override

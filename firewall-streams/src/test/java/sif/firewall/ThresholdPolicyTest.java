@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import sif.policy.OutOfRange;
 import sif.schemas.avro.IdentityStatus;
 
 class ThresholdPolicyTest {
@@ -42,6 +43,38 @@ class ThresholdPolicyTest {
                 IdentityStatus.NONCOMPLIANT)) {
             assertEquals(Policy.Action.BLOCK, decide(0, 0.99f, s).action(), s.name());
         }
+    }
+
+    /**
+     * A flow with an input outside the model's training range: the model's action gives way to the
+     * configured one (default ALERT, for a benign class as for an attack above the threshold), and the
+     * reasons name the inputs; an untrusted source's benign flow is still BLOCKed.
+     */
+    @Test
+    void aFlowOutsideTheTrainingRangeGetsTheOutOfRangeAction() {
+        List<String> outside = List.of("Flow Duration", "SYN Flag Count", "ACK Flag Count", "Flow IAT Min");
+        String rule = ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration,SYN Flag Count,ACK Flag Count+1]";
+        assertEquals(new Policy.Decision(Policy.Action.ALERT, List.of("prior.rule", ThresholdPolicy.RULE_BLOCK, rule),
+                false), decideOutside(policy, 1, 0.99f, IdentityStatus.NOT_EVALUATED, outside));
+        assertEquals(new Policy.Decision(Policy.Action.ALERT, List.of("prior.rule", ThresholdPolicy.RULE_BENIGN,
+                ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"), false),
+                decideOutside(policy, 0, 0.99f, IdentityStatus.TRUSTED, List.of("Flow Duration")));
+        assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", ThresholdPolicy.RULE_BENIGN,
+                ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]", ThresholdPolicy.RULE_UNTRUSTED), false),
+                decideOutside(policy, 0, 0.99f, IdentityStatus.UNKNOWN, List.of("Flow Duration")));
+
+        ThresholdPolicy block = new ThresholdPolicy(0.85, "BENIGN", OutOfRange.BLOCK);
+        assertEquals(Policy.Action.BLOCK, decideOutside(block, 0, 0.99f, IdentityStatus.TRUSTED, outside).action());
+        ThresholdPolicy model = new ThresholdPolicy(0.85, "BENIGN", OutOfRange.MODEL);
+        assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", ThresholdPolicy.RULE_BLOCK, rule),
+                false), decideOutside(model, 1, 0.99f, IdentityStatus.NOT_EVALUATED, outside));
+        assertEquals(Policy.Action.ALLOW, decideOutside(model, 0, 0.99f, IdentityStatus.TRUSTED, outside).action());
+    }
+
+    private static Policy.Decision decideOutside(ThresholdPolicy p, int cls, float prob, IdentityStatus status,
+                                                 List<String> outside) {
+        return p.decide(new Policy.Input("10.0.0.1", 1, "10.0.0.2", 80, 6, null, status, RuleClassifier.CLASSES,
+                RuleClassifier.probs(cls, prob), cls, List.of("prior.rule"), outside));
     }
 
     @Test

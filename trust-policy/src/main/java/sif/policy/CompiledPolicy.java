@@ -19,7 +19,9 @@ import java.util.Set;
  * <ol>
  *   <li>deny-list match → BLOCK</li>
  *   <li>segmentation violation (principal reaches a destination outside its allowed set) → BLOCK</li>
- *   <li>model: the class action when confidence &gt; threshold, else {@code belowThreshold}</li>
+ *   <li>model: the class action when confidence &gt; threshold, else {@code belowThreshold}; for a flow
+ *       with an input outside the model's training range, the {@code inputOutOfRange} action instead
+ *       (default ALERT; {@code model} keeps the model's)</li>
  *   <li>suppression match on a model ALERT/BLOCK → ALLOW, marked suppressed</li>
  *   <li>zero-trust floor: an untrusted flow (status not TRUSTED/NOT_EVALUATED, source not exempt)
  *       is never ALLOWed: enforce mode raises it to BLOCK, rollout mode to at least ALERT</li>
@@ -41,6 +43,7 @@ public final class CompiledPolicy {
     private final Mode mode;
     private final Decision defaultAction;
     private final Decision belowThreshold;
+    private final OutOfRange outOfRange;
     private final Map<String, ClassAction> classes;
     private final CidrSet exempt;
     private final Matcher[] deny;
@@ -72,8 +75,9 @@ public final class CompiledPolicy {
     }
 
     private CompiledPolicy(PolicyRules rules, String origin, String version, double threshold, Mode mode,
-                           Decision defaultAction, Decision belowThreshold, Map<String, ClassAction> classes,
-                           CidrSet exempt, Matcher[] deny, Matcher[] suppress, Map<String, AllowEntry[]> segmentation) {
+                           Decision defaultAction, Decision belowThreshold, OutOfRange outOfRange,
+                           Map<String, ClassAction> classes, CidrSet exempt, Matcher[] deny, Matcher[] suppress,
+                           Map<String, AllowEntry[]> segmentation) {
         this.rules = rules;
         this.origin = origin;
         this.version = version;
@@ -81,6 +85,7 @@ public final class CompiledPolicy {
         this.mode = mode;
         this.defaultAction = defaultAction;
         this.belowThreshold = belowThreshold;
+        this.outOfRange = outOfRange;
         this.classes = classes;
         this.exempt = exempt;
         this.deny = deny;
@@ -160,6 +165,7 @@ public final class CompiledPolicy {
         return new CompiledPolicy(rules, origin, version, threshold, mode,
                 rules.defaultAction() == null ? Decision.ALERT : rules.defaultAction(),
                 rules.belowThreshold() == null ? Decision.ALERT : rules.belowThreshold(),
+                OutOfRange.parse(rules.inputOutOfRange(), where + " inputOutOfRange"),
                 Map.copyOf(classes), exempt, deny, suppress, Map.copyOf(seg));
     }
 
@@ -286,6 +292,16 @@ public final class CompiledPolicy {
         } else {
             modelReason = "model:" + f.predictedClass() + " p=" + fmt(f.confidence()) + "=>" + action;
         }
+        if (!f.outOfRange().isEmpty()) {
+            // an input unlike every training flow's: the model's output is an extrapolation
+            Decision replaced = outOfRange.replacement();
+            String outside = modelReason.substring(0, modelReason.lastIndexOf("=>")) + " input-out-of-range"
+                    + OutOfRange.names(f.outOfRange());
+            if (replaced != null) {
+                action = replaced;
+            }
+            modelReason = outside + "=>" + action;
+        }
         reasons.add(modelReason);
         String deciding = modelReason;
         boolean suppressed = false;
@@ -345,6 +361,11 @@ public final class CompiledPolicy {
 
     public double confidenceThreshold() {
         return threshold;
+    }
+
+    /** What becomes of the model's action for a flow with an input outside its training range. */
+    public OutOfRange inputOutOfRange() {
+        return outOfRange;
     }
 
     public boolean rolloutMode() {

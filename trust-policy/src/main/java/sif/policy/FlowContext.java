@@ -1,5 +1,6 @@
 package sif.policy;
 
+import java.util.List;
 import sif.trust.IdentityStatus;
 
 /**
@@ -14,6 +15,8 @@ import sif.trust.IdentityStatus;
  * @param predictedClass class predicted by the model (BENIGN, DDoS, DoS, PortScan, Other, ...)
  * @param confidence     calibrated probability of {@code predictedClass}
  * @param identityStatus zero-trust status; null means {@link IdentityStatus#NOT_EVALUATED}
+ * @param outOfRange     the flow's model inputs outside the values the model was trained on, by name;
+ *                       empty (or null) when none is, or the model cannot say
  */
 public record FlowContext(
         String srcIp,
@@ -24,5 +27,16 @@ public record FlowContext(
         String principal,
         String predictedClass,
         double confidence,
-        IdentityStatus identityStatus) {
+        IdentityStatus identityStatus,
+        List<String> outOfRange) {
+
+    public FlowContext {
+        outOfRange = outOfRange == null ? List.of() : outOfRange;
+    }
+
+    /** A flow whose inputs are all inside the model's training range. */
+    public FlowContext(String srcIp, int srcPort, String dstIp, int dstPort, int protocol, String principal,
+                       String predictedClass, double confidence, IdentityStatus identityStatus) {
+        this(srcIp, srcPort, dstIp, dstPort, protocol, principal, predictedClass, confidence, identityStatus, List.of());
+    }
 }

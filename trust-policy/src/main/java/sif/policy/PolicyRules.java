@@ -16,6 +16,9 @@ import java.util.Map;
  *                            BLOCKed in enforce mode and ALERTed in rollout mode, never ALLOWed
  * @param defaultAction       action for classes not listed (default ALERT)
  * @param belowThreshold      action for a non-ALLOW class at or below its threshold (default ALERT)
+ * @param inputOutOfRange     {@code alert} (default), {@code block} or {@code model}: what becomes of the
+ *                            model's action for a flow with an input outside the values the model was
+ *                            trained on ({@link OutOfRange})
  * @param classes             per-class action and optional threshold; absent = the built-in ones
  *                            of {@link #defaults()}
  * @param zeroTrust           zero-trust scope options
@@ -31,6 +34,7 @@ public record PolicyRules(
         String mode,
         Decision defaultAction,
         Decision belowThreshold,
+        String inputOutOfRange,
         Map<String, ClassRule> classes,
         ZeroTrust zeroTrust,
         List<Selector> deny,
@@ -87,7 +91,7 @@ public record PolicyRules(
 
     /** The built-in defaults: the paper's policy (BENIGN allowed, attacks above 0.85 blocked). */
     public static PolicyRules defaults() {
-        return new PolicyRules("builtin-default", 0.85, "enforce", Decision.ALERT, Decision.ALERT,
+        return new PolicyRules("builtin-default", 0.85, "enforce", Decision.ALERT, Decision.ALERT, null,
                 Map.of(BENIGN, new ClassRule(Decision.ALLOW, null),
                         "DDoS", new ClassRule(Decision.BLOCK, null),
                         "DoS", new ClassRule(Decision.BLOCK, null),

@@ -198,6 +198,62 @@ class PolicyEngineTest {
         assertEquals(Decision.ALLOW, e.evaluate(flow("1.1.1.1", "2.2.2.2", 2224, null, "BENIGN", 0.9, null)).decision());
     }
 
+    /**
+     * A flow with an input outside the model's training range is not decided by the model alone: its action
+     * is the document's {@code inputOutOfRange} (default alert), the model's rule names the inputs, and the
+     * rules after the model (suppression, the zero-trust floor) still apply.
+     */
+    @Test
+    void aFlowOutsideTheModelsTrainingRangeGetsTheInputOutOfRangeAction() throws IOException {
+        List<String> outside = List.of("SYN Flag Count", "ACK Flag Count", "Flow IAT Min", "Fwd IAT Min");
+        PolicyEngine e = engine();
+        PolicyDecision ddos = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
+                IdentityStatus.TRUSTED), outside));
+        assertEquals(Decision.ALERT, ddos.decision(), "not BLOCKed on the model's word alone");
+        assertEquals(List.of("model:DDoS p=0.990>0.850 input-out-of-range[SYN Flag Count,ACK Flag Count,Flow IAT Min+1]"
+                + "=>ALERT"), ddos.reasons());
+        PolicyDecision benign = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
+                IdentityStatus.TRUSTED), List.of("Flow IAT Min")));
+        assertEquals(Decision.ALERT, benign.decision(), "nor ALLOWed");
+        assertEquals("model:BENIGN p=0.990 input-out-of-range[Flow IAT Min]=>ALERT", benign.decidingRule());
+        // zero trust still raises an untrusted source's flow to BLOCK in enforce mode
+        PolicyDecision unknown = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
+                IdentityStatus.UNKNOWN), List.of("Flow IAT Min")));
+        assertEquals(Decision.BLOCK, unknown.decision());
+        assertEquals("zero-trust:UNKNOWN=>BLOCK", unknown.decidingRule());
+        // suppression still turns it into a (suppressed) ALLOW
+        PolicyDecision sup = e.evaluate(outOfRange(flow("192.168.10.50", "192.168.10.3", 22, null, "PortScan", 0.99,
+                IdentityStatus.TRUSTED), List.of("Flow IAT Min")));
+        assertEquals(Decision.ALLOW, sup.decision());
+        assertTrue(sup.suppressed());
+        // inside the range (empty list, or the constructor without it): the model decides as before
+        assertEquals(Decision.BLOCK, e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
+                IdentityStatus.TRUSTED), List.of())).decision());
+
+        PolicyEngine block = new PolicyEngine(PolicyLoader.parse(example().replace("inputOutOfRange: alert",
+                "inputOutOfRange: BLOCK"), "block"));
+        assertEquals(OutOfRange.BLOCK, block.current().inputOutOfRange());
+        assertEquals(Decision.BLOCK, block.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN",
+                0.99, IdentityStatus.TRUSTED), outside)).decision());
+        PolicyEngine model = new PolicyEngine(PolicyLoader.parse(example().replace("inputOutOfRange: alert",
+                "inputOutOfRange: model"), "model"));
+        PolicyDecision kept = model.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
+                IdentityStatus.TRUSTED), List.of("Flow IAT Min")));
+        assertEquals(Decision.BLOCK, kept.decision(), "'model': the model's action stands");
+        assertEquals("model:DDoS p=0.990>0.850 input-out-of-range[Flow IAT Min]=>BLOCK", kept.decidingRule());
+
+        assertEquals(OutOfRange.ALERT, PolicyEngine.withDefaults().current().inputOutOfRange(), "the default");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> PolicyLoader.parse(
+                example().replace("inputOutOfRange: alert", "inputOutOfRange: allow"), "allow.yaml"));
+        assertTrue(bad.getMessage().contains("inputOutOfRange must be 'alert', 'block' or 'model', got 'allow'"),
+                bad.getMessage());
+    }
+
+    private static FlowContext outOfRange(FlowContext f, List<String> inputs) {
+        return new FlowContext(f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.protocol(), f.principal(),
+                f.predictedClass(), f.confidence(), f.identityStatus(), inputs);
+    }
+
     @Test
     void defaultsMatchThePaper() {
         PolicyEngine e = PolicyEngine.withDefaults();

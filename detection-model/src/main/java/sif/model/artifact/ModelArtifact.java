@@ -26,6 +26,7 @@ import sif.flows.FlowFeatures;
 import sif.model.ClassifierSession;
 import sif.model.SequenceClassifier;
 import sif.model.data.FeatureScaler;
+import sif.model.data.InputRange;
 import sif.model.nn.Networks;
 
 /**
@@ -293,6 +294,7 @@ public final class ModelArtifact {
         private final ModelInfo info;
         /** The scaled rows' format, scaler included: the firewall tags stored sequences with it. */
         private final String inputFormat;
+        private final InputRange inputRange;
         /** Guarded by {@code this}. */
         private int openSessions;
         private boolean closeRequested;
@@ -308,6 +310,8 @@ public final class ModelArtifact {
                     java.util.Arrays.hashCode(sc.negInf()), java.util.Arrays.hashCode(sc.mean()),
                     java.util.Arrays.hashCode(sc.std()));
             this.inputFormat = "scaled-" + FeatureScaler.INPUTS + "/" + meta.version() + "/" + Integer.toHexString(scaler);
+            this.inputRange = InputRange.of(new FeatureScaler(sc.posInf(), sc.negInf(), sc.mean(), sc.std()),
+                    InputRange.DEFAULT_MARGIN);
         }
 
         /** The weights, waiting for a background load. */
@@ -365,6 +369,11 @@ public final class ModelArtifact {
         @Override
         public String inputFormat() {
             return inputFormat;
+        }
+
+        @Override
+        public InputRange inputRange() {
+            return inputRange;
         }
 
         @Override

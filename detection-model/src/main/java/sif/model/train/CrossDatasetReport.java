@@ -111,6 +111,38 @@ public final class CrossDatasetReport {
         return report + sep + block;
     }
 
+    /** The firewall's input check (the model's training range) on both datasets. */
+    private static void rangeCheck(StringBuilder md, CrossDatasetRun.RangeCheck rc, long confidentLab) {
+        long labOut = rc.outsideByData().get(CrossDatasetRun.LAB);
+        long labTotal = rc.totalByData().get(CrossDatasetRun.LAB);
+        long cicOut = rc.outsideByData().get(CrossDatasetRun.CICIDS);
+        long cicTotal = rc.totalByData().get(CrossDatasetRun.CICIDS);
+        md.append("**What the firewall makes of it.** The firewall checks every flow against the values the model "
+                + "was trained on (`sif.model.data.InputRange`: per input, the smallest and largest training value "
+                + "the model's scaler keeps, widened in its log space by ").append(rc.margin())
+                .append(" of that interval plus ").append(rc.margin()).append(" standard deviations each side) and, "
+                        + "by default (`inputOutOfRange: alert`), ALERTs a flow with an input outside it instead of "
+                        + "letting the model BLOCK or ALLOW it. ")
+                .append(n(labOut)).append(" of ").append(n(labTotal)).append(" lab flows have an input outside");
+        if (labOut == labTotal && confidentLab > 0) {
+            md.append(" — so none of the ").append(n(confidentLab)).append(" confidently judged lab flows above is "
+                    + "blocked or allowed on the model's word alone");
+        }
+        md.append("; of the CICIDS2017 flows, ").append(n(cicOut)).append(" of ").append(n(cicTotal))
+                .append(" (the scaler was fitted on their temporal training part). Inputs most often outside:\n\n"
+                        + "| dataset | flows outside | inputs most often outside (flows) |\n|---|---|---|\n");
+        for (String d : List.of(CrossDatasetRun.CICIDS, CrossDatasetRun.LAB)) {
+            md.append("| ").append(d).append(" | ").append(n(rc.outsideByData().get(d))).append(" of ")
+                    .append(n(rc.totalByData().get(d))).append(" | ");
+            List<Map.Entry<String, Long>> top = rc.topInputs().get(d);
+            md.append(top.isEmpty() ? "–" : String.join(", ", top.stream()
+                    .map(e -> e.getKey() + " (" + n(e.getValue()) + ")").toList())).append(" |\n");
+        }
+        md.append("\nThe check cannot tell a new network from an attack: it says only that the model is "
+                + "extrapolating. A model trained on flows from the network it guards (the README's *Retraining on "
+                + "the full dataset*, with `--data` naming them) moves its range there.\n\n");
+    }
+
     private static String f(double v) {
         return ReportWriter.f(v);
     }
@@ -203,6 +235,9 @@ public final class CrossDatasetReport {
             md.append("\n");
         }
         md.append("\n(Durations and inter-arrival times in microseconds, as CICFlowMeter writes them.)\n\n");
+        if (s.range() != null) {
+            rangeCheck(md, s.range(), s.allLabFlows().confident());
+        }
 
         // (b)
         md.append(COMBINED_HEADING).append("\n");

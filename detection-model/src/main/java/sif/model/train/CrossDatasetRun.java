@@ -23,6 +23,7 @@ import sif.model.artifact.ModelMetadata;
 import sif.model.data.DatasetLoader;
 import sif.model.data.FeatureScaler;
 import sif.model.data.FlowTable;
+import sif.model.data.InputRange;
 import sif.model.data.LabDataset;
 import sif.model.data.PreparedSplit;
 import sif.model.data.Protocol;
@@ -114,7 +115,46 @@ public final class CrossDatasetRun {
 
     /** (a): the shipped model. */
     public record ShippedResult(String version, double threshold, SetEval allLabFlows, SetEval labTest,
-                                SetEval cicidsTest) {}
+                                SetEval cicidsTest, RangeCheck range) {}
+
+    /**
+     * The shipped model's training range ({@link InputRange}, the firewall's input check) against each
+     * dataset's flows: how many have an input outside it, and which inputs are outside most often.
+     *
+     * @param margin        the range's margin
+     * @param outsideByData flows with an input outside, per dataset ({@link #CICIDS}, {@link #LAB})
+     * @param totalByData   flows, per dataset
+     * @param topInputs     per dataset, the inputs most often outside with their counts, most frequent first
+     */
+    public record RangeCheck(double margin, Map<String, Long> outsideByData, Map<String, Long> totalByData,
+                             Map<String, List<Map.Entry<String, Long>>> topInputs) {
+
+        /** Counts {@code range} over the rows of {@code table}, by dataset ({@code isLab}). */
+        public static RangeCheck of(InputRange range, FlowTable table, boolean[] isLab) {
+            Map<String, Long> outside = new LinkedHashMap<>();
+            Map<String, Long> total = new LinkedHashMap<>();
+            Map<String, Map<String, Long>> byInput = new LinkedHashMap<>();
+            for (String d : List.of(CICIDS, LAB)) {
+                outside.put(d, 0L);
+                total.put(d, 0L);
+                byInput.put(d, new LinkedHashMap<>());
+            }
+            for (int i = 0; i < table.size(); i++) {
+                String d = isLab[i] ? LAB : CICIDS;
+                total.merge(d, 1L, Long::sum);
+                List<String> names = range.outside(table.raw(i));
+                if (!names.isEmpty()) {
+                    outside.merge(d, 1L, Long::sum);
+                    names.forEach(n -> byInput.get(d).merge(n, 1L, Long::sum));
+                }
+            }
+            Map<String, List<Map.Entry<String, Long>>> top = new LinkedHashMap<>();
+            byInput.forEach((d, m) -> top.put(d, m.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                    .map(e -> Map.entry(e.getKey(), e.getValue())).toList()));
+            return new RangeCheck(range.margin(), outside, total, top);
+        }
+    }
 
     /** (b): the combined model. */
     public record CombinedResult(Map<String, int[]> sequencesByDataset, double temperature, int bestEpoch,
@@ -229,7 +269,8 @@ public final class CrossDatasetRun {
             int[] y = prep.test().labels();
             shipped = new ShippedResult(model.info().version(), thr, all,
                     SetEval.of(classes, pick(y, labTest), pick(probs, labTest), thr),
-                    SetEval.of(classes, pick(y, cicTest), pick(probs, cicTest), thr));
+                    SetEval.of(classes, pick(y, cicTest), pick(probs, cicTest), thr),
+                    model.inputRange() == null ? null : RangeCheck.of(model.inputRange(), table, c.isLab()));
         }
 
         CombinedResult combined = null;

@@ -85,6 +85,27 @@ class CrossDatasetTest {
         assertEquals(README_COUNTS, lab.countsPerClass(FIVE));
     }
 
+    /**
+     * The shipped model's training range (the firewall's input check) holds every CICIDS2017 flow of the
+     * data it was trained on (training, validation and test parts alike) and no flow of the lab capture, a
+     * network it has never seen.
+     */
+    @Test
+    void theShippedModelsTrainingRangeHoldsEveryCicids2017FlowAndNoLabFlow() throws IOException {
+        assumeLabData();
+        assumeModel();
+        assumeTrue(DataPaths.isDirectory(DataPaths.cicids2017()), DataPaths.missingMessage(DataPaths.cicids2017()));
+        CrossDatasetRun.Combined c = CrossDatasetRun.load(List.of(DataPaths.cicids2017()), labFlows(), labLabels(),
+                50_000, 42);
+        try (SequenceClassifier model = ModelArtifact.load(ModelReevaluationTest.modelDir())) {
+            CrossDatasetRun.RangeCheck r = CrossDatasetRun.RangeCheck.of(model.inputRange(), c.data().table(), c.isLab());
+            assertEquals(Map.of(CrossDatasetRun.CICIDS, 2_972L, CrossDatasetRun.LAB, 12_148L), r.totalByData());
+            assertEquals(Map.of(CrossDatasetRun.CICIDS, 0L, CrossDatasetRun.LAB, 12_148L), r.outsideByData());
+            assertEquals(List.of(), r.topInputs().get(CrossDatasetRun.CICIDS));
+            assertFalse(r.topInputs().get(CrossDatasetRun.LAB).isEmpty());
+        }
+    }
+
     @Test
     void shippedModelIsEvaluatedOnEveryLabClass() throws IOException {
         assumeLabData();

@@ -67,6 +67,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final ThreadLocal<Map<Counter, long[]>> held = new ThreadLocal<>();
     private final Counter flowsIn;
     private final Counter flowsMiskeyed;
+    private final Counter inputsOutOfRange;
     private final TagCache<TagCache<Counter>> verdicts;
     private final TagCache<DistributionSummary> confidence;
     private final TagCache<Counter> dlq;
@@ -118,6 +119,10 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
         flowsMiskeyed = Counter.builder("sif.flows.miskeyed")
                 .description("Valid flow records keyed by something other than their source's canonical address, "
                         + "re-keyed and sent through the repartition topic")
+                .register(registry);
+        inputsOutOfRange = Counter.builder("sif.model.input.out.of.range")
+                .description("Flows with a model input outside the values the model was trained on (its output "
+                        + "for them is an extrapolation; the policy's inputOutOfRange action decided them)")
                 .register(registry);
         verdicts = new TagCache<>(decision -> new TagCache<>(cls -> Counter.builder("sif.verdicts")
                 .description("Verdicts emitted, by decision and predicted class")
@@ -249,6 +254,11 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     @Override
     public void flowMiskeyed() {
         count(flowsMiskeyed);
+    }
+
+    @Override
+    public void inputOutOfRange() {
+        count(inputsOutOfRange);
     }
 
     @Override

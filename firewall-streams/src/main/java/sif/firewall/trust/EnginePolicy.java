@@ -33,29 +33,32 @@ public final class EnginePolicy implements Policy {
         return engine;
     }
 
-    /** {@link #from(TrustConfig, Double, String, SequenceClassifier.ModelInfo)} with the firewall's settings. */
+    /** {@link #from(TrustConfig, Double, String, String, SequenceClassifier.ModelInfo)} with the firewall's settings. */
     public static EnginePolicy from(sif.firewall.FirewallConfig config, SequenceClassifier.ModelInfo model)
             throws IOException {
-        return from(TrustConfig.from(config), config.confidenceThresholdOverride(), config.benignClass(), model);
+        return from(TrustConfig.from(config), config.confidenceThresholdOverride(), config.benignClass(),
+                config.inputOutOfRangeOverride(), model);
     }
 
     /**
      * The policy of {@code policy.file} when set; otherwise the built-in defaults, with {@code benignClass}
      * (the {@code policy.benign.class} setting) as the class that is allowed and the threshold from {@code
-     * policy.confidence.threshold} or, failing that, the model's decision threshold.
+     * policy.confidence.threshold} or, failing that, the model's decision threshold, and {@code
+     * inputOutOfRange} (the {@code policy.input.out.of.range} setting; null: {@code alert}) for flows with an
+     * input outside the model's training range.
      *
      * @throws IllegalArgumentException when {@code policy.file} is set together with {@code
-     *     policy.confidence.threshold} or a {@code policy.benign.class} other than {@code BENIGN}: the file's
-     *     threshold and class actions decide, and the settings would be silently ignored
+     *     policy.confidence.threshold}, {@code policy.input.out.of.range} or a {@code policy.benign.class} other
+     *     than {@code BENIGN}: the file's threshold and actions decide, and the settings would be silently ignored
      */
     public static EnginePolicy from(TrustConfig config, Double thresholdOverride, String benignClass,
-                                    SequenceClassifier.ModelInfo model) throws IOException {
+                                    String inputOutOfRange, SequenceClassifier.ModelInfo model) throws IOException {
         if (!config.policyFile().isBlank()) {
-            if (thresholdOverride != null || !PolicyRules.BENIGN.equals(benignClass)) {
+            if (thresholdOverride != null || inputOutOfRange != null || !PolicyRules.BENIGN.equals(benignClass)) {
                 throw new IllegalArgumentException("policy.file (" + config.policyFile() + ") sets the confidence "
-                        + "threshold and the action of each class itself; remove policy.confidence.threshold and "
-                        + "policy.benign.class from the firewall's settings, or set them in the policy file "
-                        + "(confidenceThreshold, classes)");
+                        + "threshold and the action of each class itself; remove policy.confidence.threshold, "
+                        + "policy.input.out.of.range and policy.benign.class from the firewall's settings, or set "
+                        + "them in the policy file (confidenceThreshold, inputOutOfRange, classes)");
             }
             return new EnginePolicy(new PolicyEngine(PolicyLoader.load(Path.of(config.policyFile()))));
         }
@@ -71,7 +74,7 @@ public final class EnginePolicy implements Policy {
             classes.putIfAbsent(c, new PolicyRules.ClassRule(d.defaultAction(), null));
         }
         PolicyRules rules = new PolicyRules(d.version(), threshold, d.mode(), d.defaultAction(), d.belowThreshold(),
-                classes, d.zeroTrust(), d.deny(), d.suppress(), d.segmentation());
+                inputOutOfRange, classes, d.zeroTrust(), d.deny(), d.suppress(), d.segmentation());
         return new EnginePolicy(new PolicyEngine(CompiledPolicy.compile(rules, "built-in defaults")));
     }
 
@@ -80,7 +83,8 @@ public final class EnginePolicy implements Policy {
         IdentityStatus status = in.identityStatus() == null ? IdentityStatus.NOT_EVALUATED
                 : IdentityStatus.valueOf(in.identityStatus().name());
         PolicyDecision d = engine.evaluate(new sif.policy.FlowContext(in.srcIp(), in.srcPort(), in.dstIp(),
-                in.dstPort(), in.protocol(), in.principal(), in.predictedClass(), in.confidence(), status));
+                in.dstPort(), in.protocol(), in.principal(), in.predictedClass(), in.confidence(), status,
+                in.outOfRange()));
         List<String> reasons = new ArrayList<>(in.priorReasons().size() + d.reasons().size());
         reasons.addAll(in.priorReasons());
         reasons.addAll(d.reasons());

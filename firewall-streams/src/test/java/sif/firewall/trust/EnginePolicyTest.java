@@ -38,7 +38,7 @@ class EnginePolicyTest {
 
     @Test
     void defaultsFollowThePaperAndZeroTrust() throws Exception {
-        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", MODEL);
+        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", null, MODEL);
         Policy.Decision benign = policy.decide(input("192.168.10.5", 0, 0.9f, IdentityStatus.TRUSTED));
         assertEquals(Policy.Action.ALLOW, benign.action());
         assertEquals(List.of("identity:TRUSTED", "model:BENIGN p=0.900=>ALLOW"), benign.reasons());
@@ -69,7 +69,7 @@ class EnginePolicyTest {
         assertEquals(Policy.Action.BLOCK, policy.decide(ddos).action());
     }
 
-    /** A policy file decides thresholds and class actions: the two settings it would override are refused with it. */
+    /** A policy file decides thresholds and actions: the three settings it would override are refused with it. */
     @Test
     void aPolicyFileWithTheSettingsItOverridesIsRefused() throws Exception {
         Path file = stateDir.resolve("policy.yaml");
@@ -77,17 +77,36 @@ class EnginePolicyTest {
         FirewallConfig withFile = FirewallConfig.of(Map.of("application.id", "file-test", "policy.file", file.toString()));
         assertEquals("f1", EnginePolicy.from(withFile, MODEL).engine().current().version());
         for (var extra : List.of(Map.of(FirewallConfig.POLICY_CONFIDENCE_THRESHOLD, "0.9"),
-                Map.of(FirewallConfig.POLICY_BENIGN_CLASS, "Normal"))) {
+                Map.of(FirewallConfig.POLICY_BENIGN_CLASS, "Normal"),
+                Map.of(FirewallConfig.POLICY_INPUT_OUT_OF_RANGE, "block"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> EnginePolicy.from(withFile.with(extra), MODEL));
-            assertTrue(e.getMessage().contains("remove policy.confidence.threshold and policy.benign.class"),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains("remove policy.confidence.threshold, policy.input.out.of.range and "
+                    + "policy.benign.class"), e.getMessage());
         }
+    }
+
+    /** Without a policy file, policy.input.out.of.range sets the built-in rules' action for flows out of range. */
+    @Test
+    void theOutOfRangeSettingSetsTheBuiltInRulesAction() throws Exception {
+        Policy.Input outside = new Policy.Input("172.16.0.1", 40000, "192.168.10.50", 80, 6, null,
+                IdentityStatus.TRUSTED, MODEL.classNames(), new float[] {0.99f, 0.01f}, 0, List.of(),
+                List.of("Flow IAT Min"));
+        assertEquals(Policy.Action.ALERT, EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", null, MODEL)
+                .decide(outside).action(), "default: alert");
+        assertEquals(Policy.Action.BLOCK, EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", "block", MODEL)
+                .decide(outside).action());
+        assertEquals(Policy.Action.ALLOW, EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", "model", MODEL)
+                .decide(outside).action());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of(
+                "application.id", "oor", FirewallConfig.POLICY_INPUT_OUT_OF_RANGE, "allow")));
+        assertTrue(e.getMessage().contains("policy.input.out.of.range must be 'alert', 'block' or 'model', got 'allow'"),
+                e.getMessage());
     }
 
     @Test
     void policyTopicHotUpdatesTheEngine() throws Exception {
-        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", MODEL);
+        EnginePolicy policy = EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", null, MODEL);
         StreamsBuilder b = new StreamsBuilder();
         PolicyFeed.addTo(b, "policy", policy.engine());
         Properties p = new Properties();
