@@ -11,12 +11,15 @@ import sif.schemas.avro.IdentityStatus;
  * Probabilities are compared at float precision (the model's output type). Zero trust: a flow
  * whose identity was evaluated and found untrusted is never allowed; a benign prediction for it
  * becomes BLOCK. A flow with an input outside the model's training range ({@link Input#outOfRange()})
- * is not decided by the model alone: by default ({@link OutOfRange#ALERT}) it is ALERTed, whatever the
- * class and confidence (an untrusted one is still BLOCKed). Immutable and thread-safe.
+ * is not decided by the model alone: by default ({@link OutOfRange#NO_ALLOW}) the model may not ALLOW
+ * it (ALERT instead), its BLOCK and ALERT stand; the other {@link OutOfRange} settings ALERT or BLOCK
+ * every such flow, or leave it to the model. An untrusted source's flow is BLOCKed as before, whatever
+ * the setting. Immutable and thread-safe.
  *
  * <p>Rule ids written to the verdict's reasons: {@value #RULE_BENIGN}, {@value #RULE_BLOCK},
  * {@value #RULE_ALERT}, {@value #RULE_UNTRUSTED}, and for a flow outside the range {@value #RULE_OUT_OF_RANGE}
- * followed by the inputs outside ({@code model.input.out-of-range[Flow IAT Min,...]}) after the model's rule.
+ * followed by the inputs outside ({@code model.input.out-of-range[Flow IAT Min,...]}): after the model's rule
+ * when it changed the decision, before it when not (the last of the two decided).
  */
 public final class ThresholdPolicy implements Policy {
 
@@ -30,7 +33,7 @@ public final class ThresholdPolicy implements Policy {
     private final String benignClass;
     private final OutOfRange outOfRange;
 
-    /** With the default {@link OutOfRange#ALERT} for flows outside the model's training range. */
+    /** With the default {@link OutOfRange#NO_ALLOW} for flows outside the model's training range. */
     public ThresholdPolicy(double threshold, String benignClass) {
         this(threshold, benignClass, OutOfRange.DEFAULT);
     }
@@ -59,26 +62,33 @@ public final class ThresholdPolicy implements Policy {
         reasons.addAll(in.priorReasons());
         boolean untrusted = in.identityStatus() != IdentityStatus.NOT_EVALUATED
                 && in.identityStatus() != IdentityStatus.TRUSTED;
-        Action action;
+        Action model;
+        String modelRule;
         if (benignClass.equals(in.predictedClass())) {
-            reasons.add(RULE_BENIGN);
-            action = Action.ALLOW;
+            modelRule = RULE_BENIGN;
+            model = Action.ALLOW;
         } else if ((float) in.confidence() > (float) threshold) {
             // the model's probabilities are floats: compare at float precision, so that a probability
             // the model reports as 0.85f counts as "at" a 0.85 threshold, not above it
-            reasons.add(RULE_BLOCK);
-            action = Action.BLOCK;
+            modelRule = RULE_BLOCK;
+            model = Action.BLOCK;
         } else {
-            reasons.add(RULE_ALERT);
-            action = Action.ALERT;
+            modelRule = RULE_ALERT;
+            model = Action.ALERT;
         }
-        if (!in.outOfRange().isEmpty()) {
-            reasons.add(RULE_OUT_OF_RANGE + OutOfRange.names(in.outOfRange()));
-            if (outOfRange.replacement() != null) {
-                action = Action.valueOf(outOfRange.replacement().name());
-            }
+        Action action = model;
+        if (in.outOfRange().isEmpty()) {
+            reasons.add(modelRule);
+        } else {
+            // the reason that set the decision comes last: the out-of-range rule only when it changed it
+            action = Action.valueOf(outOfRange.apply(sif.policy.Decision.valueOf(model.name())).name());
+            String rule = RULE_OUT_OF_RANGE + OutOfRange.names(in.outOfRange());
+            reasons.add(action == model ? rule : modelRule);
+            reasons.add(action == model ? modelRule : rule);
         }
-        if (untrusted && (action == Action.ALLOW || benignClass.equals(in.predictedClass()))) {
+        // an untrusted source's flow is never allowed, nor let off the model's block by the range check
+        if (untrusted && (action == Action.ALLOW || benignClass.equals(in.predictedClass())
+                || (model == Action.BLOCK && action != Action.BLOCK))) {
             reasons.add(RULE_UNTRUSTED);
             action = Action.BLOCK;
         }

@@ -123,13 +123,14 @@ class FirewallTopologyTest {
     }
 
     /**
-     * A model that reports its training range: a flow with an input outside it is ALERTed (the default
-     * {@code policy.input.out.of.range}), whether the model called it benign or an attack above the
-     * threshold, its verdict's reasons name the inputs, and sif_model_input_out_of_range_total counts it;
-     * flows inside are decided by the model as before. With {@code model} the model's action stands.
+     * A model that reports its training range: by default ({@code policy.input.out.of.range=no-allow}) a flow
+     * with an input outside it is not ALLOWed on the model's word (ALERT), while the model's BLOCK of one
+     * stands; the verdicts' reasons name the inputs, and sif_model_input_out_of_range_total counts them.
+     * Flows inside are decided by the model as before. {@code alert} ALERTs the block too; {@code model}
+     * lets the model allow.
      */
     @Test
-    void flowsOutsideTheModelsTrainingRangeAreAlertedNotDecidedByTheModel() {
+    void flowsOutsideTheModelsTrainingRangeAreNotAllowedOnTheModelsWord() {
         // every input trained on [0, 10,000]: with the margin, Flow Duration up to ~27,800 is inside
         double[] max = new double[FeatureScaler.INPUTS];
         double[] ones = new double[FeatureScaler.INPUTS];
@@ -137,6 +138,7 @@ class FirewallTopologyTest {
         java.util.Arrays.fill(ones, 1);
         inputRange = InputRange.of(new FeatureScaler(max, new double[FeatureScaler.INPUTS],
                 new double[FeatureScaler.INPUTS], ones), InputRange.DEFAULT_MARGIN);
+        String outside = ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]";
         start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
         pipe(flow("benign-in", "10.0.0.1", T0, 500, 5));
         pipe(flow("benign-out", "10.0.0.1", T0 + 1, 1_000_000, 5));
@@ -144,24 +146,28 @@ class FirewallTopologyTest {
         pipe(flow("ddos-out", "10.0.0.3", T0 + 3, 1_000_000, 5000));
 
         assertEquals(List.of("benign-in"), allowed.readValuesToList().stream().map(v -> v.getFlowId()).toList());
-        assertEquals(List.of("ddos-in"), blocked.readValuesToList().stream().map(v -> v.getFlowId()).toList());
+        List<Verdict> b = blocked.readValuesToList();
+        assertEquals(List.of("ddos-in", "ddos-out"), b.stream().map(v -> v.getFlowId()).toList());
+        assertEquals(List.of(outside, ThresholdPolicy.RULE_BLOCK), b.get(1).getReasons());
         List<Verdict> a = alerts.readValuesToList();
-        assertEquals(List.of("benign-out", "ddos-out"), a.stream().map(v -> v.getFlowId()).toList());
-        assertEquals(List.of(ThresholdPolicy.RULE_BENIGN, ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"),
-                a.get(0).getReasons());
-        assertEquals(List.of(ThresholdPolicy.RULE_BLOCK, ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"),
-                a.get(1).getReasons());
-        assertEquals("DDoS", a.get(1).getPredictedClass(), "the model's class and confidence are kept");
+        assertEquals(List.of("benign-out"), a.stream().map(v -> v.getFlowId()).toList());
+        assertEquals(List.of(ThresholdPolicy.RULE_BENIGN, outside), a.get(0).getReasons());
+        assertEquals("BENIGN", a.get(0).getPredictedClass(), "the model's class and confidence are kept");
         assertTrue(counters.registry().scrape().lines().anyMatch(l -> l.equals("sif_model_input_out_of_range_total 2.0")),
                 "two flows counted out of range");
         close();
 
-        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.POLICY_INPUT_OUT_OF_RANGE, "model"));
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.POLICY_INPUT_OUT_OF_RANGE, "alert"));
         pipe(flow("ddos-out", "10.0.0.3", T0 + 3, 1_000_000, 5000));
-        List<Verdict> b = blocked.readValuesToList();
-        assertEquals(List.of("ddos-out"), b.stream().map(v -> v.getFlowId()).toList(), "'model': the model decides");
-        assertEquals(List.of(ThresholdPolicy.RULE_BLOCK, ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"),
-                b.get(0).getReasons());
+        assertEquals(List.of("ddos-out"), alerts.readValuesToList().stream().map(v -> v.getFlowId()).toList(),
+                "'alert': not blocked on the model's word either");
+        close();
+
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1", FirewallConfig.POLICY_INPUT_OUT_OF_RANGE, "model"));
+        pipe(flow("benign-out", "10.0.0.1", T0 + 1, 1_000_000, 5));
+        List<Verdict> m = allowed.readValuesToList();
+        assertEquals(List.of("benign-out"), m.stream().map(v -> v.getFlowId()).toList(), "'model': the model decides");
+        assertEquals(List.of(outside, ThresholdPolicy.RULE_BENIGN), m.get(0).getReasons());
     }
 
     @Test

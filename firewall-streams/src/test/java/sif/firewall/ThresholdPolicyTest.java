@@ -46,29 +46,34 @@ class ThresholdPolicyTest {
     }
 
     /**
-     * A flow with an input outside the model's training range: the model's action gives way to the
-     * configured one (default ALERT, for a benign class as for an attack above the threshold), and the
-     * reasons name the inputs; an untrusted source's benign flow is still BLOCKed.
+     * A flow with an input outside the model's training range: by default the model may not ALLOW it (ALERT)
+     * and its BLOCK stands; the other settings ALERT or BLOCK every such flow or leave it to the model. The
+     * reason that decided comes last, and an untrusted source's flow is BLOCKed whatever the setting.
      */
     @Test
     void aFlowOutsideTheTrainingRangeGetsTheOutOfRangeAction() {
-        List<String> outside = List.of("Flow Duration", "SYN Flag Count", "ACK Flag Count", "Flow IAT Min");
+        List<String> outside = List.of("Flow Duration", "SYN Flag Count", "ACK Flag Count", "ECE Flag Count");
         String rule = ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration,SYN Flag Count,ACK Flag Count+1]";
-        assertEquals(new Policy.Decision(Policy.Action.ALERT, List.of("prior.rule", ThresholdPolicy.RULE_BLOCK, rule),
-                false), decideOutside(policy, 1, 0.99f, IdentityStatus.NOT_EVALUATED, outside));
-        assertEquals(new Policy.Decision(Policy.Action.ALERT, List.of("prior.rule", ThresholdPolicy.RULE_BENIGN,
-                ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]"), false),
-                decideOutside(policy, 0, 0.99f, IdentityStatus.TRUSTED, List.of("Flow Duration")));
-        assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", ThresholdPolicy.RULE_BENIGN,
-                ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]", ThresholdPolicy.RULE_UNTRUSTED), false),
+        String one = ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]";
+        assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", rule, ThresholdPolicy.RULE_BLOCK),
+                false), decideOutside(policy, 1, 0.99f, IdentityStatus.NOT_EVALUATED, outside), "the model's BLOCK stands");
+        assertEquals(new Policy.Decision(Policy.Action.ALERT, List.of("prior.rule", ThresholdPolicy.RULE_BENIGN, one),
+                false), decideOutside(policy, 0, 0.99f, IdentityStatus.TRUSTED, List.of("Flow Duration")));
+        assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", ThresholdPolicy.RULE_BENIGN, one,
+                ThresholdPolicy.RULE_UNTRUSTED), false),
                 decideOutside(policy, 0, 0.99f, IdentityStatus.UNKNOWN, List.of("Flow Duration")));
 
+        ThresholdPolicy alert = new ThresholdPolicy(0.85, "BENIGN", OutOfRange.ALERT);
+        assertEquals(new Policy.Decision(Policy.Action.ALERT, List.of("prior.rule", ThresholdPolicy.RULE_BLOCK, rule),
+                false), decideOutside(alert, 1, 0.99f, IdentityStatus.NOT_EVALUATED, outside));
+        assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", ThresholdPolicy.RULE_BLOCK, rule,
+                ThresholdPolicy.RULE_UNTRUSTED), false), decideOutside(alert, 1, 0.99f, IdentityStatus.STALE, outside),
+                "an untrusted source is not let off the model's block");
         ThresholdPolicy block = new ThresholdPolicy(0.85, "BENIGN", OutOfRange.BLOCK);
         assertEquals(Policy.Action.BLOCK, decideOutside(block, 0, 0.99f, IdentityStatus.TRUSTED, outside).action());
         ThresholdPolicy model = new ThresholdPolicy(0.85, "BENIGN", OutOfRange.MODEL);
-        assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", ThresholdPolicy.RULE_BLOCK, rule),
-                false), decideOutside(model, 1, 0.99f, IdentityStatus.NOT_EVALUATED, outside));
-        assertEquals(Policy.Action.ALLOW, decideOutside(model, 0, 0.99f, IdentityStatus.TRUSTED, outside).action());
+        assertEquals(new Policy.Decision(Policy.Action.ALLOW, List.of("prior.rule", rule, ThresholdPolicy.RULE_BENIGN),
+                false), decideOutside(model, 0, 0.99f, IdentityStatus.TRUSTED, outside));
     }
 
     private static Policy.Decision decideOutside(ThresholdPolicy p, int cls, float prob, IdentityStatus status,

@@ -20,8 +20,8 @@ import java.util.Set;
  *   <li>deny-list match → BLOCK</li>
  *   <li>segmentation violation (principal reaches a destination outside its allowed set) → BLOCK</li>
  *   <li>model: the class action when confidence &gt; threshold, else {@code belowThreshold}; for a flow
- *       with an input outside the model's training range, the {@code inputOutOfRange} action instead
- *       (default ALERT; {@code model} keeps the model's)</li>
+ *       with an input outside the model's training range, as {@code inputOutOfRange} makes it (default
+ *       {@code no-allow}: an ALLOW becomes ALERT; see {@link OutOfRange})</li>
  *   <li>suppression match on a model ALERT/BLOCK → ALLOW, marked suppressed</li>
  *   <li>zero-trust floor: an untrusted flow (status not TRUSTED/NOT_EVALUATED, source not exempt)
  *       is never ALLOWed: enforce mode raises it to BLOCK, rollout mode to at least ALERT</li>
@@ -294,13 +294,9 @@ public final class CompiledPolicy {
         }
         if (!f.outOfRange().isEmpty()) {
             // an input unlike every training flow's: the model's output is an extrapolation
-            Decision replaced = outOfRange.replacement();
-            String outside = modelReason.substring(0, modelReason.lastIndexOf("=>")) + " input-out-of-range"
-                    + OutOfRange.names(f.outOfRange());
-            if (replaced != null) {
-                action = replaced;
-            }
-            modelReason = outside + "=>" + action;
+            action = outOfRange.apply(action);
+            modelReason = modelReason.substring(0, modelReason.lastIndexOf("=>")) + " input-out-of-range"
+                    + OutOfRange.names(f.outOfRange()) + "=>" + action;
         }
         reasons.add(modelReason);
         String deciding = modelReason;

@@ -9,18 +9,29 @@ import java.util.Locale;
  * {@link FlowContext#outOfRange()}).
  */
 public enum OutOfRange {
-    /** The model's action becomes ALERT, whatever the class and confidence (the default). */
+    /**
+     * The default: the model may not ALLOW such a flow (its ALLOW becomes ALERT); its BLOCK and ALERT stand.
+     * Fail-closed both ways: a model extrapolating lets nothing through, and an attacker who puts an input
+     * out of range (a TCP flag the training data never had) does not turn a BLOCK into an ALERT.
+     */
+    NO_ALLOW,
+    /**
+     * Every such flow is ALERTed, whatever the class and confidence: the model neither blocks nor allows
+     * what it has not seen the like of. For bringing a model up on a network unlike its training data, where
+     * it would block benign hosts; an attacker who can put an input out of range gets an ALERT, not a BLOCK.
+     */
     ALERT,
-    /** The model's action becomes BLOCK. */
+    /** Every such flow is BLOCKed. */
     BLOCK,
     /** The model decides as for any flow; the reasons still name the inputs outside. */
     MODEL;
 
-    /** The default: a model does not block or allow on its own what it has not seen the like of. */
-    public static final OutOfRange DEFAULT = ALERT;
+    /** The default. */
+    public static final OutOfRange DEFAULT = NO_ALLOW;
 
     /**
-     * {@code alert}, {@code block} or {@code model} (any case); null or blank is the {@link #DEFAULT}.
+     * {@code no-allow}, {@code alert}, {@code block} or {@code model} (any case); null or blank is the
+     * {@link #DEFAULT}.
      *
      * @throws IllegalArgumentException naming {@code where} and the accepted values
      */
@@ -29,11 +40,12 @@ public enum OutOfRange {
             return DEFAULT;
         }
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "no-allow" -> NO_ALLOW;
             case "alert" -> ALERT;
             case "block" -> BLOCK;
             case "model" -> MODEL;
-            default -> throw new IllegalArgumentException(where + " must be 'alert', 'block' or 'model', got '"
-                    + value + "'");
+            default -> throw new IllegalArgumentException(where + " must be 'no-allow', 'alert', 'block' or 'model', "
+                    + "got '" + value + "'");
         };
     }
 
@@ -49,12 +61,19 @@ public enum OutOfRange {
         return sb.append(']').toString();
     }
 
-    /** The decision that replaces the model's, or null when the model's stands. */
-    public Decision replacement() {
+    /** What becomes of the model's action {@code model} for a flow outside the range. */
+    public Decision apply(Decision model) {
         return switch (this) {
+            case NO_ALLOW -> model == Decision.ALLOW ? Decision.ALERT : model;
             case ALERT -> Decision.ALERT;
             case BLOCK -> Decision.BLOCK;
-            case MODEL -> null;
+            case MODEL -> model;
         };
+    }
+
+    /** The setting's spelling ({@code no-allow}, {@code alert}, ...). */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

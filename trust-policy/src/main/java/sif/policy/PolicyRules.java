@@ -16,9 +16,9 @@ import java.util.Map;
  *                            BLOCKed in enforce mode and ALERTed in rollout mode, never ALLOWed
  * @param defaultAction       action for classes not listed (default ALERT)
  * @param belowThreshold      action for a non-ALLOW class at or below its threshold (default ALERT)
- * @param inputOutOfRange     {@code alert} (default), {@code block} or {@code model}: what becomes of the
- *                            model's action for a flow with an input outside the values the model was
- *                            trained on ({@link OutOfRange})
+ * @param inputOutOfRange     {@code no-allow} (default), {@code alert}, {@code block} or {@code model}: what
+ *                            becomes of the model's action for a flow with an input outside the values the
+ *                            model was trained on ({@link OutOfRange})
  * @param classes             per-class action and optional threshold; absent = the built-in ones
  *                            of {@link #defaults()}
  * @param zeroTrust           zero-trust scope options

@@ -199,23 +199,30 @@ class PolicyEngineTest {
     }
 
     /**
-     * A flow with an input outside the model's training range is not decided by the model alone: its action
-     * is the document's {@code inputOutOfRange} (default alert), the model's rule names the inputs, and the
-     * rules after the model (suppression, the zero-trust floor) still apply.
+     * A flow with an input outside the model's training range is not decided by the model alone: by default
+     * ({@code no-allow}) the model may not ALLOW it, and its BLOCK stands (an attacker who sets a flag the
+     * training data never had does not turn a BLOCK into an ALERT); {@code alert}, {@code block} and {@code
+     * model} as documented. The model's rule names the inputs; suppression and the zero-trust floor still apply.
      */
     @Test
     void aFlowOutsideTheModelsTrainingRangeGetsTheInputOutOfRangeAction() throws IOException {
-        List<String> outside = List.of("SYN Flag Count", "ACK Flag Count", "Flow IAT Min", "Fwd IAT Min");
+        List<String> outside = List.of("Flow IAT Min", "SYN Flag Count", "ACK Flag Count", "ECE Flag Count");
         PolicyEngine e = engine();
+        assertEquals(OutOfRange.NO_ALLOW, e.current().inputOutOfRange());
         PolicyDecision ddos = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
                 IdentityStatus.TRUSTED), outside));
-        assertEquals(Decision.ALERT, ddos.decision(), "not BLOCKed on the model's word alone");
-        assertEquals(List.of("model:DDoS p=0.990>0.850 input-out-of-range[SYN Flag Count,ACK Flag Count,Flow IAT Min+1]"
-                + "=>ALERT"), ddos.reasons());
+        assertEquals(Decision.BLOCK, ddos.decision(), "the model's BLOCK stands");
+        assertEquals(List.of("model:DDoS p=0.990>0.850 input-out-of-range[Flow IAT Min,SYN Flag Count,ACK Flag Count+1]"
+                + "=>BLOCK"), ddos.reasons());
         PolicyDecision benign = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
                 IdentityStatus.TRUSTED), List.of("Flow IAT Min")));
-        assertEquals(Decision.ALERT, benign.decision(), "nor ALLOWed");
+        assertEquals(Decision.ALERT, benign.decision(), "not ALLOWed on the model's word alone");
         assertEquals("model:BENIGN p=0.990 input-out-of-range[Flow IAT Min]=>ALERT", benign.decidingRule());
+        assertEquals("model-out-of-range:BENIGN", PolicyDecision.ruleId(benign.decidingRule()));
+        assertEquals("model:BENIGN", PolicyDecision.ruleId("model:BENIGN p=0.990=>ALLOW"));
+        // a below-threshold ALERT stays an ALERT
+        assertEquals(Decision.ALERT, e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DoS", 0.5,
+                IdentityStatus.TRUSTED), outside)).decision());
         // zero trust still raises an untrusted source's flow to BLOCK in enforce mode
         PolicyDecision unknown = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
                 IdentityStatus.UNKNOWN), List.of("Flow IAT Min")));
@@ -227,26 +234,33 @@ class PolicyEngineTest {
         assertEquals(Decision.ALLOW, sup.decision());
         assertTrue(sup.suppressed());
         // inside the range (empty list, or the constructor without it): the model decides as before
-        assertEquals(Decision.BLOCK, e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
-                IdentityStatus.TRUSTED), List.of())).decision());
+        assertEquals(Decision.ALLOW, e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN",
+                0.99, IdentityStatus.TRUSTED), List.of())).decision());
 
-        PolicyEngine block = new PolicyEngine(PolicyLoader.parse(example().replace("inputOutOfRange: alert",
+        PolicyEngine alert = new PolicyEngine(PolicyLoader.parse(example().replace("inputOutOfRange: no-allow",
+                "inputOutOfRange: alert"), "alert"));
+        PolicyDecision alerted = alert.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
+                IdentityStatus.TRUSTED), outside));
+        assertEquals(Decision.ALERT, alerted.decision(), "'alert': not BLOCKed on the model's word either");
+        assertEquals(Decision.BLOCK, alert.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS",
+                0.99, IdentityStatus.UNKNOWN), outside)).decision(), "the zero-trust floor blocks an unknown source");
+        PolicyEngine block = new PolicyEngine(PolicyLoader.parse(example().replace("inputOutOfRange: no-allow",
                 "inputOutOfRange: BLOCK"), "block"));
         assertEquals(OutOfRange.BLOCK, block.current().inputOutOfRange());
         assertEquals(Decision.BLOCK, block.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN",
                 0.99, IdentityStatus.TRUSTED), outside)).decision());
-        PolicyEngine model = new PolicyEngine(PolicyLoader.parse(example().replace("inputOutOfRange: alert",
+        PolicyEngine model = new PolicyEngine(PolicyLoader.parse(example().replace("inputOutOfRange: no-allow",
                 "inputOutOfRange: model"), "model"));
-        PolicyDecision kept = model.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
+        PolicyDecision kept = model.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
                 IdentityStatus.TRUSTED), List.of("Flow IAT Min")));
-        assertEquals(Decision.BLOCK, kept.decision(), "'model': the model's action stands");
-        assertEquals("model:DDoS p=0.990>0.850 input-out-of-range[Flow IAT Min]=>BLOCK", kept.decidingRule());
+        assertEquals(Decision.ALLOW, kept.decision(), "'model': the model's action stands");
+        assertEquals("model:BENIGN p=0.990 input-out-of-range[Flow IAT Min]=>ALLOW", kept.decidingRule());
 
-        assertEquals(OutOfRange.ALERT, PolicyEngine.withDefaults().current().inputOutOfRange(), "the default");
+        assertEquals(OutOfRange.NO_ALLOW, PolicyEngine.withDefaults().current().inputOutOfRange(), "the default");
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> PolicyLoader.parse(
-                example().replace("inputOutOfRange: alert", "inputOutOfRange: allow"), "allow.yaml"));
-        assertTrue(bad.getMessage().contains("inputOutOfRange must be 'alert', 'block' or 'model', got 'allow'"),
-                bad.getMessage());
+                example().replace("inputOutOfRange: no-allow", "inputOutOfRange: allow"), "allow.yaml"));
+        assertTrue(bad.getMessage().contains("inputOutOfRange must be 'no-allow', 'alert', 'block' or 'model', got "
+                + "'allow'"), bad.getMessage());
     }
 
     private static FlowContext outOfRange(FlowContext f, List<String> inputs) {

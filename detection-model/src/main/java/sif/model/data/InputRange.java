@@ -29,11 +29,13 @@ public final class InputRange {
     private final double margin;
     private final double[] lo;
     private final double[] hi;
+    private final List<String> onlyZero;
 
-    private InputRange(double margin, double[] lo, double[] hi) {
+    private InputRange(double margin, double[] lo, double[] hi, List<String> onlyZero) {
         this.margin = margin;
         this.lo = lo;
         this.hi = hi;
+        this.onlyZero = List.copyOf(onlyZero);
     }
 
     /** The range of the model whose inputs {@code scaler} scales. */
@@ -46,6 +48,7 @@ public final class InputRange {
         double[] std = scaler.std();
         double[] lo = new double[FeatureScaler.INPUTS];
         double[] hi = new double[FeatureScaler.INPUTS];
+        List<String> onlyZero = new ArrayList<>();
         for (int j = 0; j < lo.length; j++) {
             double min = Math.min(0, neg[j]);
             double max = Math.max(0, pos[j]);
@@ -55,8 +58,11 @@ public final class InputRange {
             // the training extremes themselves stay inside whatever the rounding of log and back
             lo[j] = Math.min(min, unlog(a - widen));
             hi[j] = Math.max(max, unlog(b + widen));
+            if (min == 0 && max == 0) {
+                onlyZero.add(NAMES.get(j));
+            }
         }
-        return new InputRange(margin, lo, hi);
+        return new InputRange(margin, lo, hi, onlyZero);
     }
 
     private static double log(double x) {
@@ -69,6 +75,14 @@ public final class InputRange {
 
     public double margin() {
         return margin;
+    }
+
+    /**
+     * The inputs that were 0 (or undefined) in every training flow, in input order: any other value of one
+     * (a TCP flag the training data never had set) puts a flow outside.
+     */
+    public List<String> onlyZeroInTraining() {
+        return onlyZero;
     }
 
     /** The smallest raw value of input {@code j} (in {@link FeatureScaler#inputNames()} order) inside. */

@@ -125,9 +125,10 @@ public final class CrossDatasetRun {
      * @param outsideByData flows with an input outside, per dataset ({@link #CICIDS}, {@link #LAB})
      * @param totalByData   flows, per dataset
      * @param topInputs     per dataset, the inputs most often outside with their counts, most frequent first
+     * @param onlyZeroInTraining the inputs that were 0 in every training flow (any other value is outside)
      */
     public record RangeCheck(double margin, Map<String, Long> outsideByData, Map<String, Long> totalByData,
-                             Map<String, List<Map.Entry<String, Long>>> topInputs) {
+                             Map<String, List<Map.Entry<String, Long>>> topInputs, List<String> onlyZeroInTraining) {
 
         /** Counts {@code range} over the rows of {@code table}, by dataset ({@code isLab}). */
         public static RangeCheck of(InputRange range, FlowTable table, boolean[] isLab) {
@@ -152,7 +153,7 @@ public final class CrossDatasetRun {
             byInput.forEach((d, m) -> top.put(d, m.entrySet().stream()
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
                     .map(e -> Map.entry(e.getKey(), e.getValue())).toList()));
-            return new RangeCheck(range.margin(), outside, total, top);
+            return new RangeCheck(range.margin(), outside, total, top, range.onlyZeroInTraining());
         }
     }
 

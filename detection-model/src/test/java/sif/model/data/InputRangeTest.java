@@ -79,6 +79,7 @@ class InputRangeTest {
         List<String> names = FeatureScaler.inputNames();
         assertEquals(List.of(names.get(2), names.get(7), names.get(40)), r.outside(row));
         assertEquals(3, r.countOutside(row));
+        assertEquals(List.of(), r.onlyZeroInTraining(), "every input of scaler() has a nonzero extreme");
         assertThrows(IllegalArgumentException.class, () -> r.outside(new float[3]));
         assertThrows(IllegalArgumentException.class, () -> InputRange.of(scaler(), -0.1));
         assertThrows(IllegalArgumentException.class, () -> InputRange.of(scaler(), Double.NaN));

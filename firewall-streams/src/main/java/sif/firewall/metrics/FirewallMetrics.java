@@ -55,7 +55,7 @@ public interface FirewallMetrics {
     /**
      * One flow had a model input outside the values the model was trained on ({@code
      * sif.model.data.InputRange}): the model's output for it is an extrapolation, and the policy's
-     * {@code inputOutOfRange} action decided instead (default ALERT). Counted with its verdict.
+     * {@code inputOutOfRange} setting applied (default: the model may not ALLOW it). Counted with its verdict.
      */
     default void inputOutOfRange() {
     }

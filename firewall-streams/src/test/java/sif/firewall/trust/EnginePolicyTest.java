@@ -93,15 +93,15 @@ class EnginePolicyTest {
                 IdentityStatus.TRUSTED, MODEL.classNames(), new float[] {0.99f, 0.01f}, 0, List.of(),
                 List.of("Flow IAT Min"));
         assertEquals(Policy.Action.ALERT, EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", null, MODEL)
-                .decide(outside).action(), "default: alert");
+                .decide(outside).action(), "default no-allow: a benign prediction is ALERTed");
         assertEquals(Policy.Action.BLOCK, EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", "block", MODEL)
                 .decide(outside).action());
         assertEquals(Policy.Action.ALLOW, EnginePolicy.from(TrustConfig.defaults(), null, "BENIGN", "model", MODEL)
                 .decide(outside).action());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FirewallConfig.of(Map.of(
                 "application.id", "oor", FirewallConfig.POLICY_INPUT_OUT_OF_RANGE, "allow")));
-        assertTrue(e.getMessage().contains("policy.input.out.of.range must be 'alert', 'block' or 'model', got 'allow'"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains("policy.input.out.of.range must be 'no-allow', 'alert', 'block' or 'model', "
+                + "got 'allow'"), e.getMessage());
     }
 
     @Test

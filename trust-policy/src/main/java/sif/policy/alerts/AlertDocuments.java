@@ -57,9 +57,15 @@ public final class AlertDocuments {
         return a.decision() == Decision.BLOCK ? 4 : 3;
     }
 
-    /** Risk 0..100: the model confidence for model decisions, fixed values for rule decisions. */
+    /**
+     * Risk 0..100: the model confidence for model decisions, fixed values for rule decisions, and 50 for a
+     * flow outside the model's training range that the model did not block (its confidence says nothing there).
+     */
     public static double riskScore(Alert a) {
         String rule = PolicyDecision.ruleId(a.decidingRule());
+        if (rule.startsWith(PolicyDecision.OUT_OF_RANGE_RULE) && a.decision() != Decision.BLOCK) {
+            return 50.0;
+        }
         if (rule.startsWith("deny:")) {
             return 90.0;
         }
