@@ -328,8 +328,8 @@ public final class FirewallConfig {
     }
 
     /**
-     * {@code policy.input.out.of.range} ({@code alert}, {@code block} or {@code model}) when set, else null
-     * (the built-in rules' {@code alert}).
+     * {@code policy.input.out.of.range} ({@code no-allow}, {@code alert}, {@code block} or {@code model}) when
+     * set, else null (the built-in rules' {@code no-allow}).
      */
     public String inputOutOfRangeOverride() {
         String v = get(POLICY_INPUT_OUT_OF_RANGE).trim();

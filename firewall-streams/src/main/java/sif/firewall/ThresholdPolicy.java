@@ -13,12 +13,12 @@ import sif.schemas.avro.IdentityStatus;
  * becomes BLOCK. A flow with an input outside the model's training range ({@link Input#outOfRange()})
  * is not decided by the model alone: by default ({@link OutOfRange#NO_ALLOW}) the model may not ALLOW
  * it (ALERT instead), its BLOCK and ALERT stand; the other {@link OutOfRange} settings ALERT or BLOCK
- * every such flow, or leave it to the model. An untrusted source's flow is BLOCKed as before, whatever
- * the setting. Immutable and thread-safe.
+ * every such flow, or leave it to the model. Whatever the setting, an untrusted source's flow is never
+ * ALLOWed, nor let off the model's BLOCK. Immutable and thread-safe.
  *
  * <p>Rule ids written to the verdict's reasons: {@value #RULE_BENIGN}, {@value #RULE_BLOCK},
  * {@value #RULE_ALERT}, {@value #RULE_UNTRUSTED}, and for a flow outside the range {@value #RULE_OUT_OF_RANGE}
- * followed by the inputs outside ({@code model.input.out-of-range[Flow IAT Min,...]}): after the model's rule
+ * followed by the inputs outside ({@code model.input.out-of-range [Flow IAT Min,...]}): after the model's rule
  * when it changed the decision, before it when not (the last of the two decided).
  */
 public final class ThresholdPolicy implements Policy {
@@ -82,7 +82,7 @@ public final class ThresholdPolicy implements Policy {
         } else {
             // the reason that set the decision comes last: the out-of-range rule only when it changed it
             action = Action.valueOf(outOfRange.apply(sif.policy.Decision.valueOf(model.name())).name());
-            String rule = RULE_OUT_OF_RANGE + OutOfRange.names(in.outOfRange());
+            String rule = RULE_OUT_OF_RANGE + " " + OutOfRange.names(in.outOfRange());
             reasons.add(action == model ? rule : modelRule);
             reasons.add(action == model ? modelRule : rule);
         }

@@ -138,7 +138,7 @@ class FirewallTopologyTest {
         java.util.Arrays.fill(ones, 1);
         inputRange = InputRange.of(new FeatureScaler(max, new double[FeatureScaler.INPUTS],
                 new double[FeatureScaler.INPUTS], ones), InputRange.DEFAULT_MARGIN);
-        String outside = ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]";
+        String outside = ThresholdPolicy.RULE_OUT_OF_RANGE + " [Flow Duration]";
         start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
         pipe(flow("benign-in", "10.0.0.1", T0, 500, 5));
         pipe(flow("benign-out", "10.0.0.1", T0 + 1, 1_000_000, 5));

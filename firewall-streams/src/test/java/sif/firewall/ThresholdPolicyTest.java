@@ -53,8 +53,8 @@ class ThresholdPolicyTest {
     @Test
     void aFlowOutsideTheTrainingRangeGetsTheOutOfRangeAction() {
         List<String> outside = List.of("Flow Duration", "SYN Flag Count", "ACK Flag Count", "ECE Flag Count");
-        String rule = ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration,SYN Flag Count,ACK Flag Count+1]";
-        String one = ThresholdPolicy.RULE_OUT_OF_RANGE + "[Flow Duration]";
+        String rule = ThresholdPolicy.RULE_OUT_OF_RANGE + " [Flow Duration,SYN Flag Count,ACK Flag Count+1]";
+        String one = ThresholdPolicy.RULE_OUT_OF_RANGE + " [Flow Duration]";
         assertEquals(new Policy.Decision(Policy.Action.BLOCK, List.of("prior.rule", rule, ThresholdPolicy.RULE_BLOCK),
                 false), decideOutside(policy, 1, 0.99f, IdentityStatus.NOT_EVALUATED, outside), "the model's BLOCK stands");
         assertEquals(new Policy.Decision(Policy.Action.ALERT, List.of("prior.rule", ThresholdPolicy.RULE_BENIGN, one),

@@ -40,9 +40,9 @@ final class VerdictTally {
 
     /**
      * The rule that set the decision, without its figures: the last reason marked {@code =>DECISION}
-     * (e.g. {@code model:DDoS p=0.990>0.850=>BLOCK} gives {@code model:DDoS=>BLOCK}, and {@code model:DDoS
-     * p=0.990>0.850 input-out-of-range[Flow IAT Min]=>ALERT} {@code model:DDoS input-out-of-range=>ALERT}), else
-     * the last reason (cut at its first blank or bracket).
+     * (e.g. {@code model:DDoS p=0.990>0.850=>BLOCK} gives {@code model:DDoS=>BLOCK}, and {@code
+     * model-out-of-range:BENIGN [Flow IAT Min]=>ALERT} {@code model-out-of-range:BENIGN=>ALERT}), else the last
+     * reason (cut at its first blank).
      */
     static String decidingRule(Verdict v) {
         java.util.List<String> reasons = v.getReasons();
@@ -57,15 +57,13 @@ final class VerdictTally {
             }
         }
         int cut = r.length();
-        for (String sep : new String[] {" ", "=>", "["}) {
+        for (String sep : new String[] {" ", "=>"}) {
             int i = r.indexOf(sep);
             if (i > 0) {
                 cut = Math.min(cut, i);
             }
         }
-        // a model rule for a flow outside the model's training range keeps that mark (not the inputs)
-        String outside = r.startsWith("model:") && r.contains(" input-out-of-range[") ? " input-out-of-range" : "";
-        return r.substring(0, cut) + outside + "=>" + v.getDecision();
+        return r.substring(0, cut) + "=>" + v.getDecision();
     }
 
     /** Verdicts per deciding rule, most frequent first. */

@@ -26,13 +26,13 @@ class VerdictTallyTest {
         Verdict m = verdict(Decision.BLOCK, "DDoS", List.of("model:DDoS p=0.990>0.850=>BLOCK"), 0, 0);
         assertEquals("model:DDoS=>BLOCK", VerdictTally.decidingRule(m));
         assertEquals("-", VerdictTally.decidingRule(verdict(Decision.ALLOW, "BENIGN", List.of(), 0, 0)));
-        // outside the model's training range: the mark stays, the inputs go
-        Verdict o = verdict(Decision.ALERT, "DDoS", List.of("identity:TRUSTED spiffe://x",
-                "model:DDoS p=0.990>0.850 input-out-of-range[SYN Flag Count,ACK Flag Count]=>ALERT"), 0, 0);
-        assertEquals("model:DDoS input-out-of-range=>ALERT", VerdictTally.decidingRule(o));
-        // the threshold policy's rule ids (zero trust off): cut before the inputs
+        // outside the model's training range: the range rule decided; its inputs go
+        Verdict o = verdict(Decision.ALERT, "BENIGN", List.of("identity:TRUSTED spiffe://x", "model:BENIGN p=0.990=>ALLOW",
+                "model-out-of-range:BENIGN [SYN Flag Count,ACK Flag Count]=>ALERT"), 0, 0);
+        assertEquals("model-out-of-range:BENIGN=>ALERT", VerdictTally.decidingRule(o));
+        // the threshold policy's rule ids (zero trust off): the last one, cut before the inputs
         Verdict t = verdict(Decision.ALERT, "BENIGN", List.of("model.benign.allow",
-                "model.input.out-of-range[Flow IAT Min,SYN Flag Count]"), 0, 0);
+                "model.input.out-of-range [Flow IAT Min,SYN Flag Count]"), 0, 0);
         assertEquals("model.input.out-of-range=>ALERT", VerdictTally.decidingRule(t));
     }
 

@@ -37,6 +37,13 @@ public final class CompiledPolicy {
 
     enum Mode { ENFORCE, ROLLOUT }
 
+    /**
+     * The rule that follows the model's for a flow with an input outside the model's training range:
+     * {@code model-out-of-range:<class> [<inputs>]}, with {@code =>DECISION} when {@code inputOutOfRange}
+     * changed the model's action.
+     */
+    public static final String OUT_OF_RANGE_RULE = "model-out-of-range:";
+
     private final String version;
     private final String origin;
     private final double threshold;
@@ -292,14 +299,20 @@ public final class CompiledPolicy {
         } else {
             modelReason = "model:" + f.predictedClass() + " p=" + fmt(f.confidence()) + "=>" + action;
         }
-        if (!f.outOfRange().isEmpty()) {
-            // an input unlike every training flow's: the model's output is an extrapolation
-            action = outOfRange.apply(action);
-            modelReason = modelReason.substring(0, modelReason.lastIndexOf("=>")) + " input-out-of-range"
-                    + OutOfRange.names(f.outOfRange()) + "=>" + action;
-        }
         reasons.add(modelReason);
         String deciding = modelReason;
+        if (!f.outOfRange().isEmpty()) {
+            // an input unlike every training flow's: the model's output is an extrapolation. The range rule
+            // follows the model's; it decides (=>) only where the setting changed the model's action
+            Decision ranged = outOfRange.apply(action);
+            String range = OUT_OF_RANGE_RULE + f.predictedClass() + " " + OutOfRange.names(f.outOfRange());
+            if (ranged != action) {
+                action = ranged;
+                range += "=>" + action;
+                deciding = range;
+            }
+            reasons.add(range);
+        }
         boolean suppressed = false;
         if (action != Decision.ALLOW) {
             for (Matcher m : suppress) {

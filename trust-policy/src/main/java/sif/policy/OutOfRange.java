@@ -49,7 +49,10 @@ public enum OutOfRange {
         };
     }
 
-    /** The inputs outside, as the verdict's reasons give them: {@code [A,B,C+2]} (the first three, and how many more). */
+    /**
+     * The inputs outside, as the verdict's reasons give them: {@code [A,B,C+2]} (the first three in the model's
+     * input order, and how many more).
+     */
     public static String names(List<String> inputs) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < Math.min(3, inputs.size()); i++) {

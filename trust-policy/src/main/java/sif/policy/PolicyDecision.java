@@ -22,22 +22,11 @@ public record PolicyDecision(Decision decision, boolean suppressed, List<String>
         reasons = List.copyOf(reasons);
     }
 
-    /** What {@link #ruleId} makes of a model reason for a flow outside the model's training range. */
-    public static final String OUT_OF_RANGE_RULE = "model-out-of-range:";
-
-    /**
-     * The rule id of a reason: the text before {@code =>} and its figures ({@code "deny:tor-exits"}, {@code
-     * "model:DDoS"}); a model reason for a flow with an input outside the model's training range is {@code
-     * model-out-of-range:<class>}, so that a SIEM can tell it from the model's own detections.
-     */
+    /** The rule id of a reason: the text before {@code =>} and its details ({@code "deny:tor-exits"}). */
     public static String ruleId(String reason) {
         int arrow = reason.indexOf("=>");
         String head = arrow < 0 ? reason : reason.substring(0, arrow);
         int space = head.indexOf(' ');
-        String id = space < 0 ? head : head.substring(0, space);
-        if (id.startsWith("model:") && head.contains(" input-out-of-range[")) {
-            return OUT_OF_RANGE_RULE + id.substring("model:".length());
-        }
-        return id;
+        return space < 0 ? head : head.substring(0, space);
     }
 }

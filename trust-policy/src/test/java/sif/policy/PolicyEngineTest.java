@@ -212,14 +212,16 @@ class PolicyEngineTest {
         PolicyDecision ddos = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DDoS", 0.99,
                 IdentityStatus.TRUSTED), outside));
         assertEquals(Decision.BLOCK, ddos.decision(), "the model's BLOCK stands");
-        assertEquals(List.of("model:DDoS p=0.990>0.850 input-out-of-range[Flow IAT Min,SYN Flag Count,ACK Flag Count+1]"
-                + "=>BLOCK"), ddos.reasons());
+        assertEquals(List.of("model:DDoS p=0.990>0.850=>BLOCK",
+                "model-out-of-range:DDoS [Flow IAT Min,SYN Flag Count,ACK Flag Count+1]"), ddos.reasons());
+        assertEquals("model:DDoS", PolicyDecision.ruleId(ddos.decidingRule()), "the model decided");
         PolicyDecision benign = e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
                 IdentityStatus.TRUSTED), List.of("Flow IAT Min")));
         assertEquals(Decision.ALERT, benign.decision(), "not ALLOWed on the model's word alone");
-        assertEquals("model:BENIGN p=0.990 input-out-of-range[Flow IAT Min]=>ALERT", benign.decidingRule());
+        assertEquals(List.of("model:BENIGN p=0.990=>ALLOW", "model-out-of-range:BENIGN [Flow IAT Min]=>ALERT"),
+                benign.reasons());
+        assertEquals("model-out-of-range:BENIGN [Flow IAT Min]=>ALERT", benign.decidingRule());
         assertEquals("model-out-of-range:BENIGN", PolicyDecision.ruleId(benign.decidingRule()));
-        assertEquals("model:BENIGN", PolicyDecision.ruleId("model:BENIGN p=0.990=>ALLOW"));
         // a below-threshold ALERT stays an ALERT
         assertEquals(Decision.ALERT, e.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "DoS", 0.5,
                 IdentityStatus.TRUSTED), outside)).decision());
@@ -254,7 +256,8 @@ class PolicyEngineTest {
         PolicyDecision kept = model.evaluate(outOfRange(flow("192.168.10.5", "192.168.10.3", 80, null, "BENIGN", 0.99,
                 IdentityStatus.TRUSTED), List.of("Flow IAT Min")));
         assertEquals(Decision.ALLOW, kept.decision(), "'model': the model's action stands");
-        assertEquals("model:BENIGN p=0.990 input-out-of-range[Flow IAT Min]=>ALLOW", kept.decidingRule());
+        assertEquals(List.of("model:BENIGN p=0.990=>ALLOW", "model-out-of-range:BENIGN [Flow IAT Min]"), kept.reasons());
+        assertEquals("model:BENIGN p=0.990=>ALLOW", kept.decidingRule());
 
         assertEquals(OutOfRange.NO_ALLOW, PolicyEngine.withDefaults().current().inputOutOfRange(), "the default");
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> PolicyLoader.parse(

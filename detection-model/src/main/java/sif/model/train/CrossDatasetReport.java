@@ -112,19 +112,11 @@ public final class CrossDatasetReport {
     }
 
     /** The firewall's input check (the model's training range) on both datasets. */
-    private static void rangeCheck(StringBuilder md, CrossDatasetRun.RangeCheck rc, CrossDatasetRun.SetEval lab) {
+    private static void rangeCheck(StringBuilder md, CrossDatasetRun.RangeCheck rc, CrossDatasetRun.LabGuard g) {
         long labOut = rc.outsideByData().get(CrossDatasetRun.LAB);
         long labTotal = rc.totalByData().get(CrossDatasetRun.LAB);
         long cicOut = rc.outsideByData().get(CrossDatasetRun.CICIDS);
         long cicTotal = rc.totalByData().get(CrossDatasetRun.CICIDS);
-        Metrics m = lab.metrics();
-        int benign = m.classNames().indexOf("BENIGN");
-        long allowed = 0;
-        if (benign >= 0) {
-            for (long[] row : m.confusion()) {
-                allowed += row[benign];
-            }
-        }
         md.append("**What the firewall makes of it.** The firewall checks every flow against the values the model "
                 + "was trained on (`sif.model.data.InputRange`: per input, the smallest and largest training value "
                 + "the model's scaler keeps, widened in its log space by ").append(rc.margin())
@@ -133,14 +125,17 @@ public final class CrossDatasetReport {
                         + "the CICIDS2017 flows, ").append(n(cicOut)).append(" of ").append(n(cicTotal))
                 .append(" (the scaler was fitted on their temporal training part). With the default "
                         + "`inputOutOfRange: no-allow` the model may not ALLOW a flow outside: of the lab flows, the ")
-                .append(n(allowed)).append(" it predicts BENIGN are ALERTed instead, and its blocks stand (so that an "
-                        + "attacker cannot turn a block into an alert by setting a flag the training data never had: ")
-                .append(rc.onlyZeroInTraining().isEmpty() ? "none here" : String.join(", ", rc.onlyZeroInTraining()))
-                .append(rc.onlyZeroInTraining().isEmpty() ? "" : " were 0 in every training flow")
+                .append(n(g.benignOutside())).append(" it calls BENIGN and that are outside are ALERTed instead, and "
+                        + "its blocks stand (")
+                .append(n(g.attackConfident())).append(" lab flows it calls an attack class with confidence above "
+                        + "the threshold), so that an attacker cannot turn a block into an alert by setting a flag the "
+                        + "training data never had (")
+                .append(rc.onlyZeroInTraining().isEmpty() ? "none here" : String.join(", ", rc.onlyZeroInTraining())
+                        + " were 0 in every training flow")
                 .append("). With `inputOutOfRange: alert`, for bringing the model up on a network unlike its training "
-                        + "data, ").append(labOut == labTotal ? "none" : "only those outside")
-                .append(" of the ").append(n(lab.confident())).append(" confidently judged lab flows above would be "
-                        + "blocked on the model's word. Inputs most often outside:\n\n"
+                        + "data, only the ").append(n(g.attackConfidentInside()))
+                .append(" of them that are inside would still be blocked on the model's word. "
+                        + "Inputs most often outside:\n\n"
                         + "| dataset | flows outside | inputs most often outside (flows) |\n|---|---|---|\n");
         for (String d : List.of(CrossDatasetRun.CICIDS, CrossDatasetRun.LAB)) {
             md.append("| ").append(d).append(" | ").append(n(rc.outsideByData().get(d))).append(" of ")
@@ -247,7 +242,7 @@ public final class CrossDatasetReport {
         }
         md.append("\n(Durations and inter-arrival times in microseconds, as CICFlowMeter writes them.)\n\n");
         if (s.range() != null) {
-            rangeCheck(md, s.range(), s.allLabFlows());
+            rangeCheck(md, s.range(), s.guard());
         }
 
         // (b)

@@ -115,7 +115,7 @@ public final class CrossDatasetRun {
 
     /** (a): the shipped model. */
     public record ShippedResult(String version, double threshold, SetEval allLabFlows, SetEval labTest,
-                                SetEval cicidsTest, RangeCheck range) {}
+                                SetEval cicidsTest, RangeCheck range, LabGuard guard) {}
 
     /**
      * The shipped model's training range ({@link InputRange}, the firewall's input check) against each
@@ -208,6 +208,14 @@ public final class CrossDatasetRun {
      * last T flows as for CICIDS2017.
      */
     public static SetEval shippedOnLab(SequenceClassifier model, LabDataset.Loaded lab, double threshold) {
+        LabOutcome o = labOutcome(model, lab);
+        return SetEval.of(model.info().classNames(), o.labels(), o.probabilities(), threshold);
+    }
+
+    /** The lab flows as one table (file order) and the model's probabilities for each. */
+    private record LabOutcome(FlowTable table, int[] labels, float[][] probabilities) {}
+
+    private static LabOutcome labOutcome(SequenceClassifier model, LabDataset.Loaded lab) {
         FlowTable.Builder b = new FlowTable.Builder(ClassMapping.FIVE);
         for (LabDataset.LabFlow f : lab.flows()) {
             b.add(f.flow(), f.classIndex(), "");
@@ -217,7 +225,42 @@ public final class CrossDatasetRun {
         int[] y = table.labels();
         try (ClassifierSession s = model.newSession()) {
             Evaluation.Outcome o = Evaluation.evaluate(s, table, seq, y, model.info().classNames(), 256);
-            return SetEval.of(model.info().classNames(), y, o.probabilities(), threshold);
+            return new LabOutcome(table, y, o.probabilities());
+        }
+    }
+
+    /**
+     * What the range check does to the shipped model's verdicts on the lab flows, with the built-in class
+     * actions (BENIGN allowed, the attack classes blocked above the threshold).
+     *
+     * @param benignOutside          flows the model calls BENIGN that are outside: ALERTed under {@code no-allow}
+     * @param attackConfident        flows it calls an attack class above the threshold: blocked on its word
+     * @param attackConfidentInside  those of them inside: the only ones still blocked on its word under {@code alert}
+     */
+    public record LabGuard(long benignOutside, long attackConfident, long attackConfidentInside) {
+
+        static LabGuard of(InputRange range, LabOutcome o, List<String> classes, double threshold) {
+            int benign = classes.indexOf("BENIGN");
+            long benignOutside = 0;
+            long confident = 0;
+            long confidentInside = 0;
+            for (int i = 0; i < o.labels().length; i++) {
+                float[] p = o.probabilities()[i];
+                int best = 0;
+                for (int k = 1; k < p.length; k++) {
+                    if (p[k] > p[best]) {
+                        best = k;
+                    }
+                }
+                boolean outside = range.countOutside(o.table().raw(i)) > 0;
+                if (best == benign) {
+                    benignOutside += outside ? 1 : 0;
+                } else if ((float) p[best] > (float) threshold) {
+                    confident++;
+                    confidentInside += outside ? 0 : 1;
+                }
+            }
+            return new LabGuard(benignOutside, confident, confidentInside);
         }
     }
 
@@ -260,7 +303,8 @@ public final class CrossDatasetRun {
                         + classes);
             }
             double thr = model.info().decisionThreshold();
-            SetEval all = shippedOnLab(model, c.lab(), thr);
+            LabOutcome labOutcome = labOutcome(model, c.lab());
+            SetEval all = SetEval.of(classes, labOutcome.labels(), labOutcome.probabilities(), thr);
             LOG.info("shipped model {} on {} lab flows: accuracy {} macro-F1 {}", model.info().version(),
                     all.metrics().total(), all.metrics().accuracy(), all.metrics().macroF1());
             float[][] probs;
@@ -271,7 +315,8 @@ public final class CrossDatasetRun {
             shipped = new ShippedResult(model.info().version(), thr, all,
                     SetEval.of(classes, pick(y, labTest), pick(probs, labTest), thr),
                     SetEval.of(classes, pick(y, cicTest), pick(probs, cicTest), thr),
-                    model.inputRange() == null ? null : RangeCheck.of(model.inputRange(), table, c.isLab()));
+                    model.inputRange() == null ? null : RangeCheck.of(model.inputRange(), table, c.isLab()),
+                    model.inputRange() == null ? null : LabGuard.of(model.inputRange(), labOutcome, classes, thr));
         }
 
         CombinedResult combined = null;

@@ -140,6 +140,18 @@ class CrossDatasetTest {
                 new SequenceTrainer.Config(4, 4, 32, 3e-3f, 1), 150, true, out, 2L * 1024 * 1024, "smoke-lab-lstm", 0.85, false);
         CrossDatasetRun.Result r = CrossDatasetRun.run(opt, null);
 
+        // the range check on the lab: every lab flow is outside, so none is blocked on the model's word under
+        // 'alert', and each the model calls BENIGN is ALERTed under the default
+        CrossDatasetRun.LabGuard g = r.shipped().guard();
+        assertEquals(0, g.attackConfidentInside());
+        assertTrue(g.attackConfident() > 0 && g.benignOutside() + g.attackConfident() <= 12_148, g.toString());
+        Metrics labAll = r.shipped().allLabFlows().metrics();
+        long calledBenign = 0;
+        for (long[] row : labAll.confusion()) {
+            calledBenign += row[FIVE.indexOfClassName("BENIGN")];
+        }
+        assertEquals(calledBenign, g.benignOutside(), "every lab flow the model calls BENIGN is outside");
+
         CrossDatasetRun.CombinedResult c = r.combined();
         Metrics lab = c.labTest().metrics();
         Metrics cic = c.cicidsTest().metrics();

@@ -44,7 +44,7 @@ public final class EnginePolicy implements Policy {
      * The policy of {@code policy.file} when set; otherwise the built-in defaults, with {@code benignClass}
      * (the {@code policy.benign.class} setting) as the class that is allowed and the threshold from {@code
      * policy.confidence.threshold} or, failing that, the model's decision threshold, and {@code
-     * inputOutOfRange} (the {@code policy.input.out.of.range} setting; null: {@code alert}) for flows with an
+     * inputOutOfRange} (the {@code policy.input.out.of.range} setting; null: {@code no-allow}) for flows with an
      * input outside the model's training range.
      *
      * @throws IllegalArgumentException when {@code policy.file} is set together with {@code

@@ -2,6 +2,7 @@ package sif.policy.alerts;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import sif.policy.CompiledPolicy;
 import sif.policy.Decision;
 import sif.policy.PolicyDecision;
 
@@ -58,12 +59,12 @@ public final class AlertDocuments {
     }
 
     /**
-     * Risk 0..100: the model confidence for model decisions, fixed values for rule decisions, and 50 for a
-     * flow outside the model's training range that the model did not block (its confidence says nothing there).
+     * Risk 0..100: the model confidence for model decisions, fixed values for rule decisions (50 where the
+     * training-range rule decided: the model's confidence says nothing about a flow unlike its training data).
      */
     public static double riskScore(Alert a) {
         String rule = PolicyDecision.ruleId(a.decidingRule());
-        if (rule.startsWith(PolicyDecision.OUT_OF_RANGE_RULE) && a.decision() != Decision.BLOCK) {
+        if (rule.startsWith(CompiledPolicy.OUT_OF_RANGE_RULE)) {
             return 50.0;
         }
         if (rule.startsWith("deny:")) {

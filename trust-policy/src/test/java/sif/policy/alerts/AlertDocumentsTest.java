@@ -47,25 +47,30 @@ class AlertDocumentsTest {
     }
 
     /**
-     * An alert for a flow outside the model's training range has its own rule id, so that a SIEM can tell it
-     * from the model's detections, and a risk score of 50 when the model did not block it (its confidence
-     * says nothing there); a BLOCK the model made all the same keeps the model's confidence.
+     * An alert decided by the training-range rule has that rule's id, so that a SIEM can tell it from the
+     * model's detections, and a risk of 50 (the model's confidence says nothing about such a flow); a BLOCK
+     * the model made all the same keeps the model's rule and confidence.
      */
     @Test
     void outOfRangeAlertsHaveTheirOwnRuleIdAndRisk() throws Exception {
         AlertDocuments ecs = new AlertDocuments(AlertFormat.ECS, OBS);
         AlertDocuments ocsf = new AlertDocuments(AlertFormat.OCSF, OBS);
-        Alert alerted = sample(Decision.ALERT, List.of("model:DDoS p=0.970>0.850 input-out-of-range[SYN Flag Count]=>ALERT"));
+        Alert alerted = sample(Decision.ALERT, List.of("model:DDoS p=0.970>0.850=>BLOCK",
+                "model-out-of-range:DDoS [SYN Flag Count]=>ALERT"));
         JsonNode doc = M.readTree(ecs.toJson(alerted, AlertActivity.CREATE, T));
         assertEquals("model-out-of-range:DDoS", doc.at("/rule/id").asText());
         assertEquals(50.0, doc.at("/event/risk_score").asDouble());
         assertEquals(List.of(), SchemaChecks.ecsProblems(ecs.toJson(alerted, AlertActivity.CREATE, T)));
         JsonNode o = M.readTree(ocsf.toJson(alerted, AlertActivity.CREATE, T));
         assertEquals("model-out-of-range:DDoS", o.at("/finding_info/analytic/name").asText());
+        assertEquals("Rule", o.at("/finding_info/analytic/type").asText());
         assertEquals(List.of(), SchemaChecks.ocsfProblems(ocsf.toJson(alerted, AlertActivity.CREATE, T)));
-        Alert blocked = sample(Decision.BLOCK, List.of("model:DDoS p=0.970>0.850 input-out-of-range[SYN Flag Count]=>BLOCK"));
+        Alert blocked = sample(Decision.BLOCK, List.of("model:DDoS p=0.970>0.850=>BLOCK",
+                "model-out-of-range:DDoS [SYN Flag Count]"));
         assertEquals(97.0, AlertDocuments.riskScore(blocked));
-        assertEquals(97.0, AlertDocuments.riskScore(sample(Decision.ALERT, List.of("model:DDoS p=0.970<=0.990=>ALERT"))));
+        JsonNode b = M.readTree(ocsf.toJson(blocked, AlertActivity.CREATE, T));
+        assertEquals("model:DDoS", b.at("/finding_info/analytic/name").asText());
+        assertEquals("Learning (ML/DL)", b.at("/finding_info/analytic/type").asText());
     }
 
     @Test
