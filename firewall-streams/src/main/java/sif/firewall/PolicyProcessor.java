@@ -104,7 +104,8 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
     /** The flow's own inputs outside the model's training range (the model judged its sequence, this flow last). */
     private List<String> outOfRange(PendingFlow f) {
         float[] raw = f.features();
-        return inputRange == null || raw == null || raw.length != FlowFeatures.COUNT ? List.of() : inputRange.outside(raw);
+        return inputRange == null || raw == null || raw.length != FlowFeatures.COUNT ? List.of()
+                : inputRange.outside(raw);
     }
 
     private Verdict verdict(PendingFlow f, Scored s, Policy.Decision d, float[] probs, int best) {

@@ -37,6 +37,7 @@ public record FlowContext(
     /** A flow whose inputs are all inside the model's training range. */
     public FlowContext(String srcIp, int srcPort, String dstIp, int dstPort, int protocol, String principal,
                        String predictedClass, double confidence, IdentityStatus identityStatus) {
-        this(srcIp, srcPort, dstIp, dstPort, protocol, principal, predictedClass, confidence, identityStatus, List.of());
+        this(srcIp, srcPort, dstIp, dstPort, protocol, principal, predictedClass, confidence, identityStatus,
+                List.of());
     }
 }
