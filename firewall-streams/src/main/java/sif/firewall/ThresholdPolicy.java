@@ -2,6 +2,7 @@ package sif.firewall;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import sif.policy.OutOfRange;
 import sif.schemas.avro.IdentityStatus;
 
@@ -49,7 +50,7 @@ public final class ThresholdPolicy implements Policy {
         }
         this.threshold = threshold;
         this.benignClass = benignClass;
-        this.outOfRange = java.util.Objects.requireNonNull(outOfRange, "outOfRange");
+        this.outOfRange = Objects.requireNonNull(outOfRange, "outOfRange");
     }
 
     public double threshold() {

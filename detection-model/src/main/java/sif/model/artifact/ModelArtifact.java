@@ -310,8 +310,7 @@ public final class ModelArtifact {
                     java.util.Arrays.hashCode(sc.negInf()), java.util.Arrays.hashCode(sc.mean()),
                     java.util.Arrays.hashCode(sc.std()));
             this.inputFormat = "scaled-" + FeatureScaler.INPUTS + "/" + meta.version() + "/" + Integer.toHexString(scaler);
-            this.inputRange = InputRange.of(new FeatureScaler(sc.posInf(), sc.negInf(), sc.mean(), sc.std()),
-                    InputRange.DEFAULT_MARGIN);
+            this.inputRange = InputRange.of(translator.scaler(), InputRange.DEFAULT_MARGIN);
         }
 
         /** The weights, waiting for a background load. */

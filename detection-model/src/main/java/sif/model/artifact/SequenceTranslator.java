@@ -38,6 +38,11 @@ public final class SequenceTranslator implements NoBatchifyTranslator<SequenceTr
         this.temperature = (float) temperature;
     }
 
+    /** The scaler the model was trained with. */
+    public FeatureScaler scaler() {
+        return scaler;
+    }
+
     /** The model input of one raw flow: its 76 scaled inputs (what a {@code scaled} batch holds). */
     public float[] input(float[] raw) {
         return scaler.transform(raw);

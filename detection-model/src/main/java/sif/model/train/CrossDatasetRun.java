@@ -246,12 +246,7 @@ public final class CrossDatasetRun {
             long confidentInside = 0;
             for (int i = 0; i < o.labels().length; i++) {
                 float[] p = o.probabilities()[i];
-                int best = 0;
-                for (int k = 1; k < p.length; k++) {
-                    if (p[k] > p[best]) {
-                        best = k;
-                    }
-                }
+                int best = Calibration.argmax(p);
                 boolean outside = range.countOutside(o.table().raw(i)) > 0;
                 if (best == benign) {
                     benignOutside += outside ? 1 : 0;
