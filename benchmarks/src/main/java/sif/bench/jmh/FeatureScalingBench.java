@@ -16,13 +16,15 @@ import org.openjdk.jmh.annotations.Warmup;
 import sif.model.artifact.ModelArtifact;
 import sif.model.artifact.ModelMetadata;
 import sif.model.data.FeatureScaler;
+import sif.model.data.InputRange;
 
 /**
  * The model-input preparation the translator does per sequence: {@link FeatureScaler#transform}
  * (signed log1p + standardisation of 76 inputs) of every row. The firewall turns each flow's raw
  * features into its model-input row once, when the flow enters its window, and stores rows already
  * scaled ({@code scaleRow}, what it pays per flow); {@code scaleSequence} is what scaling all T rows of
- * every sequence would cost, as it did before it stored scaled rows.
+ * every sequence would cost, as it did before it stored scaled rows. {@code rangeCheck} is the policy step's
+ * check of a flow's raw features against the model's training range ({@link InputRange#outside}), per flow.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -33,6 +35,7 @@ import sif.model.data.FeatureScaler;
 public class FeatureScalingBench {
 
     private FeatureScaler scaler;
+    private InputRange range;
     private List<float[][]> sequences;
     private float[] out;
     private int next;
@@ -42,6 +45,7 @@ public class FeatureScalingBench {
         ModelMetadata meta = ModelArtifact.readMetadata(BenchInputs.modelDir());
         ModelMetadata.Scaler s = meta.scaler();
         scaler = new FeatureScaler(s.posInf(), s.negInf(), s.mean(), s.std());
+        range = InputRange.of(scaler, InputRange.DEFAULT_MARGIN);
         sequences = BenchInputs.flows().sequences(1024, meta.sequenceLength(), 600_000);
         out = new float[meta.sequenceLength() * FeatureScaler.INPUTS];
     }
@@ -53,6 +57,14 @@ public class FeatureScalingBench {
         next = (next + 1) % sequences.size();
         scaler.transform(s[s.length - 1], out, 0);
         return out;
+    }
+
+    /** One flow's raw features against the model's training range (what the policy step does per flow). */
+    @Benchmark
+    public List<String> rangeCheck() {
+        float[][] s = sequences.get(next);
+        next = (next + 1) % sequences.size();
+        return range.outside(s[s.length - 1]);
     }
 
     /** One flow's model input: all rows of its sequence (what the translator does per flow today). */

@@ -92,6 +92,7 @@ class MicrobenchmarksSmokeTest {
         for (int i = 0; i < 20; i++) {
             assertNotNull(b.scaleRow());
             assertNotNull(b.scaleSequence());
+            assertNotNull(b.rangeCheck());
         }
     }
 
