@@ -50,6 +50,18 @@ public interface SequenceClassifier extends AutoCloseable {
         return null;
     }
 
+    /**
+     * The inputs outside {@link #inputRange()} in the sequence the model judges a flow by, given as the
+     * rows {@link #input} made of its flows, oldest first, the flow judged last: the judged flow's by name,
+     * then those outside only in earlier flows ({@link InputRange#outsideOfSequence}). Empty when all are
+     * inside or the model has no range. Default: the rows are raw features, as the default {@link #input}
+     * makes them; a classifier that transforms its input says here how its rows are checked.
+     */
+    default List<String> inputsOutside(float[][] rows, int count) {
+        InputRange range = inputRange();
+        return range == null ? List.of() : range.outsideOfSequence(rows, count, InputRange.Rows.RAW);
+    }
+
     @Override
     void close();
 

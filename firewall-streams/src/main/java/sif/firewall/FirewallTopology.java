@@ -130,7 +130,7 @@ public final class FirewallTopology {
         VerdictEncoder encoder = new VerdictEncoder(topics, config.verdictMaxBytes(), verdictLimit);
         Map<String, KStream<String, FirewallEvent>> decided = inferred.get("inference-scored")
                 .mapValues(e -> (Scored) e, Named.as("scored-flows"))
-                .processValues(() -> new PolicyProcessor(policy, model, classifier.inputRange(), metrics, encoder),
+                .processValues(() -> new PolicyProcessor(policy, classifier, metrics, encoder),
                         Named.as(POLICY))
                 .split(Named.as("policy-"))
                 .branch(FirewallEvent::isRejected, Branched.as("rejected"))

@@ -22,9 +22,11 @@ public interface Policy {
      * @param probabilities  calibrated probabilities, same order
      * @param predicted      index of the most probable class
      * @param priorReasons   rules that fired before the policy (e.g. zero trust), in order
-     * @param outOfRange     the flow's inputs that lie outside the values the model was trained on
-     *                       ({@code sif.model.data.InputRange}), by name; empty when none does, or when
-     *                       the model cannot say. The model's output for such a flow is an extrapolation.
+     * @param outOfRange     the inputs that lie outside the values the model was trained on
+     *                       ({@code sif.model.data.InputRange}) in the sequence it judged the flow by: the
+     *                       flow's own by name, then those of earlier flows of its sequence as
+     *                       {@code earlier:<input>}; empty when none does, or when the model cannot say.
+     *                       The model's output for such a flow is an extrapolation.
      */
     record Input(String srcIp, int srcPort, String dstIp, int dstPort, int protocol,
                  String principal, IdentityStatus identityStatus,

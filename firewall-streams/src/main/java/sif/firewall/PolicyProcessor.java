@@ -8,9 +8,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sif.flows.FlowFeatures;
 import sif.model.SequenceClassifier;
-import sif.model.data.InputRange;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
 import sif.firewall.metrics.FirewallMetrics;
@@ -28,6 +26,11 @@ import sif.firewall.metrics.FirewallMetrics;
  * {@code verdict.max.bytes} or would not fit its topic ({@link VerdictLimit}) sends its flow to the
  * dead-letter topic ({@link DlqReason#VERDICT_UNWRITABLE}) and is not counted as a verdict; the sinks
  * write the bytes made here.
+ *
+ * <p>The inputs the policy is told are outside the model's training range ({@link Policy.Input#outOfRange})
+ * are those of the sequence the model judged — the flow's own, then those outside only in an earlier flow of
+ * its sequence ({@link TrainingRangeCheck}, read from the flow's snapshot): an out-of-range flow leaves the
+ * model's verdicts on its source's next T - 1 flows extrapolations as well.
  */
 public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, FirewallEvent> {
 
@@ -38,18 +41,17 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
     private final Policy policy;
     private final List<String> classNames;
     private final String modelVersion;
-    /** The model's training range, or null: no flow is marked out of range. */
-    private final InputRange inputRange;
+    /** The check against the model's training range, or null: no flow is marked out of range. */
+    private final TrainingRangeCheck rangeCheck;
     private final FirewallMetrics metrics;
     private final VerdictEncoder encoder;
     private FixedKeyProcessorContext<String, FirewallEvent> context;
 
-    PolicyProcessor(Policy policy, SequenceClassifier.ModelInfo model, InputRange inputRange, FirewallMetrics metrics,
-                    VerdictEncoder encoder) {
+    PolicyProcessor(Policy policy, SequenceClassifier classifier, FirewallMetrics metrics, VerdictEncoder encoder) {
         this.policy = policy;
-        this.inputRange = inputRange;
-        this.classNames = model.classNames();
-        this.modelVersion = model.version();
+        this.rangeCheck = TrainingRangeCheck.of(classifier);
+        this.classNames = classifier.info().classNames();
+        this.modelVersion = classifier.info().version();
         this.metrics = metrics;
         this.encoder = encoder;
     }
@@ -78,7 +80,7 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
         // as such (an exception escaping to the processing handler would name the record the stream
         // thread is on, which with pipelined inference is another flow)
         try {
-            outOfRange = outOfRange(f);
+            outOfRange = rangeCheck == null ? List.of() : rangeCheck.outside(f.sequence(), f.features());
             Policy.Input in = new Policy.Input(f.srcIp(), f.srcPort(), f.dstIp(), f.dstPort(), f.protocol(),
                     f.principal(), f.identityStatus(), classNames, probs, best, f.reasons(), outOfRange);
             d = policy.decide(in);
@@ -99,13 +101,6 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
         }
         metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), v.getVerdictTimeMs());
         context.forward(record.withValue(new Decided(v, encoded)));
-    }
-
-    /** The flow's own inputs outside the model's training range (the model judged its sequence, this flow last). */
-    private List<String> outOfRange(PendingFlow f) {
-        float[] raw = f.features();
-        return inputRange == null || raw == null || raw.length != FlowFeatures.COUNT ? List.of()
-                : inputRange.outside(raw);
     }
 
     private Verdict verdict(PendingFlow f, Scored s, Policy.Decision d, float[] probs, int best) {

@@ -1,6 +1,7 @@
 package sif.firewall;
 
 import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 
 /**
  * A per-source sequence of flows in a compact binary form: the flows of one source within a
@@ -272,16 +273,14 @@ public final class SequenceWindow {
         if (dst.length != n) {
             throw new IllegalArgumentException(n + " rows into " + dst.length);
         }
-        ByteBuffer b = ByteBuffer.wrap(stored);
+        // every row starts at a multiple of 4 bytes: one float view, a bulk copy per row
+        FloatBuffer floats = ByteBuffer.wrap(stored).asFloatBuffer();
         int entry = entryBytes(width);
         for (int i = 0; i < n; i++) {
             if (dst[i].length != width) {
                 throw new IllegalArgumentException("row " + i + " has " + dst[i].length + " values, the sequence " + width);
             }
-            int at = HEADER_BYTES + i * entry + Long.BYTES;
-            for (int k = 0; k < width; k++) {
-                dst[i][k] = b.getFloat(at + k * Float.BYTES);
-            }
+            floats.get((HEADER_BYTES + i * entry + Long.BYTES) / Float.BYTES, dst[i]);
         }
     }
 }

@@ -27,6 +27,7 @@ import sif.flows.DataPaths;
 import sif.kafka.EmbeddedKafka;
 import sif.model.ClassifierSession;
 import sif.model.SequenceClassifier;
+import sif.model.data.InputRange;
 import sif.producer.ReplaySummary;
 import sif.schemas.Flows;
 import sif.schemas.avro.NetworkFlow;
@@ -208,7 +209,8 @@ class FirewallEndToEndIT {
                 Policy.Decision d = policy.decide(new Policy.Input(f.getSrcIp(), f.getSrcPort(), f.getDstIp(),
                         f.getDstPort(), f.getProtocol(), null, v.getIdentityStatus(), classifier.info().classNames(),
                         p, best, List.of(), classifier.inputRange() == null ? List.of()
-                        : classifier.inputRange().outside(Flows.featuresAsFloat(f))));
+                        : classifier.inputRange().outsideOfSequence(sequences.get(i), sequences.get(i).length,
+                                InputRange.Rows.RAW)));
                 boolean same = d.action().name().equals(v.getDecision().name())
                         && classifier.info().classNames().get(best).equals(v.getPredictedClass())
                         && Math.abs(p[best] - v.getConfidence()) < 1e-4

@@ -122,6 +122,16 @@ class FirewallTopologyTest {
         assertTrue(dlq.isEmpty(), "nothing dead-lettered for the registry's outage");
     }
 
+    /** Every input trained on [0, 10,000]: with the margin, Flow Duration up to ~27,800 is inside. */
+    private static InputRange rangeUpToTenThousand() {
+        double[] max = new double[FeatureScaler.INPUTS];
+        double[] ones = new double[FeatureScaler.INPUTS];
+        Arrays.fill(max, 10_000);
+        Arrays.fill(ones, 1);
+        return InputRange.of(new FeatureScaler(max, new double[FeatureScaler.INPUTS], new double[FeatureScaler.INPUTS],
+                ones), InputRange.DEFAULT_MARGIN);
+    }
+
     /**
      * A model that reports its training range: by default ({@code policy.input.out.of.range=no-allow}) a flow
      * with an input outside it is not ALLOWed on the model's word (ALERT), while the model's BLOCK of one
@@ -131,13 +141,7 @@ class FirewallTopologyTest {
      */
     @Test
     void flowsOutsideTheModelsTrainingRangeAreNotAllowedOnTheModelsWord() {
-        // every input trained on [0, 10,000]: with the margin, Flow Duration up to ~27,800 is inside
-        double[] max = new double[FeatureScaler.INPUTS];
-        double[] ones = new double[FeatureScaler.INPUTS];
-        java.util.Arrays.fill(max, 10_000);
-        java.util.Arrays.fill(ones, 1);
-        inputRange = InputRange.of(new FeatureScaler(max, new double[FeatureScaler.INPUTS],
-                new double[FeatureScaler.INPUTS], ones), InputRange.DEFAULT_MARGIN);
+        inputRange = rangeUpToTenThousand();
         String outside = ThresholdPolicy.RULE_OUT_OF_RANGE + " [Flow Duration]";
         start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
         pipe(flow("benign-in", "10.0.0.1", T0, 500, 5));
@@ -168,6 +172,40 @@ class FirewallTopologyTest {
         List<Verdict> m = allowed.readValuesToList();
         assertEquals(List.of("benign-out"), m.stream().map(v -> v.getFlowId()).toList(), "'model': the model decides");
         assertEquals(List.of(outside, ThresholdPolicy.RULE_BENIGN), m.get(0).getReasons());
+    }
+
+    /**
+     * The model judges a flow by its source's last T flows: while an out-of-range flow is among them, the
+     * model's verdicts on the source's next flows are extrapolations too, and none of them is ALLOWed on its
+     * word; the reasons name the input as {@code earlier:<input>}. The T-th flow after it is decided by the
+     * model again. Other sources are not affected.
+     */
+    @Test
+    void anOutOfRangeFlowKeepsItsSourcesNextFlowsFromBeingAllowedOnTheModelsWord() {
+        inputRange = rangeUpToTenThousand();
+        start(Map.of(FirewallConfig.BATCH_SIZE, "1"));
+        int t = classifier.info().sequenceLength();
+        pipe(flow("out", "10.0.0.1", T0, 1_000_000, 5));
+        pipe(flow("other", "10.0.0.9", T0 + 1, 500, 5));
+        for (int k = 1; k <= t; k++) {
+            pipe(flow("after-" + k, "10.0.0.1", T0 + 1 + k, 500, 5));
+        }
+
+        List<Verdict> a = alerts.readValuesToList();
+        List<String> alerted = new ArrayList<>(List.of("out"));
+        for (int k = 1; k < t; k++) {
+            alerted.add("after-" + k);
+        }
+        assertEquals(alerted, a.stream().map(Verdict::getFlowId).toList());
+        assertEquals(List.of(ThresholdPolicy.RULE_BENIGN, ThresholdPolicy.RULE_OUT_OF_RANGE + " [Flow Duration]"),
+                a.get(0).getReasons());
+        assertEquals(List.of(ThresholdPolicy.RULE_BENIGN,
+                ThresholdPolicy.RULE_OUT_OF_RANGE + " [" + InputRange.EARLIER + "Flow Duration]"), a.get(1).getReasons());
+        assertEquals(t, a.get(t - 1).getSequenceLength(), "the out-of-range flow is the oldest of its sequence");
+        assertEquals(List.of("other", "after-" + t), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList(),
+                "the T-th flow after it no longer has it in its sequence; another source never had");
+        assertTrue(counters.registry().scrape().lines().anyMatch(l -> l.equals("sif_model_input_out_of_range_total "
+                + (double) t)), "the out-of-range flow and the next T - 1 of its source counted");
     }
 
     @Test

@@ -15,8 +15,10 @@ import sif.trust.IdentityStatus;
  * @param predictedClass class predicted by the model (BENIGN, DDoS, DoS, PortScan, Other, ...)
  * @param confidence     calibrated probability of {@code predictedClass}
  * @param identityStatus zero-trust status; null means {@link IdentityStatus#NOT_EVALUATED}
- * @param outOfRange     the flow's model inputs outside the values the model was trained on, by name;
- *                       empty (or null) when none is, or the model cannot say
+ * @param outOfRange     the model inputs outside the values the model was trained on in the sequence it
+ *                       judged the flow by: the flow's own by name, then those of earlier flows of its
+ *                       sequence as {@code earlier:<input>}; empty (or null) when none is, or the model
+ *                       cannot say
  */
 public record FlowContext(
         String srcIp,

@@ -13,6 +13,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.annotations.TearDown;
+import sif.firewall.SequenceWindow;
+import sif.firewall.TrainingRangeCheck;
+import sif.model.SequenceClassifier;
 import sif.model.artifact.ModelArtifact;
 import sif.model.artifact.ModelMetadata;
 import sif.model.data.FeatureScaler;
@@ -23,8 +27,10 @@ import sif.model.data.InputRange;
  * (signed log1p + standardisation of 76 inputs) of every row. The firewall turns each flow's raw
  * features into its model-input row once, when the flow enters its window, and stores rows already
  * scaled ({@code scaleRow}, what it pays per flow); {@code scaleSequence} is what scaling all T rows of
- * every sequence would cost, as it did before it stored scaled rows. {@code rangeCheck} is the policy step's
- * check of a flow's raw features against the model's training range ({@link InputRange#outside}), per flow.
+ * every sequence would cost, as it did before it stored scaled rows. {@code rangeCheck} is the check of a
+ * flow's raw features against the model's training range ({@link InputRange#outside}), per flow;
+ * {@code sequenceRangeCheck} what the policy step does per flow: the same for every flow of the sequence the
+ * model judged, read from the flow's snapshot of scaled rows ({@link TrainingRangeCheck}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,6 +43,10 @@ public class FeatureScalingBench {
     private FeatureScaler scaler;
     private InputRange range;
     private List<float[][]> sequences;
+    private SequenceClassifier model;
+    private TrainingRangeCheck check;
+    /** Each sequence as the firewall stores it: scaled rows in {@link SequenceWindow}'s layout. */
+    private byte[][] snapshots;
     private float[] out;
     private int next;
 
@@ -48,6 +58,23 @@ public class FeatureScalingBench {
         range = InputRange.of(scaler, InputRange.DEFAULT_MARGIN);
         sequences = BenchInputs.flows().sequences(1024, meta.sequenceLength(), 600_000);
         out = new float[meta.sequenceLength() * FeatureScaler.INPUTS];
+        model = ModelArtifact.load(BenchInputs.modelDir());
+        check = TrainingRangeCheck.of(model);
+        int format = SequenceWindow.formatId(model.inputFormat());
+        snapshots = new byte[sequences.size()][];
+        for (int i = 0; i < snapshots.length; i++) {
+            byte[] w = null;
+            float[][] seq = sequences.get(i);
+            for (int r = 0; r < seq.length; r++) {
+                w = SequenceWindow.append(w, r, model.input(seq[r]), format, seq.length, Long.MAX_VALUE / 2);
+            }
+            snapshots[i] = w;
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        model.close();
     }
 
     /** One flow's features, once. */
@@ -65,6 +92,15 @@ public class FeatureScalingBench {
         float[][] s = sequences.get(next);
         next = (next + 1) % sequences.size();
         return range.outside(s[s.length - 1]);
+    }
+
+    /** The sequence a flow was judged by against the training range, from its snapshot (the policy step, per flow). */
+    @Benchmark
+    public List<String> sequenceRangeCheck() {
+        int i = next;
+        next = (next + 1) % sequences.size();
+        float[][] s = sequences.get(i);
+        return check.outside(snapshots[i], s[s.length - 1]);
     }
 
     /** One flow's model input: all rows of its sequence (what the translator does per flow today). */

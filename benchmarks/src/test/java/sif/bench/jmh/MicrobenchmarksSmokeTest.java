@@ -93,7 +93,9 @@ class MicrobenchmarksSmokeTest {
             assertNotNull(b.scaleRow());
             assertNotNull(b.scaleSequence());
             assertNotNull(b.rangeCheck());
+            assertNotNull(b.sequenceRangeCheck());
         }
+        b.tearDown();
     }
 
     @Test

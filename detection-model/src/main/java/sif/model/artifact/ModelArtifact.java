@@ -376,6 +376,11 @@ public final class ModelArtifact {
         }
 
         @Override
+        public List<String> inputsOutside(float[][] rows, int count) {
+            return inputRange.outsideOfSequence(rows, count, InputRange.Rows.SCALED);
+        }
+
+        @Override
         public void close() {
             int open;
             synchronized (this) {

@@ -18,23 +18,46 @@ import sif.flows.FlowFeatures;
  * are inside. On the CICIDS2017 subset the default margin (0.1) leaves every training, validation and
  * test flow inside and every flow of the lab capture outside (see the README's model section). Immutable
  * and thread-safe.
+ *
+ * <p>The model judges a flow by its sequence, not by the flow alone: {@link #outsideOfSequence} names the
+ * inputs outside in the flow judged and, prefixed {@value #EARLIER}, those outside only in earlier flows of
+ * its sequence, whose values the model's output depends on as much. It checks raw rows or the scaler's
+ * output ({@link Rows}): the scaler is increasing in every input, so the same interval in scaled values is
+ * the same check, up to the float rounding of a value on a bound.
  */
 public final class InputRange {
 
     /** The default margin: 10 % of the training interval plus 0.1 standard deviations, each side. */
     public static final double DEFAULT_MARGIN = 0.1;
 
+    /** How an input outside only in earlier flows of a sequence is named: {@code earlier:<input>}. */
+    public static final String EARLIER = "earlier:";
+
+    /** What the rows of a sequence hold. */
+    public enum Rows {
+        /** Raw flows: 77 features in {@link FlowFeatures#ALL} order. */
+        RAW,
+        /** The scaler's output: the model's {@value FeatureScaler#INPUTS} inputs, scaled. */
+        SCALED
+    }
+
     private static final List<String> NAMES = FeatureScaler.inputNames();
 
     private final double margin;
     private final double[] lo;
     private final double[] hi;
+    /** {@link #lo} and {@link #hi} as the scaler scales them, rounded outwards to floats (the rows' type). */
+    private final float[] scaledLo;
+    private final float[] scaledHi;
     private final List<String> onlyZero;
 
-    private InputRange(double margin, double[] lo, double[] hi, List<String> onlyZero) {
+    private InputRange(double margin, double[] lo, double[] hi, float[] scaledLo, float[] scaledHi,
+                       List<String> onlyZero) {
         this.margin = margin;
         this.lo = lo;
         this.hi = hi;
+        this.scaledLo = scaledLo;
+        this.scaledHi = scaledHi;
         this.onlyZero = List.copyOf(onlyZero);
     }
 
@@ -46,7 +69,10 @@ public final class InputRange {
         double[] pos = scaler.posInf();
         double[] neg = scaler.negInf();
         double[] std = scaler.std();
+        double[] mean = scaler.mean();
         double[] lo = new double[FeatureScaler.INPUTS];
+        float[] scaledLo = new float[FeatureScaler.INPUTS];
+        float[] scaledHi = new float[FeatureScaler.INPUTS];
         double[] hi = new double[FeatureScaler.INPUTS];
         List<String> onlyZero = new ArrayList<>();
         for (int j = 0; j < lo.length; j++) {
@@ -58,11 +84,23 @@ public final class InputRange {
             // the training extremes themselves stay inside whatever the rounding of log and back
             lo[j] = Math.min(min, unlog(a - widen));
             hi[j] = Math.max(max, unlog(b + widen));
+            scaledLo[j] = floatAtMost((log(lo[j]) - mean[j]) / std[j]);
+            scaledHi[j] = floatAtLeast((log(hi[j]) - mean[j]) / std[j]);
             if (min == 0 && max == 0) {
                 onlyZero.add(NAMES.get(j));
             }
         }
-        return new InputRange(margin, lo, hi, onlyZero);
+        return new InputRange(margin, lo, hi, scaledLo, scaledHi, onlyZero);
+    }
+
+    private static float floatAtMost(double v) {
+        float f = (float) v;
+        return f > v ? Math.nextDown(f) : f;
+    }
+
+    private static float floatAtLeast(double v) {
+        float f = (float) v;
+        return f < v ? Math.nextUp(f) : f;
     }
 
     private static double log(double x) {
@@ -124,6 +162,79 @@ public final class InputRange {
             }
         }
         return names == null ? List.of() : names;
+    }
+
+    /**
+     * The inputs outside in the sequence a model judges a flow by: {@code rows[0 .. count)}, oldest first,
+     * the flow judged last. First the judged flow's own inputs outside, in input order (what
+     * {@link #outside} names for it), then, each as {@value #EARLIER}{@code <input>} in input order, the
+     * inputs outside in an earlier flow of the sequence and not in the judged one. Empty when every flow
+     * of it is inside. No allocation for a sequence inside.
+     *
+     * @param rows  the sequence's rows, at least {@code count}: raw flows or the scaler's output ({@code kind})
+     * @param count the sequence's length, at least 1
+     */
+    public List<String> outsideOfSequence(float[][] rows, int count, Rows kind) {
+        if (count < 1 || count > rows.length) {
+            throw new IllegalArgumentException("a sequence of " + count + " flows in " + rows.length + " rows");
+        }
+        int width = kind == Rows.RAW ? FlowFeatures.COUNT : FeatureScaler.INPUTS;
+        for (int i = 0; i < count; i++) {
+            if (rows[i].length != width) {
+                throw new IllegalArgumentException("a " + kind + " row has " + width + " values, row " + i
+                        + " has " + rows[i].length);
+            }
+        }
+        if (kind == Rows.SCALED && allInside(rows, count)) {
+            return List.of();
+        }
+        float[] last = rows[count - 1];
+        List<String> names = null;
+        for (int j = 0; j < lo.length; j++) {
+            if (outside(j, last, kind)) {
+                names = add(names, NAMES.get(j));
+            }
+        }
+        for (int j = 0; j < lo.length; j++) {
+            if (outside(j, last, kind)) {
+                continue;
+            }
+            for (int i = 0; i < count - 1; i++) {
+                if (outside(j, rows[i], kind)) {
+                    names = add(names, EARLIER + NAMES.get(j));
+                    break;
+                }
+            }
+        }
+        return names == null ? List.of() : names;
+    }
+
+    /** Whether every scaled value of {@code rows[0 .. count)} is inside: no branch per value (a NaN is outside). */
+    private boolean allInside(float[][] rows, int count) {
+        boolean inside = true;
+        for (int i = 0; i < count; i++) {
+            float[] row = rows[i];
+            for (int j = 0; j < scaledLo.length; j++) {
+                float v = row[j];
+                inside &= v >= scaledLo[j] & v <= scaledHi[j];
+            }
+        }
+        return inside;
+    }
+
+    private static List<String> add(List<String> names, String name) {
+        List<String> n = names == null ? new ArrayList<>(4) : names;
+        n.add(name);
+        return n;
+    }
+
+    private boolean outside(int j, float[] row, Rows kind) {
+        if (kind == Rows.RAW) {
+            return outside(j, row[FeatureScaler.INPUT_INDICES[j]]);
+        }
+        // the scaler maps NaN and ±Infinity inside; a non-finite scaled value is no model input
+        float v = row[j];
+        return Float.isNaN(v) || v < scaledLo[j] || v > scaledHi[j];
     }
 
     private boolean outside(int j, float v) {

@@ -213,7 +213,7 @@ public final class CrossDatasetRun {
     }
 
     /** The lab flows as one table (file order) and the model's probabilities for each. */
-    private record LabOutcome(FlowTable table, int[] labels, float[][] probabilities) {}
+    private record LabOutcome(FlowTable table, int[][] sequences, int[] labels, float[][] probabilities) {}
 
     private static LabOutcome labOutcome(SequenceClassifier model, LabDataset.Loaded lab) {
         FlowTable.Builder b = new FlowTable.Builder(ClassMapping.FIVE);
@@ -225,13 +225,16 @@ public final class CrossDatasetRun {
         int[] y = table.labels();
         try (ClassifierSession s = model.newSession()) {
             Evaluation.Outcome o = Evaluation.evaluate(s, table, seq, y, model.info().classNames(), 256);
-            return new LabOutcome(table, y, o.probabilities());
+            return new LabOutcome(table, seq, y, o.probabilities());
         }
     }
 
     /**
      * What the range check does to the shipped model's verdicts on the lab flows, with the built-in class
      * actions (BENIGN allowed, the attack classes blocked above the threshold).
+     *
+     * A flow counts as outside when an input of it or of an earlier flow of its sequence is, as in the
+     * firewall ({@link InputRange#outsideOfSequence}).
      *
      * @param benignOutside          flows the model calls BENIGN that are outside: ALERTed under {@code no-allow}
      * @param attackConfident        flows it calls an attack class above the threshold: blocked on its word
@@ -247,7 +250,12 @@ public final class CrossDatasetRun {
             for (int i = 0; i < o.labels().length; i++) {
                 float[] p = o.probabilities()[i];
                 int best = Calibration.argmax(p);
-                boolean outside = range.countOutside(o.table().raw(i)) > 0;
+                int[] seq = o.sequences()[i];
+                float[][] rows = new float[seq.length][];
+                for (int k = 0; k < seq.length; k++) {
+                    rows[k] = o.table().raw(seq[k]);
+                }
+                boolean outside = !range.outsideOfSequence(rows, rows.length, InputRange.Rows.RAW).isEmpty();
                 if (best == benign) {
                     benignOutside += outside ? 1 : 0;
                 } else if ((float) p[best] > (float) threshold) {

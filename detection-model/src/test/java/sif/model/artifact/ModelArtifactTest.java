@@ -25,6 +25,7 @@ import sif.flows.FlowFeatures;
 import sif.model.ClassifierSession;
 import sif.model.SequenceClassifier;
 import sif.model.data.FeatureScaler;
+import sif.model.data.InputRange;
 import sif.model.nn.Networks;
 
 /** Loads a small (untrained) artifact written here, so it runs without data or a committed model. */
@@ -125,6 +126,30 @@ class ModelArtifactTest {
             assertTrue(c.inputFormat().startsWith("scaled-76/"), c.inputFormat());
             var e = assertThrows(IllegalArgumentException.class, () -> s.predictInputs(raw));
             assertTrue(e.getMessage().contains("76 model inputs"), e.getMessage());
+        }
+    }
+
+    /**
+     * The artifact checks its own (scaled) input rows against its training range as the range checks raw
+     * flows: the same names for the same sequences, earlier flows included.
+     */
+    @Test
+    void theTrainingRangeIsCheckedOnTheModelsInputRowsAsOnRawFlows() {
+        try (SequenceClassifier c = ModelArtifact.load(dir)) {
+            float[] inside = sequence(1, 0.5f)[0];
+            float[] outside = sequence(1, 0.5f)[0];
+            outside[FeatureScaler.INPUT_INDICES[4]] = 5f;
+            outside[FeatureScaler.INPUT_INDICES[0]] = -3f;
+            String a = FeatureScaler.inputNames().get(0);
+            String b = FeatureScaler.inputNames().get(4);
+            for (float[][] seq : List.of(new float[][] {inside, outside}, new float[][] {outside, inside},
+                    new float[][] {inside, inside})) {
+                float[][] rows = {c.input(seq[0]), c.input(seq[1])};
+                List<String> expected = seq[1] == outside ? List.of(a, b)
+                        : seq[0] == outside ? List.of(InputRange.EARLIER + a, InputRange.EARLIER + b) : List.of();
+                assertEquals(expected, c.inputRange().outsideOfSequence(seq, 2, InputRange.Rows.RAW));
+                assertEquals(expected, c.inputsOutside(rows, 2));
+            }
         }
     }
 

@@ -134,9 +134,44 @@ class InputRangeTest {
             }
             if (expected >= 0) {
                 assertEquals(expected, r.countOutside(probe), "row " + i);
+                assertEquals(r.outside(probe), r.outsideOfSequence(new float[][] {x}, 1, InputRange.Rows.SCALED),
+                        "the same inputs on the scaled row " + i);
                 outside += expected > 0 ? 1 : 0;
             }
         }
         assertEquals(true, outside > 20, "the probe rows put some inputs outside: " + outside);
+    }
+
+    /**
+     * A sequence names the judged flow's own inputs outside, then, prefixed, those outside only in an earlier
+     * flow of it, each once, in input order; raw and scaled rows of the same flows give the same names.
+     */
+    @Test
+    void aSequenceNamesItsLastFlowsInputsThenThoseOfEarlierFlows() {
+        FeatureScaler s = scaler();
+        InputRange r = InputRange.of(s, InputRange.DEFAULT_MARGIN);
+        List<String> names = FeatureScaler.inputNames();
+        float[] inside = new float[FlowFeatures.COUNT];
+        float[] a = raw(1e9, 7);
+        a[FeatureScaler.INPUT_INDICES[3]] = 1e9f;
+        float[] b = raw(1e9, 3);
+        b[FeatureScaler.INPUT_INDICES[2]] = -1e9f;
+        float[] last = raw(1e9, 3);
+        float[][] seq = {a, inside, b, last};
+        List<String> expected = List.of(names.get(3), InputRange.EARLIER + names.get(2), InputRange.EARLIER + names.get(7));
+        assertEquals(expected, r.outsideOfSequence(seq, 4, InputRange.Rows.RAW));
+        float[][] scaled = new float[seq.length][];
+        for (int i = 0; i < seq.length; i++) {
+            scaled[i] = s.transform(seq[i]);
+        }
+        assertEquals(expected, r.outsideOfSequence(scaled, 4, InputRange.Rows.SCALED));
+        assertEquals(List.of(InputRange.EARLIER + names.get(3), InputRange.EARLIER + names.get(7)),
+                r.outsideOfSequence(new float[][] {a, inside}, 2, InputRange.Rows.RAW),
+                "the judged flow inside: only earlier ones");
+        assertEquals(List.of(), r.outsideOfSequence(new float[][] {inside, inside, a}, 2, InputRange.Rows.RAW),
+                "rows past count are not the sequence's");
+        assertEquals(List.of(), r.outsideOfSequence(new float[][] {scaled[1]}, 1, InputRange.Rows.SCALED));
+        assertThrows(IllegalArgumentException.class, () -> r.outsideOfSequence(seq, 0, InputRange.Rows.RAW));
+        assertThrows(IllegalArgumentException.class, () -> r.outsideOfSequence(seq, 4, InputRange.Rows.SCALED));
     }
 }
