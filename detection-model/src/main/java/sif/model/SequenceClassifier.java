@@ -55,7 +55,8 @@ public interface SequenceClassifier extends AutoCloseable {
      * rows {@link #input} made of its flows, oldest first, the flow judged last: the judged flow's by name,
      * then those outside only in earlier flows ({@link InputRange#outsideOfSequence}). Empty when all are
      * inside or the model has no range. Default: the rows are raw features, as the default {@link #input}
-     * makes them; a classifier that transforms its input says here how its rows are checked.
+     * makes them; <b>a classifier that overrides {@link #input} and reports an {@link #inputRange} must
+     * override this too</b> (the firewall refuses to start otherwise, when the rows are not 77 wide).
      */
     default List<String> inputsOutside(float[][] rows, int count) {
         InputRange range = inputRange();

@@ -128,6 +128,7 @@ public final class FirewallTopology {
                 .defaultBranch(Branched.as("scored"));
 
         VerdictEncoder encoder = new VerdictEncoder(topics, config.verdictMaxBytes(), verdictLimit);
+        TrainingRangeCheck.of(classifier); // a model whose range cannot check its own rows is refused here, not per task
         Map<String, KStream<String, FirewallEvent>> decided = inferred.get("inference-scored")
                 .mapValues(e -> (Scored) e, Named.as("scored-flows"))
                 .processValues(() -> new PolicyProcessor(policy, classifier, metrics, encoder),

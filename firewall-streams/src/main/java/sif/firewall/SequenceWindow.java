@@ -1,7 +1,9 @@
 package sif.firewall;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.FloatBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A per-source sequence of flows in a compact binary form: the flows of one source within a
@@ -30,6 +32,8 @@ public final class SequenceWindow {
 
     public static final byte VERSION = 2;
     static final int HEADER_BYTES = 8;
+    /** A row value in place: big-endian, as {@link ByteBuffer#putFloat} wrote it. */
+    private static final VarHandle FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
 
     private SequenceWindow() {}
 
@@ -269,18 +273,35 @@ public final class SequenceWindow {
      */
     public static void rowsInto(byte[] stored, float[][] dst) {
         int n = count(stored);
-        int width = width(stored);
         if (dst.length != n) {
             throw new IllegalArgumentException(n + " rows into " + dst.length);
         }
-        // every row starts at a multiple of 4 bytes: one float view, a bulk copy per row
-        FloatBuffer floats = ByteBuffer.wrap(stored).asFloatBuffer();
+        lastRowsInto(stored, dst);
+    }
+
+    /**
+     * Copies the newest {@code dst.length} rows, oldest first, into {@code dst}: the last rows of the
+     * sequence, e.g. the T a model looks at when the sequence is longer. No allocation.
+     *
+     * @throws IllegalArgumentException if the sequence has fewer rows or a row of {@code dst} another width
+     */
+    public static void lastRowsInto(byte[] stored, float[][] dst) {
+        int n = count(stored);
+        int width = width(stored);
+        if (dst.length > n) {
+            throw new IllegalArgumentException("the last " + dst.length + " rows of " + n);
+        }
         int entry = entryBytes(width);
-        for (int i = 0; i < n; i++) {
-            if (dst[i].length != width) {
-                throw new IllegalArgumentException("row " + i + " has " + dst[i].length + " values, the sequence " + width);
+        int first = n - dst.length;
+        for (int i = 0; i < dst.length; i++) {
+            float[] row = dst[i];
+            if (row.length != width) {
+                throw new IllegalArgumentException("row " + i + " has " + row.length + " values, the sequence " + width);
             }
-            floats.get((HEADER_BYTES + i * entry + Long.BYTES) / Float.BYTES, dst[i]);
+            int at = HEADER_BYTES + (first + i) * entry + Long.BYTES;
+            for (int k = 0; k < width; k++) {
+                row[k] = (float) FLOAT.get(stored, at + k * Float.BYTES);
+            }
         }
     }
 }

@@ -34,6 +34,25 @@ class SequenceWindowTest {
         assertEquals(1011, SequenceWindow.newestTime(s));
     }
 
+    /** The newest rows only, oldest first, in place; as many rows as there are at most. */
+    @Test
+    void theLastRowsAreCopiedOldestFirst() {
+        byte[] s = null;
+        for (int i = 0; i < 5; i++) {
+            s = SequenceWindow.append(s, i, new float[] {i, -i, i + 0.5f}, 3, 10, 60_000);
+        }
+        float[][] last = new float[2][3];
+        SequenceWindow.lastRowsInto(s, last);
+        assertArrayEquals(new float[] {3, -3, 3.5f}, last[0]);
+        assertArrayEquals(new float[] {4, -4, 4.5f}, last[1]);
+        float[][] all = new float[5][3];
+        SequenceWindow.lastRowsInto(s, all);
+        assertArrayEquals(SequenceWindow.rows(s), all);
+        byte[] full = s;
+        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.lastRowsInto(full, new float[6][3]));
+        assertThrows(IllegalArgumentException.class, () -> SequenceWindow.lastRowsInto(full, new float[][] {new float[2]}));
+    }
+
     @Test
     void theStoredContextIsTheNewestTMinusOneFlows() {
         byte[] s = null;

@@ -50,8 +50,9 @@ public enum OutOfRange {
     }
 
     /**
-     * The inputs outside, as the verdict's reasons give them: {@code [A,B,C+2]} (the first three in the model's
-     * input order, and how many more).
+     * The inputs outside, as the verdict's reasons give them: {@code [A,B,C+2]} (the first three as given — the
+     * flow's own in the model's input order, then {@code earlier:<input>} for those of earlier flows of its
+     * sequence — and how many more).
      */
     public static String names(List<String> inputs) {
         StringBuilder sb = new StringBuilder("[");

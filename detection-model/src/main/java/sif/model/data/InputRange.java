@@ -23,7 +23,9 @@ import sif.flows.FlowFeatures;
  * inputs outside in the flow judged and, prefixed {@value #EARLIER}, those outside only in earlier flows of
  * its sequence, whose values the model's output depends on as much. It checks raw rows or the scaler's
  * output ({@link Rows}): the scaler is increasing in every input, so the same interval in scaled values is
- * the same check, up to the float rounding of a value on a bound.
+ * the same check, except that a scaled value that rounds to a bound counts as outside (fail-closed: a raw
+ * value outside is outside in its scaled form too, and one within about 1e-7 of a bound, relative, may be
+ * outside in its scaled form only).
  */
 public final class InputRange {
 
@@ -46,7 +48,7 @@ public final class InputRange {
     private final double margin;
     private final double[] lo;
     private final double[] hi;
-    /** {@link #lo} and {@link #hi} as the scaler scales them, rounded outwards to floats (the rows' type). */
+    /** {@link #lo} and {@link #hi} as the scaler scales them, rounded to floats (the rows' type); bounds are outside. */
     private final float[] scaledLo;
     private final float[] scaledHi;
     private final List<String> onlyZero;
@@ -84,23 +86,13 @@ public final class InputRange {
             // the training extremes themselves stay inside whatever the rounding of log and back
             lo[j] = Math.min(min, unlog(a - widen));
             hi[j] = Math.max(max, unlog(b + widen));
-            scaledLo[j] = floatAtMost((log(lo[j]) - mean[j]) / std[j]);
-            scaledHi[j] = floatAtLeast((log(hi[j]) - mean[j]) / std[j]);
+            scaledLo[j] = (float) ((log(lo[j]) - mean[j]) / std[j]);
+            scaledHi[j] = (float) ((log(hi[j]) - mean[j]) / std[j]);
             if (min == 0 && max == 0) {
                 onlyZero.add(NAMES.get(j));
             }
         }
         return new InputRange(margin, lo, hi, scaledLo, scaledHi, onlyZero);
-    }
-
-    private static float floatAtMost(double v) {
-        float f = (float) v;
-        return f > v ? Math.nextDown(f) : f;
-    }
-
-    private static float floatAtLeast(double v) {
-        float f = (float) v;
-        return f < v ? Math.nextUp(f) : f;
     }
 
     private static double log(double x) {
@@ -216,7 +208,7 @@ public final class InputRange {
             float[] row = rows[i];
             for (int j = 0; j < scaledLo.length; j++) {
                 float v = row[j];
-                inside &= v >= scaledLo[j] & v <= scaledHi[j];
+                inside &= v > scaledLo[j] & v < scaledHi[j];
             }
         }
         return inside;
@@ -232,9 +224,10 @@ public final class InputRange {
         if (kind == Rows.RAW) {
             return outside(j, row[FeatureScaler.INPUT_INDICES[j]]);
         }
-        // the scaler maps NaN and ±Infinity inside; a non-finite scaled value is no model input
+        // the scaler maps NaN and ±Infinity inside; a non-finite scaled value is no model input. A value
+        // that rounds to a bound is outside: x > hi gives scaled(x) >= scaled(hi) after rounding to float
         float v = row[j];
-        return Float.isNaN(v) || v < scaledLo[j] || v > scaledHi[j];
+        return !(v > scaledLo[j] && v < scaledHi[j]);
     }
 
     private boolean outside(int j, float v) {

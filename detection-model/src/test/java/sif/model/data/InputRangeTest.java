@@ -37,6 +37,17 @@ class InputRangeTest {
         return Math.signum(x) * Math.log1p(Math.abs(x));
     }
 
+    /** {@code n} raw rows of values {@code ±exp(U(0, maxLog))}, one in {@code negativeEvery} negative. */
+    private static float[][] randomRows(SplittableRandom rnd, int n, double maxLog, int negativeEvery) {
+        float[][] rows = new float[n][FlowFeatures.COUNT];
+        for (float[] row : rows) {
+            for (int k = 0; k < row.length; k++) {
+                row[k] = (float) (Math.exp(rnd.nextDouble(0, maxLog)) * (rnd.nextInt(negativeEvery) == 0 ? -1 : 1));
+            }
+        }
+        return rows;
+    }
+
     @Test
     void eachInputsTrainingIntervalIsWidenedInLogSpaceByTheMarginOfItsWidthAndStandardDeviation() {
         InputRange r = InputRange.of(scaler(), 0.1);
@@ -92,12 +103,7 @@ class InputRangeTest {
     @Test
     void theRawCheckAgreesWithTheScaledInputs() {
         SplittableRandom rnd = new SplittableRandom(7);
-        float[][] rows = new float[500][FlowFeatures.COUNT];
-        for (float[] row : rows) {
-            for (int k = 0; k < row.length; k++) {
-                row[k] = (float) (Math.exp(rnd.nextDouble(0, 12)) * (rnd.nextInt(10) == 0 ? -1 : 1));
-            }
-        }
+        float[][] rows = randomRows(rnd, 500, 12, 10);
         boolean[] fit = new boolean[rows.length];
         Arrays.fill(fit, 0, 250, true);
         FeatureScaler s = FeatureScaler.fit(rows, fit);
@@ -173,5 +179,30 @@ class InputRangeTest {
         assertEquals(List.of(), r.outsideOfSequence(new float[][] {scaled[1]}, 1, InputRange.Rows.SCALED));
         assertThrows(IllegalArgumentException.class, () -> r.outsideOfSequence(seq, 0, InputRange.Rows.RAW));
         assertThrows(IllegalArgumentException.class, () -> r.outsideOfSequence(seq, 4, InputRange.Rows.SCALED));
+    }
+
+    /**
+     * Fail-closed on scaled rows: the first float past each bound is outside in raw and in scaled form, on a
+     * scaler fitted on random data (the scaled bounds are rounded to floats, where a value could otherwise
+     * slip inside).
+     */
+    @Test
+    void aRawValueJustOutsideIsOutsideInItsScaledFormToo() {
+        float[][] rows = randomRows(new SplittableRandom(11), 300, 20, 4);
+        boolean[] fit = new boolean[rows.length];
+        Arrays.fill(fit, true);
+        FeatureScaler s = FeatureScaler.fit(rows, fit);
+        InputRange r = InputRange.of(s, InputRange.DEFAULT_MARGIN);
+        for (int j = 0; j < N; j++) {
+            float up = Math.nextUp((float) r.upper(j));
+            float down = Math.nextDown((float) r.lower(j));
+            for (float v : new float[] {up, down}) {
+                float[] raw = raw(v, j);
+                assertEquals(List.of(FeatureScaler.inputNames().get(j)), r.outside(raw), "raw " + v + " of input " + j);
+                assertEquals(List.of(FeatureScaler.inputNames().get(j)),
+                        r.outsideOfSequence(new float[][] {s.transform(raw)}, 1, InputRange.Rows.SCALED),
+                        "scaled " + v + " of input " + j);
+            }
+        }
     }
 }

@@ -121,8 +121,9 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                         + "re-keyed and sent through the repartition topic")
                 .register(registry);
         inputsOutOfRange = Counter.builder("sif.model.input.out.of.range")
-                .description("Flows with a model input outside the values the model was trained on (its output "
-                        + "for them is an extrapolation; the policy's inputOutOfRange setting applied)")
+                .description("Flows with a model input outside the values the model was trained on, in the flow "
+                        + "or an earlier flow of its sequence (its output for them is an extrapolation; the policy's "
+                        + "inputOutOfRange setting applied)")
                 .register(registry);
         verdicts = new TagCache<>(decision -> new TagCache<>(cls -> Counter.builder("sif.verdicts")
                 .description("Verdicts emitted, by decision and predicted class")
