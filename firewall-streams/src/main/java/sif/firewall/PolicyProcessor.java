@@ -9,6 +9,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sif.model.SequenceClassifier;
+import sif.model.data.InputRange;
 import sif.schemas.avro.Decision;
 import sif.schemas.avro.Verdict;
 import sif.firewall.metrics.FirewallMetrics;
@@ -97,7 +98,7 @@ public final class PolicyProcessor implements FixedKeyProcessor<String, Scored, 
         }
         metrics.verdict(d.action().name(), v.getPredictedClass(), probs[best]);
         if (!outOfRange.isEmpty()) {
-            metrics.inputOutOfRange();
+            metrics.inputOutOfRange(!outOfRange.get(0).startsWith(InputRange.EARLIER));
         }
         metrics.latency(f.eventTimeMs(), f.ingestTimeMs(), v.getVerdictTimeMs());
         context.forward(record.withValue(new Decided(v, encoded)));

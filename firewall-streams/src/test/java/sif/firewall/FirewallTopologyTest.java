@@ -157,7 +157,7 @@ class FirewallTopologyTest {
         assertEquals(List.of("benign-out"), a.stream().map(v -> v.getFlowId()).toList());
         assertEquals(List.of(ThresholdPolicy.RULE_BENIGN, outside), a.get(0).getReasons());
         assertEquals("BENIGN", a.get(0).getPredictedClass(), "the model's class and confidence are kept");
-        assertTrue(counters.registry().scrape().lines().anyMatch(l -> l.equals("sif_model_input_out_of_range_total 2.0")),
+        assertTrue(counters.registry().scrape().lines().anyMatch(l -> l.equals("sif_model_input_out_of_range_total{where=\"flow\"} 2.0")),
                 "two flows counted out of range");
         close();
 
@@ -204,8 +204,10 @@ class FirewallTopologyTest {
         assertEquals(t, a.get(t - 1).getSequenceLength(), "the out-of-range flow is the oldest of its sequence");
         assertEquals(List.of("other", "after-" + t), allowed.readValuesToList().stream().map(Verdict::getFlowId).toList(),
                 "the T-th flow after it no longer has it in its sequence; another source never had");
-        assertTrue(counters.registry().scrape().lines().anyMatch(l -> l.equals("sif_model_input_out_of_range_total "
-                + (double) t)), "the out-of-range flow and the next T - 1 of its source counted");
+        List<String> scrape = counters.registry().scrape().lines().toList();
+        assertTrue(scrape.contains("sif_model_input_out_of_range_total{where=\"flow\"} 1.0"), "the out-of-range flow");
+        assertTrue(scrape.contains("sif_model_input_out_of_range_total{where=\"earlier\"} " + (double) (t - 1)),
+                "the next T - 1 flows of its source counted apart");
     }
 
     @Test

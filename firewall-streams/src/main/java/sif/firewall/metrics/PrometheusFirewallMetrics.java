@@ -68,6 +68,7 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     private final Counter flowsIn;
     private final Counter flowsMiskeyed;
     private final Counter inputsOutOfRange;
+    private final Counter inputsOutOfRangeEarlier;
     private final TagCache<TagCache<Counter>> verdicts;
     private final TagCache<DistributionSummary> confidence;
     private final TagCache<Counter> dlq;
@@ -120,11 +121,13 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
                 .description("Valid flow records keyed by something other than their source's canonical address, "
                         + "re-keyed and sent through the repartition topic")
                 .register(registry);
-        inputsOutOfRange = Counter.builder("sif.model.input.out.of.range")
-                .description("Flows with a model input outside the values the model was trained on, in the flow "
-                        + "or an earlier flow of its sequence (its output for them is an extrapolation; the policy's "
-                        + "inputOutOfRange setting applied)")
-                .register(registry);
+        String outOfRange = "Flows with a model input outside the values the model was trained on, in the flow "
+                + "(where=flow) or only in an earlier flow of its sequence (where=earlier): the model's output for them "
+                + "is an extrapolation; the policy's inputOutOfRange setting applied";
+        inputsOutOfRange = Counter.builder("sif.model.input.out.of.range").description(outOfRange)
+                .tag("where", "flow").register(registry);
+        inputsOutOfRangeEarlier = Counter.builder("sif.model.input.out.of.range").description(outOfRange)
+                .tag("where", "earlier").register(registry);
         verdicts = new TagCache<>(decision -> new TagCache<>(cls -> Counter.builder("sif.verdicts")
                 .description("Verdicts emitted, by decision and predicted class")
                 .tag("decision", decision).tag("class", cls)
@@ -258,8 +261,8 @@ public final class PrometheusFirewallMetrics implements FirewallMetrics, AutoClo
     }
 
     @Override
-    public void inputOutOfRange() {
-        count(inputsOutOfRange);
+    public void inputOutOfRange(boolean inTheFlow) {
+        count(inTheFlow ? inputsOutOfRange : inputsOutOfRangeEarlier);
     }
 
     @Override

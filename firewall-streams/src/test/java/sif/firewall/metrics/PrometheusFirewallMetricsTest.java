@@ -42,7 +42,8 @@ class PrometheusFirewallMetricsTest {
             assertLine(s, "sif_identity_status_total{status=\"" + status + "\"} 0.0");
         }
         assertLine(s, "sif_flows_in_total 0.0");
-        assertLine(s, "sif_model_input_out_of_range_total 0.0");
+        assertLine(s, "sif_model_input_out_of_range_total{where=\"flow\"} 0.0");
+        assertLine(s, "sif_model_input_out_of_range_total{where=\"earlier\"} 0.0");
         assertLine(s, "sif_challenges_total 0.0");
         assertLine(s, "sif_blocklist_size 0.0");
         assertLine(s, "sif_verdict_confidence_percent_count{class=\"PortScan\"} 0");
