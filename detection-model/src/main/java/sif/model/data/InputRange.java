@@ -48,7 +48,7 @@ public final class InputRange {
     private final double margin;
     private final double[] lo;
     private final double[] hi;
-    /** {@link #lo} and {@link #hi} as the scaler scales them, rounded to floats (the rows' type); bounds are outside. */
+    /** {@link #lo} and {@link #hi} scaled as the scaler does, rounded to floats; outside themselves. */
     private final float[] scaledLo;
     private final float[] scaledHi;
     private final List<String> onlyZero;
@@ -181,24 +181,27 @@ public final class InputRange {
             return List.of();
         }
         float[] last = rows[count - 1];
-        List<String> names = null;
+        List<String> own = null;
+        List<String> earlier = null;
         for (int j = 0; j < lo.length; j++) {
             if (outside(j, last, kind)) {
-                names = add(names, NAMES.get(j));
-            }
-        }
-        for (int j = 0; j < lo.length; j++) {
-            if (outside(j, last, kind)) {
+                own = add(own, NAMES.get(j));
                 continue;
             }
             for (int i = 0; i < count - 1; i++) {
                 if (outside(j, rows[i], kind)) {
-                    names = add(names, EARLIER + NAMES.get(j));
+                    earlier = add(earlier, EARLIER + NAMES.get(j));
                     break;
                 }
             }
         }
-        return names == null ? List.of() : names;
+        if (own == null) {
+            return earlier == null ? List.of() : earlier;
+        }
+        if (earlier != null) {
+            own.addAll(earlier);
+        }
+        return own;
     }
 
     /** Whether every scaled value of {@code rows[0 .. count)} is inside: no branch per value (a NaN is outside). */

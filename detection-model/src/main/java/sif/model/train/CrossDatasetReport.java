@@ -125,8 +125,8 @@ public final class CrossDatasetReport {
                         + "the CICIDS2017 flows, ").append(n(cicOut)).append(" of ").append(n(cicTotal))
                 .append(" (the scaler was fitted on their temporal training part). With the default "
                         + "`inputOutOfRange: no-allow` the model may not ALLOW a flow outside: of the lab flows, the ")
-                .append(n(g.benignOutside())).append(" it calls BENIGN and that are outside (an input of the flow, or of an earlier flow of the "
-                        + "sequence it was judged by) are ALERTed instead, and "
+                .append(n(g.benignOutside())).append(" it calls BENIGN and that are outside (an input of the flow, or "
+                        + "of an earlier flow of the sequence it was judged by) are ALERTed instead, and "
                         + "its blocks stand (")
                 .append(n(g.attackConfident())).append(" lab flows it calls an attack class with confidence above "
                         + "the threshold), so that an attacker cannot turn a block into an alert by setting a flag the "

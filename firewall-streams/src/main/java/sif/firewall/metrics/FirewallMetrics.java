@@ -55,8 +55,9 @@ public interface FirewallMetrics {
     /**
      * One flow had a model input outside the values the model was trained on ({@code
      * sif.model.data.InputRange}), in itself or in an earlier flow of the sequence the model judged it by
-     * (one such flow counts its source's next T - 1 flows too): the model's output for it is an extrapolation, and the policy's
-     * {@code inputOutOfRange} setting applied (default: the model may not ALLOW it). Counted with its verdict.
+     * (one such flow counts its source's next T - 1 flows too): the model's output for it is an
+     * extrapolation, and the policy's {@code inputOutOfRange} setting applied (default: the model may not
+     * ALLOW it). Counted with its verdict.
      *
      * @param inTheFlow an input of the flow itself is outside ({@code where="flow"}); false: only inputs of
      *                  earlier flows of its sequence are ({@code where="earlier"})
