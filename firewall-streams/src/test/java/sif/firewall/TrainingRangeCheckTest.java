@@ -23,16 +23,16 @@ class TrainingRangeCheckTest {
 
     private static SequenceClassifier model;
     private static int format;
-    private static String flowDuration;
+    private static final String FLOW_DURATION = "Flow Duration";
+    /** Flow Duration's index among the model inputs. */
+    private static final int J = FeatureScaler.inputNames().indexOf(FLOW_DURATION);
     private static float outside;
 
     @BeforeAll
     static void open() {
         model = ModelLoader.open(FirewallEndToEndIT.realModel());
         format = SequenceWindow.formatId(model.inputFormat());
-        int j = FeatureScaler.inputNames().indexOf("Flow Duration");
-        flowDuration = FeatureScaler.inputNames().get(j);
-        outside = Math.nextUp((float) model.inputRange().upper(j));
+        outside = Math.nextUp((float) model.inputRange().upper(J));
     }
 
     @AfterAll
@@ -44,13 +44,13 @@ class TrainingRangeCheckTest {
 
     private static float[] inside() {
         float[] raw = new float[FlowFeatures.COUNT];
-        raw[FeatureScaler.INPUT_INDICES[FeatureScaler.inputNames().indexOf("Flow Duration")]] = 1_000;
+        raw[FeatureScaler.INPUT_INDICES[J]] = 1_000;
         return raw;
     }
 
     private static float[] out() {
         float[] raw = inside();
-        raw[FeatureScaler.INPUT_INDICES[FeatureScaler.inputNames().indexOf("Flow Duration")]] = outside;
+        raw[FeatureScaler.INPUT_INDICES[J]] = outside;
         return raw;
     }
 
@@ -68,15 +68,15 @@ class TrainingRangeCheckTest {
         TrainingRangeCheck check = TrainingRangeCheck.of(model);
         int t = model.info().sequenceLength();
         assertEquals(List.of(), check.outside(snapshot(inside(), inside()), inside()));
-        assertEquals(List.of(flowDuration), check.outside(snapshot(inside(), out()), out()));
-        assertEquals(List.of(InputRange.EARLIER + flowDuration), check.outside(snapshot(out(), inside()), inside()));
+        assertEquals(List.of(FLOW_DURATION), check.outside(snapshot(inside(), out()), out()));
+        assertEquals(List.of(InputRange.EARLIER + FLOW_DURATION), check.outside(snapshot(out(), inside()), inside()));
         float[][] longer = new float[t + 1][];
         java.util.Arrays.fill(longer, inside());
         longer[0] = out();
         assertEquals(List.of(), check.outside(snapshot(longer), inside()),
                 "a flow before the last T of a longer snapshot is not looked at by the model");
         longer[1] = out();
-        assertEquals(List.of(InputRange.EARLIER + flowDuration), check.outside(snapshot(longer), inside()));
+        assertEquals(List.of(InputRange.EARLIER + FLOW_DURATION), check.outside(snapshot(longer), inside()));
     }
 
     @Test
@@ -84,8 +84,8 @@ class TrainingRangeCheckTest {
         TrainingRangeCheck check = TrainingRangeCheck.of(model);
         byte[] raw = SequenceWindow.append(SequenceWindow.append(null, 0, out(), 10, 60_000), 1, inside(), 10, 60_000);
         assertEquals(List.of(), check.outside(raw, inside()), "another format: the earlier raw row is not read");
-        assertEquals(List.of(flowDuration), check.outside(raw, out()));
-        assertEquals(List.of(flowDuration), check.outside(null, out()));
+        assertEquals(List.of(FLOW_DURATION), check.outside(raw, out()));
+        assertEquals(List.of(FLOW_DURATION), check.outside(null, out()));
         assertEquals(List.of(), check.outside(null, null));
     }
 

@@ -55,10 +55,10 @@ public class FeatureScalingBench {
         ModelMetadata meta = ModelArtifact.readMetadata(BenchInputs.modelDir());
         ModelMetadata.Scaler s = meta.scaler();
         scaler = new FeatureScaler(s.posInf(), s.negInf(), s.mean(), s.std());
-        range = InputRange.of(scaler, InputRange.DEFAULT_MARGIN);
         sequences = BenchInputs.flows().sequences(1024, meta.sequenceLength(), 600_000);
         out = new float[meta.sequenceLength() * FeatureScaler.INPUTS];
         model = ModelArtifact.load(BenchInputs.modelDir());
+        range = model.inputRange();
         check = TrainingRangeCheck.of(model);
         int format = SequenceWindow.formatId(model.inputFormat());
         snapshots = new byte[sequences.size()][];
